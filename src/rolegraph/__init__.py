@@ -1,0 +1,61 @@
+"""rolegraph: a knowledge graph of the UK Government Digital and Data Profession
+Capability Framework.
+
+Importing this package does no I/O and imports no RDF, graph or HTML library; the
+heavy modules are imported by the functions that need them.
+
+The public entry points::
+
+    from rolegraph import load_framework, build_graph
+    framework = load_framework()            # bundled data: the Machine learning engineer page
+    graph = build_graph(framework)          # a rolegraph.store.RoleGraph
+    graph.query("SELECT ...")
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from rolegraph.errors import (
+    DataInvalid,
+    InputError,
+    NotFound,
+    QueryError,
+    RemoteError,
+    RolegraphError,
+)
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "DataInvalid",
+    "InputError",
+    "NotFound",
+    "QueryError",
+    "RemoteError",
+    "RolegraphError",
+    "__version__",
+    "build_graph",
+    "load_framework",
+    "open_graph",
+]
+
+if TYPE_CHECKING:
+    from rolegraph.build import build_graph
+    from rolegraph.sources import load_framework
+    from rolegraph.store import open_graph
+
+_LAZY = {
+    "build_graph": "rolegraph.build",
+    "load_framework": "rolegraph.sources",
+    "open_graph": "rolegraph.store",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'rolegraph' has no attribute {name!r}")
+    import importlib
+
+    return getattr(importlib.import_module(module), name)

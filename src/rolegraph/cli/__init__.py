@@ -1,0 +1,67 @@
+"""The command line: thin commands that parse arguments, call one library function,
+format the result and exit (0 ok, 1 data invalid, 2 error).
+
+Only this package prints. Heavy libraries are imported inside the commands.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import Any
+
+import click
+
+from rolegraph import __version__
+from rolegraph.errors import RolegraphError
+
+
+class RolegraphGroup(click.Group):
+    """Turns rolegraph's exceptions into one clear line on stderr and an exit code."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except RolegraphError as exc:
+            click.echo(f"rolegraph: error: {exc}", err=True)
+            ctx.exit(exc.exit_code)
+        except KeyboardInterrupt:
+            click.echo("rolegraph: interrupted; no output file was left half-written", err=True)
+            ctx.exit(130)
+        except BrokenPipeError:
+            # The reader of our stdout went away (e.g. `| head`): not an error.
+            sys.stderr.close()
+            ctx.exit(0)
+        except (click.exceptions.Exit, click.ClickException, click.Abort):
+            raise
+        except Exception as exc:
+            if os.environ.get("ROLEGRAPH_DEBUG"):
+                raise
+            click.echo(
+                f"rolegraph: internal error: {type(exc).__name__}: {exc} "
+                "(this is a bug; rerun with ROLEGRAPH_DEBUG=1 for the traceback and report it)",
+                err=True,
+            )
+            ctx.exit(2)
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return list(self.commands)
+
+
+@click.group(cls=RolegraphGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="rolegraph")
+def cli() -> None:
+    """rolegraph: the UK Government Digital and Data Profession Capability Framework as a
+    knowledge graph.
+
+    With no --graph, commands use the bundled data (the Machine learning engineer role
+    page). Build the whole framework from the official CSV export with
+    'rolegraph build --roles role-content.csv --skills skill-descriptions.csv -o framework.ttl'.
+    """
+
+
+def main(argv: list[str] | None = None) -> None:
+    cli.main(args=argv, prog_name="rolegraph")
+
+
+from rolegraph.cli import graph_cmds  # noqa: E402,F401  (registers the commands)

@@ -1,0 +1,100 @@
+"""Options and helpers shared by the commands."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import click
+
+if TYPE_CHECKING:
+    from rolegraph.store import RoleGraph
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def graph_option(func: F) -> F:
+    return click.option(
+        "--graph",
+        "-g",
+        "graph_path",
+        type=click.Path(path_type=Path),
+        default=None,
+        metavar="FILE|DIR",
+        help="Graph to read: a .ttl/.nt/.jsonld file or a store folder (default: the bundled data).",
+    )(func)
+
+
+def format_option(choices: tuple[str, ...], default: str) -> Callable[[F], F]:
+    def decorate(func: F) -> F:
+        return click.option(
+            "--format",
+            "-f",
+            "fmt",
+            type=click.Choice(choices),
+            default=default,
+            show_default=True,
+            help="Output format.",
+        )(func)
+
+    return decorate
+
+
+def output_option(func: F) -> F:
+    return click.option(
+        "--output",
+        "-o",
+        type=click.Path(path_type=Path),
+        default=None,
+        metavar="FILE",
+        help="Write to FILE (atomically) instead of standard output.",
+    )(func)
+
+
+def load_graph(path: Path | None) -> RoleGraph:
+    from rolegraph.store import open_graph
+
+    return open_graph(path)
+
+
+def emit(text: str | bytes, output: Path | None) -> None:
+    """Print to stdout, or write ``output`` atomically."""
+    if output is not None:
+        from rolegraph.fsutil import atomic_write
+
+        atomic_write(output, text)
+        return
+    if isinstance(text, bytes):
+        sys.stdout.buffer.write(text)
+        sys.stdout.flush()
+    else:
+        click.echo(text, nl=False)
+
+
+def note(message: str, quiet: bool = False) -> None:
+    """A message for the person at the terminal (stderr), unless --quiet."""
+    if not quiet:
+        click.echo(message, err=True)
+
+
+class Progress:
+    """A progress bar on stderr, shown only when stderr is a terminal."""
+
+    def __init__(self, enabled: bool) -> None:
+        self.enabled = enabled and sys.stderr.isatty()
+        self.done = 0
+        self.total = 0
+        self.label = ""
+
+    def __call__(self, label: str, done: int, total: int) -> None:
+        if not self.enabled:
+            return
+        self.label, self.done, self.total = label, done, total
+        width = 30
+        filled = int(width * done / total) if total else width
+        sys.stderr.write(f"\r{label} [{'#' * filled}{'.' * (width - filled)}] {done}/{total} rows")
+        if done >= total:
+            sys.stderr.write("\n")
+        sys.stderr.flush()

@@ -1,0 +1,171 @@
+"""build, export, stats, validate."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from rolegraph.cli import cli
+from rolegraph.cli.common import (
+    Progress,
+    emit,
+    format_option,
+    graph_option,
+    load_graph,
+    note,
+    output_option,
+)
+from rolegraph.errors import InputError
+from rolegraph.formats import EXPORT_NAMES
+from rolegraph.render import TABLE_FORMATS, render, render_json
+
+
+@cli.command()
+@click.option("--roles", type=click.Path(path_type=Path), metavar="CSV", help="Role content CSV of the official export.")
+@click.option("--skills", type=click.Path(path_type=Path), metavar="CSV", help="Skill descriptions CSV of the official export.")
+@click.option(
+    "--page",
+    "pages",
+    multiple=True,
+    metavar="FILE|URL",
+    help="A framework role page or the Skills A to Z page (HTML or GOV.UK text); repeatable.",
+)
+@click.option(
+    "--bundled/--no-bundled",
+    default=None,
+    help="Add the bundled data (default: only when no other source is given).",
+)
+@output_option
+@format_option(EXPORT_NAMES, "turtle")
+@click.option("--store", type=click.Path(path_type=Path), metavar="DIR", help="Also write an on-disk store that other commands open with --graph DIR.")
+@click.option("--report", type=click.Path(path_type=Path), metavar="FILE", help="Write the import report (.json for JSON, else Markdown).")
+@click.option("--timeout", type=click.FloatRange(min=0.1), default=20.0, show_default=True, help="Seconds to wait for a page URL.")
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar or summary on stderr.")
+def build(
+    roles: Path | None,
+    skills: Path | None,
+    pages: tuple[str, ...],
+    bundled: bool | None,
+    output: Path | None,
+    fmt: str,
+    store: Path | None,
+    report: Path | None,
+    timeout: float,
+    quiet: bool,
+) -> None:
+    """Build the graph from sources (default: the bundled data) and write it.
+
+    Without -o or --store the graph is written to standard output. A summary and any
+    warnings go to stderr; the import report (--report) says what was read, merged,
+    interpreted and skipped, row by row.
+    """
+    from rolegraph.build import build_graph
+    from rolegraph.export import serialize
+    from rolegraph.fsutil import atomic_write, check_output_path
+    from rolegraph.report import ImportReport
+    from rolegraph.sources import load_framework
+
+    for path in (output, report):
+        if path is not None:
+            check_output_path(path)
+    import_report = ImportReport()
+    framework = load_framework(
+        roles=roles,
+        skills=skills,
+        pages=pages,
+        bundled=bundled,
+        report=import_report,
+        progress=Progress(not quiet),
+        timeout=timeout,
+    )
+    graph = build_graph(framework)
+    data = serialize(graph, fmt) if (output is not None or store is None) else b""
+    if report is not None:
+        text = import_report.to_json() if report.suffix.lower() == ".json" else import_report.to_markdown()
+        atomic_write(report, text)
+    if store is not None:
+        graph.save_store(store)
+    if output is not None or store is None:
+        emit(data, output)
+    counts = framework.counts()
+    summary = ", ".join(f"{v} {k}" for k, v in counts.items())
+    warnings = import_report.warnings()
+    note(f"Built {len(graph)} triples: {summary}.", quiet)
+    if warnings:
+        note(
+            f"{len(warnings)} warning(s) in the import report"
+            + ("" if report else " (write it with --report FILE)")
+            + ":",
+            quiet,
+        )
+        for entry in warnings[:5]:
+            where = entry.where()
+            note(f"  - {entry.message}" + (f" ({where})" if where else ""), quiet)
+        if len(warnings) > 5:
+            note(f"  ... and {len(warnings) - 5} more", quiet)
+    if not import_report.reconciles:
+        raise InputError("the import report does not reconcile: some rows are unaccounted for")
+
+
+@cli.command()
+@graph_option
+@format_option(EXPORT_NAMES, "turtle")
+@output_option
+@click.option("--with-ontology", is_flag=True, help="Include the ontology's triples.")
+def export(graph_path: Path | None, fmt: str, output: Path | None, with_ontology: bool) -> None:
+    """Write the graph as Turtle, N-Triples or JSON-LD (byte-identical for the same input)."""
+    from rolegraph.export import serialize
+
+    graph = load_graph(graph_path)
+    if with_ontology:
+        from rolegraph import paths
+        from rolegraph.store import RoleGraph, parse_rdf_file
+
+        graph = RoleGraph.from_triples([*graph.triples(), *parse_rdf_file(paths.ontology_file())])
+    emit(serialize(graph, fmt), output)
+
+
+@cli.command()
+@graph_option
+@format_option(TABLE_FORMATS, "table")
+def stats(graph_path: Path | None, fmt: str) -> None:
+    """Count families, roles, role levels, skills, requirements and triples."""
+    from rolegraph.store import graph_stats
+
+    counts = graph_stats(load_graph(graph_path))
+    if fmt == "json":
+        click.echo(render_json(counts), nl=False)
+    else:
+        click.echo(render(["what", "count"], list(counts.items()), fmt), nl=False)
+
+
+@cli.command()
+@click.argument("graph", required=False, type=click.Path(path_type=Path), metavar="[GRAPH]")
+@graph_option
+@format_option(("text", "json"), "text")
+def validate(graph: Path | None, graph_path: Path | None, fmt: str) -> None:
+    """Check a graph against the SHACL shapes (exit 0 conforms, 1 does not, 2 cannot run)."""
+    from dataclasses import asdict
+
+    from rolegraph.errors import DataInvalid
+    from rolegraph.validate import validate as run
+
+    if graph is not None and graph_path is not None:
+        raise InputError("give the graph either as an argument or with --graph, not both")
+    report = run(load_graph(graph or graph_path))
+    if fmt == "json":
+        click.echo(
+            render_json(
+                {
+                    "conforms": report.conforms,
+                    "triples": report.triples,
+                    "findings": [asdict(f) for f in report.findings],
+                }
+            ),
+            nl=False,
+        )
+    else:
+        click.echo(report.to_text(), nl=False)
+    if not report.conforms:
+        raise DataInvalid(f"the graph does not conform: {len(report.violations)} violation(s)")

@@ -1,0 +1,59 @@
+"""Atomic writes: an output file is either complete or not there at all."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import BinaryIO
+
+from rolegraph.errors import InputError
+
+
+def check_output_path(path: Path | str) -> Path:
+    """Fail early, before any work, if ``path`` cannot be written."""
+    p = Path(path)
+    if p.is_dir():
+        raise InputError(f"{p} is a directory", hint="give a file name for the output")
+    parent = p.parent if str(p.parent) else Path()
+    if not parent.exists():
+        raise InputError(f"cannot write {p}: folder {parent} does not exist", hint="create it first")
+    if not os.access(parent, os.W_OK):
+        raise InputError(f"cannot write {p}: folder {parent} is not writable")
+    return p
+
+
+@contextlib.contextmanager
+def atomic_open(path: Path | str) -> Iterator[BinaryIO]:
+    """Write to a temporary file beside ``path`` and move it into place only on success."""
+    p = check_output_path(path)
+    fd, tmp = tempfile.mkstemp(prefix=f".{p.name}.", suffix=".part", dir=p.parent or ".")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            yield handle
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, p)
+    except OSError as exc:
+        _unlink(tmp)
+        raise InputError(f"cannot write {p}: {exc.strerror or exc}") from None
+    except BaseException:
+        _unlink(tmp)
+        raise
+
+
+def _unlink(path: str) -> None:
+    with contextlib.suppress(OSError):
+        Path(path).unlink()
+
+
+def atomic_write(path: Path | str, data: bytes | str | Callable[[BinaryIO], None]) -> Path:
+    """Write ``data`` (bytes, text as UTF-8, or a writer callback) to ``path`` atomically."""
+    with atomic_open(path) as handle:
+        if callable(data):
+            data(handle)
+        else:
+            handle.write(data.encode("utf-8") if isinstance(data, str) else data)
+    return Path(path)

@@ -1,0 +1,75 @@
+"""Compact, deterministic JSON-LD with the rolegraph context (``ontology/context.jsonld``).
+
+Each subject becomes one node object; properties use the prefixes of
+:data:`rolegraph.vocab.PREFIXES`; strings are plain JSON strings, integers JSON
+numbers, other literals ``{"@value", "@type"}``. The output expands to exactly
+the graph's triples (a test parses it back and compares).
+"""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING, Any
+
+from rolegraph.vocab import PREFIXES, RDF, XSD
+
+if TYPE_CHECKING:
+    import pyoxigraph as ox
+
+_TYPE = RDF + "type"
+_ORDERED = sorted(PREFIXES.items(), key=lambda kv: -len(kv[1]))
+
+
+def compact(iri: str) -> str:
+    for prefix, ns in _ORDERED:
+        if iri.startswith(ns) and len(iri) > len(ns):
+            local = iri[len(ns) :]
+            if ":" not in local and "/" not in local and "#" not in local:
+                return f"{prefix}:{local}"
+    return iri
+
+
+def context() -> dict[str, Any]:
+    """The JSON-LD context: the prefixes (also published as ontology/context.jsonld)."""
+    return {"@context": dict(PREFIXES)}
+
+
+def _value(o: ox.NamedNode | ox.Literal | ox.BlankNode) -> Any:
+    import pyoxigraph as ox
+
+    if isinstance(o, ox.NamedNode):
+        return {"@id": compact(o.value)}
+    if isinstance(o, ox.BlankNode):
+        return {"@id": f"_:{o.value}"}
+    if o.language:
+        return {"@value": o.value, "@language": o.language}
+    dtype = o.datatype.value
+    if dtype == XSD + "string":
+        return o.value
+    return {"@value": o.value, "@type": compact(dtype)}
+
+
+def to_jsonld(triples: list[ox.Triple]) -> bytes:
+    nodes: dict[str, dict[str, Any]] = {}
+    for t in triples:
+        subject = t.subject.value
+        sid = compact(subject) if not subject.startswith("_:") else subject
+        node = nodes.setdefault(sid, {"@id": sid})
+        if t.predicate.value == _TYPE:
+            node.setdefault("@type", []).append(compact(t.object.value))
+            continue
+        node.setdefault(compact(t.predicate.value), []).append(_value(t.object))
+    graph = []
+    for sid in sorted(nodes):
+        node = nodes[sid]
+        out: dict[str, Any] = {}
+        for key in sorted(node, key=lambda k: (not k.startswith("@"), k)):
+            values = node[key]
+            if isinstance(values, list):
+                values = sorted(values, key=lambda x: json.dumps(x, sort_keys=True))
+                out[key] = values[0] if len(values) == 1 else values
+            else:
+                out[key] = values
+        graph.append(out)
+    doc = {**context(), "@graph": graph}
+    return (json.dumps(doc, indent=1, ensure_ascii=False, sort_keys=False) + "\n").encode("utf-8")

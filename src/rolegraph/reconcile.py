@@ -1,0 +1,453 @@
+"""Combine records from several sources into one framework, saying where they disagree.
+
+* Names are matched by :func:`rolegraph.text.name_key` and through the maintained
+  alias table (``data/aliases.csv``): the official name becomes the preferred
+  label, the others alternative labels.
+* Sources are given in precedence order; on a disagreement (a tier, a text, a
+  family) the first source's value is kept and the report names both.
+* Level order: a source that states it (a role page) wins; otherwise it is derived
+  (:mod:`rolegraph.ordering`) and doubtful orders are reported.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Hashable, Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any, TypeVar
+
+from rolegraph import paths
+from rolegraph.errors import InputError
+from rolegraph.ordering import derive_order
+from rolegraph.records import (
+    Family,
+    Framework,
+    Origin,
+    Requirement,
+    Role,
+    RoleLevel,
+    RoleSkill,
+    SharedSkills,
+    Skill,
+)
+from rolegraph.report import ImportReport
+from rolegraph.text import name_key
+from rolegraph.vocab import TIER_RANK, TIERS
+
+R = TypeVar("R")
+KINDS = ("role", "skill", "family", "level")
+
+
+@dataclass
+class Aliases:
+    """The name-reconciliation table: (kind, alias key) -> official name."""
+
+    official: dict[tuple[str, str], str] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, path: Path | None = None) -> Aliases:
+        from rolegraph.sources.table import read_table
+
+        table = read_table(
+            path or paths.aliases_file(), required=("kind", "name", "alias"), optional=("note",),
+            what="alias table",
+        )
+        out = cls()
+        for row, cells in table.rows:
+            kind = cells["kind"].strip().lower()
+            if kind not in KINDS:
+                raise InputError(
+                    f"{table.label}, row {row}, column 'kind': unknown kind {cells['kind']!r}",
+                    hint=f"use one of {', '.join(KINDS)}",
+                )
+            name, alias = cells["name"].strip(), cells["alias"].strip()
+            if not name or not alias:
+                raise InputError(f"{table.label}, row {row}: 'name' and 'alias' must not be empty")
+            out.official[(kind, name_key(alias))] = name
+            out.official[(kind, name_key(name))] = name
+        return out
+
+    def resolve(self, kind: str, name: str) -> str | None:
+        return self.official.get((kind, name_key(name)))
+
+
+def load_family_table(path: Path | None = None) -> dict[str, str]:
+    """The maintained role -> family table (from the framework site's navigation)."""
+    from rolegraph.sources.table import read_table
+
+    table = read_table(path or paths.families_file(), required=("role", "family"), what="role family table")
+    return {c["role"].strip(): c["family"].strip() for _, c in table.rows if c["role"].strip()}
+
+
+class _Names:
+    """Canonical spelling per kind: the alias table's official name, else the first seen."""
+
+    def __init__(self, aliases: Aliases, report: ImportReport) -> None:
+        self.aliases = aliases
+        self.report = report
+        self.canonical: dict[tuple[str, str], str] = {}
+        self.alts: dict[tuple[str, str], list[str]] = {}
+
+    def __call__(self, kind: str, name: str, origin: Origin | None = None, scope: str = "") -> str:
+        key = (kind, scope + name_key(name))
+        official = self.aliases.resolve(kind, name)
+        if official is not None:
+            key = (kind, scope + name_key(official))
+        canonical = self.canonical.get(key)
+        if canonical is None:
+            canonical = official or name
+            self.canonical[key] = canonical
+        if name != canonical:
+            alts = self.alts.setdefault((kind, scope + canonical), [])
+            if name not in alts:
+                alts.append(name)
+                how = "by the alias table" if official is not None else "by spelling"
+                self.report.add(
+                    "alias",
+                    f"{kind} {name!r} is {canonical!r} (matched {how}); kept as an alternative name",
+                    file=origin.source if origin else "",
+                    rows=origin.row if origin and origin.row else (),
+                )
+        return canonical
+
+    def alt_names(self, kind: str, canonical: str, scope: str = "") -> tuple[str, ...]:
+        return tuple(self.alts.get((kind, scope + canonical), ()))
+
+
+def _merge(
+    records: Sequence[R],
+    fields: Iterable[str],
+    report: ImportReport,
+    label: Callable[[R], str],
+) -> R:
+    """First record wins; later non-empty values fill gaps; differing values are reported."""
+    merged = records[0]
+    for other in records[1:]:
+        updates: dict[str, Any] = {}
+        for name in fields:
+            mine, theirs = getattr(merged, name), getattr(other, name)
+            if theirs in (None, (), ""):
+                continue
+            if mine in (None, (), ""):
+                updates[name] = theirs
+            elif mine != theirs:
+                first = getattr(merged, "origin", None)
+                second = getattr(other, "origin", None)
+                report.add(
+                    "disagreement",
+                    f"{label(merged)}: {name.replace('_', ' ')} differs between {first} and "
+                    f"{second}; kept {_short(mine)} from {first.source if first else '?'}, "
+                    f"not {_short(theirs)}",
+                    file=second.source if second else "",
+                    rows=second.row if second and second.row else (),
+                    severity="warning",
+                )
+        if updates:
+            merged = replace(merged, **updates)  # type: ignore[type-var]
+    return merged
+
+
+def _short(value: object) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "...'"
+
+
+def _group(items: Iterable[R], key: Callable[[R], Hashable]) -> dict[Hashable, list[R]]:
+    out: dict[Hashable, list[R]] = {}
+    for item in items:
+        out.setdefault(key(item), []).append(item)
+    return out
+
+
+def combine(
+    parts: Sequence[Framework],
+    report: ImportReport,
+    *,
+    aliases: Aliases | None = None,
+    families: dict[str, str] | None = None,
+) -> Framework:
+    """Merge ``parts`` (in precedence order) into one framework with ordered levels."""
+    aliases = aliases if aliases is not None else Aliases.load()
+    family_table = {
+        name_key(k): v for k, v in (families if families is not None else load_family_table()).items()
+    }
+    names = _Names(aliases, report)
+
+    def role_of(name: str, origin: Origin | None = None) -> str:
+        return names("role", name, origin)
+
+    def skill_of(name: str, origin: Origin | None = None) -> str:
+        return names("skill", name, origin)
+
+    def level_of(role: str, name: str, origin: Origin | None = None) -> str:
+        return names("level", name, origin, scope=name_key(role) + "\x00")
+
+    out = Framework()
+    for part in parts:
+        out.sources.extend(part.sources)
+
+    # Canonicalise every record's names, keeping the precedence order.
+    roles = [replace(r, name=role_of(r.name, r.origin)) for p in parts for r in p.roles]
+    fams = [replace(f, name=names("family", f.name, f.origin)) for p in parts for f in p.families]
+    roles = [replace(r, family=names("family", r.family) if r.family else None) for r in roles]
+    levels = [
+        replace(lv, role=role_of(lv.role), name=level_of(role_of(lv.role), lv.name, lv.origin))
+        for p in parts
+        for lv in p.levels
+    ]
+    skills = [replace(s, name=skill_of(s.name, s.origin)) for p in parts for s in p.skills]
+    reqs = []
+    for p in parts:
+        for q in p.requirements:
+            role = role_of(q.role)
+            reqs.append(replace(q, role=role, level=level_of(role, q.level), skill=skill_of(q.skill, q.origin)))
+    shared = [
+        replace(
+            s,
+            role=role_of(s.role),
+            other_role=role_of(s.other_role, s.origin),
+            skills=tuple(skill_of(k, s.origin) for k in s.skills),
+        )
+        for p in parts
+        for s in p.shared
+    ]
+    listed = [
+        replace(x, role=role_of(x.role, x.origin), skill=skill_of(x.skill, x.origin))
+        for p in parts
+        for x in p.role_skills
+    ]
+
+    # Roles mentioned only by links (shared-skills table, skills file) become role records.
+    known_roles = {r.name for r in roles}
+    for name, origin in [*((s.other_role, s.origin) for s in shared), *((x.role, x.origin) for x in listed)]:
+        if name not in known_roles:
+            known_roles.add(name)
+            roles.append(Role(name, origin=origin))
+    known_skills = {s.name for s in skills}
+    for s in shared:
+        for k in s.skills:
+            if k not in known_skills:
+                known_skills.add(k)
+                skills.append(Skill(k, origin=s.origin))
+    for x in listed:
+        if x.skill not in known_skills:
+            known_skills.add(x.skill)
+            skills.append(Skill(x.skill, origin=x.origin))
+
+    # Merge each entity across sources.
+    for group in _group(fams, lambda f: f.name).values():
+        out.families.append(_merge(group, ("description",), report, lambda f: f"family {f.name!r}"))
+    for group in _group(roles, lambda r: r.name).values():
+        role = _merge(
+            group, ("family", "description", "senior_civil_service"), report, lambda r: f"role {r.name!r}"
+        )
+        if role.family is None:
+            fam = family_table.get(name_key(role.name))
+            if fam is not None:
+                fam = names("family", fam)
+                role = replace(role, family=fam)
+                report.add(
+                    "interpreted",
+                    f"role {role.name!r}: family {fam!r} taken from the maintained table "
+                    "data/role-families.csv (no source gave it)",
+                )
+            else:
+                report.add(
+                    "missing",
+                    f"role {role.name!r} has no family (not in any source nor in data/role-families.csv)",
+                    severity="warning",
+                )
+        else:
+            fam = family_table.get(name_key(role.name))
+            if fam is not None and name_key(fam) != name_key(role.family):
+                report.add(
+                    "disagreement",
+                    f"role {role.name!r}: family {role.family!r} in the sources, {fam!r} in "
+                    "data/role-families.csv; kept the sources' value",
+                    severity="warning",
+                )
+        out.roles.append(replace(role, alt_names=names.alt_names("role", role.name)))
+    present_families = {f.name for f in out.families}
+    for role in out.roles:
+        if role.family and role.family not in present_families:
+            present_families.add(role.family)
+            out.families.append(Family(role.family))
+
+    for group in _group(skills, lambda s: s.name).values():
+        out.skills.append(_merge_skill(group, report, names.alt_names("skill", group[0].name)))
+
+    level_groups = _group(levels, lambda lv: (lv.role, lv.name))
+    for (role_name, _), group in level_groups.items():
+        merged = _merge(group, ("description", "grades"), report, lambda lv: f"level {lv.name!r}")
+        stated = [lv for lv in group if lv.rank_basis == "stated" and lv.rank is not None]
+        rank, basis = (stated[0].rank, stated[0].rank_basis) if stated else (None, None)
+        scope = name_key(role_name) + "\x00"
+        out.levels.append(
+            replace(merged, rank=rank, rank_basis=basis, alt_names=names.alt_names("level", merged.name, scope))
+        )
+
+    req_groups = _group(reqs, lambda q: (q.role, q.level, q.skill))
+    for (role_name, level_name, _), group in req_groups.items():
+        out.requirements.append(
+            _merge(group, ("tier", "descriptor"), report, lambda q: f"{q.level!r} x {q.skill!r}")
+        )
+        if (role_name, level_name) not in level_groups:
+            level_groups[(role_name, level_name)] = []
+            out.levels.append(RoleLevel(role_name, level_name, origin=group[0].origin))
+    _requirement_presence(parts, req_groups, reqs, report)
+
+    for group in _group(shared, lambda s: (s.role, s.other_role)).values():
+        out.shared.append(_merge(group, ("skills",), report, lambda s: f"shared skills {s.role!r}/{s.other_role!r}"))
+
+    _reconcile_listed(listed, out, report)
+    _order_levels(out, report)
+    return out
+
+
+def _merge_skill(group: list[Skill], report: ImportReport, alt_names: tuple[str, ...]) -> Skill:
+    merged = _merge(group, ("description", "untiered_descriptor"), report, lambda s: f"skill {s.name!r}")
+    by_tier: dict[str, tuple[str, Origin]] = {}
+    undefined: set[str] = set()
+    for s in group:
+        for tier, text in s.descriptors:
+            known = by_tier.get(tier)
+            if known is None:
+                by_tier[tier] = (text, s.origin)
+            elif known[0] != text:
+                report.add(
+                    "disagreement",
+                    f"skill {s.name!r}: descriptor at {tier} differs between {known[1]} and "
+                    f"{s.origin}; kept the first",
+                    file=s.origin.source,
+                    rows=s.origin.row or (),
+                    severity="warning",
+                )
+        undefined.update(s.undefined_tiers)
+    for tier in sorted(undefined & set(by_tier), key=TIERS.index):
+        report.add(
+            "disagreement",
+            f"skill {merged.name!r}: tier {tier} is marked not defined in one source but has a "
+            "descriptor in another; the descriptor is kept",
+            severity="warning",
+        )
+    return replace(
+        merged,
+        descriptors=tuple((t, by_tier[t][0]) for t in TIERS if t in by_tier),
+        undefined_tiers=tuple(t for t in TIERS if t in undefined and t not in by_tier),
+        alt_names=alt_names,
+    )
+
+
+def _requirement_presence(
+    parts: Sequence[Framework],
+    groups: dict[Hashable, list[Requirement]],
+    reqs: list[Requirement],
+    report: ImportReport,
+) -> None:
+    """Where two sources both describe a role level, report skills only one of them lists."""
+    by_source: dict[tuple[str, str], dict[str, set[str]]] = {}
+    for q in reqs:
+        by_source.setdefault((q.role, q.level), {}).setdefault(q.origin.source, set()).add(q.skill)
+    for (role, level), per_source in by_source.items():
+        if len(per_source) < 2:
+            continue
+        everything = set().union(*per_source.values())
+        for source, skills in per_source.items():
+            for skill in sorted(everything - skills):
+                report.add(
+                    "disagreement",
+                    f"{level!r} needs {skill!r} in another source but not in {source}",
+                    file=source,
+                    severity="warning",
+                )
+
+
+def _reconcile_listed(listed: list[RoleSkill], out: Framework, report: ImportReport) -> None:
+    """Compare "Roles that require Skill" with the requirements; keep it only for roles without them."""
+    required: dict[str, set[str]] = {}
+    for q in out.requirements:
+        required.setdefault(q.role, set()).add(q.skill)
+    listed_by_skill: dict[str, set[str]] = {}
+    for x in listed:
+        listed_by_skill.setdefault(x.skill, set()).add(x.role)
+        if x.role in required:
+            if x.skill not in required[x.role]:
+                report.add(
+                    "mismatch",
+                    f"skill {x.skill!r} lists role {x.role!r} as requiring it, but no level of "
+                    "that role requires it in the role content; not added",
+                    file=x.origin.source,
+                    rows=x.origin.row or (),
+                    column=x.origin.column,
+                    severity="warning",
+                )
+        else:
+            out.role_skills.append(x)
+    if not listed:
+        return
+    skills_with_lists = set(listed_by_skill)
+    for role, skills in required.items():
+        for skill in sorted(skills):
+            if skill in skills_with_lists and role not in listed_by_skill[skill]:
+                report.add(
+                    "mismatch",
+                    f"role {role!r} requires skill {skill!r} in the role content, but the skill "
+                    "descriptions do not list the role; the requirement is kept",
+                    severity="warning",
+                )
+    for skill in out.skills:
+        in_roles = any(skill.name in s for s in required.values())
+        in_list = skill.name in skills_with_lists
+        if in_list and not in_roles and required:
+            report.add("one-source", f"skill {skill.name!r} is in the skill descriptions only")
+        elif in_roles and not in_list:
+            report.add("one-source", f"skill {skill.name!r} is in the role content only")
+
+
+def _order_levels(fw: Framework, report: ImportReport) -> None:
+    profiles: dict[tuple[str, str], dict[str, int]] = {}
+    for q in fw.requirements:
+        if q.tier is not None:
+            profiles.setdefault((q.role, q.level), {})[q.skill] = TIER_RANK[q.tier]
+    by_role = _group(fw.levels, lambda lv: lv.role)
+    ordered: list[RoleLevel] = []
+    for role, levels in by_role.items():
+        if all(lv.rank_basis == "stated" for lv in levels):
+            ranks = sorted(lv.rank or 0 for lv in levels)
+            if ranks == list(range(1, len(levels) + 1)):
+                ordered.extend(levels)
+                continue
+        stated = [lv for lv in levels if lv.rank_basis == "stated"]
+        order = derive_order(
+            [lv.name for lv in levels], {lv.name: profiles.get((role, lv.name), {}) for lv in levels}
+        )
+        names = order.levels
+        if stated:
+            # Keep the stated order of the levels a page gave; fit the others in by ladder.
+            page = [lv.name for lv in sorted(stated, key=lambda lv: lv.rank or 0)]
+            rest = [n for n in names if n not in page]
+            names = _interleave(page, rest, names)
+            report.add(
+                "order",
+                f"role {role!r}: the page gives the order of {len(page)} of {len(levels)} levels; "
+                f"{', '.join(repr(r) for r in rest)} placed by name",
+                severity="warning",
+            )
+        rank = {n: i for i, n in enumerate(names, start=1)}
+        basis = "stated" if len(stated) == len(levels) else "derived"
+        ordered.extend(replace(lv, rank=rank[lv.name], rank_basis=basis) for lv in levels)  # type: ignore[arg-type]
+        if basis == "derived" and len(levels) > 1:
+            for doubt in order.doubts:
+                report.add("order", f"role {role!r}: order uncertain: {doubt}", severity="warning")
+            if order.doubts:
+                report.uncertain_orders[role] = list(order.doubts)
+    fw.levels = ordered
+
+
+def _interleave(page: list[str], rest: list[str], ladder: list[str]) -> list[str]:
+    out = list(page)
+    for name in rest:
+        pos = ladder.index(name)
+        before = [n for n in ladder[:pos] if n in out]
+        out.insert(out.index(before[-1]) + 1 if before else 0, name)
+    return out

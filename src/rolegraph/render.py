@@ -1,0 +1,98 @@
+"""Plain tables for people and programs: text, Markdown, CSV, TSV and JSON, deterministic.
+
+CSV and TSV cells that a spreadsheet would run as a formula (leading ``=``, ``+``,
+``-``, ``@``, tab or carriage return) are prefixed with ``'``.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import unicodedata
+from collections.abc import Sequence
+from typing import Any
+
+Cell = str | int | float | None
+TABLE_FORMATS = ("table", "md", "csv", "tsv", "json")
+_FORMULA = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_cell(value: str) -> str:
+    """Neutralise spreadsheet formulas (OWASP "CSV injection")."""
+    return "'" + value if value.startswith(_FORMULA) else value
+
+
+def _text(value: Cell) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return f"{value:.3f}".rstrip("0").rstrip(".") if value != int(value) else str(int(value))
+    return str(value)
+
+
+def _width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split()) if ("\n" in text or "\r" in text or "\t" in text) else text
+
+
+def render(
+    headers: Sequence[str],
+    rows: Sequence[Sequence[Cell]],
+    fmt: str = "table",
+    *,
+    title: str | None = None,
+    max_width: int = 60,
+) -> str:
+    if fmt == "json":
+        records = [dict(zip(headers, row, strict=True)) for row in rows]
+        return json.dumps(records, indent=2, ensure_ascii=False) + "\n"
+    if fmt in ("csv", "tsv"):
+        buf = io.StringIO()
+        writer = csv.writer(buf, delimiter="," if fmt == "csv" else "\t", lineterminator="\r\n" if fmt == "csv" else "\n")
+        writer.writerow(headers)
+        for row in rows:
+            writer.writerow([safe_cell(_text(c)) for c in row])
+        return buf.getvalue()
+    if fmt == "md":
+        out = [f"**{title}**", ""] if title else []
+        out.append("| " + " | ".join(headers) + " |")
+        out.append("|" + "|".join("---:" if _numeric(rows, i) else "---" for i in range(len(headers))) + "|")
+        for row in rows:
+            cells = [_one_line(_text(c)).replace("|", "\\|") for c in row]
+            out.append("| " + " | ".join(cells) + " |")
+        return "\n".join(out) + "\n"
+    # Plain text table.
+    texts = [[_clip(_one_line(_text(c)), max_width) for c in row] for row in rows]
+    widths = [
+        max([_width(h), *(_width(r[i]) for r in texts)]) for i, h in enumerate(headers)
+    ]
+    numeric = [_numeric(rows, i) for i in range(len(headers))]
+
+    def line(cells: Sequence[str]) -> str:
+        parts = []
+        for i, c in enumerate(cells):
+            pad = " " * (widths[i] - _width(c))
+            parts.append(pad + c if numeric[i] else c + pad)
+        return "  ".join(parts).rstrip()
+
+    out = [title, ""] if title else []
+    out += [line(list(headers)), line(["-" * w for w in widths])]
+    out += [line(r) for r in texts]
+    return "\n".join(out) + "\n"
+
+
+def _numeric(rows: Sequence[Sequence[Cell]], i: int) -> bool:
+    values = [r[i] for r in rows if r[i] is not None]
+    return bool(values) and all(isinstance(v, int | float) for v in values)
+
+
+def _clip(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def render_json(data: Any) -> str:
+    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"

@@ -1,0 +1,493 @@
+"""Readers for the framework's official CSV export (the "Download framework content" page).
+
+Two files, each usable alone:
+
+* role content: one row per role level x skill, with the tier and its "You can: ..."
+  descriptor (``ROLE_COLUMNS``);
+* skill descriptions: one row per skill, a descriptor per tier, and the roles that
+  require the skill (``SKILL_COLUMNS``).
+
+Every row is used, merged (an exact duplicate) or reported. The decisions about the
+real export's quirks are documented in the README ("How the CSV export is read").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+from rolegraph.errors import InputError
+from rolegraph.records import (
+    Family,
+    Framework,
+    Origin,
+    Requirement,
+    Role,
+    RoleLevel,
+    RoleSkill,
+    Skill,
+    Source,
+)
+from rolegraph.report import ImportReport
+from rolegraph.sources.table import Table, read_table
+from rolegraph.text import clean_name, clean_text, name_key
+from rolegraph.vocab import OGL, TIERS, tier_name
+
+ROLE_COLUMNS = (
+    "Role Family",
+    "Role",
+    "Role Description",
+    "Role Level",
+    "Role Level Description",
+    "Skill Name",
+    "Skill Description",
+    "Skill Level",
+    "Skill Level Description",
+    "Role Type",
+)
+SKILL_COLUMNS = (
+    "Skill Name",
+    "Skill Description",
+    "Awareness",
+    "Working",
+    "Practitioner",
+    "Expert",
+    "Roles that require Skill",
+)
+#: Columns holding one-line names; the others hold multi-line text.
+NAME_COLUMNS = frozenset({"Role Family", "Role", "Role Level", "Skill Name", "Skill Level", "Role Type"})
+
+NOT_IN_USE = "NOT IN USE"
+MISSING = "MISSING"
+NOT_DEFINED = "This skill level is currently not defined."
+SCS = "Senior Civil Service"
+ROLE_CONTENT_TITLE = "Role content - Capability Framework"
+SKILL_CONTENT_TITLE = "Skill description content - Capability Framework"
+
+#: Called as progress(file label, rows done, rows in all).
+Progress = Callable[[str, int, int], None]
+
+
+class _Notes:
+    """Collects report entries that recur on many rows into one entry with a row list."""
+
+    def __init__(self, report: ImportReport, file: str) -> None:
+        self.report = report
+        self.file = file
+        self._grouped: dict[tuple[str, str, str | None, str], list[int]] = {}
+
+    def group(
+        self, category: str, message: str, row: int, column: str | None = None, severity: str = "info"
+    ) -> None:
+        self._grouped.setdefault((category, message, column, severity), []).append(row)
+
+    def flush(self) -> None:
+        for (category, message, column, severity), rows in self._grouped.items():
+            count = f"{len(rows)} rows: " if len(rows) > 1 else ""
+            self.report.add(
+                category,
+                count + message,
+                file=self.file,
+                rows=rows,
+                column=column,
+                severity="warning" if severity == "warning" else "info",
+            )
+        self._grouped.clear()
+
+
+def _clean_row(
+    cells: dict[str, str], row: int, notes: _Notes, name_columns: Iterable[str] = NAME_COLUMNS
+) -> dict[str, str]:
+    names = set(name_columns)
+    out = {}
+    for column, raw in cells.items():
+        text, changes = (clean_name if column in names else clean_text)(raw)
+        for change in changes:
+            notes.group("normalised", f"removed {change}", row, column)
+        out[column] = text
+    return out
+
+
+def _source(table: Table, kind: str, title: str) -> Source:
+    return Source(
+        key=table.label,
+        kind=kind,
+        title=title,
+        location=str(table.path),
+        licence=OGL,
+    )
+
+
+def _table_quirks(table: Table, report: ImportReport) -> None:
+    for column in table.extra_columns:
+        report.add(
+            "ignored",
+            f"column {column!r} is not part of the export's format and was not read",
+            file=table.label,
+            column=column,
+            severity="warning",
+        )
+    if table.padded_rows:
+        report.add(
+            "normalised",
+            "empty cells beyond the last column were dropped",
+            file=table.label,
+            rows=table.padded_rows,
+        )
+    if table.blank_lines:
+        report.add("ignored", f"{table.blank_lines} blank line(s) skipped", file=table.label)
+
+
+def read_role_content(
+    path: Path | str, report: ImportReport, progress: Progress | None = None
+) -> Framework:
+    """Read a role-content CSV into records; quirks go to ``report``."""
+    table = read_table(path, required=ROLE_COLUMNS, what="role content CSV")
+    label = table.label
+    stats = report.file(label, "role content")
+    _table_quirks(table, report)
+    notes = _Notes(report, label)
+
+    families: dict[str, Family] = {}
+    roles: dict[str, Role] = {}
+    levels: dict[tuple[str, str], RoleLevel] = {}
+    skills: dict[str, Skill] = {}
+    descriptors: dict[tuple[str, str], tuple[str, int]] = {}
+    requirements: dict[tuple[str, str, str], Requirement] = {}
+    seen: dict[tuple[str, ...], int] = {}
+
+    for done, (row, raw) in enumerate(table.rows, start=1):
+        if progress is not None and done % 250 == 0:
+            progress(label, done, len(table.rows))
+        stats.rows_read += 1
+        c = _clean_row(raw, row, notes)
+        fingerprint = tuple(c[col] for col in ROLE_COLUMNS)
+        first = seen.get(fingerprint)
+        if first is not None:
+            stats.rows_merged += 1
+            notes.group("duplicate", f"exact duplicate of row {first}, merged", row)
+            continue
+        seen[fingerprint] = row
+
+        family, role, level, skill = c["Role Family"], c["Role"], c["Role Level"], c["Skill Name"]
+        empty = [col for col in ("Role", "Role Level", "Skill Name") if not c[col]]
+        if empty:
+            stats.rows_reported += 1
+            notes.group("skipped", f"row not used: {empty[0]!r} is empty", row, empty[0], "warning")
+            continue
+
+        role_type = c["Role Type"]
+        scs = role_type.casefold() == SCS.casefold()
+        if role_type and not scs:
+            notes.group(
+                "interpreted",
+                f"unknown Role Type {role_type!r}: role read as an ordinary role",
+                row,
+                "Role Type",
+                "warning",
+            )
+
+        tier_text = c["Skill Level"]
+        tier: str | None
+        descriptor: str | None
+        if scs and tier_text == NOT_IN_USE:
+            # Senior Civil Service roles have no levels and no tiers; the row's
+            # "Skill Description" holds the skill's only descriptor.
+            tier = None
+            descriptor = c["Skill Description"] or None
+            notes.group(
+                "sentinel",
+                "'NOT IN USE' in Role Level / Skill Level of a Senior Civil Service role: "
+                "read as the role's single level (named as the role) with an untiered skill",
+                row,
+                "Skill Level",
+            )
+            if level == NOT_IN_USE:
+                level = role
+            skill_description = None
+        else:
+            if tier_text == NOT_IN_USE:
+                stats.rows_reported += 1
+                notes.group(
+                    "skipped",
+                    "row not used: 'NOT IN USE' as the tier of a role that is not "
+                    "Senior Civil Service",
+                    row,
+                    "Skill Level",
+                    "warning",
+                )
+                continue
+            tier = tier_name(tier_text)
+            if tier is None:
+                raise InputError(
+                    f"{label}, row {row}, column 'Skill Level': unknown tier {tier_text!r}",
+                    hint=f"use one of {', '.join(t.capitalize() for t in TIERS)}",
+                )
+            descriptor = c["Skill Level Description"] or None
+            skill_description = c["Skill Description"]
+            if skill_description in (MISSING, ""):
+                notes.group(
+                    "sentinel",
+                    f"{skill_description or 'empty'!r} in Skill Description: the skill has no "
+                    "description",
+                    row,
+                    "Skill Description",
+                )
+                skill_description = None
+        for col in ("Role Level Description", "Skill Level Description"):
+            if c[col] == NOT_IN_USE and not scs:
+                notes.group("sentinel", f"'NOT IN USE' in {col}: read as no text", row, col)
+
+        origin = Origin(label, row)
+        if family:
+            families.setdefault(name_key(family), Family(family, origin=origin))
+        else:
+            notes.group("missing", "Role Family is empty", row, "Role Family", "warning")
+        _keep(
+            roles,
+            name_key(role),
+            Role(
+                role,
+                family=family or None,
+                description=c["Role Description"] or None,
+                senior_civil_service=scs,
+                origin=origin,
+            ),
+            notes,
+            row,
+        )
+        level_description = c["Role Level Description"]
+        _keep(
+            levels,
+            (name_key(role), name_key(level)),
+            RoleLevel(
+                role,
+                level,
+                description=None if level_description in ("", NOT_IN_USE) else level_description,
+                origin=origin,
+            ),
+            notes,
+            row,
+        )
+        skill_key = name_key(skill)
+        _keep(skills, skill_key, Skill(skill, description=skill_description, origin=origin), notes, row)
+        if tier is not None and descriptor is not None:
+            known = descriptors.get((skill_key, tier))
+            if known is None:
+                descriptors[(skill_key, tier)] = (descriptor, row)
+            elif known[0] != descriptor:
+                notes.group(
+                    "mismatch",
+                    f"descriptor of {skill!r} at {tier} differs from row {known[1]}; "
+                    f"the first one is kept for the skill",
+                    row,
+                    "Skill Level Description",
+                    "warning",
+                )
+        key = (name_key(role), name_key(level), skill_key)
+        earlier = requirements.get(key)
+        if earlier is not None:
+            stats.rows_reported += 1
+            notes.group(
+                "skipped",
+                f"row not used: {level!r} x {skill!r} already read from row "
+                f"{earlier.origin.row} with tier {earlier.tier} and a different text",
+                row,
+                "Skill Level",
+                "warning",
+            )
+            continue
+        requirements[key] = Requirement(role, level, skill, tier, descriptor, origin=origin)
+        stats.rows_used += 1
+    if progress is not None:
+        progress(label, len(table.rows), len(table.rows))
+    notes.flush()
+
+    # The skill records carry the descriptors of the tiers the roles use.
+    by_skill: dict[str, list[tuple[str, str]]] = {}
+    for (skill_key, tier), (text, _row) in descriptors.items():
+        by_skill.setdefault(skill_key, []).append((tier, text))
+    final_skills = []
+    for skill_key, record in skills.items():
+        pairs = sorted(by_skill.get(skill_key, []), key=lambda p: TIERS.index(p[0]))
+        untiered = None
+        if not pairs:
+            untiered = next(
+                (r.descriptor for k, r in requirements.items() if k[2] == skill_key and r.tier is None),
+                None,
+            )
+        final_skills.append(
+            Skill(
+                record.name,
+                record.description,
+                tuple(pairs),
+                untiered_descriptor=untiered,
+                origin=record.origin,
+            )
+        )
+    return Framework(
+        sources=[_source(table, "csv-role-content", ROLE_CONTENT_TITLE)],
+        families=list(families.values()),
+        roles=list(roles.values()),
+        levels=list(levels.values()),
+        skills=final_skills,
+        requirements=list(requirements.values()),
+    )
+
+
+def _keep(store: dict, key: object, record: object, notes: _Notes, row: int) -> None:  # type: ignore[type-arg]
+    """Keep the first record for a key; report a later one that says something else."""
+    first = store.get(key)
+    if first is None:
+        store[key] = record
+        return
+    if first == record:
+        return
+    kind = type(record).__name__
+    for attr in ("name", "family", "description", "senior_civil_service"):
+        a, b = getattr(first, attr, None), getattr(record, attr, None)
+        if a != b:
+            what = "name spelling" if attr == "name" else attr.replace("_", " ")
+            notes.group(
+                "mismatch",
+                f"{kind} {getattr(first, 'name', '')!r}: {what} differs from row "
+                f"{first.origin.row}; the first is kept",
+                row,
+                severity="warning",
+            )
+
+
+def split_role_list(text: str, known_keys: frozenset[str] = frozenset()) -> list[str]:
+    """Split "Roles that require Skill" on commas, keeping known names that contain commas.
+
+    ``known_keys`` are :func:`name_key` keys of the role names known so far.
+    """
+    pieces = [p.strip() for p in text.split(",")]
+    out: list[str] = []
+    i = 0
+    while i < len(pieces):
+        take = 1
+        for j in range(len(pieces), i + 1, -1):
+            if name_key(", ".join(pieces[i:j])) in known_keys:
+                take = j - i
+                break
+        name = ", ".join(pieces[i : i + take])
+        if name:
+            out.append(name)
+        i += take
+    return out
+
+
+def read_skill_descriptions(
+    path: Path | str,
+    report: ImportReport,
+    known_roles: Iterable[str] = (),
+    progress: Progress | None = None,
+) -> Framework:
+    """Read a skill-descriptions CSV into skills (with every tier's descriptor) and role links."""
+    table = read_table(path, required=SKILL_COLUMNS, what="skill descriptions CSV")
+    label = table.label
+    stats = report.file(label, "skill descriptions")
+    _table_quirks(table, report)
+    notes = _Notes(report, label)
+    known = frozenset(name_key(k) for k in known_roles)
+    skills: dict[str, Skill] = {}
+    role_skills: list[RoleSkill] = []
+    name_columns = ("Skill Name",)
+
+    for row, raw in table.rows:
+        stats.rows_read += 1
+        c = _clean_row(raw, row, notes, name_columns)
+        name = c["Skill Name"]
+        if not name:
+            stats.rows_reported += 1
+            notes.group("skipped", "row not used: 'Skill Name' is empty", row, "Skill Name", "warning")
+            continue
+        description = c["Skill Description"] or None
+        pairs: list[tuple[str, str]] = []
+        undefined: list[str] = []
+        empty: list[str] = []
+        for tier in TIERS:
+            cell = c[tier.capitalize()]
+            if cell == NOT_DEFINED:
+                undefined.append(tier)
+                notes.group(
+                    "sentinel",
+                    f"{NOT_DEFINED!r}: the tier is marked not defined",
+                    row,
+                    tier.capitalize(),
+                )
+            elif not cell:
+                empty.append(tier)
+            else:
+                pairs.append((tier, cell))
+        untiered = None
+        if not pairs and not undefined and description and description.startswith("You can"):
+            untiered, description = description, None
+            notes.group(
+                "interpreted",
+                "no tier descriptors and a 'You can: ...' description: read as a Senior Civil "
+                "Service skill whose description is its single, untiered descriptor",
+                row,
+                "Skill Description",
+            )
+        elif empty:
+            notes.group(
+                "missing",
+                f"no descriptor for tier(s) {', '.join(empty)}",
+                row,
+                None,
+                "warning",
+            )
+        if description is None and untiered is None:
+            notes.group("missing", "the skill has no description", row, "Skill Description")
+        skill = Skill(
+            name,
+            description,
+            tuple(pairs),
+            tuple(undefined),
+            untiered,
+            origin=Origin(label, row),
+        )
+        key = name_key(name)
+        first = skills.get(key)
+        if first is not None:
+            if first == skill:
+                stats.rows_merged += 1
+                notes.group("duplicate", f"exact duplicate of row {first.origin.row}, merged", row)
+            else:
+                stats.rows_reported += 1
+                notes.group(
+                    "skipped",
+                    f"row not used: skill {name!r} already read from row {first.origin.row} "
+                    "with different text",
+                    row,
+                    "Skill Name",
+                    "warning",
+                )
+            continue
+        skills[key] = skill
+        stats.rows_used += 1
+        listed = split_role_list(c["Roles that require Skill"], known)
+        if not listed:
+            notes.group("missing", "no roles listed as requiring the skill", row, "Roles that require Skill")
+        seen_roles: set[str] = set()
+        for role in listed:
+            if name_key(role) in seen_roles:
+                notes.group(
+                    "duplicate",
+                    f"role {role!r} listed twice for the skill; counted once",
+                    row,
+                    "Roles that require Skill",
+                )
+                continue
+            seen_roles.add(name_key(role))
+            role_skills.append(RoleSkill(role, name, origin=Origin(label, row, "Roles that require Skill")))
+    if progress is not None:
+        progress(label, len(table.rows), len(table.rows))
+    notes.flush()
+    return Framework(
+        sources=[_source(table, "csv-skill-descriptions", SKILL_CONTENT_TITLE)],
+        skills=list(skills.values()),
+        role_skills=role_skills,
+    )

@@ -1,0 +1,164 @@
+"""Reading a CSV file that a person may have edited: checked, never half-read.
+
+Rows are numbered as a spreadsheet numbers them: the header is row 1, so the first
+data row is row 2, whatever line breaks the cells contain.
+"""
+
+from __future__ import annotations
+
+import csv
+import difflib
+import io
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rolegraph.errors import InputError
+from rolegraph.text import name_key
+
+#: Largest cell accepted (the biggest official cell is about 4 KB).
+MAX_CELL = 10 * 1024 * 1024
+_UTF8_HINT = (
+    "save it as 'CSV UTF-8' from your spreadsheet program, or convert it with "
+    "'iconv -f WINDOWS-1252 -t UTF-8 FILE > FILE.utf8.csv'"
+)
+
+
+@dataclass
+class Table:
+    path: Path
+    label: str
+    header: list[str]
+    #: (row number, cells keyed by the canonical column name)
+    rows: list[tuple[int, dict[str, str]]]
+    extra_columns: list[str] = field(default_factory=list)
+    padded_rows: list[int] = field(default_factory=list)
+    blank_lines: int = 0
+
+
+def read_bytes(path: Path | str, what: str) -> bytes:
+    """A file's bytes, or an :class:`InputError` that says why not."""
+    p = Path(path)
+    if not p.exists():
+        raise InputError(f"{what} not found: {p}", hint="check the path")
+    if p.is_dir():
+        raise InputError(f"{p} is a directory, not a {what}", hint="give the file inside it")
+    try:
+        return p.read_bytes()
+    except OSError as exc:
+        raise InputError(f"cannot read {p}: {exc.strerror or exc}") from None
+
+
+def decode_utf8(data: bytes, label: str) -> str:
+    """UTF-8 text (a BOM is accepted), or an error naming the line and giving a hint."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise InputError(f"{label} is UTF-16, not UTF-8", hint=_UTF8_HINT)
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise InputError(
+            f"{label} is not UTF-8: byte 0x{data[exc.start]:02x} on line {line} cannot be decoded",
+            hint=_UTF8_HINT,
+        ) from None
+
+
+def read_table(
+    path: Path | str,
+    *,
+    required: Sequence[str],
+    optional: Sequence[str] = (),
+    what: str = "CSV file",
+) -> Table:
+    """Read and check a CSV file: UTF-8, a header with every required column, no ragged rows."""
+    p = Path(path)
+    label = p.name
+    data = read_bytes(p, what)
+    if not data.strip():
+        raise InputError(f"{label} is empty", hint=f"expected a {what} with a header row")
+    if b"\x00" in data[:8192]:
+        raise InputError(
+            f"{label} looks like a binary file, not a CSV file (it contains NUL bytes)",
+            hint=f"give the {what} exported as CSV",
+        )
+    text = decode_utf8(data, label)
+    if "\x00" in text:
+        line = text.count("\n", 0, text.index("\x00")) + 1
+        raise InputError(f"{label} contains a NUL byte on line {line}", hint="remove it and retry")
+    csv.field_size_limit(MAX_CELL)
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    try:
+        raw_header = next(reader)
+        while not any(c.strip() for c in raw_header):
+            raw_header = next(reader)
+    except StopIteration:
+        raise InputError(f"{label} is empty", hint=f"expected a {what} with a header row") from None
+    except csv.Error as exc:
+        raise InputError(f"{label}, row 1: the header cannot be parsed as CSV ({exc})") from None
+    header = [" ".join(h.replace("\ufeff", "").split()) for h in raw_header]
+    columns = _match_columns(header, required, optional, label, what)
+    rows: list[tuple[int, dict[str, str]]] = []
+    padded: list[int] = []
+    blank = 0
+    width = len(header)
+    row_no = 1
+    try:
+        for cells in reader:
+            if not cells or (len(cells) == 1 and not cells[0].strip()):
+                blank += 1
+                continue
+            row_no += 1
+            if len(cells) != width:
+                if len(cells) > width and not any(c.strip() for c in cells[width:]):
+                    cells = cells[:width]
+                    padded.append(row_no)
+                else:
+                    missing = header[len(cells)] if len(cells) < width else None
+                    detail = f" (column {missing!r} is missing)" if missing else ""
+                    raise InputError(
+                        f"{label}, row {row_no}: has {len(cells)} cells but the header has "
+                        f"{width}{detail}",
+                        hint="check the row for a missing or extra comma or quote",
+                    )
+            rows.append((row_no, {canon: cells[i] for canon, i in columns.items()}))
+    except csv.Error as exc:
+        raise InputError(
+            f"{label}, row {row_no + 1} (line {reader.line_num}): not valid CSV ({exc})",
+            hint="a quote is probably not closed",
+        ) from None
+    extra = [h for i, h in enumerate(header) if i not in set(columns.values())]
+    return Table(p, label, header, rows, extra, padded, blank)
+
+
+def _match_columns(
+    header: list[str], required: Sequence[str], optional: Sequence[str], label: str, what: str
+) -> dict[str, int]:
+    keys = [name_key(h) for h in header]
+    seen: dict[str, int] = {}
+    for i, k in enumerate(keys):
+        if k and k in seen:
+            raise InputError(
+                f"{label}, row 1: column {header[i]!r} appears twice "
+                f"(columns {seen[k] + 1} and {i + 1})",
+                hint="remove or rename one of them",
+            )
+        seen[k] = i
+    found: dict[str, int] = {}
+    missing = []
+    for col in [*required, *optional]:
+        idx = seen.get(name_key(col))
+        if idx is not None:
+            found[col] = idx
+        elif col in required:
+            missing.append(col)
+    if missing:
+        col = missing[0]
+        close = difflib.get_close_matches(col, [h for h in header if h], n=1, cutoff=0.6)
+        hint = (
+            f"did you mean {close[0]!r}? Columns found: {', '.join(repr(h) for h in header)}"
+            if close
+            else f"is this a {what}? Columns found: {', '.join(repr(h) for h in header)}"
+        )
+        names = ", ".join(repr(m) for m in missing)
+        raise InputError(f"{label}, row 1: missing column{'s' if len(missing) > 1 else ''} {names}", hint=hint)
+    return found

@@ -1,0 +1,230 @@
+"""The triple store behind a rolegraph graph.
+
+Oxigraph parses, serialises and answers SPARQL (it is 10-1000x faster than rdflib's
+engine on this data; see DESIGN.md); :meth:`RoleGraph.to_rdflib` gives an rdflib
+graph for code that wants rdflib's API (pySHACL, users' scripts).
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterable, Iterator, Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from rolegraph.errors import InputError, QueryError
+from rolegraph.formats import BY_NAME, FORMATS, RdfFormat, by_extension
+
+if TYPE_CHECKING:
+    import pyoxigraph as ox
+    import rdflib
+
+#: A file in this folder marks it as a persisted rolegraph store.
+STORE_MARKER = "rolegraph-store.txt"
+
+
+class RoleGraph:
+    """A framework graph: an Oxigraph store plus where it came from."""
+
+    def __init__(self, store: ox.Store, *, location: str = "(in memory)") -> None:
+        self.store = store
+        self.location = location
+
+    @classmethod
+    def from_triples(cls, triples: Iterable[ox.Triple], *, location: str = "(built)") -> RoleGraph:
+        import pyoxigraph as ox
+
+        graph = ox.DefaultGraph()
+        return cls.from_quads(
+            [ox.Quad(t.subject, t.predicate, t.object, graph) for t in triples], location=location
+        )
+
+    @classmethod
+    def from_quads(cls, quads: Iterable[ox.Quad], *, location: str = "(built)") -> RoleGraph:
+        import pyoxigraph as ox
+
+        store = ox.Store()
+        store.bulk_extend(quads)
+        return cls(store, location=location)
+
+    def __len__(self) -> int:
+        return len(self.store)
+
+    def triples(self) -> Iterator[ox.Triple]:
+        for quad in self.store:
+            yield quad.triple
+
+    def query(
+        self, sparql: str, bindings: Mapping[str, ox.NamedNode | ox.Literal] | None = None
+    ) -> Any:
+        """Run SPARQL; ``bindings`` are RDF terms bound to variables (never pasted into text)."""
+        import pyoxigraph as ox
+
+        subs = {ox.Variable(k): t for k, t in (bindings or {}).items()}
+        try:
+            return self.store.query(
+                sparql, substitutions=subs or None, use_default_graph_as_union=True
+            )
+        except SyntaxError as exc:
+            raise QueryError(f"invalid SPARQL: {exc}") from None
+        except (RuntimeError, OSError, ValueError) as exc:
+            raise QueryError(f"the query failed: {exc}") from None
+
+    def to_rdflib(self) -> rdflib.Graph:
+        """A copy of the graph as an rdflib ``Graph`` (prefixes bound)."""
+        import pyoxigraph as ox
+        import rdflib
+
+        from rolegraph.vocab import PREFIXES
+
+        data = ox.serialize(self.triples(), format=ox.RdfFormat.N_TRIPLES)
+        g = rdflib.Graph()
+        for prefix, ns in PREFIXES.items():
+            g.bind(prefix, ns, override=True)
+        g.parse(data=data, format="nt")
+        return g
+
+    def save_store(self, directory: Path | str) -> Path:
+        """Write an on-disk Oxigraph store that :func:`open_graph` opens without parsing."""
+        import shutil
+        import tempfile
+
+        import pyoxigraph as ox
+
+        target = Path(directory)
+        if target.exists() and not (target / STORE_MARKER).exists():
+            raise InputError(
+                f"{target} exists and is not a rolegraph store",
+                hint="give a new folder name, or remove the folder first",
+            )
+        parent = target.parent
+        if not parent.is_dir():
+            raise InputError(f"cannot write {target}: folder {parent} does not exist")
+        tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=parent))
+        try:
+            disk = ox.Store(str(tmp / "oxigraph"))
+            disk.bulk_extend(self.store)
+            disk.flush()
+            disk.optimize()
+            del disk
+            (tmp / STORE_MARKER).write_text(
+                "A rolegraph store (Oxigraph). Open it with: rolegraph ... --graph "
+                f"{target.name}\n",
+                encoding="utf-8",
+            )
+            if target.exists():
+                shutil.rmtree(target)
+            tmp.rename(target)
+        except OSError as exc:
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise InputError(f"cannot write store {target}: {exc.strerror or exc}") from None
+        except BaseException:
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise
+        return target
+
+
+def _ox_format(fmt: RdfFormat) -> Any:
+    import pyoxigraph as ox
+
+    return getattr(ox.RdfFormat, fmt.oxigraph)
+
+
+def detect_format(path: Path | str, name: str | None = None) -> RdfFormat:
+    if name is not None:
+        try:
+            return BY_NAME[name]
+        except KeyError:
+            raise InputError(
+                f"unknown RDF format {name!r}", hint=f"use one of {', '.join(BY_NAME)}"
+            ) from None
+    fmt = by_extension(path)
+    if fmt is None:
+        known = ", ".join(ext for f in FORMATS for ext in f.extensions)
+        raise InputError(
+            f"cannot tell the RDF format of {Path(path).name} from its extension",
+            hint=f"name it with one of {known}",
+        )
+    return fmt
+
+
+def parse_rdf_file(path: Path | str, fmt: RdfFormat | None = None) -> list[ox.Triple]:
+    """Parse an RDF file into triples (quads' graph names dropped), with clear errors."""
+    import pyoxigraph as ox
+
+    from rolegraph.sources.table import read_bytes
+
+    p = Path(path)
+    fmt = fmt or detect_format(p)
+    data = read_bytes(p, "graph file")
+    try:
+        parsed = list(ox.parse(io.BytesIO(data), format=_ox_format(fmt), base_iri=p.resolve().as_uri()))
+    except SyntaxError as exc:
+        raise InputError(
+            f"{p.name} is not valid {fmt.name}: {exc}",
+            hint="check the file, or rebuild it with 'rolegraph build -o FILE'",
+        ) from None
+    except (ValueError, OSError) as exc:
+        raise InputError(f"cannot parse {p.name} as {fmt.name}: {exc}") from None
+    return [q.triple if isinstance(q, ox.Quad) else q for q in parsed]
+
+
+def open_graph(source: Path | str | None = None) -> RoleGraph:
+    """Open a graph: ``None`` builds the bundled data; a folder is a persisted store;
+    a file is parsed by its extension."""
+    if source is None:
+        from rolegraph.build import build_graph
+        from rolegraph.sources import load_framework
+
+        return build_graph(load_framework())
+    p = Path(source)
+    if p.is_dir():
+        if (p / STORE_MARKER).exists():
+            import pyoxigraph as ox
+
+            try:
+                store = ox.Store.read_only(str(p / "oxigraph"))
+            except OSError as exc:
+                raise InputError(f"cannot open the store in {p}: {exc}") from None
+            return RoleGraph(store, location=str(p))
+        raise InputError(
+            f"{p} is a directory, not a graph file",
+            hint="give a .ttl/.nt/.jsonld file, or a store written by 'rolegraph build --store DIR'",
+        )
+    triples = parse_rdf_file(p)
+    if not triples:
+        raise InputError(f"{p.name} contains no triples", hint="build one with 'rolegraph build -o FILE'")
+    return RoleGraph.from_triples(triples, location=str(p))
+
+
+_STATS_QUERY = """
+PREFIX rg: <https://w3id.org/rolegraph/ontology#>
+SELECT
+  (SUM(IF(?c = rg:RoleFamily, 1, 0)) AS ?families)
+  (SUM(IF(?c = rg:Role, 1, 0)) AS ?roles)
+  (SUM(IF(?c = rg:SeniorCivilServiceRole, 1, 0)) AS ?scs)
+  (SUM(IF(?c = rg:RoleLevel, 1, 0)) AS ?levels)
+  (SUM(IF(?c = rg:Skill, 1, 0)) AS ?skills)
+  (SUM(IF(?c = rg:SkillRequirement, 1, 0)) AS ?requirements)
+  (SUM(IF(?c = rg:TierDescriptor, 1, 0)) AS ?descriptors)
+  (SUM(IF(?c = rg:SharedSkillSet, 1, 0)) AS ?shared)
+WHERE { ?s a ?c }
+"""
+STAT_NAMES = {
+    "families": "families",
+    "roles": "roles",
+    "scs": "Senior Civil Service roles",
+    "levels": "role levels",
+    "skills": "skills",
+    "requirements": "requirements",
+    "descriptors": "tier descriptors",
+    "shared": "shared skill sets",
+}
+
+
+def graph_stats(graph: RoleGraph) -> dict[str, int]:
+    """Counts of the graph's things, and its triples."""
+    row = next(iter(graph.query(_STATS_QUERY)))
+    out = {label: int(row[key].value) if row[key] is not None else 0 for key, label in STAT_NAMES.items()}
+    out["triples"] = len(graph)
+    return out

@@ -1,0 +1,92 @@
+"""Text clean-up shared by every reader: one definition of "the same name".
+
+The official export carries line separators (U+2028), no-break and zero-width
+spaces, trailing blanks and CRLF. ``clean_text`` and ``clean_name`` remove those
+and say what they removed, so readers can report it.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+#: Characters that render as nothing; removed.
+_INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
+_INVISIBLE_RE = re.compile(f"[{_INVISIBLE}]")
+#: Control characters other than tab and newline; removed.
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_SUSPECT_CHARS_RE = re.compile(
+    f"[{_INVISIBLE}\u2028\u2029\u00a0\u202f\r\t\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]"
+)
+_SPACES_RE = re.compile(r"[ \t\u00a0\u202f]+")
+_BLANK_LINES_RE = re.compile(r"\n{3,}")
+
+
+def _describe(raw: str) -> list[str]:
+    found = []
+    if "\u2028" in raw or "\u2029" in raw:
+        found.append("line separator")
+    if "\u00a0" in raw or "\u202f" in raw:
+        found.append("no-break space")
+    if _INVISIBLE_RE.search(raw):
+        found.append("invisible character")
+    if _CONTROL_RE.search(raw):
+        found.append("control character")
+    if "\r" in raw:
+        found.append("carriage return")
+    return found
+
+
+def _looks_clean(raw: str) -> bool:
+    return (
+        raw == raw.strip()
+        and "  " not in raw
+        and " \n" not in raw
+        and "\n\n\n" not in raw
+        and not _SUSPECT_CHARS_RE.search(raw)
+    )
+
+
+@lru_cache(maxsize=4096)
+def clean_text(raw: str) -> tuple[str, tuple[str, ...]]:
+    """Normalise a multi-line cell; return the text and what was changed (empty if nothing).
+
+    Keeps the line structure (paragraphs and "- " bullets); turns line separators
+    into newlines; drops invisible and control characters; collapses runs of spaces
+    within a line; strips line ends and the whole text.
+    """
+    if _looks_clean(raw):
+        return raw if raw.isascii() else unicodedata.normalize("NFC", raw), ()
+    changes = _describe(raw)
+    text = raw.replace("\r\n", "\n").replace("\r", "\n")
+    text = text.replace("\u2028", "\n").replace("\u2029", "\n")
+    text = _INVISIBLE_RE.sub("", text)
+    text = _CONTROL_RE.sub("", text)
+    lines = [_SPACES_RE.sub(" ", line).strip(" ") for line in text.split("\n")]
+    text = _BLANK_LINES_RE.sub("\n\n", "\n".join(lines)).strip()
+    text = unicodedata.normalize("NFC", text)
+    if text != raw and not changes:
+        changes.append("stray whitespace")
+    return text, tuple(changes)
+
+
+@lru_cache(maxsize=4096)
+def clean_name(raw: str) -> tuple[str, tuple[str, ...]]:
+    """Normalise a one-line name: one space between words, no invisible characters."""
+    text, changes = clean_text(raw)
+    if "\n" in text:
+        text = " ".join(text.split())
+        changes = (*changes, "line break")
+    return text, changes
+
+
+@lru_cache(maxsize=65536)
+def name_key(name: str) -> str:
+    """The key two names are compared by: cleaned, case-folded, one space between words."""
+    return " ".join(clean_name(name)[0].casefold().split())
+
+
+def bullets(intro: str, items: list[str] | tuple[str, ...]) -> str:
+    """``"You can:"`` and items -> ``"You can:\\n- a\\n- b"``, the form the CSV export uses."""
+    return "\n".join([intro, *(f"- {item}" for item in items)])
