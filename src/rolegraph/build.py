@@ -7,6 +7,7 @@ added on request (``with_ontology``).
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING
 
@@ -120,9 +121,9 @@ def framework_triples(fw: Framework) -> Iterator[Triple]:
             yield iri, DESCRIPTION, _lit(lv.description)
         for grade in lv.grades:
             yield iri, RG + "grade", _lit(grade)
-    for role, names in levels_by_role.items():
-        for lower, higher in zip(names, names[1:], strict=False):
-            a, b = v.level_iri(role, lower), v.level_iri(role, higher)
+    for role_name, names in levels_by_role.items():
+        for lower, higher in itertools.pairwise(names):
+            a, b = v.level_iri(role_name, lower), v.level_iri(role_name, higher)
             yield a, RG + "nextLevel", b
             yield b, RG + "previousLevel", a
 
@@ -170,7 +171,11 @@ def framework_triples(fw: Framework) -> Iterator[Triple]:
         node = mint(v.shared_iri(sh.role, sh.other_role), f"shared {sh.role}/{sh.other_role}")
         n = len(sh.skills)
         yield node, TYPE, RG + "SharedSkillSet"
-        yield node, LABEL, _lit(f"{sh.role} shares {n} skill{'s' if n != 1 else ''} with {sh.other_role}")
+        yield (
+            node,
+            LABEL,
+            _lit(f"{sh.role} shares {n} skill{'s' if n != 1 else ''} with {sh.other_role}"),
+        )
         yield node, RG + "role", v.role_iri(sh.role)
         yield node, RG + "relatedRole", v.role_iri(sh.other_role)
         for skill_name in sh.skills:
@@ -182,19 +187,27 @@ def _dataset_triples(sources: list[Source]) -> Iterator[Triple]:
     d = v.DATASET_IRI
     yield d, TYPE, DCAT + "Dataset"
     yield d, LABEL, _lit("UK Government Digital and Data Profession Capability Framework")
-    yield d, DCTERMS + "title", _lit(
-        "UK Government Digital and Data Profession Capability Framework, as linked data"
+    yield (
+        d,
+        DCTERMS + "title",
+        _lit("UK Government Digital and Data Profession Capability Framework, as linked data"),
     )
     yield d, DCTERMS + "license", v.OGL
     yield d, DCTERMS + "rights", _lit("Crown copyright. " + v.ATTRIBUTION)
-    yield d, DCTERMS + "publisher", _lit("Government Digital and Data Profession (content); rolegraph (conversion)")
+    yield (
+        d,
+        DCTERMS + "publisher",
+        _lit("Government Digital and Data Profession (content); rolegraph (conversion)"),
+    )
     yield d, DCTERMS + "conformsTo", v.ONTOLOGY_IRI
     yield d, SCHEMA + "url", v.SITE
-    dates = sorted(
-        {s.release or s.updated or s.published for s in sources if s.release or s.updated or s.published}
-    )
+    dates = sorted({d for s in sources for d in (s.release or s.updated or s.published,) if d})
     if dates:
-        yield d, DCTERMS + "modified", (dates[-1], XSD + "date") if _is_date(dates[-1]) else _lit(dates[-1])
+        yield (
+            d,
+            DCTERMS + "modified",
+            (dates[-1], XSD + "date") if _is_date(dates[-1]) else _lit(dates[-1]),
+        )
     for src in sources:
         s = v.source_iri(src.key)
         yield d, DCTERMS + "source", s

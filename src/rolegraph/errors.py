@@ -31,9 +31,7 @@ class InputError(RolegraphError):
 class NotFound(InputError):
     """A name (role, level, skill, query, ...) matches nothing; carries suggestions."""
 
-    def __init__(
-        self, kind: str, name: str, suggestions: list[str] | tuple[str, ...] = ()
-    ) -> None:
+    def __init__(self, kind: str, name: str, suggestions: list[str] | tuple[str, ...] = ()) -> None:
         self.kind = kind
         self.name = name
         self.suggestions = tuple(suggestions)

@@ -32,7 +32,7 @@ def sorted_ntriples(graph: RoleGraph) -> bytes:
     """Canonical N-Triples: one triple per line, lines sorted (rdf:type first per subject)."""
     import pyoxigraph as ox
 
-    data = graph.store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph())
+    data = graph.store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph()) or b""
     lines = [line for line in data.split(b"\n") if line]
     lines.sort(key=_nt_key)
     return b"\n".join(lines) + b"\n" if lines else b""
@@ -42,7 +42,7 @@ def sorted_triples(graph: RoleGraph) -> list[ox.Triple]:
     """The graph's triples in the canonical order of :func:`sorted_ntriples`."""
     import pyoxigraph as ox
 
-    return list(ox.parse(sorted_ntriples(graph), format=ox.RdfFormat.N_TRIPLES))  # type: ignore[arg-type]
+    return list(ox.parse(sorted_ntriples(graph), format=ox.RdfFormat.N_TRIPLES))
 
 
 def serialize(graph: RoleGraph, fmt: str = "turtle") -> bytes:
@@ -62,7 +62,9 @@ def serialize(graph: RoleGraph, fmt: str = "turtle") -> bytes:
     assert body is not None
     # Oxigraph writes the prefixes in an order of its own; write them in ours.
     lines = body.split(b"\n")
-    start = next((i for i, line in enumerate(lines) if not line.startswith(b"@prefix ")), len(lines))
+    start = next(
+        (i for i, line in enumerate(lines) if not line.startswith(b"@prefix ")), len(lines)
+    )
     header = "".join(f"@prefix {p}: <{ns}> .\n" for p, ns in PREFIXES.items()).encode()
     return header + b"\n" + b"\n".join(lines[start:])
 

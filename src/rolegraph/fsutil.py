@@ -19,7 +19,9 @@ def check_output_path(path: Path | str) -> Path:
         raise InputError(f"{p} is a directory", hint="give a file name for the output")
     parent = p.parent if str(p.parent) else Path()
     if not parent.exists():
-        raise InputError(f"cannot write {p}: folder {parent} does not exist", hint="create it first")
+        raise InputError(
+            f"cannot write {p}: folder {parent} does not exist", hint="create it first"
+        )
     if not os.access(parent, os.W_OK):
         raise InputError(f"cannot write {p}: folder {parent} is not writable")
     return p
@@ -35,7 +37,7 @@ def atomic_open(path: Path | str) -> Iterator[BinaryIO]:
             yield handle
             handle.flush()
             os.fsync(handle.fileno())
-        os.replace(tmp, p)
+        Path(tmp).replace(p)
     except OSError as exc:
         _unlink(tmp)
         raise InputError(f"cannot write {p}: {exc.strerror or exc}") from None

@@ -34,9 +34,11 @@ def context() -> dict[str, Any]:
     return {"@context": dict(PREFIXES)}
 
 
-def _value(o: ox.NamedNode | ox.Literal | ox.BlankNode) -> Any:
+def _value(o: ox.NamedNode | ox.Literal | ox.BlankNode | ox.Triple) -> Any:
     import pyoxigraph as ox
 
+    if isinstance(o, ox.Triple):
+        raise ValueError("RDF-star triples cannot be written as JSON-LD 1.1")
     if isinstance(o, ox.NamedNode):
         return {"@id": compact(o.value)}
     if isinstance(o, ox.BlankNode):
@@ -49,14 +51,23 @@ def _value(o: ox.NamedNode | ox.Literal | ox.BlankNode) -> Any:
     return {"@value": o.value, "@type": compact(dtype)}
 
 
+def _id(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple) -> str:
+    import pyoxigraph as ox
+
+    if isinstance(term, ox.NamedNode):
+        return compact(term.value)
+    if isinstance(term, ox.BlankNode):
+        return f"_:{term.value}"
+    raise ValueError(f"{term} cannot be a JSON-LD node identifier")
+
+
 def to_jsonld(triples: list[ox.Triple]) -> bytes:
     nodes: dict[str, dict[str, Any]] = {}
     for t in triples:
-        subject = t.subject.value
-        sid = compact(subject) if not subject.startswith("_:") else subject
+        sid = _id(t.subject)
         node = nodes.setdefault(sid, {"@id": sid})
         if t.predicate.value == _TYPE:
-            node.setdefault("@type", []).append(compact(t.object.value))
+            node.setdefault("@type", []).append(_id(t.object))
             continue
         node.setdefault(compact(t.predicate.value), []).append(_value(t.object))
     graph = []

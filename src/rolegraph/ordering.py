@@ -17,6 +17,7 @@ tier profiles (a more senior level should not need most shared skills less):
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -57,9 +58,7 @@ class Ordering:
     doubts: list[str] = field(default_factory=list)
 
 
-def derive_order(
-    names: Sequence[str], profiles: Mapping[str, Mapping[str, int]]
-) -> Ordering:
+def derive_order(names: Sequence[str], profiles: Mapping[str, Mapping[str, int]]) -> Ordering:
     """Order level ``names`` by seniority; ``profiles`` maps level -> {skill: tier rank}."""
     lowered = [n.lower() for n in names]
     manager_track = any("analyst" in n for n in lowered) and any("manager" in n for n in lowered)
@@ -81,7 +80,7 @@ def derive_order(
                 + ", ".join(repr(t) for t in tied)
                 + " (ordered by mean tier)"
             )
-    for lower, higher in zip(ordered, ordered[1:], strict=False):
+    for lower, higher in itertools.pairwise(ordered):
         a, b = profiles.get(lower, {}), profiles.get(higher, {})
         common = set(a) & set(b)
         raised = sum(1 for s in common if b[s] > a[s])

@@ -27,7 +27,6 @@ from rolegraph.records import (
     Role,
     RoleLevel,
     RoleSkill,
-    SharedSkills,
     Skill,
 )
 from rolegraph.report import ImportReport
@@ -35,6 +34,7 @@ from rolegraph.text import name_key
 from rolegraph.vocab import TIER_RANK, TIERS
 
 R = TypeVar("R")
+K = TypeVar("K", bound=Hashable)
 KINDS = ("role", "skill", "family", "level")
 
 
@@ -49,7 +49,9 @@ class Aliases:
         from rolegraph.sources.table import read_table
 
         table = read_table(
-            path or paths.aliases_file(), required=("kind", "name", "alias"), optional=("note",),
+            path or paths.aliases_file(),
+            required=("kind", "name", "alias"),
+            optional=("note",),
             what="alias table",
         )
         out = cls()
@@ -75,7 +77,9 @@ def load_family_table(path: Path | None = None) -> dict[str, str]:
     """The maintained role -> family table (from the framework site's navigation)."""
     from rolegraph.sources.table import read_table
 
-    table = read_table(path or paths.families_file(), required=("role", "family"), what="role family table")
+    table = read_table(
+        path or paths.families_file(), required=("role", "family"), what="role family table"
+    )
     return {c["role"].strip(): c["family"].strip() for _, c in table.rows if c["role"].strip()}
 
 
@@ -152,8 +156,8 @@ def _short(value: object) -> str:
     return text if len(text) <= 60 else text[:57] + "...'"
 
 
-def _group(items: Iterable[R], key: Callable[[R], Hashable]) -> dict[Hashable, list[R]]:
-    out: dict[Hashable, list[R]] = {}
+def _group(items: Iterable[R], key: Callable[[R], K]) -> dict[K, list[R]]:
+    out: dict[K, list[R]] = {}
     for item in items:
         out.setdefault(key(item), []).append(item)
     return out
@@ -169,7 +173,8 @@ def combine(
     """Merge ``parts`` (in precedence order) into one framework with ordered levels."""
     aliases = aliases if aliases is not None else Aliases.load()
     family_table = {
-        name_key(k): v for k, v in (families if families is not None else load_family_table()).items()
+        name_key(k): v
+        for k, v in (families if families is not None else load_family_table()).items()
     }
     names = _Names(aliases, report)
 
@@ -200,7 +205,11 @@ def combine(
     for p in parts:
         for q in p.requirements:
             role = role_of(q.role)
-            reqs.append(replace(q, role=role, level=level_of(role, q.level), skill=skill_of(q.skill, q.origin)))
+            reqs.append(
+                replace(
+                    q, role=role, level=level_of(role, q.level), skill=skill_of(q.skill, q.origin)
+                )
+            )
     shared = [
         replace(
             s,
@@ -219,7 +228,10 @@ def combine(
 
     # Roles mentioned only by links (shared-skills table, skills file) become role records.
     known_roles = {r.name for r in roles}
-    for name, origin in [*((s.other_role, s.origin) for s in shared), *((x.role, x.origin) for x in listed)]:
+    for name, origin in [
+        *((s.other_role, s.origin) for s in shared),
+        *((x.role, x.origin) for x in listed),
+    ]:
         if name not in known_roles:
             known_roles.add(name)
             roles.append(Role(name, origin=origin))
@@ -235,77 +247,103 @@ def combine(
             skills.append(Skill(x.skill, origin=x.origin))
 
     # Merge each entity across sources.
-    for group in _group(fams, lambda f: f.name).values():
-        out.families.append(_merge(group, ("description",), report, lambda f: f"family {f.name!r}"))
-    for group in _group(roles, lambda r: r.name).values():
-        role = _merge(
-            group, ("family", "description", "senior_civil_service"), report, lambda r: f"role {r.name!r}"
+    for fam_group in _group(fams, lambda f: f.name).values():
+        out.families.append(
+            _merge(fam_group, ("description",), report, lambda f: f"family {f.name!r}")
         )
-        if role.family is None:
-            fam = family_table.get(name_key(role.name))
-            if fam is not None:
-                fam = names("family", fam)
-                role = replace(role, family=fam)
-                report.add(
-                    "interpreted",
-                    f"role {role.name!r}: family {fam!r} taken from the maintained table "
-                    "data/role-families.csv (no source gave it)",
-                )
-            else:
-                report.add(
-                    "missing",
-                    f"role {role.name!r} has no family (not in any source nor in data/role-families.csv)",
-                    severity="warning",
-                )
-        else:
-            fam = family_table.get(name_key(role.name))
-            if fam is not None and name_key(fam) != name_key(role.family):
-                report.add(
-                    "disagreement",
-                    f"role {role.name!r}: family {role.family!r} in the sources, {fam!r} in "
-                    "data/role-families.csv; kept the sources' value",
-                    severity="warning",
-                )
-        out.roles.append(replace(role, alt_names=names.alt_names("role", role.name)))
+    for role_group in _group(roles, lambda r: r.name).values():
+        out.roles.append(_merge_role(role_group, names, family_table, report))
     present_families = {f.name for f in out.families}
-    for role in out.roles:
-        if role.family and role.family not in present_families:
-            present_families.add(role.family)
-            out.families.append(Family(role.family))
-
-    for group in _group(skills, lambda s: s.name).values():
-        out.skills.append(_merge_skill(group, report, names.alt_names("skill", group[0].name)))
-
-    level_groups = _group(levels, lambda lv: (lv.role, lv.name))
-    for (role_name, _), group in level_groups.items():
-        merged = _merge(group, ("description", "grades"), report, lambda lv: f"level {lv.name!r}")
-        stated = [lv for lv in group if lv.rank_basis == "stated" and lv.rank is not None]
-        rank, basis = (stated[0].rank, stated[0].rank_basis) if stated else (None, None)
-        scope = name_key(role_name) + "\x00"
-        out.levels.append(
-            replace(merged, rank=rank, rank_basis=basis, alt_names=names.alt_names("level", merged.name, scope))
+    for merged_role in out.roles:
+        family = merged_role.family
+        if family and family not in present_families:
+            present_families.add(family)
+            out.families.append(Family(family))
+    for skill_group in _group(skills, lambda s: s.name).values():
+        out.skills.append(
+            _merge_skill(skill_group, report, names.alt_names("skill", skill_group[0].name))
         )
-
+    level_groups = _group(levels, lambda lv: (lv.role, lv.name))
+    for (role_name, _), level_group in level_groups.items():
+        out.levels.append(_merge_level(role_name, level_group, names, report))
     req_groups = _group(reqs, lambda q: (q.role, q.level, q.skill))
-    for (role_name, level_name, _), group in req_groups.items():
+    for (role_name, level_name, _), req_group in req_groups.items():
         out.requirements.append(
-            _merge(group, ("tier", "descriptor"), report, lambda q: f"{q.level!r} x {q.skill!r}")
+            _merge(
+                req_group, ("tier", "descriptor"), report, lambda q: f"{q.level!r} x {q.skill!r}"
+            )
         )
         if (role_name, level_name) not in level_groups:
             level_groups[(role_name, level_name)] = []
-            out.levels.append(RoleLevel(role_name, level_name, origin=group[0].origin))
-    _requirement_presence(parts, req_groups, reqs, report)
-
-    for group in _group(shared, lambda s: (s.role, s.other_role)).values():
-        out.shared.append(_merge(group, ("skills",), report, lambda s: f"shared skills {s.role!r}/{s.other_role!r}"))
+            out.levels.append(RoleLevel(role_name, level_name, origin=req_group[0].origin))
+    _requirement_presence(reqs, report)
+    for shared_group in _group(shared, lambda s: (s.role, s.other_role)).values():
+        out.shared.append(
+            _merge(
+                shared_group,
+                ("skills",),
+                report,
+                lambda s: f"shared skills {s.role!r}/{s.other_role!r}",
+            )
+        )
 
     _reconcile_listed(listed, out, report)
     _order_levels(out, report)
     return out
 
 
+def _merge_role(
+    group: list[Role], names: _Names, family_table: dict[str, str], report: ImportReport
+) -> Role:
+    role = _merge(
+        group,
+        ("family", "description", "senior_civil_service"),
+        report,
+        lambda r: f"role {r.name!r}",
+    )
+    listed_family = family_table.get(name_key(role.name))
+    if role.family is None and listed_family is not None:
+        family = names("family", listed_family)
+        role = replace(role, family=family)
+        report.add(
+            "interpreted",
+            f"role {role.name!r}: family {family!r} taken from the maintained table "
+            "data/role-families.csv (no source gave it)",
+        )
+    elif role.family is None:
+        report.add(
+            "missing",
+            f"role {role.name!r} has no family (not in any source nor in data/role-families.csv)",
+            severity="warning",
+        )
+    elif listed_family is not None and name_key(listed_family) != name_key(role.family):
+        report.add(
+            "disagreement",
+            f"role {role.name!r}: family {role.family!r} in the sources, {listed_family!r} in "
+            "data/role-families.csv; kept the sources' value",
+            severity="warning",
+        )
+    return replace(role, alt_names=names.alt_names("role", role.name))
+
+
+def _merge_level(
+    role_name: str, group: list[RoleLevel], names: _Names, report: ImportReport
+) -> RoleLevel:
+    merged = _merge(group, ("description", "grades"), report, lambda lv: f"level {lv.name!r}")
+    stated = [lv for lv in group if lv.rank_basis == "stated" and lv.rank is not None]
+    scope = name_key(role_name) + "\x00"
+    return replace(
+        merged,
+        rank=stated[0].rank if stated else None,
+        rank_basis="stated" if stated else None,
+        alt_names=names.alt_names("level", merged.name, scope),
+    )
+
+
 def _merge_skill(group: list[Skill], report: ImportReport, alt_names: tuple[str, ...]) -> Skill:
-    merged = _merge(group, ("description", "untiered_descriptor"), report, lambda s: f"skill {s.name!r}")
+    merged = _merge(
+        group, ("description", "untiered_descriptor"), report, lambda s: f"skill {s.name!r}"
+    )
     by_tier: dict[str, tuple[str, Origin]] = {}
     undefined: set[str] = set()
     for s in group:
@@ -338,17 +376,12 @@ def _merge_skill(group: list[Skill], report: ImportReport, alt_names: tuple[str,
     )
 
 
-def _requirement_presence(
-    parts: Sequence[Framework],
-    groups: dict[Hashable, list[Requirement]],
-    reqs: list[Requirement],
-    report: ImportReport,
-) -> None:
+def _requirement_presence(reqs: list[Requirement], report: ImportReport) -> None:
     """Where two sources both describe a role level, report skills only one of them lists."""
     by_source: dict[tuple[str, str], dict[str, set[str]]] = {}
     for q in reqs:
         by_source.setdefault((q.role, q.level), {}).setdefault(q.origin.source, set()).add(q.skill)
-    for (role, level), per_source in by_source.items():
+    for (_role, level), per_source in by_source.items():
         if len(per_source) < 2:
             continue
         everything = set().union(*per_source.values())
@@ -364,6 +397,7 @@ def _requirement_presence(
 
 def _reconcile_listed(listed: list[RoleSkill], out: Framework, report: ImportReport) -> None:
     """Compare "Roles that require Skill" with the requirements; keep it only for roles without them."""
+    has_role_content = any(src.kind == "csv-role-content" for src in out.sources)
     required: dict[str, set[str]] = {}
     for q in out.requirements:
         required.setdefault(q.role, set()).add(q.skill)
@@ -383,6 +417,16 @@ def _reconcile_listed(listed: list[RoleSkill], out: Framework, report: ImportRep
                 )
         else:
             out.role_skills.append(x)
+            if has_role_content:
+                report.add(
+                    "mismatch",
+                    f"role {x.role!r} is listed as requiring skill {x.skill!r} but is not in the "
+                    "role content; kept as a role without levels that uses the skill",
+                    file=x.origin.source,
+                    rows=x.origin.row or (),
+                    column=x.origin.column,
+                    severity="warning",
+                )
     if not listed:
         return
     skills_with_lists = set(listed_by_skill)
@@ -395,13 +439,13 @@ def _reconcile_listed(listed: list[RoleSkill], out: Framework, report: ImportRep
                     "descriptions do not list the role; the requirement is kept",
                     severity="warning",
                 )
-    for skill in out.skills:
-        in_roles = any(skill.name in s for s in required.values())
-        in_list = skill.name in skills_with_lists
+    for record in out.skills:
+        in_roles = any(record.name in s for s in required.values())
+        in_list = record.name in skills_with_lists
         if in_list and not in_roles and required:
-            report.add("one-source", f"skill {skill.name!r} is in the skill descriptions only")
+            report.add("one-source", f"skill {record.name!r} is in the skill descriptions only")
         elif in_roles and not in_list:
-            report.add("one-source", f"skill {skill.name!r} is in the role content only")
+            report.add("one-source", f"skill {record.name!r} is in the role content only")
 
 
 def _order_levels(fw: Framework, report: ImportReport) -> None:
@@ -419,7 +463,8 @@ def _order_levels(fw: Framework, report: ImportReport) -> None:
                 continue
         stated = [lv for lv in levels if lv.rank_basis == "stated"]
         order = derive_order(
-            [lv.name for lv in levels], {lv.name: profiles.get((role, lv.name), {}) for lv in levels}
+            [lv.name for lv in levels],
+            {lv.name: profiles.get((role, lv.name), {}) for lv in levels},
         )
         names = order.levels
         if stated:

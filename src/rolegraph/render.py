@@ -52,7 +52,11 @@ def render(
         return json.dumps(records, indent=2, ensure_ascii=False) + "\n"
     if fmt in ("csv", "tsv"):
         buf = io.StringIO()
-        writer = csv.writer(buf, delimiter="," if fmt == "csv" else "\t", lineterminator="\r\n" if fmt == "csv" else "\n")
+        writer = csv.writer(
+            buf,
+            delimiter="," if fmt == "csv" else "\t",
+            lineterminator="\r\n" if fmt == "csv" else "\n",
+        )
         writer.writerow(headers)
         for row in rows:
             writer.writerow([safe_cell(_text(c)) for c in row])
@@ -60,16 +64,18 @@ def render(
     if fmt == "md":
         out = [f"**{title}**", ""] if title else []
         out.append("| " + " | ".join(headers) + " |")
-        out.append("|" + "|".join("---:" if _numeric(rows, i) else "---" for i in range(len(headers))) + "|")
+        out.append(
+            "|"
+            + "|".join("---:" if _numeric(rows, i) else "---" for i in range(len(headers)))
+            + "|"
+        )
         for row in rows:
             cells = [_one_line(_text(c)).replace("|", "\\|") for c in row]
             out.append("| " + " | ".join(cells) + " |")
         return "\n".join(out) + "\n"
     # Plain text table.
     texts = [[_clip(_one_line(_text(c)), max_width) for c in row] for row in rows]
-    widths = [
-        max([_width(h), *(_width(r[i]) for r in texts)]) for i, h in enumerate(headers)
-    ]
+    widths = [max([_width(h), *(_width(r[i]) for r in texts)]) for i, h in enumerate(headers)]
     numeric = [_numeric(rows, i) for i in range(len(headers))]
 
     def line(cells: Sequence[str]) -> str:

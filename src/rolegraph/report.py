@@ -103,9 +103,7 @@ class ImportReport:
 
     def as_dict(self) -> dict[str, Any]:
         return {
-            "files": [
-                {**asdict(f), "reconciles": f.reconciles} for f in self.files
-            ],
+            "files": [{**asdict(f), "reconciles": f.reconciles} for f in self.files],
             "totals": dict(self.totals),
             "summary": self.summary(),
             "reconciles": self.reconciles,

@@ -60,7 +60,9 @@ class RoleGraph:
         """Run SPARQL; ``bindings`` are RDF terms bound to variables (never pasted into text)."""
         import pyoxigraph as ox
 
-        subs = {ox.Variable(k): t for k, t in (bindings or {}).items()}
+        subs: dict[ox.Variable, ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple] = {
+            ox.Variable(k): t for k, t in (bindings or {}).items()
+        }
         try:
             return self.store.query(
                 sparql, substitutions=subs or None, use_default_graph_as_union=True
@@ -92,7 +94,9 @@ class RoleGraph:
         import pyoxigraph as ox
 
         target = Path(directory)
-        if target.exists() and not (target / STORE_MARKER).exists():
+        if target.is_file() or (
+            target.is_dir() and any(target.iterdir()) and not (target / STORE_MARKER).exists()
+        ):
             raise InputError(
                 f"{target} exists and is not a rolegraph store",
                 hint="give a new folder name, or remove the folder first",
@@ -112,7 +116,7 @@ class RoleGraph:
                 f"{target.name}\n",
                 encoding="utf-8",
             )
-            if target.exists():
+            if target.is_dir():
                 shutil.rmtree(target)
             tmp.rename(target)
         except OSError as exc:
@@ -158,7 +162,9 @@ def parse_rdf_file(path: Path | str, fmt: RdfFormat | None = None) -> list[ox.Tr
     fmt = fmt or detect_format(p)
     data = read_bytes(p, "graph file")
     try:
-        parsed = list(ox.parse(io.BytesIO(data), format=_ox_format(fmt), base_iri=p.resolve().as_uri()))
+        parsed = list(
+            ox.parse(io.BytesIO(data), format=_ox_format(fmt), base_iri=p.resolve().as_uri())
+        )
     except SyntaxError as exc:
         raise InputError(
             f"{p.name} is not valid {fmt.name}: {exc}",
@@ -193,7 +199,9 @@ def open_graph(source: Path | str | None = None) -> RoleGraph:
         )
     triples = parse_rdf_file(p)
     if not triples:
-        raise InputError(f"{p.name} contains no triples", hint="build one with 'rolegraph build -o FILE'")
+        raise InputError(
+            f"{p.name} contains no triples", hint="build one with 'rolegraph build -o FILE'"
+        )
     return RoleGraph.from_triples(triples, location=str(p))
 
 
@@ -225,6 +233,9 @@ STAT_NAMES = {
 def graph_stats(graph: RoleGraph) -> dict[str, int]:
     """Counts of the graph's things, and its triples."""
     row = next(iter(graph.query(_STATS_QUERY)))
-    out = {label: int(row[key].value) if row[key] is not None else 0 for key, label in STAT_NAMES.items()}
+    out = {
+        label: int(row[key].value) if row[key] is not None else 0
+        for key, label in STAT_NAMES.items()
+    }
     out["triples"] = len(graph)
     return out

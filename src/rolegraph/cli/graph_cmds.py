@@ -22,8 +22,18 @@ from rolegraph.render import TABLE_FORMATS, render, render_json
 
 
 @cli.command()
-@click.option("--roles", type=click.Path(path_type=Path), metavar="CSV", help="Role content CSV of the official export.")
-@click.option("--skills", type=click.Path(path_type=Path), metavar="CSV", help="Skill descriptions CSV of the official export.")
+@click.option(
+    "--roles",
+    type=click.Path(path_type=Path),
+    metavar="CSV",
+    help="Role content CSV of the official export.",
+)
+@click.option(
+    "--skills",
+    type=click.Path(path_type=Path),
+    metavar="CSV",
+    help="Skill descriptions CSV of the official export.",
+)
 @click.option(
     "--page",
     "pages",
@@ -38,9 +48,25 @@ from rolegraph.render import TABLE_FORMATS, render, render_json
 )
 @output_option
 @format_option(EXPORT_NAMES, "turtle")
-@click.option("--store", type=click.Path(path_type=Path), metavar="DIR", help="Also write an on-disk store that other commands open with --graph DIR.")
-@click.option("--report", type=click.Path(path_type=Path), metavar="FILE", help="Write the import report (.json for JSON, else Markdown).")
-@click.option("--timeout", type=click.FloatRange(min=0.1), default=20.0, show_default=True, help="Seconds to wait for a page URL.")
+@click.option(
+    "--store",
+    type=click.Path(path_type=Path),
+    metavar="DIR",
+    help="Also write an on-disk store that other commands open with --graph DIR.",
+)
+@click.option(
+    "--report",
+    type=click.Path(path_type=Path),
+    metavar="FILE",
+    help="Write the import report (.json for JSON, else Markdown).",
+)
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0.1),
+    default=20.0,
+    show_default=True,
+    help="Seconds to wait for a page URL.",
+)
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar or summary on stderr.")
 def build(
     roles: Path | None,
@@ -82,7 +108,11 @@ def build(
     graph = build_graph(framework)
     data = serialize(graph, fmt) if (output is not None or store is None) else b""
     if report is not None:
-        text = import_report.to_json() if report.suffix.lower() == ".json" else import_report.to_markdown()
+        text = (
+            import_report.to_json()
+            if report.suffix.lower() == ".json"
+            else import_report.to_markdown()
+        )
         atomic_write(report, text)
     if store is not None:
         graph.save_store(store)

@@ -50,10 +50,14 @@ class _Reader:
             raise self.fail(where, f"expected a mapping, got {type(value).__name__}")
         unknown = sorted(str(k) for k in value if k not in allowed)
         if unknown:
-            raise self.fail(where, f"unknown key {unknown[0]!r} (allowed: {', '.join(sorted(allowed))})")
+            raise self.fail(
+                where, f"unknown key {unknown[0]!r} (allowed: {', '.join(sorted(allowed))})"
+            )
         return value
 
-    def text(self, m: dict[str, Any], key: str, where: str, *, required: bool = False) -> str | None:
+    def text(
+        self, m: dict[str, Any], key: str, where: str, *, required: bool = False
+    ) -> str | None:
         value = m.get(key)
         if value is None:
             if required:
@@ -92,7 +96,9 @@ def load_role_yaml(path: Path | str) -> Framework:
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}" if mark is not None else "somewhere"
-        raise InputError(f"{label}, {where}: not valid YAML ({getattr(exc, 'problem', exc)})") from None
+        raise InputError(
+            f"{label}, {where}: not valid YAML ({getattr(exc, 'problem', exc)})"
+        ) from None
     r = _Reader(label)
     doc = r.mapping(doc, "top level", _TOP)
     src = r.mapping(doc.get("source") or {}, "source", _SOURCE)
@@ -151,14 +157,18 @@ def load_role_yaml(path: Path | str) -> Framework:
             tier_text = r.text(req, "tier", rwhere)
             tier = tier_name(tier_text) if tier_text else None
             if tier_text and tier is None:
-                raise r.fail(f"{rwhere}.tier", f"unknown tier {tier_text!r} (use one of {', '.join(TIERS)})")
+                raise r.fail(
+                    f"{rwhere}.tier", f"unknown tier {tier_text!r} (use one of {', '.join(TIERS)})"
+                )
             if tier is None and not scs:
-                raise r.fail(rwhere, "'tier' is required (only Senior Civil Service roles have none)")
-            text = r.text(req, "descriptor", rwhere)
-            fw.requirements.append(Requirement(role, name, skill, tier, text, origin))
+                raise r.fail(
+                    rwhere, "'tier' is required (only Senior Civil Service roles have none)"
+                )
+            descriptor = r.text(req, "descriptor", rwhere)
+            fw.requirements.append(Requirement(role, name, skill, tier, descriptor, origin))
             seen = descriptors.setdefault(skill, {})
-            if tier is not None and text is not None:
-                seen.setdefault(tier, text)
+            if tier is not None and descriptor is not None:
+                seen.setdefault(tier, descriptor)
     for skill, by_tier in descriptors.items():
         pairs = tuple((t, by_tier[t]) for t in TIERS if t in by_tier)
         fw.skills.append(Skill(skill, descriptors=pairs, origin=origin))
@@ -196,7 +206,9 @@ def dump_role_yaml(fw: Framework, *, header: Iterable[str] = ()) -> str:
                 "published": source.published,
                 "updated": source.updated,
                 "release": source.release,
-                "licence": "Open Government Licence v3.0" if source.licence == OGL else source.licence,
+                "licence": "Open Government Licence v3.0"
+                if source.licence == OGL
+                else source.licence,
                 "summary": source.description,
             }.items()
             if v

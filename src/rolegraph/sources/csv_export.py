@@ -55,7 +55,9 @@ SKILL_COLUMNS = (
     "Roles that require Skill",
 )
 #: Columns holding one-line names; the others hold multi-line text.
-NAME_COLUMNS = frozenset({"Role Family", "Role", "Role Level", "Skill Name", "Skill Level", "Role Type"})
+NAME_COLUMNS = frozenset(
+    {"Role Family", "Role", "Role Level", "Skill Name", "Skill Level", "Role Type"}
+)
 
 NOT_IN_USE = "NOT IN USE"
 MISSING = "MISSING"
@@ -77,7 +79,12 @@ class _Notes:
         self._grouped: dict[tuple[str, str, str | None, str], list[int]] = {}
 
     def group(
-        self, category: str, message: str, row: int, column: str | None = None, severity: str = "info"
+        self,
+        category: str,
+        message: str,
+        row: int,
+        column: str | None = None,
+        severity: str = "info",
     ) -> None:
         self._grouped.setdefault((category, message, column, severity), []).append(row)
 
@@ -226,10 +233,10 @@ def read_role_content(
             descriptor = c["Skill Level Description"] or None
             skill_description = c["Skill Description"]
             if skill_description in (MISSING, ""):
+                said = "'MISSING'" if skill_description else "an empty cell"
                 notes.group(
                     "sentinel",
-                    f"{skill_description or 'empty'!r} in Skill Description: the skill has no "
-                    "description",
+                    f"{said} in Skill Description: the skill has no description",
                     row,
                     "Skill Description",
                 )
@@ -270,7 +277,13 @@ def read_role_content(
             row,
         )
         skill_key = name_key(skill)
-        _keep(skills, skill_key, Skill(skill, description=skill_description, origin=origin), notes, row)
+        _keep(
+            skills,
+            skill_key,
+            Skill(skill, description=skill_description, origin=origin),
+            notes,
+            row,
+        )
         if tier is not None and descriptor is not None:
             known = descriptors.get((skill_key, tier))
             if known is None:
@@ -313,7 +326,11 @@ def read_role_content(
         untiered = None
         if not pairs:
             untiered = next(
-                (r.descriptor for k, r in requirements.items() if k[2] == skill_key and r.tier is None),
+                (
+                    r.descriptor
+                    for k, r in requirements.items()
+                    if k[2] == skill_key and r.tier is None
+                ),
                 None,
             )
         final_skills.append(
@@ -401,7 +418,9 @@ def read_skill_descriptions(
         name = c["Skill Name"]
         if not name:
             stats.rows_reported += 1
-            notes.group("skipped", "row not used: 'Skill Name' is empty", row, "Skill Name", "warning")
+            notes.group(
+                "skipped", "row not used: 'Skill Name' is empty", row, "Skill Name", "warning"
+            )
             continue
         description = c["Skill Description"] or None
         pairs: list[tuple[str, str]] = []
@@ -470,7 +489,9 @@ def read_skill_descriptions(
         stats.rows_used += 1
         listed = split_role_list(c["Roles that require Skill"], known)
         if not listed:
-            notes.group("missing", "no roles listed as requiring the skill", row, "Roles that require Skill")
+            notes.group(
+                "missing", "no roles listed as requiring the skill", row, "Roles that require Skill"
+            )
         seen_roles: set[str] = set()
         for role in listed:
             if name_key(role) in seen_roles:
@@ -482,7 +503,9 @@ def read_skill_descriptions(
                 )
                 continue
             seen_roles.add(name_key(role))
-            role_skills.append(RoleSkill(role, name, origin=Origin(label, row, "Roles that require Skill")))
+            role_skills.append(
+                RoleSkill(role, name, origin=Origin(label, row, "Roles that require Skill"))
+            )
     if progress is not None:
         progress(label, len(table.rows), len(table.rows))
     notes.flush()

@@ -87,9 +87,7 @@ def parse_govuk_text(
 ) -> Framework:
     cleaned, _ = clean_text(text)
     lines = [ln.strip() for ln in cleaned.split("\n")]
-    content = [
-        (i + 1, ln) for i, ln in enumerate(lines) if ln and not ln.startswith(_BOILERPLATE)
-    ]
+    content = [(i + 1, ln) for i, ln in enumerate(lines) if ln and not ln.startswith(_BOILERPLATE)]
     if not content:
         raise InputError(f"{label} is empty", hint="expected a GOV.UK role page saved as text")
     title = content[0][1]
@@ -204,7 +202,11 @@ def parse_govuk_text(
     )
     fw = Framework(sources=[source])
     fw.roles.append(
-        Role(role, description=_describe(role_paragraphs, _ROLE_INTRO, role_duties), origin=Origin(label))
+        Role(
+            role,
+            description=_describe(role_paragraphs, _ROLE_INTRO, role_duties),
+            origin=Origin(label),
+        )
     )
     if stated_count is not None and stated_count != len(blocks):
         report.add(
@@ -227,7 +229,13 @@ def parse_govuk_text(
             )
         )
         if not blk.skills:
-            report.add("missing", f"level {blk.name!r} lists no skills", file=label, rows=blk.line, severity="warning")
+            report.add(
+                "missing",
+                f"level {blk.name!r} lists no skills",
+                file=label,
+                rows=blk.line,
+                severity="warning",
+            )
         for skill_name, tier_text, items, line in blk.skills:
             skill = clean_name(skill_name)[0]
             tier = tier_name(tier_text) if tier_text else None
@@ -240,11 +248,13 @@ def parse_govuk_text(
                     severity="warning",
                 )
                 continue
-            text = bullets(_YOU_CAN, items) if items else None
-            fw.requirements.append(Requirement(role, blk.name, skill, tier, text, Origin(label, line)))
+            said: str | None = bullets(_YOU_CAN, items) if items else None
+            fw.requirements.append(
+                Requirement(role, blk.name, skill, tier, said, Origin(label, line))
+            )
             known = page_skills.setdefault(skill, Skill(skill, origin=Origin(label, line)))
-            if tier is not None and text is not None and tier not in dict(known.descriptors):
-                pairs = sorted([*known.descriptors, (tier, text)], key=lambda p: TIERS.index(p[0]))
+            if tier is not None and said is not None and tier not in dict(known.descriptors):
+                pairs = sorted([*known.descriptors, (tier, said)], key=lambda p: TIERS.index(p[0]))
                 page_skills[skill] = Skill(skill, descriptors=tuple(pairs), origin=known.origin)
     fw.skills.extend(page_skills.values())
     fw.shared.extend(_shared_rows(shared_lines, role, set(page_skills), label, report))
@@ -270,13 +280,21 @@ def _shared_rows(
                     severity="warning",
                 )
             else:
-                rows.append(SharedSkills(role, current[0], tuple(shared), Origin(label, current[1])))
+                rows.append(
+                    SharedSkills(role, current[0], tuple(shared), Origin(label, current[1]))
+                )
 
     for line_no, ln in lines:
         name = clean_name(ln)[0]
         if name in skills:
             if current is None:
-                report.add("ignored", f"skill {name!r} before any role in the shared-skills table", file=label, rows=line_no, severity="warning")
+                report.add(
+                    "ignored",
+                    f"skill {name!r} before any role in the shared-skills table",
+                    file=label,
+                    rows=line_no,
+                    severity="warning",
+                )
                 continue
             shared.append(name)
         else:

@@ -160,5 +160,7 @@ def _match_columns(
             else f"is this a {what}? Columns found: {', '.join(repr(h) for h in header)}"
         )
         names = ", ".join(repr(m) for m in missing)
-        raise InputError(f"{label}, row 1: missing column{'s' if len(missing) > 1 else ''} {names}", hint=hint)
+        raise InputError(
+            f"{label}, row 1: missing column{'s' if len(missing) > 1 else ''} {names}", hint=hint
+        )
     return found

@@ -1,0 +1,82 @@
+"""Shared fixtures.
+
+Integration tests use the official export in ../shared/framework/. On a user's clone
+without it they are skipped with a reason; in CI (CI=true) a missing copy fails.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared"
+FRAMEWORK = SHARED / "framework"
+ROLE_CSV = FRAMEWORK / "role-content.csv"
+SKILL_CSV = FRAMEWORK / "skill-descriptions.csv"
+SNAPSHOT = FRAMEWORK / "other-snapshots" / "Planning-Inspectorate__2025-09-15"
+SEED = SHARED / "seeds" / "000_8f440ef26aa17d85.txt"
+IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+
+
+def need(path: Path) -> Path:
+    """``path`` from ../shared, or a skip (a failure in CI) when it is missing."""
+    if not path.exists():
+        message = f"{path} is missing (the official framework files live in ../shared)"
+        if IN_CI:
+            pytest.fail(message)
+        pytest.skip(message)
+    return path
+
+
+@pytest.fixture(scope="session")
+def role_csv() -> Path:
+    return need(ROLE_CSV)
+
+
+@pytest.fixture(scope="session")
+def skill_csv() -> Path:
+    return need(SKILL_CSV)
+
+
+@pytest.fixture(scope="session")
+def seed_page() -> Path:
+    return need(SEED)
+
+
+@pytest.fixture(scope="session")
+def snapshot_dir() -> Path:
+    return need(SNAPSHOT)
+
+
+@pytest.fixture(scope="session")
+def full_build(role_csv: Path, skill_csv: Path) -> Iterator[object]:
+    """(framework, report, graph) built from the whole official export, once per session."""
+    from rolegraph.build import build_graph
+    from rolegraph.report import ImportReport
+    from rolegraph.sources import load_framework
+
+    report = ImportReport()
+    framework = load_framework(roles=role_csv, skills=skill_csv, report=report)
+    yield framework, report, build_graph(framework)
+
+
+@pytest.fixture(scope="session")
+def full_graph_file(
+    full_build: tuple[object, object, object], tmp_path_factory: pytest.TempPathFactory
+) -> Path:
+    """The full framework as a Turtle file (what `rolegraph build -o` writes)."""
+    from rolegraph.export import write
+
+    path = tmp_path_factory.mktemp("full") / "framework.ttl"
+    write(full_build[2], path)  # type: ignore[arg-type]
+    return path
+
+
+@pytest.fixture
+def runner() -> CliRunner:
+    return CliRunner()

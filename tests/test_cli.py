@@ -1,0 +1,136 @@
+"""The CLI in-process: exact outputs and exit codes; and what `import rolegraph` costs."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from rolegraph.cli import cli
+
+STATS_TABLE = """\
+what                        count
+--------------------------  -----
+families                        3
+roles                           6
+Senior Civil Service roles      0
+role levels                     2
+skills                          6
+requirements                   12
+tier descriptors               10
+shared skill sets               5
+triples                       326
+"""
+
+
+def test_stats_table(runner: CliRunner) -> None:
+    result = runner.invoke(cli, ["stats"])
+    assert result.exit_code == 0
+    assert result.stdout == STATS_TABLE
+
+
+def test_stats_json_and_markdown(runner: CliRunner) -> None:
+    data = json.loads(runner.invoke(cli, ["stats", "-f", "json"]).stdout)
+    assert data["requirements"] == 12 and data["triples"] == 326
+    md = runner.invoke(cli, ["stats", "-f", "md"]).stdout
+    assert md.splitlines()[:3] == ["| what | count |", "|---|---:|", "| families | 3 |"]
+
+
+def test_build_writes_turtle_to_stdout_and_a_summary_to_stderr(runner: CliRunner) -> None:
+    result = runner.invoke(cli, ["build"])
+    assert result.exit_code == 0
+    assert result.stdout.startswith("@prefix rg: <https://w3id.org/rolegraph/ontology#> .")
+    assert result.stderr == (
+        "Built 326 triples: 3 families, 6 roles, 2 role levels, 6 skills, 12 requirements.\n"
+    )
+    quiet = runner.invoke(cli, ["build", "--quiet"])
+    assert quiet.stderr == "" and quiet.stdout == result.stdout
+
+
+def test_build_to_file_then_read_it_back(runner: CliRunner, tmp_path: Path) -> None:
+    out = tmp_path / "mle.ttl"
+    assert runner.invoke(cli, ["build", "-o", str(out), "-q"]).exit_code == 0
+    again = runner.invoke(cli, ["stats", "--graph", str(out)])
+    assert again.stdout == STATS_TABLE
+
+
+def test_persisted_store(runner: CliRunner, tmp_path: Path) -> None:
+    store = tmp_path / "store"
+    result = runner.invoke(cli, ["build", "--store", str(store), "-q"])
+    assert result.exit_code == 0 and result.stdout == ""
+    assert runner.invoke(cli, ["stats", "--graph", str(store)]).stdout == STATS_TABLE
+    # Rebuilding over an existing store replaces it; a folder that is not a store is refused.
+    assert runner.invoke(cli, ["build", "--store", str(store), "-q"]).exit_code == 0
+    other = tmp_path / "other"
+    other.mkdir()
+    (other / "keep.txt").write_text("mine")
+    refused = runner.invoke(cli, ["build", "--store", str(other), "-q"])
+    assert refused.exit_code == 2
+    assert "exists and is not a rolegraph store" in refused.stderr
+    assert (other / "keep.txt").read_text() == "mine"
+
+
+def test_version_and_help(runner: CliRunner) -> None:
+    assert runner.invoke(cli, ["--version"]).stdout == "rolegraph, version 0.1.0\n"
+    result = runner.invoke(cli, ["--help"])
+    assert result.exit_code == 0
+    for command in ("build", "export", "stats", "validate"):
+        assert f"  {command} " in result.stdout
+
+
+def test_usage_error_exit_code(runner: CliRunner) -> None:
+    result = runner.invoke(cli, ["export", "--format", "yaml"])
+    assert result.exit_code == 2
+    assert "Invalid value for '--format'" in result.stderr
+
+
+def test_python_dash_m(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "rolegraph", "stats", "-f", "json"],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["roles"] == 6
+
+
+def test_import_and_help_stay_light() -> None:
+    code = (
+        "import sys, rolegraph\n"
+        "from rolegraph.cli import cli\n"
+        "heavy = {'rdflib', 'pyoxigraph', 'networkx', 'pyvis', 'SPARQLWrapper', 'pyshacl', "
+        "'yaml', 'numpy', 'scipy', 'matplotlib'}\n"
+        "print(sorted(m for m in heavy if m in sys.modules))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+
+
+def test_internal_errors_are_one_line(runner: CliRunner, monkeypatch: object) -> None:
+    import rolegraph.store
+
+    def broken(path: object) -> object:
+        raise ValueError("boom")
+
+    monkeypatch.setattr(rolegraph.store, "open_graph", broken)  # type: ignore[attr-defined]
+    result = runner.invoke(cli, ["stats"])
+    assert result.exit_code == 2
+    assert result.stderr.startswith("rolegraph: internal error: ValueError: boom")
+    assert "Traceback" not in result.output
+
+
+def test_keyboard_interrupt_exits_130(runner: CliRunner, monkeypatch: object) -> None:
+    import rolegraph.store
+
+    def interrupted(path: object) -> object:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(rolegraph.store, "open_graph", interrupted)  # type: ignore[attr-defined]
+    result = runner.invoke(cli, ["stats"])
+    assert result.exit_code == 130
+    assert "interrupted" in result.stderr

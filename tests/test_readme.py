@@ -1,0 +1,88 @@
+"""The README is the front door: its commands and the CLI must agree."""
+
+from __future__ import annotations
+
+import re
+import shlex
+import subprocess
+import sys
+from pathlib import Path
+
+import click
+
+from rolegraph.cli import cli
+
+ROOT = Path(__file__).resolve().parent.parent
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def code_blocks(text: str) -> list[str]:
+    return re.findall(r"```(?:sh|console|bash)?\n(.*?)```", text, flags=re.DOTALL)
+
+
+def reference_rows() -> dict[str, str]:
+    """Command name -> its row in the CLI reference table."""
+    rows = {}
+    for line in README.splitlines():
+        m = re.match(r"\| `rolegraph (\w[\w-]*)(.*?)` \|", line)
+        if m:
+            rows[m.group(1)] = m.group(2)
+    return rows
+
+
+def test_every_command_is_in_the_reference() -> None:
+    assert set(reference_rows()) == set(cli.commands), set(cli.commands) ^ set(reference_rows())
+
+
+def test_every_documented_option_exists() -> None:
+    for name, usage in reference_rows().items():
+        command = cli.commands[name]
+        known = {
+            opt
+            for p in command.params
+            for opt in getattr(p, "opts", []) + getattr(p, "secondary_opts", [])
+        }
+        documented = set(re.findall(r"(?<![\w-])(--?[a-zA-Z][\w-]*)", usage.replace("\\|", "|")))
+        assert documented <= known, (name, documented - known)
+
+
+def test_every_option_is_documented() -> None:
+    for name, usage in reference_rows().items():
+        command = cli.commands[name]
+        for param in command.params:
+            if isinstance(param, click.Option) and not param.hidden:
+                longest = max(param.opts, key=len)
+                assert longest in usage or any(o in usage for o in param.opts), (name, longest)
+
+
+def test_commands_in_code_blocks_exist() -> None:
+    for block in code_blocks(README):
+        for m in re.finditer(r"(?:^|[\s/&|])rolegraph\s+([a-z][\w-]*)", block):
+            assert m.group(1) in cli.commands, m.group(0)
+
+
+def test_the_test_command_is_what_ci_runs() -> None:
+    blocks = code_blocks(README)
+    test_command = next(b.strip() for b in blocks if "scripts/check" in b)
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    assert "scripts/check" in ci
+    assert '-e ".[dev]"' in test_command and '-e ".[dev]"' in ci
+
+
+def test_the_first_command_runs(tmp_path: Path) -> None:
+    """The README's first command, after its install step, on the bundled data."""
+    first = code_blocks(README)[0].strip()
+    steps = [s.strip() for s in first.split("&&")]
+    assert steps[0].startswith("python3 -m venv") and "pip install" in steps[1]
+    for step in steps[2:]:
+        argv = shlex.split(step)
+        assert argv[0].endswith("rolegraph")
+        result = subprocess.run(
+            [sys.executable, "-m", "rolegraph", *argv[1:]],
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert result.returncode == 0, (step, result.stderr)
+    assert result.stdout.strip(), "the main job shows something"
