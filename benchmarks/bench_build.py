@@ -31,9 +31,13 @@ def timed(fn: Callable[[], Any], runs: int) -> tuple[list[float], Any]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("roles", nargs="?", type=Path, default=FRAMEWORK / "role-content.csv")
-    parser.add_argument("skills", nargs="?", type=Path, default=FRAMEWORK / "skill-descriptions.csv")
+    parser.add_argument(
+        "skills", nargs="?", type=Path, default=FRAMEWORK / "skill-descriptions.csv"
+    )
     parser.add_argument("--runs", type=int, default=7)
     args = parser.parse_args()
 

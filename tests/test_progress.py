@@ -39,13 +39,15 @@ def run_on_a_terminal(args: list[str], cwd: Path) -> str:
 
 def test_progress_bar_on_a_terminal(tmp_path: Path) -> None:
     roles, skills = write_pair(tmp_path)
-    seen = run_on_a_terminal(["build", "--roles", str(roles), "--skills", str(skills), "-o", "g.ttl"], tmp_path)
+    seen = run_on_a_terminal(
+        ["build", "--roles", str(roles), "--skills", str(skills), "-o", "g.ttl"], tmp_path
+    )
     assert "role-content.csv [##############################] 11/11 rows" in seen
     assert "skill-descriptions.csv [" in seen
 
 
 def test_quiet_silences_it(tmp_path: Path) -> None:
-    roles, skills = write_pair(tmp_path)
+    roles, _skills = write_pair(tmp_path)
     seen = run_on_a_terminal(["build", "--roles", str(roles), "-o", "g.ttl", "--quiet"], tmp_path)
     assert seen == ""
 

@@ -86,3 +86,14 @@ def test_the_first_command_runs(tmp_path: Path) -> None:
         )
         assert result.returncode == 0, (step, result.stderr)
     assert result.stdout.strip(), "the main job shows something"
+
+
+def test_every_saved_query_is_documented() -> None:
+    from rolegraph.queries import load_catalogue
+
+    for name, q in load_catalogue().items():
+        row = next((line for line in README.splitlines() if line.startswith(f"| `{name}` |")), None)
+        assert row is not None, name
+        assert q.summary in row, name
+        for p in q.params:
+            assert f"`{p.name}` ({p.type}, default *{p.default}*)" in row, (name, p.name)

@@ -288,6 +288,7 @@ def combine(
         )
 
     _reconcile_listed(listed, out, report)
+    _reconcile_shared(out, report)
     _order_levels(out, report)
     return out
 
@@ -446,6 +447,45 @@ def _reconcile_listed(listed: list[RoleSkill], out: Framework, report: ImportRep
             report.add("one-source", f"skill {record.name!r} is in the skill descriptions only")
         elif in_roles and not in_list:
             report.add("one-source", f"skill {record.name!r} is in the role content only")
+
+
+def _reconcile_shared(out: Framework, report: ImportReport) -> None:
+    """A role page's "Roles that share skills" table says the other role uses those skills.
+
+    For a role the sources give no requirements for, that becomes a role -> skill link
+    (as "Roles that require Skill" does). For a role with requirements, a skill the
+    table names but the requirements lack is reported.
+    """
+    required: dict[str, set[str]] = {}
+    for q in out.requirements:
+        required.setdefault(q.role, set()).add(q.skill)
+    linked = {(x.role, x.skill) for x in out.role_skills}
+    for row in out.shared:
+        for role in (row.role, row.other_role):
+            if role in required:
+                missing = [s for s in row.skills if s not in required[role]]
+                for skill in missing:
+                    report.add(
+                        "mismatch",
+                        f"{row.role!r}'s page says it shares {skill!r} with {row.other_role!r}, "
+                        f"but no level of {role!r} requires that skill",
+                        file=row.origin.source,
+                        rows=row.origin.row or (),
+                        severity="warning",
+                    )
+                continue
+            added = [s for s in row.skills if (role, s) not in linked]
+            for skill in added:
+                linked.add((role, skill))
+                out.role_skills.append(RoleSkill(role, skill, origin=row.origin))
+            if added:
+                report.add(
+                    "interpreted",
+                    f"role {role!r} uses {', '.join(repr(s) for s in added)}: from the shared-skills "
+                    f"table of {row.role!r}'s page (no source gives its levels)",
+                    file=row.origin.source,
+                    rows=row.origin.row or (),
+                )
 
 
 def _order_levels(fw: Framework, report: ImportReport) -> None:

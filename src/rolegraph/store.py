@@ -68,7 +68,7 @@ class RoleGraph:
                 sparql, substitutions=subs or None, use_default_graph_as_union=True
             )
         except SyntaxError as exc:
-            raise QueryError(f"invalid SPARQL: {exc}") from None
+            raise QueryError(f"invalid SPARQL: {syntax_message(exc)}") from None
         except (RuntimeError, OSError, ValueError) as exc:
             raise QueryError(f"the query failed: {exc}") from None
 
@@ -126,6 +126,14 @@ class RoleGraph:
             shutil.rmtree(tmp, ignore_errors=True)
             raise
         return target
+
+
+def syntax_message(exc: BaseException) -> str:
+    """Oxigraph's parser messages, shortened: the position and the first expectations."""
+    text = " ".join(str(exc).split())
+    if "expected one of" in text and len(text) > 160:
+        text = text[:157] + "…"
+    return text
 
 
 def _ox_format(fmt: RdfFormat) -> Any:

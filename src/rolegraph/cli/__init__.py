@@ -23,7 +23,7 @@ class RolegraphGroup(click.Group):
         try:
             return super().invoke(ctx)
         except RolegraphError as exc:
-            click.echo(f"rolegraph: error: {exc}", err=True)
+            click.echo(f"rolegraph: error: {one_line(str(exc))}", err=True)
             ctx.exit(exc.exit_code)
         except KeyboardInterrupt:
             click.echo("rolegraph: interrupted; no output file was left half-written", err=True)
@@ -60,8 +60,14 @@ def cli() -> None:
     """
 
 
+def one_line(text: str, limit: int = 400) -> str:
+    """Error messages are one line: newlines folded, very long parser output cut."""
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def main(argv: list[str] | None = None) -> None:
     cli.main(args=argv, prog_name="rolegraph")
 
 
-from rolegraph.cli import graph_cmds  # noqa: E402,F401  (registers the commands)
+from rolegraph.cli import graph_cmds, query_cmds  # noqa: E402,F401  (registers the commands)

@@ -1,0 +1,249 @@
+"""queries, query, publish."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from rolegraph.cli import cli
+from rolegraph.cli.common import emit, format_option, graph_option, load_graph, note, output_option
+from rolegraph.errors import InputError
+from rolegraph.render import render, render_json
+from rolegraph.results import RESULT_FORMATS
+
+
+def _runner(
+    graph_path: Path | None, endpoint: str | None, timeout: float, graph_iri: str | None
+) -> object:
+    if endpoint is not None:
+        if graph_path is not None:
+            raise InputError("give either --graph or --endpoint, not both")
+        from rolegraph.endpoint import RemoteRunner
+
+        return RemoteRunner(endpoint, timeout=timeout, default_graph=graph_iri)
+    from rolegraph.queries import LocalRunner
+
+    return LocalRunner(load_graph(graph_path))
+
+
+@cli.command("queries")
+@click.argument("name", required=False)
+@format_option(("table", "md", "json"), "table")
+def list_queries(name: str | None, fmt: str) -> None:
+    """List the saved queries, or describe one (NAME) with its parameters and columns."""
+    from rolegraph.queries import check_query, get_query, load_catalogue
+
+    if name is not None:
+        q = get_query(name)
+        if fmt == "json":
+            click.echo(
+                render_json(
+                    {
+                        "name": q.name,
+                        "summary": q.summary,
+                        "description": q.description,
+                        "parameters": [
+                            {
+                                "name": p.name,
+                                "type": p.type,
+                                "default": p.default,
+                                "description": p.description,
+                            }
+                            for p in q.params
+                        ],
+                        "columns": list(q.columns) or check_query(q),
+                    }
+                ),
+                nl=False,
+            )
+            return
+        lines = [f"{q.name}: {q.summary}", ""]
+        if q.description:
+            lines += [q.description, ""]
+        lines.append("Parameters:" if q.params else "Parameters: none")
+        lines += [
+            f"  --param {p.describe()}" + (f"  {p.description}" if p.description else "")
+            for p in q.params
+        ]
+        lines += ["", "Columns: " + ", ".join(q.columns or check_query(q))]
+        example = " ".join(f"--param {p.name}={_quote(p.default)}" for p in q.params if p.default)
+        lines += ["", f"Run it: rolegraph query {q.name}" + (f" {example}" if example else "")]
+        click.echo("\n".join(lines))
+        return
+    catalogue = load_catalogue()
+    for q in catalogue.values():
+        check_query(q)
+    if fmt == "json":
+        click.echo(
+            render_json(
+                [
+                    {
+                        "name": q.name,
+                        "summary": q.summary,
+                        "parameters": {p.name: p.default for p in q.params},
+                    }
+                    for q in catalogue.values()
+                ]
+            ),
+            nl=False,
+        )
+        return
+    rows = [
+        [q.name, q.summary, ", ".join(p.describe() for p in q.params) or "-"]
+        for q in catalogue.values()
+    ]
+    click.echo(render(["name", "summary", "parameters"], rows, fmt, max_width=70), nl=False)
+
+
+def _quote(value: str | None) -> str:
+    import shlex
+
+    return shlex.quote(value or "")
+
+
+@cli.command()
+@click.argument("name", required=False)
+@click.option(
+    "--param",
+    "-p",
+    "params",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="A parameter value; repeatable.",
+)
+@format_option(RESULT_FORMATS, "table")
+@graph_option
+@click.option(
+    "--file",
+    "query_file",
+    type=click.Path(path_type=Path),
+    metavar="FILE",
+    help="Run the SPARQL in FILE (a header is optional).",
+)
+@click.option("-e", "--expression", metavar="SPARQL", help="Run this SPARQL text.")
+@click.option(
+    "--endpoint",
+    metavar="URL",
+    help="Run on a remote SPARQL 1.1 endpoint instead of a local graph.",
+)
+@click.option(
+    "--graph-iri",
+    metavar="IRI",
+    help="With --endpoint: the named graph to query (default-graph-uri).",
+)
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0.1),
+    default=30.0,
+    show_default=True,
+    help="Seconds to wait for the endpoint.",
+)
+@click.option(
+    "--limit", type=click.IntRange(min=0), default=None, help="Show at most this many rows."
+)
+@click.option(
+    "--raw",
+    is_flag=True,
+    help="CSV: do not prefix cells that start with = + - @ (spreadsheet formulas).",
+)
+@output_option
+def query(
+    name: str | None,
+    params: tuple[str, ...],
+    fmt: str,
+    graph_path: Path | None,
+    query_file: Path | None,
+    expression: str | None,
+    endpoint: str | None,
+    graph_iri: str | None,
+    timeout: float,
+    limit: int | None,
+    raw: bool,
+    output: Path | None,
+) -> None:
+    """Run a saved query (see 'rolegraph queries'), or ad-hoc SPARQL with --file / -e.
+
+    Parameters are bound as RDF terms, never pasted into the query. Names of roles,
+    levels, skills and families match case-insensitively; a miss suggests the nearest.
+    """
+    from rolegraph.queries import (
+        adhoc_query,
+        check_query,
+        get_query,
+        load_query_file,
+        parse_param_args,
+        run_query,
+    )
+
+    given = [x for x in (name, query_file, expression) if x is not None]
+    if len(given) != 1:
+        raise InputError(
+            "give one query: a saved query NAME, --file FILE or -e 'SPARQL'",
+            hint="'rolegraph queries' lists the saved queries",
+        )
+    if name is not None:
+        q = get_query(name)
+    elif query_file is not None:
+        q = load_query_file(query_file)
+    else:
+        assert expression is not None
+        q = adhoc_query(expression, name="expression")
+    if name is None:
+        check_query(q)
+    if output is not None:
+        from rolegraph.fsutil import check_output_path
+
+        check_output_path(output)
+    runner = _runner(graph_path, endpoint, timeout, graph_iri)
+    table = run_query(q, parse_param_args(params), runner, limit=limit)  # type: ignore[arg-type]
+    emit(table.format(fmt, safe=not raw), output)
+
+
+@cli.command()
+@click.option(
+    "--endpoint",
+    required=True,
+    metavar="URL",
+    help="Graph Store Protocol URL (e.g. http://127.0.0.1:7878/store) or, with --protocol update, the update endpoint.",
+)
+@graph_option
+@click.option(
+    "--graph-iri", metavar="IRI", help="Load into this named graph (default: the default graph)."
+)
+@click.option(
+    "--protocol",
+    type=click.Choice(["gsp", "update"]),
+    default="gsp",
+    show_default=True,
+    help="SPARQL 1.1 Graph Store Protocol, or SPARQL Update.",
+)
+@click.option("--append", is_flag=True, help="Add to the graph instead of replacing it.")
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0.1),
+    default=60.0,
+    show_default=True,
+    help="Seconds to wait for the store.",
+)
+def publish(
+    endpoint: str,
+    graph_path: Path | None,
+    graph_iri: str | None,
+    protocol: str,
+    append: bool,
+    timeout: float,
+) -> None:
+    """Load the graph into a triple store, so a team can serve it."""
+    from rolegraph.endpoint import publish as send
+
+    count = send(
+        load_graph(graph_path),
+        endpoint,
+        graph_iri=graph_iri,
+        protocol=protocol,
+        replace=not append,
+        timeout=timeout,
+    )
+    where = f"graph <{graph_iri}>" if graph_iri else "the default graph"
+    note(f"Published {count} triples to {where} of {endpoint}.")

@@ -1,0 +1,198 @@
+"""Remote SPARQL endpoints: run saved queries through SPARQLWrapper, publish a graph.
+
+Every failure (refused, timed out, an HTTP error, an answer that is not SPARQL
+results) becomes one :class:`RemoteError` naming the endpoint and what to check.
+"""
+
+from __future__ import annotations
+
+import http.client
+import json
+import socket
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+from rolegraph.errors import RemoteError
+from rolegraph.queries import LABELS_QUERY, values_clause
+from rolegraph.results import ResultTable, Term, from_sparql_json
+
+if TYPE_CHECKING:
+    from rolegraph.store import RoleGraph
+
+
+def _check_url(url: str) -> str:
+    parsed = urllib.parse.urlparse(url)
+    if parsed.scheme not in ("http", "https") or not parsed.netloc:
+        raise RemoteError(
+            f"{url!r} is not an http(s) URL", hint="as in http://127.0.0.1:7878/query"
+        )
+    return url
+
+
+def _explain(url: str, exc: BaseException, timeout: float) -> RemoteError:
+    """One clear message for whatever went wrong talking to ``url``."""
+    from SPARQLWrapper import SPARQLExceptions as sx
+
+    if isinstance(exc, sx.SPARQLWrapperException):
+        detail = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        status = {
+            sx.QueryBadFormed: "rejected the query as malformed (HTTP 400)",
+            sx.EndPointNotFound: "was not found (HTTP 404)",
+            sx.Unauthorized: "refused access (HTTP 401)",
+            sx.URITooLong: "found the request too long (HTTP 414)",
+            sx.EndPointInternalError: "failed with an internal error (HTTP 500)",
+        }.get(type(exc), f"answered an error ({detail})")
+        return RemoteError(
+            f"the endpoint {url} {status}",
+            hint="check the URL and that it is a SPARQL query endpoint",
+        )
+    if isinstance(exc, urllib.error.HTTPError):
+        return RemoteError(f"the endpoint {url} answered HTTP {exc.code} {exc.reason}")
+    if isinstance(exc, TimeoutError | socket.timeout):
+        return RemoteError(
+            f"the endpoint {url} did not answer within {timeout:g} s",
+            hint="raise --timeout, or check the server",
+        )
+    if isinstance(exc, urllib.error.URLError):
+        reason = exc.reason
+        if isinstance(reason, TimeoutError | socket.timeout):
+            return RemoteError(
+                f"the endpoint {url} did not answer within {timeout:g} s",
+                hint="raise --timeout, or check the server",
+            )
+        if isinstance(reason, ConnectionRefusedError):
+            return RemoteError(
+                f"cannot reach {url}: connection refused",
+                hint="is the server running on that port?",
+            )
+        return RemoteError(f"cannot reach {url}: {getattr(reason, 'strerror', None) or reason}")
+    if isinstance(exc, http.client.HTTPException | ConnectionError):
+        return RemoteError(f"the endpoint {url} broke off its answer ({type(exc).__name__})")
+    return RemoteError(f"talking to {url} failed: {type(exc).__name__}: {exc}")
+
+
+class RemoteRunner:
+    """Runs queries on a SPARQL 1.1 endpoint; parameters go in one VALUES clause."""
+
+    def __init__(
+        self, url: str, *, timeout: float = 30.0, default_graph: str | None = None
+    ) -> None:
+        self.url = _check_url(url)
+        self.timeout = timeout
+        self.default_graph = default_graph
+        self._labels: dict[str, list[tuple[str, str]]] = {}
+
+    def select(self, sparql: str, bindings: Mapping[str, Term]) -> ResultTable:
+        text = sparql + ("\n" + values_clause(bindings) if bindings else "")
+        doc = self._request(text)
+        try:
+            return from_sparql_json(doc)
+        except (ValueError, KeyError, TypeError) as exc:
+            raise RemoteError(
+                f"the endpoint {self.url} answered something that is not SPARQL results: {exc}"
+            ) from None
+
+    def ask_labels(self, class_iri: str) -> list[tuple[str, str]]:
+        if class_iri not in self._labels:
+            table = self.select(LABELS_QUERY, {"class": Term("uri", class_iri)})
+            self._labels[class_iri] = [
+                (str(r[0].value), str(r[1].value)) for r in table.rows if r[0] and r[1]
+            ]
+        return self._labels[class_iri]
+
+    def _request(self, text: str) -> Any:
+        from SPARQLWrapper import JSON, POST, SPARQLWrapper
+
+        wrapper = SPARQLWrapper(self.url)
+        wrapper.setQuery(text)
+        wrapper.setMethod(POST)
+        wrapper.setReturnFormat(JSON)
+        wrapper.setTimeout(int(max(1, round(self.timeout))))
+        if self.default_graph:
+            wrapper.addDefaultGraph(self.default_graph)
+        try:
+            result = wrapper.query()
+            raw = result.response.read()
+            content_type = result.response.headers.get("Content-Type", "")
+        except BaseException as exc:
+            if isinstance(exc, KeyboardInterrupt | SystemExit):
+                raise
+            raise _explain(self.url, exc, self.timeout) from None
+        try:
+            return json.loads(raw)
+        except (json.JSONDecodeError, UnicodeDecodeError):
+            what = content_type.split(";")[0] or "no content type"
+            raise RemoteError(
+                f"the endpoint {self.url} answered {what} that is not SPARQL JSON results "
+                f"({len(raw)} bytes, starting {raw[:40]!r})",
+                hint="is the URL the query endpoint (often ending in /query or /sparql)?",
+            ) from None
+
+
+def publish(
+    graph: RoleGraph,
+    url: str,
+    *,
+    graph_iri: str | None = None,
+    protocol: str = "gsp",
+    replace: bool = True,
+    timeout: float = 60.0,
+) -> int:
+    """Load ``graph`` into a store: Graph Store Protocol (PUT/POST) or SPARQL Update.
+
+    Returns the number of triples sent.
+    """
+    from rolegraph.export import sorted_ntriples
+
+    _check_url(url)
+    data = sorted_ntriples(graph)
+    triples = data.count(b"\n")
+    if protocol == "gsp":
+        target = (
+            url
+            + ("&" if "?" in url else "?")
+            + ("graph=" + urllib.parse.quote(graph_iri, safe="") if graph_iri else "default")
+        )
+        _http(target, data, "PUT" if replace else "POST", "application/n-triples", timeout)
+    elif protocol == "update":
+        if graph_iri and any(c in graph_iri for c in '<>"{}|^`\\ '):
+            raise RemoteError(f"{graph_iri!r} is not a valid graph IRI")
+        open_graph, close_graph = (f"GRAPH <{graph_iri}> {{ ", " }") if graph_iri else ("", "")
+        if replace:
+            clear = f"CLEAR SILENT GRAPH <{graph_iri}>" if graph_iri else "CLEAR SILENT DEFAULT"
+            _update(url, clear, timeout)
+        lines = data.decode("utf-8").splitlines()
+        for start in range(0, len(lines), 5000):
+            chunk = "\n".join(lines[start : start + 5000])
+            _update(url, f"INSERT DATA {{ {open_graph}{chunk}{close_graph} }}", timeout)
+    else:
+        raise RemoteError(f"unknown protocol {protocol!r}", hint="use gsp or update")
+    return triples
+
+
+def _update(url: str, update: str, timeout: float) -> None:
+    body = urllib.parse.urlencode({"update": update}).encode("utf-8")
+    _http(url, body, "POST", "application/x-www-form-urlencoded", timeout)
+
+
+def _http(url: str, body: bytes, method: str, content_type: str, timeout: float) -> None:
+    request = urllib.request.Request(
+        url, data=body, method=method, headers={"Content-Type": content_type}
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            response.read()
+    except urllib.error.HTTPError as exc:
+        detail = exc.read(300).decode("utf-8", "replace").strip().splitlines()
+        raise RemoteError(
+            f"the store {url.split('?')[0]} refused the data: HTTP {exc.code} {exc.reason}"
+            + (f" ({detail[0]})" if detail else ""),
+            hint="is the URL the store's Graph Store Protocol or update endpoint, and is it writable?",
+        ) from None
+    except BaseException as exc:
+        if isinstance(exc, KeyboardInterrupt | SystemExit):
+            raise
+        raise _explain(url.split("?")[0], exc, timeout) from None

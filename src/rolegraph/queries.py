@@ -1,0 +1,503 @@
+"""Saved SPARQL queries: a catalogue of ``queries/*.rq`` files with metadata headers.
+
+A query file starts with comment lines::
+
+    # summary: Skills of a role level, with tiers
+    # description: Every skill the level needs, its tier and the "You can:" descriptor.
+    #   Continuation lines are indented.
+    # param level: level = Senior machine learning engineer
+    #   The role level (a name; case does not matter).
+    # allowed level: SELECT ?value WHERE { ?x a rg:RoleLevel ; rdfs:label ?value }
+    # columns: skill, tier, descriptor
+
+Parameters are bound as RDF terms, never pasted into the query text: locally through
+Oxigraph's variable substitution, remotely through one VALUES clause built from
+escaped terms (:func:`values_clause`). So a parameter variable must be projected by
+the query's SELECT (and should be bound by a pattern, not only used in a FILTER);
+``# columns:`` says which projected variables are shown.
+
+Parameter types: ``role``, ``level``, ``skill``, ``family`` (a name, matched to the
+graph's labels and alternative labels, case-insensitively, bound to the IRI),
+``tier`` (awareness ... expert, or 1-4), ``string``, ``integer`` and ``iri``.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Protocol
+
+from rolegraph.errors import InputError, NotFound, QueryError
+from rolegraph.results import ResultTable, Term
+from rolegraph.text import name_key
+from rolegraph.vocab import RG, TIER_RANK, TIERS, XSD, tier_iri, tier_name
+
+if TYPE_CHECKING:
+    from rolegraph.store import RoleGraph
+
+PARAM_TYPES = ("role", "level", "skill", "family", "tier", "string", "integer", "iri")
+#: Parameter types that name a thing of the graph, and that thing's class.
+NAMED_TYPES = {
+    "role": RG + "Role",
+    "level": RG + "RoleLevel",
+    "skill": RG + "Skill",
+    "family": RG + "RoleFamily",
+}
+_NAME = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
+_KEY = re.compile(
+    r"^#\s?(summary|description|param|allowed|columns)(?:\s+([A-Za-z_]\w*))?\s*:\s?(.*)$"
+)
+_KEY_WORD = re.compile(r"^#\s?(summary|description|param|allowed|columns)\b")
+_PARAM = re.compile(r"^(\w+)\s*(?:=\s*(.*?))?\s*$")
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
+SKOS_ALT = "http://www.w3.org/2004/02/skos/core#altLabel"
+_IRI_FORBIDDEN = re.compile(r'[\s<>"{}|^`\\]')
+LABELS_QUERY = """
+SELECT ?thing ?label ?class WHERE {
+  ?thing a ?class .
+  { ?thing <http://www.w3.org/2000/01/rdf-schema#label> ?label }
+  UNION { ?thing <http://www.w3.org/2004/02/skos/core#altLabel> ?label }
+} ORDER BY ?label ?thing
+"""
+
+
+@dataclass(frozen=True)
+class Param:
+    name: str
+    type: str
+    default: str | None = None
+    description: str = ""
+    allowed: str | None = None
+
+    def describe(self) -> str:
+        default = f" = {self.default}" if self.default is not None else " (required)"
+        return f"{self.name} ({self.type}){default}"
+
+
+@dataclass(frozen=True)
+class SavedQuery:
+    name: str
+    summary: str
+    sparql: str
+    description: str = ""
+    params: tuple[Param, ...] = ()
+    columns: tuple[str, ...] = ()
+    path: Path | None = field(default=None, compare=False)
+
+    def param(self, name: str) -> Param | None:
+        return next((p for p in self.params if p.name == name), None)
+
+
+def parse_query(text: str, *, name: str, path: Path | None = None) -> SavedQuery:
+    """Parse a query's header; raises :class:`QueryError` naming the file and line."""
+    label = path.name if path is not None else name
+    fields: dict[str, str] = {}
+    params: dict[str, dict[str, str]] = {}
+    order: list[str] = []
+    current: tuple[str, str | None] | None = None
+    lines = text.splitlines()
+    body_start = len(lines)
+    for i, line in enumerate(lines):
+        stripped = line.strip()
+        if not stripped:
+            current = None
+            continue
+        if not stripped.startswith("#"):
+            body_start = i
+            break
+        m = _KEY.match(stripped)
+        if not m and _KEY_WORD.match(stripped):
+            raise QueryError(
+                f"{label}, line {i + 1}: cannot read header line {stripped!r}",
+                hint="write it as '# KEY: VALUE', e.g. '# summary: ...' or '# param role: role = Data scientist'",
+            )
+        if m:
+            key, arg, value = m.group(1), m.group(2), m.group(3).strip()
+            if key in ("param", "allowed") and not arg:
+                raise QueryError(
+                    f"{label}, line {i + 1}: '# {key}' needs a parameter name, as in '# {key} role: ...'"
+                )
+            if key == "param":
+                pm = _PARAM.match(value)
+                if not pm or pm.group(1) not in PARAM_TYPES:
+                    raise QueryError(
+                        f"{label}, line {i + 1}: parameter {arg!r} needs a type, one of "
+                        f"{', '.join(PARAM_TYPES)} (as in '# param {arg}: role = Data scientist')"
+                    )
+                assert arg is not None
+                if arg in params:
+                    raise QueryError(f"{label}, line {i + 1}: parameter {arg!r} is declared twice")
+                default = pm.group(2)
+                if default is not None:
+                    default = default.strip().strip('"')
+                params[arg] = {"type": pm.group(1), "description": ""}
+                if default is not None and default.lower() != "none":
+                    params[arg]["default"] = default
+                order.append(arg)
+            elif key == "allowed":
+                assert arg is not None
+                if arg not in params:
+                    raise QueryError(
+                        f"{label}, line {i + 1}: '# allowed {arg}' before '# param {arg}'"
+                    )
+                params[arg]["allowed"] = value
+            else:
+                if arg:
+                    raise QueryError(f"{label}, line {i + 1}: '# {key}' takes no name")
+                if key in fields:
+                    raise QueryError(f"{label}, line {i + 1}: '# {key}' appears twice")
+                fields[key] = value
+            current = (key, arg)
+            continue
+        if current is not None and re.match(r"^#\s{2,}\S", stripped):
+            extra = stripped[1:].strip()
+            key, arg = current
+            if key == "param" and arg:
+                params[arg]["description"] = (params[arg]["description"] + " " + extra).strip()
+            elif key == "allowed" and arg:
+                params[arg]["allowed"] += " " + extra
+            else:
+                fields[key] = (fields[key] + " " + extra).strip()
+            continue
+        if stripped.startswith("#") and current is None and not fields and not params:
+            continue  # a comment before the header
+        raise QueryError(
+            f"{label}, line {i + 1}: cannot read header line {stripped!r}",
+            hint="header lines are '# summary: ...', '# description: ...', '# param NAME: TYPE = DEFAULT', "
+            "'# allowed NAME: SELECT ...', '# columns: a, b'; indent continuation lines",
+        )
+    if not fields.get("summary"):
+        raise QueryError(f"{label}: the header has no '# summary: ...' line")
+    sparql = "\n".join(lines[body_start:]).strip()
+    if not sparql:
+        raise QueryError(f"{label}: no SPARQL after the header")
+    columns = tuple(c.strip() for c in fields.get("columns", "").split(",") if c.strip())
+    return SavedQuery(
+        name=name,
+        summary=fields["summary"],
+        description=fields.get("description", ""),
+        sparql=sparql,
+        params=tuple(
+            Param(
+                n,
+                params[n]["type"],
+                params[n].get("default"),
+                params[n]["description"],
+                params[n].get("allowed"),
+            )
+            for n in order
+        ),
+        columns=columns,
+        path=path,
+    )
+
+
+def check_query(query: SavedQuery) -> list[str]:
+    """Parse the SPARQL and check the header against it; returns the projected variables."""
+    import pyoxigraph as ox
+
+    label = query.path.name if query.path else query.name
+    store = ox.Store()
+    try:
+        solutions = store.query(query.sparql)
+    except SyntaxError as exc:
+        from rolegraph.store import syntax_message
+
+        raise QueryError(f"{label}: invalid SPARQL: {syntax_message(exc)}") from None
+    if not hasattr(solutions, "variables"):
+        raise QueryError(f"{label}: only SELECT queries give a result table")
+    projected = [v.value for v in solutions.variables]
+    for p in query.params:
+        if p.name not in projected:
+            raise QueryError(
+                f"{label}: parameter {p.name!r} must be a variable the SELECT projects",
+                hint=f"add ?{p.name} to the SELECT clause (and hide it with '# columns:')",
+            )
+        if p.allowed:
+            try:
+                store.query(_with_prefixes(query.sparql, p.allowed))
+            except SyntaxError as exc:
+                raise QueryError(
+                    f"{label}: '# allowed {p.name}' is not valid SPARQL: {exc}"
+                ) from None
+    unknown = [c for c in query.columns if c not in projected]
+    if unknown:
+        raise QueryError(
+            f"{label}: '# columns:' names {', '.join(repr(c) for c in unknown)}, which the SELECT does not project"
+        )
+    return projected
+
+
+def _with_prefixes(query_text: str, other: str) -> str:
+    """``other`` with the PREFIX declarations of ``query_text`` in front."""
+    prologue = "\n".join(
+        line
+        for line in query_text.splitlines()
+        if line.strip().upper().startswith(("PREFIX", "BASE"))
+    )
+    return f"{prologue}\n{other}"
+
+
+def load_catalogue(directory: Path | None = None) -> dict[str, SavedQuery]:
+    """Every saved query, by name; a broken file is an error, not a warning."""
+    from rolegraph import paths
+
+    folder = directory or paths.queries_dir()
+    catalogue: dict[str, SavedQuery] = {}
+    for path in sorted(folder.glob("*.rq")):
+        name = path.stem
+        if not _NAME.match(name):
+            raise QueryError(f"{path.name}: query names are lower-case letters, digits and '-'")
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise QueryError(f"cannot read saved query {path}: {exc}") from None
+        catalogue[name] = parse_query(text, name=name, path=path)
+    return catalogue
+
+
+def get_query(name: str, directory: Path | None = None) -> SavedQuery:
+    """A saved query by name (the name is checked, so it cannot reach outside queries/)."""
+    catalogue = load_catalogue(directory)
+    if not _NAME.match(name) or name not in catalogue:
+        raise NotFound(
+            "saved query", name, difflib.get_close_matches(name, list(catalogue), n=3, cutoff=0.5)
+        )
+    query = catalogue[name]
+    check_query(query)
+    return query
+
+
+def load_query_file(path: Path | str) -> SavedQuery:
+    """An ad-hoc query from a file; the header is optional."""
+    from rolegraph.sources.table import decode_utf8, read_bytes
+
+    p = Path(path)
+    text = decode_utf8(read_bytes(p, "query file"), p.name)
+    return adhoc_query(text, name=p.stem, path=p)
+
+
+def adhoc_query(text: str, *, name: str = "query", path: Path | None = None) -> SavedQuery:
+    has_header = any(_KEY.match(line.strip()) for line in text.splitlines()[:40])
+    if has_header:
+        query = parse_query(text, name=name, path=path)
+    else:
+        query = SavedQuery(name=name, summary="ad-hoc query", sparql=text.strip(), path=path)
+    if not query.sparql:
+        raise QueryError("the query is empty")
+    return query
+
+
+# -- running ---------------------------------------------------------------------
+
+
+class Runner(Protocol):
+    """Where queries run: the local graph or a remote endpoint."""
+
+    def select(self, sparql: str, bindings: Mapping[str, Term]) -> ResultTable: ...
+
+    def ask_labels(self, class_iri: str) -> list[tuple[str, str]]: ...
+
+
+class LocalRunner:
+    """Runs on a :class:`RoleGraph` (Oxigraph) with variables substituted by RDF terms."""
+
+    def __init__(self, graph: RoleGraph) -> None:
+        self.graph = graph
+        self._labels: dict[str, list[tuple[str, str]]] = {}
+
+    def select(self, sparql: str, bindings: Mapping[str, Term]) -> ResultTable:
+        from rolegraph.results import from_oxigraph
+
+        solutions = self.graph.query(sparql, {k: to_oxigraph(t) for k, t in bindings.items()})
+        if not hasattr(solutions, "variables"):
+            raise QueryError("only SELECT queries give a result table")
+        return from_oxigraph(solutions)
+
+    def ask_labels(self, class_iri: str) -> list[tuple[str, str]]:
+        if class_iri not in self._labels:
+            table = self.select(LABELS_QUERY, {"class": Term("uri", class_iri)})
+            self._labels[class_iri] = [
+                (str(r[0].value), str(r[1].value)) for r in table.rows if r[0] and r[1]
+            ]
+        return self._labels[class_iri]
+
+    def find_exact(self, class_iri: str, name: str) -> list[str]:
+        """Things of ``class_iri`` labelled exactly ``name`` (an index lookup, no query)."""
+        import pyoxigraph as ox
+
+        store = self.graph.store
+        rdf_type = ox.NamedNode(RDF_TYPE)
+        cls = ox.NamedNode(class_iri)
+        found = set()
+        for predicate in (RDFS_LABEL, SKOS_ALT):
+            for quad in store.quads_for_pattern(None, ox.NamedNode(predicate), ox.Literal(name)):
+                subject = quad.subject
+                if isinstance(subject, ox.NamedNode) and next(
+                    iter(store.quads_for_pattern(subject, rdf_type, cls)), None
+                ):
+                    found.add(subject.value)
+        return sorted(found)
+
+
+def to_oxigraph(term: Term) -> Any:
+    import pyoxigraph as ox
+
+    if term.kind == "uri":
+        return ox.NamedNode(term.value)
+    if term.kind == "bnode":
+        return ox.BlankNode(term.value)
+    if term.lang:
+        return ox.Literal(term.value, language=term.lang)
+    return ox.Literal(term.value, datatype=ox.NamedNode(term.datatype or XSD + "string"))
+
+
+def values_clause(bindings: Mapping[str, Term]) -> str:
+    """The one place parameter values become query text: a VALUES clause of escaped terms.
+
+    Each term is validated and written in SPARQL's term syntax (IRIs checked for
+    forbidden characters; literals escaped), so no value can end the clause or add
+    patterns.
+    """
+    if not bindings:
+        return ""
+    names = list(bindings)
+    for n in names:
+        if not re.fullmatch(r"[A-Za-z_]\w*", n):
+            raise QueryError(f"invalid parameter name {n!r}")
+    cells = []
+    for n in names:
+        term = bindings[n]
+        if term.kind == "uri" and _IRI_FORBIDDEN.search(term.value):
+            raise QueryError(f"parameter {n!r}: {term.value!r} is not a valid IRI")
+        cells.append(to_oxigraph(term).__str__())
+    return "VALUES (" + " ".join(f"?{n}" for n in names) + ") { (" + " ".join(cells) + ") }"
+
+
+def bind_params(query: SavedQuery, values: Mapping[str, str], runner: Runner) -> dict[str, Term]:
+    """Check the given parameter values and turn them (and defaults) into RDF terms."""
+    valid = ", ".join(p.describe() for p in query.params) or "none"
+    for key in values:
+        if query.param(key) is None:
+            raise QueryError(
+                f"query {query.name!r} has no parameter {key!r}",
+                hint=f"its parameters: {valid}",
+            )
+    bound: dict[str, Term] = {}
+    for p in query.params:
+        raw = values.get(p.name, p.default)
+        if raw is None:
+            raise QueryError(
+                f"query {query.name!r} needs parameter {p.name!r}",
+                hint=f"give it with --param {p.name}=VALUE; its parameters: {valid}",
+            )
+        bound[p.name] = resolve_value(p, raw, runner)
+    return bound
+
+
+def resolve_value(p: Param, raw: str, runner: Runner) -> Term:
+    value = raw.strip()
+    if p.type in NAMED_TYPES:
+        return Term("uri", resolve_name(p.type, value, runner))
+    if p.type == "tier":
+        tier = tier_name(value) or (
+            TIERS[int(value) - 1] if value in {"1", "2", "3", "4"} else None
+        )
+        if tier is None:
+            raise NotFound(
+                "tier", value, difflib.get_close_matches(value.lower(), TIERS, n=2, cutoff=0.4)
+            )
+        return Term("uri", tier_iri(tier))
+    if p.type == "integer":
+        if not re.fullmatch(r"[+-]?\d{1,12}", value):
+            raise QueryError(f"parameter {p.name!r} must be a whole number, not {raw!r}")
+        return Term.literal(str(int(value)), XSD + "integer")
+    if p.type == "iri":
+        if not re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:", value) or _IRI_FORBIDDEN.search(value):
+            raise QueryError(f"parameter {p.name!r} must be an absolute IRI, not {raw!r}")
+        return Term("uri", value)
+    return Term.literal(raw)
+
+
+def resolve_name(kind: str, name: str, runner: Runner) -> str:
+    """The IRI of the role, level, skill or family called ``name`` (labels or alt labels)."""
+    find_exact = getattr(runner, "find_exact", None)
+    if find_exact is not None:
+        stripped = " ".join(name.split())
+        for candidate in dict.fromkeys((stripped, stripped[:1].upper() + stripped[1:])):
+            exact = find_exact(NAMED_TYPES[kind], candidate)
+            if len(exact) == 1:
+                return str(exact[0])
+    labels = runner.ask_labels(NAMED_TYPES[kind])
+    key = name_key(name)
+    matches = sorted({iri for iri, label in labels if name_key(label) == key})
+    if len(matches) == 1:
+        return matches[0]
+    if len(matches) > 1:
+        raise QueryError(f"{kind} name {name!r} is ambiguous: {', '.join(matches)}")
+    if name.startswith(("http://", "https://")) and any(iri == name for iri, _ in labels):
+        return name
+    choices = sorted({label for _, label in labels})
+    close = difflib.get_close_matches(name, choices, n=3, cutoff=0.5)
+    if not close:
+        close = [c for c in choices if key in name_key(c)][:3]
+    raise NotFound(kind, name, close)
+
+
+def run_query(
+    query: SavedQuery,
+    values: Mapping[str, str],
+    runner: Runner,
+    *,
+    limit: int | None = None,
+) -> ResultTable:
+    """Bind parameters, run, keep the declared columns."""
+    bindings = bind_params(query, values, runner)
+    table = runner.select(query.sparql, bindings)
+    if query.columns:
+        table = table.select(query.columns)
+    return table.limit(limit)
+
+
+def allowed_values(query: SavedQuery, param: Param, runner: Runner) -> list[str]:
+    """The values a parameter accepts (from its '# allowed' query, or the graph's labels)."""
+    if param.allowed:
+        table = runner.select(_with_prefixes(query.sparql, param.allowed), {})
+        return [str(v) for v in table.column(table.variables[0]) if v is not None]
+    if param.type in NAMED_TYPES:
+        return sorted({label for _, label in runner.ask_labels(NAMED_TYPES[param.type])})
+    if param.type == "tier":
+        return list(TIERS)
+    return []
+
+
+def parse_param_args(pairs: Sequence[str]) -> dict[str, str]:
+    """``["role=Data scientist", ...]`` -> dict; a malformed pair is an error."""
+    out: dict[str, str] = {}
+    for pair in pairs:
+        if "=" not in pair:
+            raise InputError(
+                f"--param {pair!r} is not NAME=VALUE", hint="as in --param role='Data scientist'"
+            )
+        key, _, value = pair.partition("=")
+        key = key.strip()
+        if key in out:
+            raise InputError(f"--param {key} is given twice")
+        out[key] = value
+    return out
+
+
+__all__ = [
+    "TIER_RANK",
+    "LocalRunner",
+    "Param",
+    "SavedQuery",
+    "bind_params",
+    "load_catalogue",
+    "run_query",
+    "values_clause",
+]

@@ -1,0 +1,261 @@
+"""Saved queries on a real SPARQL server (Oxigraph, started on 127.0.0.1 by the test).
+
+The full framework is published to it with `rolegraph publish`; every saved query must
+then give exactly the local result.
+"""
+
+from __future__ import annotations
+
+import http.server
+import socketserver
+import threading
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+from rolegraph.cli import cli
+from rolegraph.endpoint import RemoteRunner
+from rolegraph.errors import RemoteError
+from rolegraph.queries import LocalRunner, adhoc_query, get_query, load_catalogue, run_query
+
+pytestmark = [pytest.mark.server, pytest.mark.framework]
+
+EXTRA_PARAMS = {
+    "level-skills": {"level": "Principal data scientist"},
+    "level-changes": {"role": "Software developer"},
+    "shared-skills": {"role": "Data scientist", "other": "Data analyst"},
+    "similar-roles": {"role": "Data scientist"},
+    "roles-needing-skill": {"skill": "User focus", "min_tier": "working"},
+    "skill-ladder": {"skill": "Accessibility"},
+    "role-levels": {"role": "Development operations (DevOps) engineer"},
+}
+
+
+@pytest.fixture(scope="module")
+def published(oxigraph_server: str, full_graph_file: Path) -> str:
+    result = CliRunner().invoke(
+        cli, ["publish", "--endpoint", f"{oxigraph_server}/store", "--graph", str(full_graph_file)]
+    )
+    assert result.exit_code == 0, result.output
+    assert result.stderr.startswith("Published 19")
+    return f"{oxigraph_server}/query"
+
+
+@pytest.fixture(scope="module")
+def local(full_build: Any) -> LocalRunner:
+    return LocalRunner(full_build[2])
+
+
+def test_every_saved_query_gives_the_local_result(published: str, local: LocalRunner) -> None:
+    remote = RemoteRunner(published, timeout=60)
+    for name, q in load_catalogue().items():
+        for params in ({}, EXTRA_PARAMS.get(name, {})):
+            here = run_query(q, params, local)
+            there = run_query(q, params, remote)
+            assert there.variables == here.variables, name
+            assert there.rows == here.rows, (name, params)
+
+
+def test_the_cli_prints_the_same_table(
+    published: str, full_graph_file: Path, runner: CliRunner
+) -> None:
+    args = ["query", "similar-roles", "-p", "role=data scientist", "-f", "csv"]
+    here = runner.invoke(cli, [*args, "--graph", str(full_graph_file)])
+    there = runner.invoke(cli, [*args, "--endpoint", published])
+    assert here.exit_code == there.exit_code == 0, there.output
+    assert there.stdout_bytes == here.stdout_bytes
+
+
+def test_publish_into_a_named_graph_with_sparql_update(
+    oxigraph_server: str, runner: CliRunner, local: LocalRunner, tmp_path: Path
+) -> None:
+    from rolegraph.build import build_graph
+    from rolegraph.export import write
+    from rolegraph.sources import load_framework
+
+    mle = tmp_path / "mle.ttl"
+    write(build_graph(load_framework()), mle)
+    iri = "https://example.org/graphs/bundled"
+    result = runner.invoke(
+        cli,
+        [
+            "publish",
+            "--endpoint",
+            f"{oxigraph_server}/update",
+            "--protocol",
+            "update",
+            "--graph-iri",
+            iri,
+            "--graph",
+            str(mle),
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    there = runner.invoke(
+        cli,
+        [
+            "query",
+            "role-levels",
+            "--endpoint",
+            f"{oxigraph_server}/query",
+            "--graph-iri",
+            iri,
+            "-f",
+            "csv",
+        ],
+    )
+    here = runner.invoke(cli, ["query", "role-levels", "-f", "csv"])
+    assert there.exit_code == 0, there.output
+    assert there.stdout_bytes == here.stdout_bytes
+
+
+NASTY = ['x" } ?s ?p ?o { "', "> } UNION { ?s ?p ?o } #", 'a\\" }\nSELECT * {']
+
+
+@pytest.mark.parametrize("value", NASTY)
+def test_injection_through_the_values_clause_changes_nothing(published: str, value: str) -> None:
+    q = adhoc_query(
+        "# summary: by label\n# param name: string = x\n"
+        "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n"
+        "SELECT ?name ?thing WHERE { ?thing rdfs:label ?name } ORDER BY ?thing"
+    )
+    remote = RemoteRunner(published)
+    assert run_query(q, {"name": value}, remote).rows == []
+    assert len(run_query(q, {"name": "Principal data scientist"}, remote).rows) == 1
+
+
+def test_publish_does_not_accept_injected_graph_iri(
+    oxigraph_server: str, runner: CliRunner
+) -> None:
+    result = runner.invoke(
+        cli,
+        [
+            "publish",
+            "--endpoint",
+            f"{oxigraph_server}/update",
+            "--protocol",
+            "update",
+            "--graph-iri",
+            "x> } ; DROP ALL ; INSERT DATA { <y",
+        ],
+    )
+    assert result.exit_code == 2
+    assert "is not a valid graph IRI" in result.stderr
+
+
+# -- failures: one clear message, exit 2 ----------------------------------------------
+
+
+class _Handler(http.server.BaseHTTPRequestHandler):
+    behaviour: Callable[[http.server.BaseHTTPRequestHandler], None]
+
+    def do_POST(self) -> None:
+        type(self).behaviour(self)
+
+    do_GET = do_POST
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+def _serve(behaviour: Callable[[http.server.BaseHTTPRequestHandler], None]) -> Iterator[str]:
+    handler = type("H", (_Handler,), {"behaviour": staticmethod(behaviour)})
+    server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), handler)
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/sparql"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def _reply(
+    status: int, content_type: str, body: bytes, *, pause: float = 0
+) -> Callable[[Any], None]:
+    def behave(h: Any) -> None:
+        length = int(h.headers.get("Content-Length") or 0)
+        h.rfile.read(length)
+        if pause:
+            time.sleep(pause)
+        h.send_response(status)
+        h.send_header("Content-Type", content_type)
+        h.send_header("Content-Length", str(len(body)))
+        h.end_headers()
+        h.wfile.write(body)
+
+    return behave
+
+
+FAULTS = {
+    "html": (
+        _reply(200, "text/html", b"<html><body>Welcome</body></html>"),
+        "answered text/html that is not SPARQL JSON results",
+    ),
+    "http-500": (_reply(500, "text/plain", b"boom"), "failed with an internal error (HTTP 500)"),
+    "half-json": (
+        _reply(200, "application/sparql-results+json", b'{"head": {"vars": ["x"]}, "resu'),
+        "not SPARQL JSON results",
+    ),
+    "json-not-results": (
+        _reply(200, "application/json", b'{"hello": 1}'),
+        "answered something that is not SPARQL results",
+    ),
+    "hangs": (_reply(200, "application/json", b"{}", pause=5), "did not answer within 1 s"),
+}
+
+
+@pytest.mark.parametrize("fault", sorted(FAULTS))
+def test_faulty_endpoints_give_one_clear_message(fault: str, runner: CliRunner) -> None:
+    behaviour, expected = FAULTS[fault]
+    for url in _serve(behaviour):
+        start = time.monotonic()
+        result = runner.invoke(cli, ["query", "families", "--endpoint", url, "--timeout", "1"])
+        elapsed = time.monotonic() - start
+        assert result.exit_code == 2, result.output
+        lines = result.stderr.splitlines()
+        assert len(lines) == 1 and lines[0].startswith("rolegraph: error: "), lines
+        assert expected in lines[0]
+        assert "Traceback" not in result.output
+        assert elapsed < 10
+
+
+def test_connection_refused(runner: CliRunner) -> None:
+    from conftest import free_port
+
+    url = f"http://127.0.0.1:{free_port()}/query"
+    result = runner.invoke(cli, ["query", "families", "--endpoint", url])
+    assert result.exit_code == 2
+    assert (
+        result.stderr
+        == f"rolegraph: error: cannot reach {url}: connection refused (is the server running on that port?)\n"
+    )
+
+
+def test_wrong_path_on_a_real_server(oxigraph_server: str, runner: CliRunner) -> None:
+    result = runner.invoke(cli, ["query", "families", "--endpoint", f"{oxigraph_server}/nope"])
+    assert result.exit_code == 2
+    assert "was not found (HTTP 404)" in result.stderr
+
+
+def test_not_a_url(runner: CliRunner) -> None:
+    result = runner.invoke(cli, ["query", "families", "--endpoint", "file:///etc/passwd"])
+    assert result.exit_code == 2
+    assert "is not an http(s) URL" in result.stderr
+
+
+def test_remote_did_you_mean(published: str) -> None:
+    from rolegraph.errors import NotFound
+
+    with pytest.raises(NotFound, match="did you mean 'Data scientist'"):
+        run_query(get_query("similar-roles"), {"role": "Data scientst"}, RemoteRunner(published))
+
+
+def test_remote_error_is_a_rolegraph_error() -> None:
+    assert issubclass(RemoteError, Exception)
+    assert RemoteError("x").exit_code == 2
