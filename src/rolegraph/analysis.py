@@ -1,0 +1,230 @@
+"""Analytical views of a graph: who needs what at which tier, and how roles overlap.
+
+:func:`framework_view` reads a graph once (five SELECTs) into plain Python
+structures. Overlaps are sparse matrix products, which stay fast as the framework
+grows (a SPARQL self-join is quadratic in the number of roles sharing a skill):
+
+* ``shared[a, b]`` = number of skills roles a and b both use = ``B @ B.T`` for the
+  binary role x skill matrix ``B``;
+* tier-aware similarity (weighted Jaccard) = sum over skills of min(tier_a, tier_b)
+  divided by the sum of max(tier_a, tier_b), where a role's tier for a skill is the
+  highest tier any of its levels needs (rank 1-4; 1 for a skill the role uses with no
+  tier known). Because tiers are small integers, sum(min) = sum over k = 1..4 of
+  ``B_k @ B_k.T`` with ``B_k = (W >= k)``, so it is four sparse products too.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from rolegraph.vocab import RG, TIERS
+
+if TYPE_CHECKING:
+    import numpy as np
+    import scipy.sparse as sp
+
+    from rolegraph.store import RoleGraph
+
+_PREFIX = f"PREFIX rg: <{RG}>\nPREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n"
+
+
+@dataclass(frozen=True)
+class RoleInfo:
+    iri: str
+    label: str
+    family: str | None
+    senior_civil_service: bool = False
+
+
+@dataclass(frozen=True)
+class LevelInfo:
+    iri: str
+    label: str
+    role: str
+    rank: int
+
+
+@dataclass
+class FrameworkView:
+    """The graph's roles, levels, skills and requirements as plain Python data (IRIs as keys)."""
+
+    roles: dict[str, RoleInfo] = field(default_factory=dict)
+    levels: dict[str, LevelInfo] = field(default_factory=dict)
+    skills: dict[str, str] = field(default_factory=dict)
+    #: level IRI -> {skill IRI: tier rank (1-4), or None for an untiered requirement}
+    requirements: dict[str, dict[str, int | None]] = field(default_factory=dict)
+    #: role IRI -> the skills it uses (any level's requirement, or a listed link)
+    uses: dict[str, set[str]] = field(default_factory=dict)
+
+    def levels_of(self, role: str) -> list[LevelInfo]:
+        """A role's levels, most junior first."""
+        return sorted(
+            (lv for lv in self.levels.values() if lv.role == role),
+            key=lambda lv: (lv.rank, lv.label),
+        )
+
+    def role_tiers(self, role: str) -> dict[str, int | None]:
+        """Each skill the role uses -> the highest tier any of its levels needs (None if none)."""
+        out: dict[str, int | None] = dict.fromkeys(sorted(self.uses.get(role, ())))
+        for lv in self.levels_of(role):
+            for skill, tier in self.requirements.get(lv.iri, {}).items():
+                best = out.get(skill)
+                if tier is not None and (best is None or tier > best):
+                    out[skill] = tier
+                else:
+                    out.setdefault(skill, best)
+        return out
+
+    def role_by_label(self) -> dict[str, str]:
+        return {r.label: iri for iri, r in self.roles.items()}
+
+
+def framework_view(graph: RoleGraph) -> FrameworkView:
+    """Read everything the analyses need from ``graph`` in five queries."""
+    view = FrameworkView()
+    for row in graph.query(
+        _PREFIX
+        + """SELECT ?r ?label ?family ?scs WHERE {
+            ?r a rg:Role ; rdfs:label ?label .
+            OPTIONAL { ?r rg:family/rdfs:label ?family }
+            BIND (EXISTS { ?r a rg:SeniorCivilServiceRole } AS ?scs)
+        }"""
+    ):
+        iri = row["r"].value
+        view.roles[iri] = RoleInfo(
+            iri,
+            row["label"].value,
+            row["family"].value if row["family"] else None,
+            row["scs"].value == "true",
+        )
+    for row in graph.query(
+        _PREFIX
+        + """SELECT ?l ?label ?role ?rank WHERE {
+            ?l a rg:RoleLevel ; rdfs:label ?label ; rg:role ?role .
+            OPTIONAL { ?l rg:rank ?rank }
+        }"""
+    ):
+        rank = int(row["rank"].value) if row["rank"] is not None else 0
+        view.levels[row["l"].value] = LevelInfo(
+            row["l"].value, row["label"].value, row["role"].value, rank
+        )
+    for row in graph.query(
+        _PREFIX + "SELECT ?s ?label WHERE { ?s a rg:Skill ; rdfs:label ?label }"
+    ):
+        view.skills[row["s"].value] = row["label"].value
+    for row in graph.query(
+        _PREFIX
+        + """SELECT ?l ?s ?rank WHERE {
+            ?q a rg:SkillRequirement ; rg:roleLevel ?l ; rg:skill ?s .
+            OPTIONAL { ?q rg:tier/rg:rank ?rank }
+        }"""
+    ):
+        tier = int(row["rank"].value) if row["rank"] is not None else None
+        view.requirements.setdefault(row["l"].value, {})[row["s"].value] = tier
+    for row in graph.query(_PREFIX + "SELECT ?r ?s WHERE { ?r rg:usesSkill ?s }"):
+        view.uses.setdefault(row["r"].value, set()).add(row["s"].value)
+    return view
+
+
+@dataclass
+class SkillMatrix:
+    """Rows (roles or levels) x skills, holding tier ranks (0 = not needed)."""
+
+    rows: list[str]
+    skills: list[str]
+    weights: sp.csr_matrix
+
+    def binary(self, at_least: int = 1) -> sp.csr_matrix:
+        import numpy as np
+
+        m = self.weights.copy()
+        m.data = (m.data >= at_least).astype(np.int64)
+        m.eliminate_zeros()
+        return m
+
+
+def role_matrix(view: FrameworkView, roles: Sequence[str] | None = None) -> SkillMatrix:
+    """Roles x skills with each role's highest tier (1 where the role uses a skill untiered)."""
+    order = (
+        list(roles) if roles is not None else sorted(view.roles, key=lambda r: view.roles[r].label)
+    )
+    return _matrix(order, ((r, view.role_tiers(r)) for r in order), view)
+
+
+def level_matrix(view: FrameworkView, levels: Sequence[str] | None = None) -> SkillMatrix:
+    """Role levels x skills with the tier each level needs."""
+    order = (
+        list(levels)
+        if levels is not None
+        else sorted(
+            view.levels,
+            key=lambda lv: (view.roles[view.levels[lv].role].label, view.levels[lv].rank),
+        )
+    )
+    return _matrix(order, ((lv, view.requirements.get(lv, {})) for lv in order), view)
+
+
+def _matrix(
+    rows: list[str], tiers: Iterable[tuple[str, dict[str, int | None]]], view: FrameworkView
+) -> SkillMatrix:
+    import numpy as np
+    import scipy.sparse as sp
+
+    skills = sorted(view.skills, key=lambda s: view.skills[s])
+    col = {s: j for j, s in enumerate(skills)}
+    r_idx: list[int] = []
+    c_idx: list[int] = []
+    data: list[int] = []
+    for i, (_, by_skill) in enumerate(tiers):
+        for skill, tier in by_skill.items():
+            if skill in col:
+                r_idx.append(i)
+                c_idx.append(col[skill])
+                data.append(tier if tier is not None else 1)
+    weights = sp.csr_matrix(
+        (
+            np.array(data, dtype=np.int64),
+            (np.array(r_idx, dtype=np.int64), np.array(c_idx, dtype=np.int64)),
+        ),
+        shape=(len(rows), len(skills)),
+    )
+    return SkillMatrix(rows, skills, weights)
+
+
+def shared_counts(matrix: SkillMatrix) -> sp.csr_matrix:
+    """rows x rows: how many skills each pair shares (the diagonal: each row's own count)."""
+    b = matrix.binary()
+    return (b @ b.T).tocsr()
+
+
+def weighted_jaccard(matrix: SkillMatrix) -> np.ndarray[Any, Any]:
+    """rows x rows tier-aware similarity in [0, 1] (see the module doc)."""
+    import numpy as np
+
+    total = np.asarray(matrix.weights.sum(axis=1)).ravel().astype(float)
+    mins = None
+    for k in range(1, len(TIERS) + 1):
+        bk = matrix.binary(at_least=k)
+        product = (bk @ bk.T).toarray()
+        mins = product if mins is None else mins + product
+    assert mins is not None
+    maxes = total[:, None] + total[None, :] - mins
+    with np.errstate(divide="ignore", invalid="ignore"):
+        sim = np.where(maxes > 0, mins / maxes, 0.0)
+    return np.asarray(sim, dtype=float)
+
+
+def role_pairs(view: FrameworkView) -> list[tuple[str, str, int]]:
+    """Every pair of roles sharing skills, as the saved query role-pairs orders them."""
+    matrix = role_matrix(view)
+    counts = shared_counts(matrix).tocoo()
+    labels = [view.roles[r].label for r in matrix.rows]
+    pairs = [
+        (labels[i], labels[j], int(n))
+        for i, j, n in zip(counts.row, counts.col, counts.data, strict=True)
+        if n and labels[i] < labels[j]
+    ]
+    pairs.sort(key=lambda p: (-p[2], p[0], p[1]))
+    return pairs
