@@ -68,6 +68,4 @@ def test_view_of_the_bundled_graph() -> None:
 def test_sparse_role_pairs_equal_the_saved_query(full_build: Any) -> None:
     graph = full_build[2]
     table = run_query(get_query("role-pairs"), {}, LocalRunner(graph))
-    assert role_pairs(framework_view(graph)) == [
-        tuple(t.python() for t in row) for row in table.rows
-    ]
+    assert role_pairs(framework_view(graph)) == [tuple(r.values()) for r in table.records()]
