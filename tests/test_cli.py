@@ -114,7 +114,7 @@ def test_import_and_help_stay_light() -> None:
 def test_internal_errors_are_one_line(runner: CliRunner, monkeypatch: object) -> None:
     import rolegraph.store
 
-    def broken(path: object) -> object:
+    def broken(*args: object) -> object:
         raise ValueError("boom")
 
     monkeypatch.setattr(rolegraph.store, "open_graph", broken)  # type: ignore[attr-defined]
@@ -127,7 +127,7 @@ def test_internal_errors_are_one_line(runner: CliRunner, monkeypatch: object) ->
 def test_keyboard_interrupt_exits_130(runner: CliRunner, monkeypatch: object) -> None:
     import rolegraph.store
 
-    def interrupted(path: object) -> object:
+    def interrupted(*args: object) -> object:
         raise KeyboardInterrupt
 
     monkeypatch.setattr(rolegraph.store, "open_graph", interrupted)  # type: ignore[attr-defined]

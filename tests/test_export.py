@@ -150,3 +150,25 @@ def test_existing_file_survives_a_failed_overwrite(tmp_path: Path) -> None:
         atomic_write(target, explode)
     assert target.read_text() == "old"
     assert [p.name for p in tmp_path.iterdir()] == ["out.ttl"]
+
+
+def test_jsonld_uses_the_published_context(graph: RoleGraph) -> None:
+    import json
+
+    from rolegraph import paths
+
+    published = json.loads(paths.context_file().read_text(encoding="utf-8"))
+    exported = json.loads(serialize(graph, "jsonld"))
+    assert exported["@context"] == published["@context"]
+    # The context alone expands a compact IRI of the export to the full IRI.
+    doc = {
+        "@context": published["@context"],
+        "@id": "role:machine-learning-engineer",
+        "rdfs:label": "x",
+    }
+    g = rdflib.Graph().parse(data=json.dumps(doc), format="json-ld")
+    assert (
+        rdflib.URIRef("https://w3id.org/rolegraph/id/role/machine-learning-engineer"),
+        rdflib.RDFS.label,
+        rdflib.Literal("x"),
+    ) in g

@@ -201,13 +201,15 @@ def _dataset_triples(sources: list[Source]) -> Iterator[Triple]:
     )
     yield d, DCTERMS + "conformsTo", v.ONTOLOGY_IRI
     yield d, SCHEMA + "url", v.SITE
-    dates = sorted({d for s in sources for d in (s.release or s.updated or s.published,) if d})
+    dates = sorted({d for s in sources for d in (s.updated or s.published,) if d})
     if dates:
         yield (
             d,
             DCTERMS + "modified",
             (dates[-1], XSD + "date") if _is_date(dates[-1]) else _lit(dates[-1]),
         )
+    for release in sorted({s.release for s in sources if s.release}):
+        yield d, RG + "release", _lit(release)
     for src in sources:
         s = v.source_iri(src.key)
         yield d, DCTERMS + "source", s

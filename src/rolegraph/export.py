@@ -30,9 +30,8 @@ def _nt_key(line: bytes) -> bytes:
 
 def sorted_ntriples(graph: RoleGraph) -> bytes:
     """Canonical N-Triples: one triple per line, lines sorted (rdf:type first per subject)."""
-    import pyoxigraph as ox
 
-    data = graph.store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph()) or b""
+    data = graph.ntriples()
     lines = [line for line in data.split(b"\n") if line]
     lines.sort(key=_nt_key)
     return b"\n".join(lines) + b"\n" if lines else b""

@@ -330,15 +330,15 @@ class LocalRunner:
         """Things of ``class_iri`` labelled exactly ``name`` (an index lookup, no query)."""
         import pyoxigraph as ox
 
-        store = self.graph.store
+        graph = self.graph
         rdf_type = ox.NamedNode(RDF_TYPE)
         cls = ox.NamedNode(class_iri)
         found = set()
         for predicate in (RDFS_LABEL, SKOS_ALT):
-            for quad in store.quads_for_pattern(None, ox.NamedNode(predicate), ox.Literal(name)):
-                subject = quad.subject
+            for triple in graph.pattern(None, ox.NamedNode(predicate), ox.Literal(name)):
+                subject = triple.subject
                 if isinstance(subject, ox.NamedNode) and next(
-                    iter(store.quads_for_pattern(subject, rdf_type, cls)), None
+                    iter(graph.pattern(subject, rdf_type, cls)), None
                 ):
                     found.add(subject.value)
         return sorted(found)

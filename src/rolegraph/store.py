@@ -23,12 +23,35 @@ if TYPE_CHECKING:
 STORE_MARKER = "rolegraph-store.txt"
 
 
-class RoleGraph:
-    """A framework graph: an Oxigraph store plus where it came from."""
+def store_path(directory: Path) -> Path:
+    """Where the Oxigraph database of a store folder lives."""
+    return directory / "oxigraph"
 
-    def __init__(self, store: ox.Store, *, location: str = "(in memory)") -> None:
+
+class RoleGraph:
+    """A framework graph: an Oxigraph store plus where it came from.
+
+    ``release`` names one release of a store that holds several (each in its own named
+    graph, see :mod:`rolegraph.releases`); queries then see that release only.
+    """
+
+    def __init__(
+        self,
+        store: ox.Store,
+        *,
+        location: str = "(in memory)",
+        release: str | None = None,
+        graph_name: str | None = None,
+    ) -> None:
         self.store = store
         self.location = location
+        self.release = release
+        self.graph_name = graph_name
+
+    def _graph(self) -> Any:
+        import pyoxigraph as ox
+
+        return ox.NamedNode(self.graph_name) if self.graph_name else None
 
     @classmethod
     def from_triples(cls, triples: Iterable[ox.Triple], *, location: str = "(built)") -> RoleGraph:
@@ -48,11 +71,27 @@ class RoleGraph:
         return cls(store, location=location)
 
     def __len__(self) -> int:
-        return len(self.store)
+        if self.graph_name is None:
+            return len(self.store)
+        return sum(1 for _ in self.store.quads_for_pattern(None, None, None, self._graph()))
 
     def triples(self) -> Iterator[ox.Triple]:
-        for quad in self.store:
+        for quad in self.store.quads_for_pattern(None, None, None, self._graph()):
             yield quad.triple
+
+    def pattern(
+        self, subject: Any = None, predicate: Any = None, obj: Any = None
+    ) -> Iterator[ox.Triple]:
+        """Triples matching a pattern (None = any), in this graph (or release) only."""
+        for quad in self.store.quads_for_pattern(subject, predicate, obj, self._graph()):
+            yield quad.triple
+
+    def ntriples(self) -> bytes:
+        """This graph as N-Triples (unsorted; see :func:`rolegraph.export.sorted_ntriples`)."""
+        import pyoxigraph as ox
+
+        graph = self._graph() or ox.DefaultGraph()
+        return self.store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=graph) or b""
 
     def query(
         self, sparql: str, bindings: Mapping[str, ox.NamedNode | ox.Literal] | None = None
@@ -63,10 +102,13 @@ class RoleGraph:
         subs: dict[ox.Variable, ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple] = {
             ox.Variable(k): t for k, t in (bindings or {}).items()
         }
+        scope: dict[str, Any] = (
+            {"default_graph": self._graph()}
+            if self.graph_name
+            else {"use_default_graph_as_union": True}
+        )
         try:
-            return self.store.query(
-                sparql, substitutions=subs or None, use_default_graph_as_union=True
-            )
+            return self.store.query(sparql, substitutions=subs or None, **scope)
         except SyntaxError as exc:
             raise QueryError(f"invalid SPARQL: {syntax_message(exc)}") from None
         except (RuntimeError, OSError, ValueError) as exc:
@@ -74,12 +116,11 @@ class RoleGraph:
 
     def to_rdflib(self) -> rdflib.Graph:
         """A copy of the graph as an rdflib ``Graph`` (prefixes bound)."""
-        import pyoxigraph as ox
         import rdflib
 
         from rolegraph.vocab import PREFIXES
 
-        data = ox.serialize(self.triples(), format=ox.RdfFormat.N_TRIPLES)
+        data = self.ntriples()
         g = rdflib.Graph()
         for prefix, ns in PREFIXES.items():
             g.bind(prefix, ns, override=True)
@@ -106,7 +147,7 @@ class RoleGraph:
             raise InputError(f"cannot write {target}: folder {parent} does not exist")
         tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=parent))
         try:
-            disk = ox.Store(str(tmp / "oxigraph"))
+            disk = ox.Store(str(store_path(tmp)))
             disk.bulk_extend(self.store)
             disk.flush()
             disk.optimize()
@@ -183,10 +224,13 @@ def parse_rdf_file(path: Path | str, fmt: RdfFormat | None = None) -> list[ox.Tr
     return [q.triple if isinstance(q, ox.Quad) else q for q in parsed]
 
 
-def open_graph(source: Path | str | None = None) -> RoleGraph:
-    """Open a graph: ``None`` builds the bundled data; a folder is a persisted store;
-    a file is parsed by its extension."""
+def open_graph(source: Path | str | None = None, release: str | None = None) -> RoleGraph:
+    """Open a graph: ``None`` builds the bundled data; a folder is a persisted store
+    (``release`` picks one of its releases, default the latest); a file is parsed by
+    its extension."""
     if source is None:
+        if release is not None:
+            raise InputError("--release needs --graph STORE_DIR (a store that holds releases)")
         from rolegraph.build import build_graph
         from rolegraph.sources import load_framework
 
@@ -196,15 +240,22 @@ def open_graph(source: Path | str | None = None) -> RoleGraph:
         if (p / STORE_MARKER).exists():
             import pyoxigraph as ox
 
+            from rolegraph.releases import pick_release
+
             try:
-                store = ox.Store.read_only(str(p / "oxigraph"))
+                store = ox.Store.read_only(str(store_path(p)))
             except OSError as exc:
                 raise InputError(f"cannot open the store in {p}: {exc}") from None
-            return RoleGraph(store, location=str(p))
+            chosen = pick_release(store, release)
+            if chosen is None:
+                return RoleGraph(store, location=str(p))
+            return RoleGraph(store, location=str(p), release=chosen.name, graph_name=chosen.iri)
         raise InputError(
             f"{p} is a directory, not a graph file",
             hint="give a .ttl/.nt/.jsonld file, or a store written by 'rolegraph build --store DIR'",
         )
+    if release is not None:
+        raise InputError(f"--release needs a store folder, and {p.name} is a file")
     triples = parse_rdf_file(p)
     if not triples:
         raise InputError(

@@ -165,13 +165,13 @@ def _sparql_rows(graph: RoleGraph, constraint: _SparqlConstraint) -> list[dict[s
     import pyoxigraph as ox
 
     focus = {
-        q.subject.value
-        for q in graph.store.quads_for_pattern(
+        t.subject.value
+        for t in graph.pattern(
             None,
             ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"),
             ox.NamedNode(constraint.target_class),
         )
-        if isinstance(q.subject, ox.NamedNode)
+        if isinstance(t.subject, ox.NamedNode)
     }
     solutions = graph.query(constraint.select)
     names = [v.value for v in solutions.variables]

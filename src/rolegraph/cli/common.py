@@ -15,7 +15,23 @@ if TYPE_CHECKING:
 F = TypeVar("F", bound=Callable[..., Any])
 
 
+_RELEASE_KEY = "rolegraph.release"
+
+
+def _remember_release(ctx: click.Context, _param: click.Parameter, value: str | None) -> None:
+    ctx.meta[_RELEASE_KEY] = value
+
+
 def graph_option(func: F) -> F:
+    """``--graph FILE|DIR`` and ``--release NAME`` (for stores holding several releases)."""
+    func = click.option(
+        "--release",
+        metavar="NAME",
+        default=None,
+        expose_value=False,
+        callback=_remember_release,
+        help="With a store folder holding several releases: which one (default: the latest).",
+    )(func)
     return click.option(
         "--graph",
         "-g",
@@ -54,9 +70,12 @@ def output_option(func: F) -> F:
 
 
 def load_graph(path: Path | None) -> RoleGraph:
+    """The graph the command's --graph / --release options name."""
     from rolegraph.store import open_graph
 
-    return open_graph(path)
+    ctx = click.get_current_context(silent=True)
+    release = ctx.meta.get(_RELEASE_KEY) if ctx is not None else None
+    return open_graph(path, release)
 
 
 def emit(text: str | bytes, output: Path | None) -> None:

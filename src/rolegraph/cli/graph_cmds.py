@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import click
@@ -55,6 +56,12 @@ from rolegraph.render import TABLE_FORMATS, render, render_json
     help="Also write an on-disk store that other commands open with --graph DIR.",
 )
 @click.option(
+    "--release",
+    metavar="NAME",
+    help="Stamp the sources with this release (e.g. 2025-09); with --store, add the graph "
+    "to the store as that release, beside the others.",
+)
+@click.option(
     "--report",
     type=click.Path(path_type=Path),
     metavar="FILE",
@@ -76,6 +83,7 @@ def build(
     output: Path | None,
     fmt: str,
     store: Path | None,
+    release: str | None,
     report: Path | None,
     timeout: float,
     quiet: bool,
@@ -104,6 +112,7 @@ def build(
         report=import_report,
         progress=Progress(not quiet),
         timeout=timeout,
+        release=release,
     )
     graph = build_graph(framework)
     data = serialize(graph, fmt) if (output is not None or store is None) else b""
@@ -114,7 +123,12 @@ def build(
             else import_report.to_markdown()
         )
         atomic_write(report, text)
-    if store is not None:
+    if store is not None and release is not None:
+        from rolegraph.releases import add_release
+
+        added = add_release(store, graph, release)
+        note(f"Added release {added.name!r} ({added.triples} triples) to the store {store}.", quiet)
+    elif store is not None:
         graph.save_store(store)
     if output is not None or store is None:
         emit(data, output)
@@ -199,3 +213,109 @@ def validate(graph: Path | None, graph_path: Path | None, fmt: str) -> None:
         click.echo(report.to_text(), nl=False)
     if not report.conforms:
         raise DataInvalid(f"the graph does not conform: {len(report.violations)} violation(s)")
+
+
+@cli.command()
+@click.argument("store", type=click.Path(path_type=Path), metavar="STORE_DIR")
+@click.option("--remove", metavar="NAME", help="Remove this release from the store.")
+@format_option(TABLE_FORMATS, "table")
+def releases(store: Path, remove: str | None, fmt: str) -> None:
+    """List the releases kept side by side in a store (or remove one)."""
+    import pyoxigraph as ox
+
+    from rolegraph.releases import list_releases, remove_release
+    from rolegraph.store import STORE_MARKER, store_path
+
+    if not (store / STORE_MARKER).exists():
+        raise InputError(
+            f"{store} is not a rolegraph store",
+            hint="create one with 'rolegraph build ... --store DIR --release NAME'",
+        )
+    if remove is not None:
+        gone = remove_release(store, remove)
+        note(f"Removed release {gone.name!r} ({gone.triples} triples).")
+        return
+    try:
+        found = list_releases(ox.Store.read_only(str(store_path(store))))
+    except OSError as exc:
+        raise InputError(f"cannot open the store {store}: {exc}") from None
+    rows: list[list[str | int | float | None]] = [[r.name, r.triples, r.iri] for r in found]
+    if fmt == "json":
+        click.echo(
+            render_json([dict(zip(("release", "triples", "graph"), r, strict=True)) for r in rows]),
+            nl=False,
+        )
+    else:
+        click.echo(render(["release", "triples", "graph"], rows, fmt), nl=False)
+
+
+@cli.command()
+@click.argument("old", metavar="OLD")
+@click.argument("new", metavar="NEW")
+@click.option("--role", metavar="NAME", help="Only changes about this role.")
+@click.option("--old-release", metavar="NAME", help="When OLD is a store folder: which release.")
+@click.option("--new-release", metavar="NAME", help="When NEW is a store folder: which release.")
+@format_option(("table", "md", "json"), "table")
+@output_option
+def diff(
+    old: str,
+    new: str,
+    role: str | None,
+    old_release: str | None,
+    new_release: str | None,
+    fmt: str,
+    output: Path | None,
+) -> None:
+    """What changed from OLD to NEW: roles, levels and skills added, removed or renamed;
+    tiers raised or lowered; descriptors changed.
+
+    OLD and NEW are each a graph file, a store folder, a role-content CSV, a folder
+    holding the two CSV files of one release, or a role page.
+    """
+    from rolegraph.diff import diff_sources
+
+    result = diff_sources(old, new, role=role, old_release=old_release, new_release=new_release)
+    emit(result.render(fmt), output)
+
+
+@cli.command()
+@graph_option
+@click.option(
+    "--port",
+    type=click.IntRange(0, 65535),
+    default=7878,
+    show_default=True,
+    help="Port on 127.0.0.1 (0: any free port).",
+)
+def serve(graph_path: Path | None, port: int) -> None:
+    """Serve the graph on 127.0.0.1: a read-only SPARQL endpoint, a page per resource
+    (HTML, Turtle or JSON-LD by content negotiation), the saved queries as forms, and the
+    explorer. Stop it with Ctrl-C."""
+    from rolegraph.serve import describe, make_server
+
+    graph = load_graph(graph_path)
+    server = make_server(graph, port, explorer=explorer_for(graph))
+    url = describe(server)
+    note(f"Serving {len(graph)} triples at {url} (SPARQL: {url}sparql). Press Ctrl-C to stop.")
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        note("Stopped.")
+    finally:
+        server.server_close()
+
+
+def explorer_for(graph: object) -> Callable[[], bytes] | None:
+    """The explorer page of ``graph``, if this installation has the explorer."""
+    import importlib
+
+    try:
+        module = importlib.import_module("rolegraph.visualize")
+    except ImportError:
+        return None
+    render: Callable[[object], bytes] = module.explorer_html
+
+    def page() -> bytes:
+        return render(graph)
+
+    return page

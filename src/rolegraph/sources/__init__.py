@@ -32,6 +32,7 @@ def load_framework(
     report: ImportReport | None = None,
     progress: Progress | None = None,
     timeout: float = 20.0,
+    release: str | None = None,
 ) -> Framework:
     """Read and combine sources; with no source at all, the bundled data.
 
@@ -68,6 +69,11 @@ def load_framework(
             parts.append(read_page(page, report, timeout=timeout))
     if bundled or (bundled is None and not parts):
         parts.extend(load_bundled(report))
+    if release is not None:
+        from dataclasses import replace
+
+        for part in parts:
+            part.sources = [replace(s, release=release) for s in part.sources]
     framework = combine(parts, report, aliases=aliases, families=family_table)
     report.totals = framework.counts()
     return framework

@@ -1,0 +1,525 @@
+"""What changed between two releases of the framework.
+
+Each side is read into a :class:`Snapshot` (names, ranks, tiers and texts, keyed by
+name) and compared:
+
+* roles, levels and skills added or removed, and **renamed**: a removed and an added
+  thing are one renamed thing when the alias table or an alternative label says so,
+  or when their content matches (skills: the levels that need them and their tier
+  descriptors; roles: the skills they use; levels: the skills they need), a Jaccard
+  similarity of 0.6 or more, best pairs first;
+* requirements added or removed, and whose tier was raised or lowered;
+* descriptors, descriptions, families and level order that changed.
+
+Texts are compared with whitespace normalised, so re-wrapping is not a change.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from rolegraph.errors import InputError
+from rolegraph.text import name_key
+from rolegraph.vocab import RG, TIER_RANK
+
+if TYPE_CHECKING:
+    from rolegraph.store import RoleGraph
+
+RENAME_THRESHOLD = 0.6
+_PREFIX = f"""PREFIX rg: <{RG}>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+PREFIX dcterms: <http://purl.org/dc/terms/>
+"""
+
+
+def _norm(text: str | None) -> str | None:
+    return " ".join(text.split()) if text else None
+
+
+@dataclass
+class Snapshot:
+    """One release, by name: what the diff compares."""
+
+    label: str
+    roles: dict[str, dict[str, Any]] = field(default_factory=dict)
+    #: (role, level) -> rank, description, grades
+    levels: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)
+    #: skill -> description, descriptors {tier: text}, alt names
+    skills: dict[str, dict[str, Any]] = field(default_factory=dict)
+    #: (role, level, skill) -> (tier, descriptor)
+    requirements: dict[tuple[str, str, str], tuple[str | None, str | None]] = field(
+        default_factory=dict
+    )
+    alt: dict[str, set[str]] = field(default_factory=dict)
+
+
+def snapshot(graph: RoleGraph, label: str) -> Snapshot:
+    snap = Snapshot(label)
+
+    def rows(sparql: str) -> Iterable[dict[str, str | None]]:
+        solutions = graph.query(_PREFIX + sparql)
+        names = [v.value for v in solutions.variables]
+        for s in solutions:
+            yield {n: (None if s[n] is None else s[n].value) for n in names}
+
+    for r in rows(
+        """SELECT ?role ?family ?desc WHERE { ?r a rg:Role ; rdfs:label ?role .
+            OPTIONAL { ?r rg:family/rdfs:label ?family } OPTIONAL { ?r dcterms:description ?desc } }"""
+    ):
+        snap.roles[str(r["role"])] = {"family": r["family"], "description": _norm(r["desc"])}
+    for r in rows(
+        """SELECT ?role ?level ?rank ?desc (GROUP_CONCAT(?grade; separator="|") AS ?grades) WHERE {
+            ?l a rg:RoleLevel ; rdfs:label ?level ; rg:role/rdfs:label ?role .
+            OPTIONAL { ?l rg:rank ?rank } OPTIONAL { ?l dcterms:description ?desc }
+            OPTIONAL { ?l rg:grade ?grade } } GROUP BY ?role ?level ?rank ?desc"""
+    ):
+        grades = tuple(sorted(g for g in (r["grades"] or "").split("|") if g))
+        snap.levels[(str(r["role"]), str(r["level"]))] = {
+            "rank": int(r["rank"]) if r["rank"] else None,
+            "description": _norm(r["desc"]),
+            "grades": grades,
+        }
+    for r in rows(
+        """SELECT ?skill ?desc WHERE { ?s a rg:Skill ; rdfs:label ?skill .
+            OPTIONAL { ?s dcterms:description ?desc } }"""
+    ):
+        snap.skills[str(r["skill"])] = {"description": _norm(r["desc"]), "descriptors": {}}
+    for r in rows(
+        """SELECT ?skill ?tier ?text WHERE { ?s rdfs:label ?skill ; rg:tierDescriptor ?d .
+            ?d rg:tier/rdfs:label ?tier ; rg:descriptor ?text }"""
+    ):
+        snap.skills[str(r["skill"])]["descriptors"][str(r["tier"])] = _norm(r["text"])
+    for r in rows(
+        """SELECT ?name ?alt WHERE { ?x skos:altLabel ?alt ; rdfs:label ?name .
+            FILTER EXISTS { ?x a ?c . VALUES ?c { rg:Role rg:Skill rg:RoleLevel } } }"""
+    ):
+        snap.alt.setdefault(str(r["name"]), set()).add(str(r["alt"]))
+    for r in rows(
+        """SELECT ?role ?level ?skill ?tier ?text WHERE {
+            ?q a rg:SkillRequirement ; rg:roleLevel ?l ; rg:skill/rdfs:label ?skill .
+            ?l rdfs:label ?level ; rg:role/rdfs:label ?role .
+            OPTIONAL { ?q rg:tier/rdfs:label ?tier } OPTIONAL { ?q rg:descriptor ?text } }"""
+    ):
+        key = (str(r["role"]), str(r["level"]), str(r["skill"]))
+        snap.requirements[key] = (r["tier"], _norm(r["text"]))
+    return snap
+
+
+@dataclass(frozen=True)
+class Change:
+    role: str
+    what: str
+    change: str
+    item: str
+    old: str | None = None
+    new: str | None = None
+
+
+@dataclass
+class Diff:
+    old: str
+    new: str
+    changes: list[Change]
+
+    def summary(self) -> dict[str, dict[str, int]]:
+        """role ('' for framework-wide things) -> counts of each kind of change."""
+        out: dict[str, Counter[str]] = {}
+        for c in self.changes:
+            out.setdefault(c.role, Counter())[f"{c.what} {c.change}"] += 1
+        return {role: dict(sorted(counts.items())) for role, counts in sorted(out.items())}
+
+    def summary_lines(self) -> list[str]:
+        lines = []
+        for role, counts in self.summary().items():
+            parts = ", ".join(f"{n} {kind}" for kind, n in counts.items())
+            lines.append(f"{role or '(framework)'}: {parts}")
+        return lines
+
+    def to_json(self) -> str:
+        doc = {
+            "old": self.old,
+            "new": self.new,
+            "summary": self.summary(),
+            "changes": [asdict(c) for c in self.changes],
+        }
+        return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+
+    def render(self, fmt: str) -> str:
+        from rolegraph.render import render
+
+        if fmt == "json":
+            return self.to_json()
+        headers = ["role", "what", "change", "item", "old", "new"]
+        rows = [[c.role, c.what, c.change, c.item, c.old, c.new] for c in self.changes]
+        if fmt == "md":
+            out = [f"# Changes from {self.old} to {self.new}", ""]
+            out += [f"- {line}" for line in self.summary_lines()] or ["No changes."]
+            out += ["", render(headers, rows, "md")] if rows else []
+            return "\n".join(out).rstrip() + "\n"
+        head = f"Changes from {self.old} to {self.new}: {len(self.changes)}\n"
+        summary = "\n".join(self.summary_lines())
+        body = render(headers, rows, "table", max_width=48) if rows else ""
+        return head + (summary + "\n\n" if summary else "No changes.\n") + body
+
+
+def _jaccard(a: set[Any], b: set[Any]) -> float:
+    return len(a & b) / len(a | b) if a | b else 0.0
+
+
+def _pair_renames(
+    removed: Iterable[str],
+    added: Iterable[str],
+    alias: Callable[[str, str], bool],
+    signature_old: Callable[[str], set[Any]],
+    signature_new: Callable[[str], set[Any]],
+) -> dict[str, tuple[str, str]]:
+    """old name -> (new name, how), for removed/added things that are one renamed thing."""
+    removed, added = sorted(removed), sorted(added)
+    pairs: dict[str, tuple[str, str]] = {}
+    taken: set[str] = set()
+    for old in removed:
+        for new in added:
+            if new not in taken and alias(old, new):
+                pairs[old] = (new, "by name")
+                taken.add(new)
+                break
+    scored = sorted(
+        (
+            (-_jaccard(signature_old(old), signature_new(new)), old, new)
+            for old in removed
+            if old not in pairs
+            for new in added
+            if new not in taken
+        ),
+    )
+    for score, old, new in scored:
+        if -score < RENAME_THRESHOLD or old in pairs or new in taken:
+            continue
+        pairs[old] = (new, f"by content ({-score:.0%} alike)")
+        taken.add(new)
+    return pairs
+
+
+def _level_signature(
+    snap: Snapshot, role: str, rename: dict[str, str]
+) -> Callable[[str], set[Any]]:
+    """A level's content: the (skill, tier) pairs it needs."""
+
+    def sig(level: str) -> set[Any]:
+        return {
+            (rename.get(s, s), t)
+            for (r, lv, s), (t, _) in snap.requirements.items()
+            if r == role and lv == level
+        }
+
+    return sig
+
+
+def compare(old: Snapshot, new: Snapshot, *, role: str | None = None) -> Diff:
+    """The changes from ``old`` to ``new`` (only those about ``role``, if given)."""
+    from rolegraph.reconcile import Aliases
+
+    aliases = Aliases.load()
+    changes: list[Change] = []
+
+    def same_by_alias(kind: str, a: str, b: str, a_alt: set[str], b_alt: set[str]) -> bool:
+        ra, rb = aliases.resolve(kind, a), aliases.resolve(kind, b)
+        if ra is not None and ra == rb:
+            return True
+        return name_key(a) in {name_key(x) for x in b_alt} or name_key(b) in {
+            name_key(x) for x in a_alt
+        }
+
+    # Skills --------------------------------------------------------------------
+    def skill_sig(snap: Snapshot) -> Callable[[str], set[Any]]:
+        def sig(skill: str) -> set[Any]:
+            uses = {(r, lv, t) for (r, lv, s), (t, _) in snap.requirements.items() if s == skill}
+            texts = {(t, d) for t, d in snap.skills.get(skill, {}).get("descriptors", {}).items()}
+            return uses | texts
+
+        return sig
+
+    skill_renames = _pair_renames(
+        set(old.skills) - set(new.skills),
+        set(new.skills) - set(old.skills),
+        lambda a, b: same_by_alias("skill", a, b, old.alt.get(a, set()), new.alt.get(b, set())),
+        skill_sig(old),
+        skill_sig(new),
+    )
+    skill_map = {s: s for s in old.skills} | {o: n for o, (n, _) in skill_renames.items()}
+
+    # Roles ---------------------------------------------------------------------
+    def role_sig(snap: Snapshot, rename: dict[str, str]) -> Callable[[str], set[Any]]:
+        return lambda r: {rename.get(s, s) for (rr, _, s) in snap.requirements if rr == r}
+
+    role_renames = _pair_renames(
+        set(old.roles) - set(new.roles),
+        set(new.roles) - set(old.roles),
+        lambda a, b: same_by_alias("role", a, b, old.alt.get(a, set()), new.alt.get(b, set())),
+        role_sig(old, skill_map),
+        role_sig(new, {}),
+    )
+    role_map = {r: r for r in old.roles} | {o: n for o, (n, _) in role_renames.items()}
+
+    def wanted(*roles: str | None) -> bool:
+        if role is None:
+            return True
+        key = name_key(role)
+        return any(r is not None and name_key(r) == key for r in roles)
+
+    def add(c: Change) -> None:
+        changes.append(c)
+
+    for o, (n, how) in sorted(skill_renames.items()):
+        users = {r for (r, _, s) in new.requirements if s == n} | {
+            r for (r, _, s) in old.requirements if s == o
+        }
+        if role is None or any(wanted(u) for u in users):
+            add(Change("", "skill", "renamed", n, o, f"{n} ({how})"))
+    for r in sorted(set(old.roles) - set(role_renames)):
+        if r not in new.roles and wanted(r):
+            add(Change(r, "role", "removed", r))
+    for r in sorted(set(new.roles) - set(old.roles) - {n for n, _ in role_renames.values()}):
+        if wanted(r):
+            add(Change(r, "role", "added", r))
+    for o, (n, how) in sorted(role_renames.items()):
+        if wanted(o, n):
+            add(Change(n, "role", "renamed", n, o, f"{n} ({how})"))
+    for r_old, r_new in sorted(role_map.items()):
+        if r_new not in new.roles or not wanted(r_old, r_new):
+            continue
+        a, b = old.roles[r_old], new.roles[r_new]
+        if a["family"] != b["family"]:
+            add(Change(r_new, "family", "changed", r_new, a["family"], b["family"]))
+        if a["description"] and b["description"] and a["description"] != b["description"]:
+            add(
+                Change(
+                    r_new, "role description", "changed", r_new, a["description"], b["description"]
+                )
+            )
+
+    # Levels (within each role, after role renames) -----------------------------
+    level_map: dict[tuple[str, str], tuple[str, str]] = {}
+    for r_old, r_new in sorted(role_map.items()):
+        olds = {lv for (r, lv) in old.levels if r == r_old}
+        news = {lv for (r, lv) in new.levels if r == r_new}
+
+        renames = _pair_renames(
+            olds - news,
+            news - olds,
+            lambda a, b: False,
+            _level_signature(old, r_old, skill_map),
+            _level_signature(new, r_new, {}),
+        )
+        for lv in olds & news:
+            level_map[(r_old, lv)] = (r_new, lv)
+        for o, (n, _) in renames.items():
+            level_map[(r_old, o)] = (r_new, n)
+        if not wanted(r_old, r_new):
+            continue
+        for lv in sorted(olds - news - set(renames)):
+            add(Change(r_new, "level", "removed", lv))
+        for lv in sorted(news - olds - {n for n, _ in renames.values()}):
+            add(Change(r_new, "level", "added", lv))
+        for o, (n, how) in sorted(renames.items()):
+            add(Change(r_new, "level", "renamed", n, o, f"{n} ({how})"))
+    for r_old, r_new in sorted(role_map.items()):
+        # The order of the levels both releases have (ranks shift when a level goes).
+        kept = [
+            (lv_old, lv_new)
+            for (ro, lv_old), (rn, lv_new) in level_map.items()
+            if ro == r_old and rn == r_new
+        ]
+        before = [n for o, n in sorted(kept, key=lambda p: old.levels[(r_old, p[0])]["rank"] or 0)]
+        after = sorted((n for _, n in kept), key=lambda n: new.levels[(r_new, n)]["rank"] or 0)
+        if before != after and wanted(r_old, r_new):
+            add(
+                Change(
+                    r_new, "level order", "changed", r_new, " < ".join(before), " < ".join(after)
+                )
+            )
+    for (r_old, lv_old), (r_new, lv_new) in sorted(level_map.items()):
+        if not wanted(r_old, r_new):
+            continue
+        a, b = old.levels[(r_old, lv_old)], new.levels[(r_new, lv_new)]
+        if a["description"] and b["description"] and a["description"] != b["description"]:
+            add(
+                Change(
+                    r_new,
+                    "level description",
+                    "changed",
+                    lv_new,
+                    a["description"],
+                    b["description"],
+                )
+            )
+        if a["grades"] != b["grades"] and a["grades"] and b["grades"]:
+            add(
+                Change(
+                    r_new,
+                    "grades",
+                    "changed",
+                    lv_new,
+                    "; ".join(a["grades"]),
+                    "; ".join(b["grades"]),
+                )
+            )
+
+    # Requirements ----------------------------------------------------------------
+    mapped_old = {}
+    for (r, lv, s), value in old.requirements.items():
+        r2, lv2 = level_map.get((r, lv), (role_map.get(r, r), lv))
+        mapped_old[(r2, lv2, skill_map.get(s, s))] = value
+    # A whole role or level added or removed is one change, not one per requirement.
+    whole = {
+        (c.role, c.item) for c in changes if c.what == "level" and c.change in ("added", "removed")
+    }
+    whole_roles = {c.item for c in changes if c.what == "role" and c.change in ("added", "removed")}
+    for key in sorted(set(mapped_old) | set(new.requirements)):
+        r, lv, s = key
+        if not wanted(r) or r in whole_roles or (r, lv) in whole:
+            continue
+        if key not in new.requirements:
+            add(Change(r, "requirement", "removed", f"{lv}: {s}", mapped_old[key][0]))
+        elif key not in mapped_old:
+            add(Change(r, "requirement", "added", f"{lv}: {s}", None, new.requirements[key][0]))
+        else:
+            (t_old, d_old), (t_new, d_new) = mapped_old[key], new.requirements[key]
+            if t_old != t_new and t_old and t_new:
+                direction = "raised" if TIER_RANK[t_new] > TIER_RANK[t_old] else "lowered"
+                add(Change(r, "tier", direction, f"{lv}: {s}", t_old, t_new))
+            elif d_old and d_new and d_old != d_new:
+                add(Change(r, "descriptor", "changed", f"{lv}: {s}", d_old, d_new))
+
+    # Skill tier descriptors and descriptions --------------------------------------
+    for s_old, s_new in sorted(skill_map.items()):
+        if s_new not in new.skills:
+            continue
+        users = {r for (r, _, s) in new.requirements if s == s_new}
+        if role is not None and not any(wanted(u) for u in users):
+            continue
+        a, b = old.skills[s_old], new.skills[s_new]
+        for tier in sorted(
+            set(a["descriptors"]) & set(b["descriptors"]), key=lambda t: TIER_RANK[t]
+        ):
+            if a["descriptors"][tier] != b["descriptors"][tier]:
+                add(
+                    Change(
+                        "",
+                        "skill descriptor",
+                        "changed",
+                        f"{s_new} at {tier}",
+                        a["descriptors"][tier],
+                        b["descriptors"][tier],
+                    )
+                )
+        if a["description"] and b["description"] and a["description"] != b["description"]:
+            add(
+                Change(
+                    "", "skill description", "changed", s_new, a["description"], b["description"]
+                )
+            )
+    if role is None:
+        for s in sorted(
+            set(old.skills) - set(skill_map.values()) - set(new.skills) - set(skill_renames)
+        ):
+            add(Change("", "skill", "removed", s))
+        for s in sorted(set(new.skills) - set(old.skills) - {n for n, _ in skill_renames.values()}):
+            add(Change("", "skill", "added", s))
+    return Diff(old.label, new.label, changes)
+
+
+# -- reading either side ---------------------------------------------------------------
+
+
+def _csv_kind(path: Path) -> str | None:
+    from rolegraph.sources.table import read_bytes
+
+    head = read_bytes(path, "CSV file")[:4096].decode("utf-8-sig", "replace").splitlines()
+    first = name_key(head[0]) if head else ""
+    if "role level" in first and "skill level" in first:
+        return "roles"
+    if "roles that require skill" in first:
+        return "skills"
+    return None
+
+
+def load_side(
+    spec: str, *, release: str | None = None, timeout: float = 20.0
+) -> tuple[str, RoleGraph]:
+    """A graph for one side of a diff: a graph file or store, a CSV, a folder of CSVs, or a page."""
+    from rolegraph.build import build_graph
+    from rolegraph.formats import by_extension
+    from rolegraph.report import ImportReport
+    from rolegraph.sources import load_framework
+    from rolegraph.store import STORE_MARKER, open_graph
+
+    path = Path(spec)
+    is_url = spec.startswith(("http://", "https://"))
+    if not is_url and not path.exists():
+        raise InputError(
+            f"{spec} not found",
+            hint="give a graph file, a store, a CSV, a folder of the two CSVs or a page",
+        )
+    if path.is_dir() and (path / STORE_MARKER).exists():
+        graph = open_graph(path, release)
+        return (f"{path.name} (release {graph.release})" if graph.release else path.name), graph
+    if release is not None:
+        raise InputError(f"a release can only be picked from a store folder, and {spec} is not one")
+    report = ImportReport()
+    if path.is_dir():
+        found: dict[str, Path] = {}
+        for csv_file in sorted(path.glob("*.csv")):
+            kind = _csv_kind(csv_file)
+            if kind is not None:
+                if kind in found:
+                    raise InputError(
+                        f"{path} holds two {kind} CSV files: {found[kind].name} and {csv_file.name}"
+                    )
+                found[kind] = csv_file
+        if not found:
+            raise InputError(f"{path} holds no role content or skill descriptions CSV file")
+        fw = load_framework(roles=found.get("roles"), skills=found.get("skills"), report=report)
+        return path.name, build_graph(fw)
+    if not is_url and path.suffix.lower() == ".csv":
+        kind = _csv_kind(path)
+        if kind is None:
+            raise InputError(
+                f"{path.name} is neither a role content nor a skill descriptions CSV file"
+            )
+        fw = load_framework(**{kind: path}, report=report)  # type: ignore[arg-type]
+        return path.name, build_graph(fw)
+    if not is_url and by_extension(path) is not None:
+        return path.name, open_graph(path)
+    fw = load_framework(pages=[spec], report=report, timeout=timeout)
+    return (path.name if not is_url else spec), build_graph(fw)
+
+
+def diff_sources(
+    old: str,
+    new: str,
+    *,
+    role: str | None = None,
+    old_release: str | None = None,
+    new_release: str | None = None,
+) -> Diff:
+    old_label, old_graph = load_side(old, release=old_release)
+    new_label, new_graph = load_side(new, release=new_release)
+    a, b = snapshot(old_graph, old_label), snapshot(new_graph, new_label)
+    if role is not None and not any(name_key(r) == name_key(role) for r in [*a.roles, *b.roles]):
+        import difflib
+
+        from rolegraph.errors import NotFound
+
+        raise NotFound(
+            "role",
+            role,
+            difflib.get_close_matches(role, sorted({*a.roles, *b.roles}), n=3, cutoff=0.5),
+        )
+    return compare(a, b, role=role)

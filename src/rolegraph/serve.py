@@ -1,0 +1,555 @@
+"""``rolegraph serve``: the graph as linked data on 127.0.0.1.
+
+* ``/sparql`` — a read-only SPARQL 1.1 Protocol endpoint (GET or POST; results as
+  SPARQL JSON, XML, CSV or TSV; graphs as Turtle, N-Triples, JSON-LD or RDF/XML, by
+  the Accept header). Updates are refused with 403, on ``/sparql`` and ``/update``.
+* ``/id/...`` — every resource of the graph, by content negotiation: an HTML page of
+  its triples, Turtle, or JSON-LD (``?format=ttl|jsonld|html`` overrides).
+* ``/queries`` — the saved queries as forms; results as HTML tables (or CSV / JSON).
+* ``/ontology``, ``/ontology/context.jsonld``, ``/ontology/shapes.ttl``.
+* ``/explorer`` — the interactive HTML explorer of the graph, when available.
+
+Every text from the data is HTML-escaped; pages load nothing from elsewhere.
+"""
+
+from __future__ import annotations
+
+import html
+import threading
+import urllib.parse
+from collections.abc import Callable
+from http import HTTPStatus
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import TYPE_CHECKING, Any
+
+from rolegraph.errors import RolegraphError
+from rolegraph.vocab import BASE, ID, PREFIXES, RDFS
+
+if TYPE_CHECKING:
+    from rolegraph.store import RoleGraph
+
+HOST = "127.0.0.1"
+MAX_BODY = 1024 * 1024
+_SELECT_TYPES = {
+    "application/sparql-results+json": "JSON",
+    "application/json": "JSON",
+    "application/sparql-results+xml": "XML",
+    "application/xml": "XML",
+    "text/csv": "CSV",
+    "text/tab-separated-values": "TSV",
+}
+_GRAPH_TYPES = {
+    "text/turtle": "TURTLE",
+    "application/n-triples": "N_TRIPLES",
+    "application/ld+json": "JSON_LD",
+    "application/rdf+xml": "RDF_XML",
+}
+_STYLE = """
+body{font-family:system-ui,sans-serif;margin:2rem auto;max-width:70rem;padding:0 1rem;color:#0b0c0c}
+a{color:#1d70b8}table{border-collapse:collapse;width:100%;margin:1rem 0}
+th,td{border:1px solid #b1b4b6;padding:.35rem .5rem;text-align:left;vertical-align:top;font-size:.9rem}
+th{background:#f3f2f1}code,pre{background:#f3f2f1;padding:.1rem .3rem}pre{white-space:pre-wrap}
+label{display:block;margin:.5rem 0 .2rem;font-weight:600}input{padding:.3rem;width:28rem;max-width:100%}
+nav a{margin-right:1rem}.muted{color:#505a5f}
+"""
+
+
+def _accepts(header: str | None, offered: list[str]) -> str | None:
+    """The offered media type the Accept header prefers (first offered on a tie)."""
+    if not header:
+        return offered[0]
+    best: tuple[float, int, str] | None = None
+    for part in header.split(","):
+        fields = [f.strip() for f in part.split(";")]
+        media = fields[0].lower()
+        q = 1.0
+        for f in fields[1:]:
+            if f.startswith("q="):
+                try:
+                    q = float(f[2:])
+                except ValueError:
+                    q = 0.0
+        for i, o in enumerate(offered):
+            if media in (o, "*/*") or (media.endswith("/*") and o.startswith(media[:-1])):
+                score = (q, -i if media != "*/*" else -len(offered) - i, o)
+                if q > 0 and (best is None or score > best):
+                    best = score
+    return best[2] if best else None
+
+
+def _page(title: str, body: str) -> bytes:
+    nav = (
+        '<nav><a href="/">rolegraph</a><a href="/queries">Saved queries</a>'
+        '<a href="/sparql">SPARQL</a><a href="/explorer">Explorer</a><a href="/ontology">Ontology</a></nav>'
+    )
+    return (
+        f'<!doctype html><html lang="en"><head><meta charset="utf-8"><title>{html.escape(title)}</title>'
+        f"<style>{_STYLE}</style></head><body>{nav}<h1>{html.escape(title)}</h1>{body}"
+        '<p class="muted">Contains public sector information licensed under the '
+        '<a href="https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/">'
+        "Open Government Licence v3.0</a>.</p></body></html>"
+    ).encode()
+
+
+def local_path(iri: str) -> str | None:
+    """The server path of one of our IRIs (``/id/...``), or None for others."""
+    if iri.startswith(ID):
+        return "/id/" + urllib.parse.quote(iri[len(ID) :], safe="/-._~")
+    return None
+
+
+def _short(iri: str) -> str:
+    for prefix, ns in sorted(PREFIXES.items(), key=lambda kv: -len(kv[1])):
+        if iri.startswith(ns) and len(iri) > len(ns):
+            return f"{prefix}:{iri[len(ns) :]}"
+    return iri
+
+
+class _App:
+    def __init__(self, graph: RoleGraph, explorer: Callable[[], bytes] | None) -> None:
+        self.graph = graph
+        self.explorer = explorer
+        self._explorer_html: bytes | None = None
+        self._lock = threading.Lock()
+
+    def explorer_page(self) -> bytes | None:
+        if self.explorer is None:
+            return None
+        with self._lock:
+            if self._explorer_html is None:
+                self._explorer_html = self.explorer()
+            return self._explorer_html
+
+
+class Handler(BaseHTTPRequestHandler):
+    server_version = "rolegraph"
+    app: _App
+
+    # -- plumbing -------------------------------------------------------------------
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+    def send(self, status: int, body: bytes, content_type: str, *, scripts: bool = False) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Vary", "Accept")
+        self.send_header("X-Content-Type-Options", "nosniff")
+        if content_type.startswith("text/html"):
+            script = "'unsafe-inline'" if scripts else "'none'"
+            self.send_header(
+                "Content-Security-Policy",
+                f"default-src 'none'; style-src 'unsafe-inline'; img-src data:; font-src data:; "
+                f"script-src {script}; connect-src 'none'; form-action 'self'",
+            )
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
+
+    def fail(self, status: int, message: str) -> None:
+        """An error: an HTML page for browsers, plain text for programs."""
+        if _accepts(self.headers.get("Accept"), ["text/plain", "text/html"]) == "text/html":
+            body = _page(
+                f"{int(status)} {HTTPStatus(status).phrase}", f"<p>{html.escape(message)}</p>"
+            )
+            self.send(status, body, "text/html; charset=utf-8")
+        else:
+            self.send(status, (message + "\n").encode("utf-8"), "text/plain; charset=utf-8")
+
+    def form(self) -> dict[str, list[str]]:
+        url = urllib.parse.urlsplit(self.path)
+        params = urllib.parse.parse_qs(url.query, keep_blank_values=True)
+        if self.command == "POST":
+            length = int(self.headers.get("Content-Length") or 0)
+            if length > MAX_BODY:
+                raise _HttpError(HTTPStatus.REQUEST_ENTITY_TOO_LARGE, "request body too large")
+            body = self.rfile.read(length).decode("utf-8", "replace")
+            ctype = (self.headers.get("Content-Type") or "").split(";")[0].strip().lower()
+            if ctype == "application/sparql-query":
+                params.setdefault("query", []).append(body)
+            elif ctype == "application/sparql-update":
+                params.setdefault("update", []).append(body)
+            else:
+                for k, v in urllib.parse.parse_qs(body, keep_blank_values=True).items():
+                    params.setdefault(k, []).extend(v)
+        return params
+
+    # -- routes -----------------------------------------------------------------------
+
+    def do_GET(self) -> None:
+        try:
+            self.route()
+        except _HttpError as exc:
+            self.fail(exc.status, exc.message)
+        except RolegraphError as exc:
+            self.fail(HTTPStatus.BAD_REQUEST, str(exc))
+
+    do_POST = do_GET
+    do_HEAD = do_GET
+
+    def do_PUT(self) -> None:
+        self.fail(HTTPStatus.FORBIDDEN, "this endpoint is read-only: updates are refused")
+
+    do_DELETE = do_PUT
+    do_PATCH = do_PUT
+
+    def route(self) -> None:
+        path = urllib.parse.urlsplit(self.path).path
+        if path in ("/sparql", "/query"):
+            self.sparql()
+        elif path == "/update":
+            self.fail(HTTPStatus.FORBIDDEN, "this endpoint is read-only: updates are refused")
+        elif path.startswith("/id/"):
+            self.resource(ID + urllib.parse.unquote(path[len("/id/") :]))
+        elif path == "/queries":
+            self.query_list()
+        elif path.startswith("/queries/"):
+            self.saved_query(urllib.parse.unquote(path[len("/queries/") :]))
+        elif path in ("/ontology", "/ontology/rolegraph.ttl"):
+            self.file("rolegraph.ttl", "text/turtle; charset=utf-8")
+        elif path == "/ontology/context.jsonld":
+            self.file("context.jsonld", "application/ld+json")
+        elif path == "/ontology/shapes.ttl":
+            self.file("shapes.ttl", "text/turtle; charset=utf-8")
+        elif path == "/explorer":
+            page = self.app.explorer_page()
+            if page is None:
+                raise _HttpError(
+                    HTTPStatus.NOT_FOUND, "the explorer is not available in this installation"
+                )
+            self.send(HTTPStatus.OK, page, "text/html; charset=utf-8", scripts=True)
+        elif path == "/":
+            self.home()
+        else:
+            raise _HttpError(HTTPStatus.NOT_FOUND, f"nothing at {path}")
+
+    def file(self, name: str, content_type: str) -> None:
+        from rolegraph import paths
+
+        self.send(HTTPStatus.OK, (paths.ontology_dir() / name).read_bytes(), content_type)
+
+    def sparql(self) -> None:
+        import pyoxigraph as ox
+
+        params = self.form()
+        if "update" in params:
+            raise _HttpError(
+                HTTPStatus.FORBIDDEN, "this endpoint is read-only: updates are refused"
+            )
+        queries = params.get("query", [])
+        if not queries:
+            if self.command in ("GET", "HEAD") and "text/html" in (
+                self.headers.get("Accept") or ""
+            ):
+                self.sparql_form()
+                return
+            raise _HttpError(HTTPStatus.BAD_REQUEST, "give a SPARQL query in the 'query' parameter")
+        if len(queries) > 1:
+            raise _HttpError(HTTPStatus.BAD_REQUEST, "give exactly one 'query' parameter")
+        graph = self.app.graph
+        kwargs: dict[str, Any] = {}
+        defaults = params.get("default-graph-uri", [])
+        named = params.get("named-graph-uri", [])
+        try:
+            if defaults:
+                kwargs["default_graph"] = [ox.NamedNode(u) for u in defaults]
+            elif graph.graph_name:
+                kwargs["default_graph"] = ox.NamedNode(graph.graph_name)
+            else:
+                kwargs["use_default_graph_as_union"] = True
+            if named:
+                kwargs["named_graphs"] = [ox.NamedNode(u) for u in named]
+            result = graph.store.query(queries[0], **kwargs)
+        except (SyntaxError, ValueError) as exc:
+            from rolegraph.store import syntax_message
+
+            raise _HttpError(
+                HTTPStatus.BAD_REQUEST, f"invalid SPARQL: {syntax_message(exc)}"
+            ) from None
+        except (OSError, RuntimeError) as exc:
+            raise _HttpError(HTTPStatus.INTERNAL_SERVER_ERROR, f"the query failed: {exc}") from None
+        accept = self.headers.get("Accept")
+        if isinstance(result, ox.QuerySolutions | ox.QueryBoolean):
+            media = _accepts(accept, list(_SELECT_TYPES))
+            if media is None:
+                raise _HttpError(
+                    HTTPStatus.NOT_ACCEPTABLE, "results are served as " + ", ".join(_SELECT_TYPES)
+                )
+            fmt = getattr(ox.QueryResultsFormat, _SELECT_TYPES[media])
+            media = {
+                "application/json": "application/sparql-results+json",
+                "application/xml": "application/sparql-results+xml",
+            }.get(media, media)
+            self.send(HTTPStatus.OK, result.serialize(format=fmt) or b"", f"{media}; charset=utf-8")
+            return
+        media = _accepts(accept, list(_GRAPH_TYPES))
+        if media is None:
+            raise _HttpError(
+                HTTPStatus.NOT_ACCEPTABLE, "graphs are served as " + ", ".join(_GRAPH_TYPES)
+            )
+        fmt = getattr(ox.RdfFormat, _GRAPH_TYPES[media])
+        data = ox.serialize(
+            result, format=fmt, prefixes=PREFIXES if fmt == ox.RdfFormat.TURTLE else None
+        )
+        self.send(HTTPStatus.OK, data or b"", f"{media}; charset=utf-8")
+
+    def sparql_form(self) -> None:
+        example = (
+            "PREFIX rg: <https://w3id.org/rolegraph/ontology#>\nPREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n"
+            "SELECT ?role ?family WHERE { ?r a rg:Role ; rdfs:label ?role ; rg:family/rdfs:label ?family }\n"
+            "ORDER BY ?family ?role"
+        )
+        body = (
+            "<p>A read-only SPARQL 1.1 Protocol endpoint. Send <code>query</code> by GET or POST; "
+            "ask for results with the Accept header.</p>"
+            '<form method="get" action="/sparql"><textarea name="query" rows="8" cols="100">'
+            f"{html.escape(example)}</textarea><p><button>Run (SPARQL JSON)</button></p></form>"
+        )
+        self.send(HTTPStatus.OK, _page("SPARQL endpoint", body), "text/html; charset=utf-8")
+
+    def resource(self, iri: str) -> None:
+        import pyoxigraph as ox
+
+        graph = self.app.graph
+        node = ox.NamedNode(iri)
+        triples = list(graph.pattern(node, None, None))
+        incoming = list(graph.pattern(None, None, node))
+        if not triples and not incoming:
+            raise _HttpError(HTTPStatus.NOT_FOUND, f"no resource <{iri}> in this graph")
+        choice = (
+            urllib.parse.parse_qs(urllib.parse.urlsplit(self.path).query).get("format") or [""]
+        )[0]
+        media = {
+            "ttl": "text/turtle",
+            "turtle": "text/turtle",
+            "jsonld": "application/ld+json",
+            "html": "text/html",
+            "nt": "application/n-triples",
+        }.get(choice)
+        if media is None:
+            media = _accepts(
+                self.headers.get("Accept"),
+                ["text/html", "text/turtle", "application/ld+json", "application/n-triples"],
+            )
+        if media is None:
+            raise _HttpError(
+                HTTPStatus.NOT_ACCEPTABLE,
+                "resources are served as text/html, text/turtle, application/ld+json, application/n-triples",
+            )
+        ordered = sorted(triples, key=lambda t: (t.predicate.value, str(t.object)))
+        if media == "text/turtle":
+            data = ox.serialize(ordered, format=ox.RdfFormat.TURTLE, prefixes=PREFIXES) or b""
+            self.send(HTTPStatus.OK, data, "text/turtle; charset=utf-8")
+        elif media == "application/n-triples":
+            data = ox.serialize(ordered, format=ox.RdfFormat.N_TRIPLES) or b""
+            self.send(HTTPStatus.OK, data, "application/n-triples; charset=utf-8")
+        elif media == "application/ld+json":
+            from rolegraph.jsonld import to_jsonld
+
+            self.send(HTTPStatus.OK, to_jsonld(ordered), "application/ld+json; charset=utf-8")
+        else:
+            self.send(
+                HTTPStatus.OK,
+                self.resource_html(iri, ordered, incoming),
+                "text/html; charset=utf-8",
+            )
+
+    def resource_html(self, iri: str, triples: list[Any], incoming: list[Any]) -> bytes:
+        labels = self.labels(
+            [
+                iri,
+                *(t.object.value for t in triples if hasattr(t.object, "value")),
+                *(t.subject.value for t in incoming),
+            ]
+        )
+        title = labels.get(iri, _short(iri))
+        rows = "".join(
+            f"<tr><td>{self.link(t.predicate.value, {})}</td><td>{self.term(t.object, labels)}</td></tr>"
+            for t in triples
+        )
+        body = f"<p><code>{html.escape(iri)}</code> — also as "
+        body += " ".join(
+            f'<a href="?format={f}">{name}</a>'
+            for f, name in (("ttl", "Turtle"), ("jsonld", "JSON-LD"), ("nt", "N-Triples"))
+        )
+        body += f"</p><table><tr><th>property</th><th>value</th></tr>{rows}</table>"
+        if incoming:
+            inc = sorted(incoming, key=lambda t: (t.predicate.value, t.subject.value))[:500]
+            body += "<h2>Links to it</h2><table><tr><th>from</th><th>property</th></tr>"
+            body += "".join(
+                f"<tr><td>{self.link(t.subject.value, labels)}</td><td>{self.link(t.predicate.value, {})}</td></tr>"
+                for t in inc
+            )
+            body += "</table>"
+            if len(incoming) > 500:
+                body += f"<p>… and {len(incoming) - 500} more.</p>"
+        return _page(title, body)
+
+    def labels(self, iris: list[str]) -> dict[str, str]:
+        import pyoxigraph as ox
+
+        label = ox.NamedNode(RDFS + "label")
+        out = {}
+        for iri in set(iris):
+            if iri.startswith("http"):
+                found = next(iter(self.app.graph.pattern(ox.NamedNode(iri), label, None)), None)
+                if found is not None and isinstance(found.object, ox.Literal):
+                    out[iri] = found.object.value
+        return out
+
+    def link(self, iri: str, labels: dict[str, str]) -> str:
+        text = labels.get(iri) or _short(iri)
+        href = local_path(iri) or (iri if iri.startswith(("http://", "https://")) else None)
+        if href is None:
+            return html.escape(text)
+        return f'<a href="{html.escape(href, quote=True)}">{html.escape(text)}</a>'
+
+    def term(self, term: Any, labels: dict[str, str]) -> str:
+        import pyoxigraph as ox
+
+        if isinstance(term, ox.NamedNode):
+            return self.link(term.value, labels)
+        if isinstance(term, ox.Literal):
+            text = html.escape(term.value)
+            return f"<pre>{text}</pre>" if "\n" in term.value else text
+        return html.escape(str(term))
+
+    def home(self) -> None:
+        from rolegraph.store import graph_stats
+
+        stats = graph_stats(self.app.graph)
+        rows = "".join(f"<tr><td>{html.escape(k)}</td><td>{v}</td></tr>" for k, v in stats.items())
+        roles = sorted(
+            (t.subject.value, t.object.value) for t in self._typed(BASE + "ontology#Role")
+        )
+        role_links = ", ".join(self.link(iri, {iri: label}) for iri, label in roles)
+        release = (
+            f" (release {html.escape(self.app.graph.release)})" if self.app.graph.release else ""
+        )
+        body = (
+            f"<p>The UK Government Digital and Data Profession Capability Framework as linked data{release}.</p>"
+            f"<table>{rows}</table><h2>Roles</h2><p>{role_links}</p>"
+            '<p>Query it: <a href="/queries">saved queries</a> or the <a href="/sparql">SPARQL endpoint</a>. '
+            'Explore it: <a href="/explorer">the interactive graph</a>.</p>'
+        )
+        self.send(HTTPStatus.OK, _page("rolegraph", body), "text/html; charset=utf-8")
+
+    def _typed(self, cls: str) -> list[Any]:
+        import pyoxigraph as ox
+
+        rdf_type = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+        label = ox.NamedNode(RDFS + "label")
+        out = []
+        for t in self.app.graph.pattern(None, rdf_type, ox.NamedNode(cls)):
+            found = next(iter(self.app.graph.pattern(t.subject, label, None)), None)
+            if found is not None:
+                out.append(found)
+        return out
+
+    def query_list(self) -> None:
+        from rolegraph.queries import load_catalogue
+
+        rows = "".join(
+            f'<tr><td><a href="/queries/{html.escape(q.name)}">{html.escape(q.name)}</a></td>'
+            f"<td>{html.escape(q.summary)}</td><td>{html.escape(', '.join(p.describe() for p in q.params) or '-')}</td></tr>"
+            for q in load_catalogue().values()
+        )
+        body = f"<table><tr><th>query</th><th>question</th><th>parameters</th></tr>{rows}</table>"
+        self.send(HTTPStatus.OK, _page("Saved queries", body), "text/html; charset=utf-8")
+
+    def saved_query(self, name: str) -> None:
+        from rolegraph.queries import LocalRunner, allowed_values, get_query, run_query
+
+        query = get_query(name)
+        params = {k: v[-1] for k, v in self.form().items()}
+        fmt = params.pop("format", "html")
+        run = params.pop("run", None) is not None or not query.params
+        runner = LocalRunner(self.app.graph)
+        if run:
+            table = run_query(query, params, runner, limit=5000)
+            if fmt in ("csv", "json", "tsv"):
+                types = {
+                    "csv": "text/csv",
+                    "json": "application/sparql-results+json",
+                    "tsv": "text/tab-separated-values",
+                }
+                self.send(
+                    HTTPStatus.OK, table.format(fmt).encode("utf-8"), f"{types[fmt]}; charset=utf-8"
+                )
+                return
+        fields = ""
+        for p in query.params:
+            value = params.get(p.name, p.default or "")
+            options = allowed_values(query, p, runner)
+            listid = f"list-{p.name}"
+            datalist = (
+                f'<datalist id="{listid}">'
+                + "".join(f'<option value="{html.escape(o, quote=True)}">' for o in options)
+                + "</datalist>"
+                if options
+                else ""
+            )
+            fields += (
+                f'<label for="{html.escape(p.name)}">{html.escape(p.name)} ({html.escape(p.type)})</label>'
+                f'<input id="{html.escape(p.name)}" name="{html.escape(p.name)}" value="{html.escape(value, quote=True)}" list="{listid}">'
+                f'{datalist}<div class="muted">{html.escape(p.description)}</div>'
+            )
+        body = f"<p>{html.escape(query.description)}</p>"
+        body += f'<form method="get"><input type="hidden" name="run" value="1">{fields}<p><button>Run</button></p></form>'
+        if run:
+            head = "".join(f"<th>{html.escape(v)}</th>" for v in table.variables)
+            rows = "".join(
+                "<tr>"
+                + "".join(
+                    "<td></td>" if t is None else f"<td>{self.term(_ox_term(t), {})}</td>"
+                    for t in row
+                )
+                + "</tr>"
+                for row in table.rows
+            )
+            qs = urllib.parse.urlencode({**params, "run": "1"})
+            body += f'<p>{len(table)} rows — download as <a href="?{html.escape(qs)}&amp;format=csv">CSV</a>, <a href="?{html.escape(qs)}&amp;format=json">JSON</a></p>'
+            body += f"<table><tr>{head}</tr>{rows}</table>"
+        body += f"<h2>SPARQL</h2><pre>{html.escape(query.sparql)}</pre>"
+        self.send(
+            HTTPStatus.OK, _page(f"{query.name}: {query.summary}", body), "text/html; charset=utf-8"
+        )
+
+
+def _ox_term(t: Any) -> Any:
+    from rolegraph.queries import to_oxigraph
+
+    return to_oxigraph(t)
+
+
+class _HttpError(Exception):
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+
+
+def make_server(
+    graph: RoleGraph, port: int = 0, *, explorer: Callable[[], bytes] | None = None
+) -> ThreadingHTTPServer:
+    """A server bound to 127.0.0.1 (port 0: any free port); call ``serve_forever``."""
+    handler = type("RolegraphHandler", (Handler,), {"app": _App(graph, explorer)})
+    try:
+        server = ThreadingHTTPServer((HOST, port), handler)
+    except OSError as exc:
+        from rolegraph.errors import InputError
+
+        raise InputError(
+            f"cannot listen on {HOST}:{port}: {exc.strerror or exc}", hint="try another --port"
+        ) from None
+    server.daemon_threads = True
+    return server
+
+
+def describe(server: ThreadingHTTPServer) -> str:
+    port = server.server_address[1]
+    return f"http://{HOST}:{port}/"
+
+
+__all__ = ["describe", "local_path", "make_server"]

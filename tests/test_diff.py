@@ -1,0 +1,224 @@
+"""rolegraph diff: crafted releases reported exactly, and real material."""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from minicsv import ROLE_HEADER, SKILL_HEADER, role_rows, skill_rows, to_csv, write_pair
+from rolegraph.cli import cli
+from rolegraph.diff import diff_sources
+
+
+def crafted(tmp_path: Path) -> tuple[Path, Path]:
+    """Release 1 and release 2 of the tiny framework: 2 renames a skill, raises a tier,
+    removes a level."""
+    old = tmp_path / "r1"
+    old.mkdir()
+    write_pair(old)
+    new = tmp_path / "r2"
+    new.mkdir()
+    rows = []
+    for r in role_rows():
+        r = [c.replace("Statistics", "Statistical methods") for c in r]
+        if r[3] == "Associate data analyst":
+            continue
+        if r[3] == "Senior data analyst" and r[5] == "Data visualisation":
+            r[7] = "Expert"
+        rows.append(r)
+    skills = [[c.replace("Statistics", "Statistical methods") for c in r] for r in skill_rows()]
+    (new / "role-content.csv").write_text(to_csv(ROLE_HEADER, rows), encoding="utf-8")
+    (new / "skill-descriptions.csv").write_text(to_csv(SKILL_HEADER, skills), encoding="utf-8")
+    return old, new
+
+
+def test_crafted_release_is_reported_exactly(tmp_path: Path) -> None:
+    old, new = crafted(tmp_path)
+    result = diff_sources(str(old), str(new))
+    got = sorted((c.role, c.what, c.change, c.item, c.old, c.new) for c in result.changes)
+    assert got == sorted(
+        [
+            (
+                "",
+                "skill",
+                "renamed",
+                "Statistical methods",
+                "Statistics",
+                "Statistical methods (by content (100% alike))",
+            ),
+            ("Data analyst", "level", "removed", "Associate data analyst", None, None),
+            (
+                "Data analyst",
+                "tier",
+                "raised",
+                "Senior data analyst: Data visualisation",
+                "practitioner",
+                "expert",
+            ),
+        ]
+    )
+    assert result.summary_lines() == [
+        "(framework): 1 skill renamed",
+        "Data analyst: 1 level removed, 1 tier raised",
+    ]
+
+
+def test_same_release_has_no_changes(tmp_path: Path) -> None:
+    old, _ = crafted(tmp_path)
+    copy = tmp_path / "copy"
+    shutil.copytree(old, copy)
+    assert diff_sources(str(old), str(copy)).changes == []
+
+
+def test_formats_and_graph_inputs(tmp_path: Path, runner: CliRunner) -> None:
+    old, new = crafted(tmp_path)
+    graph = tmp_path / "r2.ttl"
+    assert (
+        runner.invoke(
+            cli,
+            [
+                "build",
+                "-q",
+                "--roles",
+                str(new / "role-content.csv"),
+                "--skills",
+                str(new / "skill-descriptions.csv"),
+                "-o",
+                str(graph),
+            ],
+        ).exit_code
+        == 0
+    )
+    table = runner.invoke(cli, ["diff", str(old), str(graph)])
+    assert table.exit_code == 0, table.output
+    assert table.stdout.splitlines()[:3] == [
+        "Changes from r1 to r2.ttl: 3",
+        "(framework): 1 skill renamed",
+        "Data analyst: 1 level removed, 1 tier raised",
+    ]
+    doc = json.loads(runner.invoke(cli, ["diff", str(old), str(graph), "-f", "json"]).stdout)
+    assert doc["summary"] == {
+        "": {"skill renamed": 1},
+        "Data analyst": {"level removed": 1, "tier raised": 1},
+    }
+    md = runner.invoke(cli, ["diff", str(old), str(new), "-f", "md"]).stdout
+    assert md.startswith("# Changes from r1 to r2\n\n- (framework): 1 skill renamed\n")
+    # A single role-content CSV works too.
+    one = runner.invoke(
+        cli, ["diff", str(old / "role-content.csv"), str(new / "role-content.csv"), "-f", "json"]
+    )
+    assert json.loads(one.stdout)["summary"]["Data analyst"] == {
+        "level removed": 1,
+        "tier raised": 1,
+    }
+
+
+def test_role_filter_and_bad_inputs(tmp_path: Path, runner: CliRunner) -> None:
+    old, new = crafted(tmp_path)
+    only = runner.invoke(
+        cli, ["diff", str(old), str(new), "--role", "chief data officer", "-f", "json"]
+    )
+    assert json.loads(only.stdout)["changes"] == []
+    miss = runner.invoke(cli, ["diff", str(old), str(new), "--role", "Data analist"])
+    assert miss.exit_code == 2 and "did you mean 'Data analyst'" in miss.stderr
+    gone = runner.invoke(cli, ["diff", str(old), str(tmp_path / "nope")])
+    assert gone.exit_code == 2 and "not found" in gone.stderr
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    nothing = runner.invoke(cli, ["diff", str(old), str(empty)])
+    assert (
+        nothing.exit_code == 2
+        and "holds no role content or skill descriptions CSV" in nothing.stderr
+    )
+
+
+def test_releases_in_a_store(tmp_path: Path, runner: CliRunner) -> None:
+    old, new = crafted(tmp_path)
+    store = tmp_path / "store"
+    for name, folder in (("R1", old), ("R2", new)):
+        args = [
+            "build",
+            "-q",
+            "--roles",
+            str(folder / "role-content.csv"),
+            "--skills",
+            str(folder / "skill-descriptions.csv"),
+        ]
+        assert runner.invoke(cli, [*args, "--store", str(store), "--release", name]).exit_code == 0
+    result = runner.invoke(
+        cli,
+        [
+            "diff",
+            str(store),
+            str(store),
+            "--old-release",
+            "R1",
+            "--new-release",
+            "R2",
+            "-f",
+            "json",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["summary"]["Data analyst"] == {
+        "level removed": 1,
+        "tier raised": 1,
+    }
+
+
+# -- real material -----------------------------------------------------------------
+
+
+def seed_descriptors(seed: Path) -> dict[tuple[str, str], str]:
+    """(level, skill) -> the descriptor bullets, read from the seed text with regexes."""
+    text = seed.read_text(encoding="utf-8")
+    out: dict[tuple[str, str], str] = {}
+    level = ""
+    lines = [ln.strip() for ln in text.splitlines()]
+    for i, ln in enumerate(lines):
+        m = re.match(r"^\d\. (.+)$", ln)
+        if m:
+            level = m.group(1)
+        if ln.startswith("Level: ") and level:
+            skill = next(x for x in reversed(lines[:i]) if x)
+            bullets = []
+            for x in lines[i + 1 :]:
+                if x.startswith("•"):
+                    bullets.append(x.lstrip("• ").strip())
+                elif bullets and x:
+                    break
+            out[(level, skill)] = " ".join(bullets)
+    return out
+
+
+@pytest.mark.framework
+def test_seed_page_against_the_export(seed_page: Path, role_csv: Path, tmp_path: Path) -> None:
+    rename = {"Ethics and privacy (data science)": "Data ethics and privacy"}
+    seed = {(lv, rename.get(s, s)): d for (lv, s), d in seed_descriptors(seed_page).items()}
+    with role_csv.open(encoding="utf-8", newline="") as f:
+        rows = [r for r in csv.DictReader(f) if r["Role"] == "Machine learning engineer"]
+    export = {
+        (r["Role Level"], r["Skill Name"]): " ".join(
+            line.removeprefix("- ").strip()
+            for line in r["Skill Level Description"].splitlines()[1:]
+        )
+        for r in rows
+    }
+    assert set(seed) == set(export) and len(seed) == 12
+    expected = {
+        f"{lv}: {s}"
+        for (lv, s) in seed
+        if " ".join(seed[(lv, s)].split()) != " ".join(export[(lv, s)].split())
+    }
+    assert len(expected) == 4
+    folder = role_csv.parent
+    result = diff_sources(str(seed_page), str(folder), role="Machine learning engineer")
+    changed = {c.item for c in result.changes if c.what == "descriptor"}
+    assert changed == expected
+    assert {c.what for c in result.changes} == {"descriptor", "skill descriptor"}

@@ -1,0 +1,99 @@
+"""Releases side by side in one store, stamped with their release and source."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from minicsv import write_pair
+from rolegraph.cli import cli
+
+
+def test_two_releases_in_one_store(tmp_path: Path, runner: CliRunner) -> None:
+    store = tmp_path / "store"
+    roles, skills = write_pair(tmp_path)
+    first = runner.invoke(cli, ["build", "-q", "--store", str(store), "--release", "2024-08"])
+    assert first.exit_code == 0, first.output
+    second = runner.invoke(
+        cli,
+        [
+            "build",
+            "-q",
+            "--roles",
+            str(roles),
+            "--skills",
+            str(skills),
+            "--store",
+            str(store),
+            "--release",
+            "2025-09",
+        ],
+    )
+    assert second.exit_code == 0, second.output
+    listing = runner.invoke(cli, ["releases", str(store), "-f", "csv"])
+    assert listing.stdout.splitlines() == [
+        "release,triples,graph",
+        "2024-08,337,https://w3id.org/rolegraph/release/2024-08",
+        f"2025-09,{listing.stdout.splitlines()[2].split(',')[1]},https://w3id.org/rolegraph/release/2025-09",
+    ]
+    # Saved queries target one release; the default is the latest.
+    latest = runner.invoke(cli, ["query", "families", "-g", str(store), "-f", "csv"])
+    assert "Data analyst" in latest.stdout and "Machine learning engineer" not in latest.stdout
+    old = runner.invoke(
+        cli, ["query", "families", "-g", str(store), "--release", "2024-08", "-f", "csv"]
+    )
+    assert "Machine learning engineer" in old.stdout and "Data analyst" not in old.stdout
+    # Each release is stamped with its name and source.
+    stamp = runner.invoke(
+        cli,
+        [
+            "query",
+            "-g",
+            str(store),
+            "--release",
+            "2025-09",
+            "-f",
+            "csv",
+            "-e",
+            "PREFIX rg: <https://w3id.org/rolegraph/ontology#> PREFIX dcterms: <http://purl.org/dc/terms/> "
+            "SELECT ?release ?source WHERE { ?d rg:release ?release ; dcterms:source ?s . ?s rg:release ?release ; "
+            "<http://www.w3.org/2000/01/rdf-schema#label> ?source } ORDER BY ?source",
+        ],
+    )
+    assert stamp.stdout.splitlines()[1:] == [
+        "2025-09,role-content.csv",
+        "2025-09,skill-descriptions.csv",
+    ]
+
+
+def test_replacing_and_removing_a_release(tmp_path: Path, runner: CliRunner) -> None:
+    store = tmp_path / "store"
+    for _ in range(2):
+        assert (
+            runner.invoke(cli, ["build", "-q", "--store", str(store), "--release", "R1"]).exit_code
+            == 0
+        )
+    assert runner.invoke(cli, ["releases", str(store), "-f", "csv"]).stdout.count("R1") == 1
+    stats = runner.invoke(cli, ["stats", "-g", str(store), "-f", "json"])
+    assert '"triples": 337' in stats.stdout
+    removed = runner.invoke(cli, ["releases", str(store), "--remove", "R1"])
+    assert removed.exit_code == 0 and "Removed release 'R1'" in removed.stderr
+    assert (
+        runner.invoke(cli, ["releases", str(store), "-f", "csv"]).stdout
+        == "release,triples,graph\n"
+    )
+
+
+def test_unknown_release_and_misuse(tmp_path: Path, runner: CliRunner) -> None:
+    store = tmp_path / "store"
+    runner.invoke(cli, ["build", "-q", "--store", str(store), "--release", "2025-09"])
+    miss = runner.invoke(cli, ["stats", "-g", str(store), "--release", "2025-9"])
+    assert miss.exit_code == 2
+    assert miss.stderr == "rolegraph: error: no release named '2025-9' (did you mean '2025-09'?)\n"
+    file_graph = tmp_path / "g.ttl"
+    runner.invoke(cli, ["build", "-q", "-o", str(file_graph)])
+    misuse = runner.invoke(cli, ["stats", "-g", str(file_graph), "--release", "x"])
+    assert misuse.exit_code == 2 and "--release needs a store folder" in misuse.stderr
+    not_store = runner.invoke(cli, ["releases", str(tmp_path)])
+    assert not_store.exit_code == 2 and "is not a rolegraph store" in not_store.stderr

@@ -1,0 +1,213 @@
+"""`rolegraph serve`: a real server process on 127.0.0.1, queried over HTTP."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import rdflib
+
+from conftest import free_port
+from rolegraph.endpoint import RemoteRunner
+from rolegraph.queries import LocalRunner, load_catalogue, run_query
+
+pytestmark = pytest.mark.server
+MLE = "https://w3id.org/rolegraph/id/role/machine-learning-engineer"
+
+
+def start(args: list[str], cwd: Path) -> Iterator[str]:
+    port = free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "rolegraph", "serve", "--port", str(port), *args],
+        cwd=cwd,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            with urllib.request.urlopen(base + "/", timeout=2) as r:
+                r.read()
+            break
+        except OSError:
+            if proc.poll() is not None or time.monotonic() > deadline:
+                proc.kill()
+                pytest.fail(
+                    "rolegraph serve did not start: "
+                    + (proc.stderr.read().decode() if proc.stderr else "")
+                )
+            time.sleep(0.1)
+    try:
+        yield base
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def bundled_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    yield from start([], tmp_path_factory.mktemp("serve"))
+
+
+@pytest.fixture(scope="module")
+def full_server(full_graph_file: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    yield from start(["--graph", str(full_graph_file)], tmp_path_factory.mktemp("serve-full"))
+
+
+def get(
+    url: str, accept: str | None = None, data: bytes | None = None, method: str | None = None
+) -> tuple[int, str, bytes]:
+    req = urllib.request.Request(
+        url, data=data, method=method, headers={"Accept": accept} if accept else {}
+    )
+    try:
+        with urllib.request.urlopen(req, timeout=10) as r:
+            return r.status, r.headers.get("Content-Type", ""), r.read()
+    except urllib.error.HTTPError as exc:
+        return exc.code, exc.headers.get("Content-Type", ""), exc.read()
+
+
+@pytest.mark.framework
+def test_every_saved_query_gives_the_local_result_through_sparqlwrapper(
+    full_server: str, full_build: Any
+) -> None:
+    remote = RemoteRunner(full_server + "/sparql")
+    local = LocalRunner(full_build[2])
+    for name, q in load_catalogue().items():
+        assert run_query(q, {}, remote).rows == run_query(q, {}, local).rows, name
+
+
+def test_updates_are_refused(bundled_server: str) -> None:
+    update = "INSERT DATA { <http://ex/a> <http://ex/b> <http://ex/c> }"
+    for url, body, ctype in (
+        (
+            bundled_server + "/sparql",
+            urllib.parse.urlencode({"update": update}).encode(),
+            "application/x-www-form-urlencoded",
+        ),
+        (
+            bundled_server + "/update",
+            urllib.parse.urlencode({"update": update}).encode(),
+            "application/x-www-form-urlencoded",
+        ),
+        (bundled_server + "/sparql", update.encode(), "application/sparql-update"),
+    ):
+        req = urllib.request.Request(url, data=body, headers={"Content-Type": ctype})
+        with pytest.raises(urllib.error.HTTPError) as err:
+            urllib.request.urlopen(req, timeout=10)
+        assert err.value.code == 403
+        assert b"read-only" in err.value.read()
+    assert get(bundled_server + "/sparql", method="PUT", data=b"x")[0] == 403
+    # Nothing changed.
+    q = urllib.parse.quote("ASK { <http://ex/a> ?p ?o }")
+    status, _, body = get(f"{bundled_server}/sparql?query={q}", "application/sparql-results+json")
+    assert status == 200 and json.loads(body)["boolean"] is False
+
+
+def test_sparqlwrapper_update_is_refused(bundled_server: str) -> None:
+    from SPARQLWrapper import POST, SPARQLWrapper
+
+    w = SPARQLWrapper(bundled_server + "/sparql", updateEndpoint=bundled_server + "/update")
+    w.setMethod(POST)
+    w.setQuery("DELETE WHERE { ?s ?p ?o }")
+    with pytest.raises(Exception, match=r"403|Forbidden|read-only"):
+        w.query()
+
+
+def test_resource_in_turtle_jsonld_and_html(bundled_server: str) -> None:
+    url = bundled_server + "/id/role/machine-learning-engineer"
+    status, ctype, body = get(url, "text/turtle")
+    assert status == 200 and ctype.startswith("text/turtle")
+    g = rdflib.Graph().parse(data=body, format="turtle")
+    assert (rdflib.URIRef(MLE), rdflib.RDFS.label, rdflib.Literal("Machine learning engineer")) in g
+    status, ctype, body = get(url, "application/ld+json")
+    assert status == 200 and ctype.startswith("application/ld+json")
+    j = rdflib.Graph().parse(data=body, format="json-ld")
+    assert set(j) == set(g)
+    status, ctype, body = get(url, "text/html,application/xhtml+xml;q=0.9,*/*;q=0.8")
+    assert status == 200 and ctype.startswith("text/html")
+    page = body.decode()
+    assert "<h1>Machine learning engineer</h1>" in page
+    assert 'href="/id/family/data"' in page
+    assert get(url + "?format=ttl")[1].startswith("text/turtle")
+    assert get(bundled_server + "/id/role/nobody", "text/turtle")[0] == 404
+
+
+def test_construct_and_select_negotiation(bundled_server: str) -> None:
+    q = urllib.parse.quote("CONSTRUCT WHERE { ?s a <https://w3id.org/rolegraph/ontology#Role> }")
+    status, ctype, body = get(f"{bundled_server}/sparql?query={q}", "application/n-triples")
+    assert status == 200 and ctype.startswith("application/n-triples")
+    assert len(body.decode().strip().splitlines()) == 6
+    q = urllib.parse.quote(
+        "SELECT (COUNT(*) AS ?n) WHERE { ?s a <https://w3id.org/rolegraph/ontology#SkillRequirement> }"
+    )
+    status, ctype, body = get(f"{bundled_server}/sparql?query={q}", "text/csv")
+    assert (status, body) == (200, b"n\r\n12\r\n")
+    bad = urllib.parse.quote("SELECT ?x WHERE { ?x")
+    status, _, body = get(f"{bundled_server}/sparql?query={bad}", "application/sparql-results+json")
+    assert status == 400 and b"invalid SPARQL" in body
+
+
+def test_saved_queries_as_forms(bundled_server: str) -> None:
+    status, _, body = get(bundled_server + "/queries")
+    assert status == 200 and b'href="/queries/level-changes"' in body
+    status, _, body = get(
+        bundled_server + "/queries/level-skills?run=1&level=lead+machine+learning+engineer"
+    )
+    page = body.decode()
+    assert status == 200
+    assert '<input id="level" name="level" value="lead machine learning engineer"' in page
+    assert page.count("<td>expert</td>") == 4
+    status, ctype, body = get(
+        bundled_server
+        + "/queries/level-skills?run=1&level=Senior+machine+learning+engineer&format=csv"
+    )
+    assert ctype.startswith("text/csv") and body.decode().count("practitioner") == 6
+    status, _, body = get(bundled_server + "/queries/level-skills?run=1&level=nobody")
+    assert status == 400 and b"no level named 'nobody'" in body
+    assert get(bundled_server + "/queries/..%2F..%2Fetc%2Fpasswd")[0] == 400
+
+
+def test_pages_escape_data_and_load_nothing_else(bundled_server: str) -> None:
+    q = urllib.parse.quote("<script>alert(1)</script>")
+    status, ctype, body = get(f"{bundled_server}/queries/level-skills?run=1&level={q}", "text/html")
+    assert status == 400 and ctype.startswith("text/html")
+    assert b"<script>" not in body and b"&lt;script&gt;alert(1)&lt;/script&gt;" in body
+    status, ctype, body = get(f"{bundled_server}/queries/level-skills?run=1&level={q}")
+    assert ctype.startswith("text/plain")  # served with X-Content-Type-Options: nosniff
+    for path in ("/", "/queries", "/queries/role-pairs", "/id/role/machine-learning-engineer"):
+        page = get(bundled_server + path)[2].decode()
+        assert "<script" not in page and "<link" not in page and "src=" not in page, path
+
+
+def test_ontology_and_context_are_published(bundled_server: str) -> None:
+    from rolegraph import paths
+
+    status, ctype, body = get(bundled_server + "/ontology/context.jsonld")
+    assert status == 200 and ctype.startswith("application/ld+json")
+    assert body == paths.context_file().read_bytes()
+    status, _, body = get(bundled_server + "/ontology")
+    assert status == 200 and b"owl:versionIRI" in body
+
+
+def test_binds_to_loopback_only(bundled_server: str) -> None:
+    assert bundled_server.startswith("http://127.0.0.1:")
+
+
+def test_port_in_use_is_a_clear_error(bundled_server: str, runner: Any) -> None:
+    from rolegraph.cli import cli
+
+    port = bundled_server.rsplit(":", 1)[1]
+    result = runner.invoke(cli, ["serve", "--port", port])
+    assert result.exit_code == 2
+    assert f"cannot listen on 127.0.0.1:{port}" in result.stderr
