@@ -56,7 +56,7 @@ def main() -> None:
             return len(run_query(q, {}, LocalRunner(graph)))
 
         def raw(q: Any = q, subs: Any = subs) -> int:
-            solutions = store.query(
+            solutions: Any = store.query(
                 q.sparql, substitutions=subs or None, use_default_graph_as_union=True
             )
             names = [v.value for v in solutions.variables]

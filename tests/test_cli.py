@@ -134,3 +134,18 @@ def test_keyboard_interrupt_exits_130(runner: CliRunner, monkeypatch: object) ->
     result = runner.invoke(cli, ["stats"])
     assert result.exit_code == 130
     assert "interrupted" in result.stderr
+
+
+def test_listing_queries_imports_no_rdf_library(tmp_path: Path) -> None:
+    code = (
+        "import sys\n"
+        "from rolegraph.cli import main\n"
+        "try:\n    main(['queries'])\nexcept SystemExit:\n    pass\n"
+        "heavy = {'rdflib', 'pyoxigraph', 'networkx', 'pyvis', 'SPARQLWrapper', 'pyshacl', 'numpy'}\n"
+        "print(sorted(m for m in heavy if m in sys.modules), file=sys.stderr)\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=tmp_path
+    )
+    assert "level-changes" in out.stdout
+    assert out.stderr.strip() == "[]"

@@ -57,13 +57,19 @@ class FrameworkView:
     requirements: dict[str, dict[str, int | None]] = field(default_factory=dict)
     #: role IRI -> the skills it uses (any level's requirement, or a listed link)
     uses: dict[str, set[str]] = field(default_factory=dict)
+    _by_role: dict[str, list[LevelInfo]] | None = field(default=None, repr=False, compare=False)
+    _indexed: int = field(default=-1, repr=False, compare=False)
 
     def levels_of(self, role: str) -> list[LevelInfo]:
         """A role's levels, most junior first."""
-        return sorted(
-            (lv for lv in self.levels.values() if lv.role == role),
-            key=lambda lv: (lv.rank, lv.label),
-        )
+        if self._by_role is None or self._indexed != len(self.levels):
+            index: dict[str, list[LevelInfo]] = {}
+            for lv in self.levels.values():
+                index.setdefault(lv.role, []).append(lv)
+            for found in index.values():
+                found.sort(key=lambda lv: (lv.rank, lv.label))
+            self._by_role, self._indexed = index, len(self.levels)
+        return list(self._by_role.get(role, ()))
 
     def role_tiers(self, role: str) -> dict[str, int | None]:
         """Each skill the role uses -> the highest tier any of its levels needs (None if none)."""

@@ -239,8 +239,10 @@ def _is_date(text: str) -> bool:
     return re.fullmatch(r"\d{4}-\d{2}-\d{2}", text) is not None
 
 
-def to_oxigraph(triples: Iterable[Triple]) -> list[ox.Quad]:
-    """Plain-string triples -> pyoxigraph quads in the default graph (terms are shared)."""
+def to_oxigraph(triples: Iterable[Triple]) -> Iterator[ox.Quad]:
+    """Plain-string triples -> pyoxigraph quads in the default graph (terms are shared).
+
+    A generator, so a large graph streams into the store instead of being held twice."""
     import pyoxigraph as ox
 
     nodes: dict[str, ox.NamedNode] = {}
@@ -253,7 +255,6 @@ def to_oxigraph(triples: Iterable[Triple]) -> list[ox.Quad]:
             n = nodes[iri] = named(iri)
         return n
 
-    out = []
     for s, p, o in triples:
         if type(o) is tuple:
             obj: ox.NamedNode | ox.Literal | None = literals.get(o)
@@ -261,8 +262,7 @@ def to_oxigraph(triples: Iterable[Triple]) -> list[ox.Quad]:
                 obj = literals[o] = literal(o[0], datatype=node(o[1]))
         else:
             obj = node(o)  # type: ignore[arg-type]
-        out.append(quad(node(s), node(p), obj))
-    return out
+        yield quad(node(s), node(p), obj)
 
 
 def ontology_triples(*, tiers_only: bool = False) -> list[ox.Triple]:
@@ -282,10 +282,9 @@ def build_graph(fw: Framework, *, with_ontology: bool = False) -> RoleGraph:
 
     from rolegraph.store import RoleGraph
 
-    quads = to_oxigraph(framework_triples(fw))
     graph = ox.DefaultGraph()
-    quads.extend(
+    extra = [
         ox.Quad(t.subject, t.predicate, t.object, graph)
         for t in ontology_triples(tiers_only=not with_ontology)
-    )
-    return RoleGraph.from_quads(quads)
+    ]
+    return RoleGraph.from_quads(itertools.chain(to_oxigraph(framework_triples(fw)), extra))

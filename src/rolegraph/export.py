@@ -1,12 +1,15 @@
 """Serialisations of a graph: deterministic, so the same graph gives the same bytes.
 
-Triples are sorted (subject, then predicate with rdf:type first, then object)
-before Oxigraph writes them, with every prefix of :data:`rolegraph.vocab.PREFIXES`
-bound. Blank nodes are not produced by the build, so sorting is a canonical form.
+Oxigraph writes canonical N-Triples; the lines are sorted (subject, then rdf:type
+before other predicates, then the rest), and Turtle is written from the sorted lines
+with every prefix of :data:`rolegraph.vocab.PREFIXES`. Blank nodes are not produced
+by the build, so sorting is a canonical form.
 """
 
 from __future__ import annotations
 
+import re
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -37,6 +40,70 @@ def sorted_ntriples(graph: RoleGraph) -> bytes:
     return b"\n".join(lines) + b"\n" if lines else b""
 
 
+_PN_LOCAL = re.compile(r"[A-Za-z0-9_](?:[A-Za-z0-9_.-]*[A-Za-z0-9_-])?")
+_INTEGER = re.compile(r"[+-]?[0-9]+")
+_XSD_INTEGER = "http://www.w3.org/2001/XMLSchema#integer"
+
+
+_PREFIX_OF = {ns: prefix for prefix, ns in PREFIXES.items()}
+
+
+@lru_cache(maxsize=1 << 16)
+def _compact(iri: str) -> str:
+    # Every bound namespace ends with "/" or "#": split the IRI at its last one.
+    cut = max(iri.rfind("/"), iri.rfind("#")) + 1
+    prefix = _PREFIX_OF.get(iri[:cut])
+    if prefix is not None and _PN_LOCAL.fullmatch(iri[cut:]):
+        return f"{prefix}:{iri[cut:]}"
+    return f"<{iri}>"
+
+
+def _term(token: str) -> str:
+    """An N-Triples term in Turtle: IRIs shortened, integers bare; escapes carry over."""
+    if token.startswith("<"):
+        return "a" if token == f"<{RDF}type>" else _compact(token[1:-1])
+    if token.startswith('"'):
+        lexical, sep, dtype = token.rpartition('"^^<')
+        if sep:
+            iri = dtype[:-1]
+            if iri == _XSD_INTEGER and _INTEGER.fullmatch(lexical[1:]):
+                return lexical[1:]
+            return f'{lexical}"^^{_compact(iri)}'
+        if token.endswith('"') and "\\n" in token:
+            # Multi-line text as a long string: its escaped newlines become real ones.
+            # (an escaped backslash is set aside first; NUL never occurs unescaped)
+            body = token[1:-1].replace("\\\\", "\0").replace("\\n", "\n").replace("\0", "\\\\")
+            if not body.endswith('"'):
+                return f'"""{body}"""'
+    return token
+
+
+def turtle_from_ntriples(data: bytes) -> bytes:
+    """Turtle from sorted N-Triples: same-subject and same-predicate lines grouped,
+    IRIs written with the prefixes of :data:`rolegraph.vocab.PREFIXES`."""
+    out = ["".join(f"@prefix {p}: <{ns}> .\n" for p, ns in PREFIXES.items())]
+    subject = predicate = None
+    for line in data.decode("utf-8").split("\n"):
+        if not line:
+            continue
+        s, rest = line.split(" ", 1)
+        p, rest = rest.split(" ", 1)
+        o = rest[:-2] if rest.endswith(" .") else rest
+        if s != subject:
+            if subject is not None:
+                out.append(" .\n")
+            out.append(f"\n{_term(s)} {_term(p)} {_term(o)}")
+            subject, predicate = s, p
+        elif p != predicate:
+            out.append(f" ;\n\t{_term(p)} {_term(o)}")
+            predicate = p
+        else:
+            out.append(f" ,\n\t\t{_term(o)}")
+    if subject is not None:
+        out.append(" .\n")
+    return "".join(out).encode("utf-8")
+
+
 def sorted_triples(graph: RoleGraph) -> list[ox.Triple]:
     """The graph's triples in the canonical order of :func:`sorted_ntriples`."""
     import pyoxigraph as ox
@@ -46,26 +113,15 @@ def sorted_triples(graph: RoleGraph) -> list[ox.Triple]:
 
 def serialize(graph: RoleGraph, fmt: str = "turtle") -> bytes:
     """The graph in ``fmt`` (turtle, nt or jsonld) as bytes."""
-    import pyoxigraph as ox
-
     if fmt not in EXPORT_NAMES:
         raise InputError(f"cannot export as {fmt!r}", hint=f"use one of {', '.join(EXPORT_NAMES)}")
     if fmt == "nt":
         return sorted_ntriples(graph)
-    triples = sorted_triples(graph)
     if fmt == "jsonld":
         from rolegraph.jsonld import to_jsonld
 
-        return to_jsonld(triples)
-    body = ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=PREFIXES)
-    assert body is not None
-    # Oxigraph writes the prefixes in an order of its own; write them in ours.
-    lines = body.split(b"\n")
-    start = next(
-        (i for i, line in enumerate(lines) if not line.startswith(b"@prefix ")), len(lines)
-    )
-    header = "".join(f"@prefix {p}: <{ns}> .\n" for p, ns in PREFIXES.items()).encode()
-    return header + b"\n" + b"\n".join(lines[start:])
+        return to_jsonld(sorted_triples(graph))
+    return turtle_from_ntriples(sorted_ntriples(graph))
 
 
 def write(graph: RoleGraph, path: Path | str, fmt: str | None = None) -> Path:

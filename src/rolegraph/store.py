@@ -224,6 +224,27 @@ def parse_rdf_file(path: Path | str, fmt: RdfFormat | None = None) -> list[ox.Tr
     return [q.triple if isinstance(q, ox.Quad) else q for q in parsed]
 
 
+def load_rdf_file(path: Path, fmt: RdfFormat | None = None) -> RoleGraph:
+    """Parse an RDF file straight into a store (no Python object per triple)."""
+    import pyoxigraph as ox
+
+    from rolegraph.sources.table import read_bytes
+
+    fmt = fmt or detect_format(path)
+    data = read_bytes(path, "graph file")
+    store = ox.Store()
+    try:
+        store.load(data, format=_ox_format(fmt), base_iri=path.resolve().as_uri())
+    except SyntaxError as exc:
+        raise InputError(
+            f"{path.name} is not valid {fmt.name}: {exc}",
+            hint="check the file, or rebuild it with 'rolegraph build -o FILE'",
+        ) from None
+    except (ValueError, OSError) as exc:
+        raise InputError(f"cannot parse {path.name} as {fmt.name}: {exc}") from None
+    return RoleGraph(store, location=str(path))
+
+
 def open_graph(source: Path | str | None = None, release: str | None = None) -> RoleGraph:
     """Open a graph: ``None`` builds the bundled data; a folder is a persisted store
     (``release`` picks one of its releases, default the latest); a file is parsed by
@@ -256,12 +277,12 @@ def open_graph(source: Path | str | None = None, release: str | None = None) -> 
         )
     if release is not None:
         raise InputError(f"--release needs a store folder, and {p.name} is a file")
-    triples = parse_rdf_file(p)
-    if not triples:
+    graph = load_rdf_file(p)
+    if len(graph) == 0:
         raise InputError(
             f"{p.name} contains no triples", hint="build one with 'rolegraph build -o FILE'"
         )
-    return RoleGraph.from_triples(triples, location=str(p))
+    return graph
 
 
 _STATS_QUERY = """

@@ -29,7 +29,7 @@ from rolegraph.records import (
     Source,
 )
 from rolegraph.report import ImportReport
-from rolegraph.sources.table import Table, read_table
+from rolegraph.sources.table import Table, stream_table
 from rolegraph.text import clean_name, clean_text, name_key
 from rolegraph.vocab import OGL, TIERS, tier_name
 
@@ -103,15 +103,21 @@ class _Notes:
 
 
 def _clean_row(
-    cells: dict[str, str], row: int, notes: _Notes, name_columns: Iterable[str] = NAME_COLUMNS
+    cells: dict[str, str],
+    row: int,
+    notes: _Notes,
+    name_columns: Iterable[str] = NAME_COLUMNS,
+    strings: dict[str, str] | None = None,
 ) -> dict[str, str]:
+    """Clean every cell; equal texts share one string object (``strings``), which keeps
+    memory flat on large files where every row repeats the role's description."""
     names = set(name_columns)
     out = {}
     for column, raw in cells.items():
         text, changes = (clean_name if column in names else clean_text)(raw)
         for change in changes:
             notes.group("normalised", f"removed {change}", row, column)
-        out[column] = text
+        out[column] = text if strings is None else strings.setdefault(text, text)
     return out
 
 
@@ -149,10 +155,9 @@ def read_role_content(
     path: Path | str, report: ImportReport, progress: Progress | None = None
 ) -> Framework:
     """Read a role-content CSV into records; quirks go to ``report``."""
-    table = read_table(path, required=ROLE_COLUMNS, what="role content CSV")
+    table = stream_table(path, required=ROLE_COLUMNS, what="role content CSV")
     label = table.label
     stats = report.file(label, "role content")
-    _table_quirks(table, report)
     notes = _Notes(report, label)
 
     families: dict[str, Family] = {}
@@ -162,12 +167,13 @@ def read_role_content(
     descriptors: dict[tuple[str, str], tuple[str, int]] = {}
     requirements: dict[tuple[str, str, str], Requirement] = {}
     seen: dict[tuple[str, ...], int] = {}
+    strings: dict[str, str] = {}
 
     for done, (row, raw) in enumerate(table.rows, start=1):
         if progress is not None and done % 250 == 0:
-            progress(label, done, len(table.rows))
+            progress(label, done, max(done, round(done / max(table.fraction(), 1e-9))))
         stats.rows_read += 1
-        c = _clean_row(raw, row, notes)
+        c = _clean_row(raw, row, notes, strings=strings)
         fingerprint = tuple(c[col] for col in ROLE_COLUMNS)
         first = seen.get(fingerprint)
         if first is not None:
@@ -313,26 +319,22 @@ def read_role_content(
         requirements[key] = Requirement(role, level, skill, tier, descriptor, origin=origin)
         stats.rows_used += 1
     if progress is not None:
-        progress(label, len(table.rows), len(table.rows))
+        progress(label, stats.rows_read, stats.rows_read)
+    _table_quirks(table, report)
     notes.flush()
 
     # The skill records carry the descriptors of the tiers the roles use.
     by_skill: dict[str, list[tuple[str, str]]] = {}
     for (skill_key, tier), (text, _row) in descriptors.items():
         by_skill.setdefault(skill_key, []).append((tier, text))
+    untiered_by_skill: dict[str, str] = {}
+    for (_, _, skill_key), req in requirements.items():
+        if req.tier is None and req.descriptor is not None:
+            untiered_by_skill.setdefault(skill_key, req.descriptor)
     final_skills = []
     for skill_key, record in skills.items():
         pairs = sorted(by_skill.get(skill_key, []), key=lambda p: TIERS.index(p[0]))
-        untiered = None
-        if not pairs:
-            untiered = next(
-                (
-                    r.descriptor
-                    for k, r in requirements.items()
-                    if k[2] == skill_key and r.tier is None
-                ),
-                None,
-            )
+        untiered = None if pairs else untiered_by_skill.get(skill_key)
         final_skills.append(
             Skill(
                 record.name,
@@ -402,10 +404,9 @@ def read_skill_descriptions(
     progress: Progress | None = None,
 ) -> Framework:
     """Read a skill-descriptions CSV into skills (with every tier's descriptor) and role links."""
-    table = read_table(path, required=SKILL_COLUMNS, what="skill descriptions CSV")
+    table = stream_table(path, required=SKILL_COLUMNS, what="skill descriptions CSV")
     label = table.label
     stats = report.file(label, "skill descriptions")
-    _table_quirks(table, report)
     notes = _Notes(report, label)
     known = frozenset(name_key(k) for k in known_roles)
     skills: dict[str, Skill] = {}
@@ -507,7 +508,8 @@ def read_skill_descriptions(
                 RoleSkill(role, name, origin=Origin(label, row, "Roles that require Skill"))
             )
     if progress is not None:
-        progress(label, len(table.rows), len(table.rows))
+        progress(label, stats.rows_read, stats.rows_read)
+    _table_quirks(table, report)
     notes.flush()
     return Framework(
         sources=[_source(table, "csv-skill-descriptions", SKILL_CONTENT_TITLE)],

@@ -9,9 +9,10 @@ from __future__ import annotations
 import csv
 import difflib
 import io
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from rolegraph.errors import InputError
 from rolegraph.text import name_key
@@ -30,10 +31,14 @@ class Table:
     label: str
     header: list[str]
     #: (row number, cells keyed by the canonical column name)
-    rows: list[tuple[int, dict[str, str]]]
+    rows: Iterable[tuple[int, dict[str, str]]]
     extra_columns: list[str] = field(default_factory=list)
     padded_rows: list[int] = field(default_factory=list)
     blank_lines: int = 0
+
+    def fraction(self) -> float:
+        """How much of the file has been read (0-1)."""
+        return 1.0
 
 
 def read_bytes(path: Path | str, what: str) -> bytes:
@@ -70,48 +75,103 @@ def read_table(
     optional: Sequence[str] = (),
     what: str = "CSV file",
 ) -> Table:
-    """Read and check a CSV file: UTF-8, a header with every required column, no ragged rows."""
+    """Read and check a whole CSV file (see :func:`stream_table`); rows as a list."""
+    table = stream_table(path, required=required, optional=optional, what=what)
+    table.rows = list(table.rows)
+    return table
+
+
+def stream_table(
+    path: Path | str,
+    *,
+    required: Sequence[str],
+    optional: Sequence[str] = (),
+    what: str = "CSV file",
+) -> Table:
+    """Open and check a CSV file: UTF-8, a header with every required column.
+
+    The rows are read as they are iterated (``table.rows``, once), so a large file is
+    never held in memory whole; a ragged row or a broken quote raises
+    :class:`InputError` when it is reached. ``table.fraction()`` says how far the
+    reading has got, for progress bars.
+    """
     p = Path(path)
     label = p.name
-    data = read_bytes(p, what)
-    if not data.strip():
-        raise InputError(f"{label} is empty", hint=f"expected a {what} with a header row")
-    if b"\x00" in data[:8192]:
-        raise InputError(
-            f"{label} looks like a binary file, not a CSV file (it contains NUL bytes)",
-            hint=f"give the {what} exported as CSV",
-        )
-    text = decode_utf8(data, label)
-    if "\x00" in text:
-        line = text.count("\n", 0, text.index("\x00")) + 1
-        raise InputError(f"{label} contains a NUL byte on line {line}", hint="remove it and retry")
-    csv.field_size_limit(MAX_CELL)
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    if not p.exists():
+        raise InputError(f"{what} not found: {p}", hint="check the path")
+    if p.is_dir():
+        raise InputError(f"{p} is a directory, not a {what}", hint="give the file inside it")
     try:
-        raw_header = next(reader)
-        while not any(c.strip() for c in raw_header):
+        handle = p.open("rb")
+    except OSError as exc:
+        raise InputError(f"cannot read {p}: {exc.strerror or exc}") from None
+    try:
+        head = handle.read(8192)
+        size = p.stat().st_size
+        if not head.strip() and (size <= len(head) or not read_bytes(p, what).strip()):
+            raise InputError(f"{label} is empty", hint=f"expected a {what} with a header row")
+        if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+            raise InputError(f"{label} is UTF-16, not UTF-8", hint=_UTF8_HINT)
+        if b"\x00" in head:
+            raise InputError(
+                f"{label} looks like a binary file, not a CSV file (it contains NUL bytes)",
+                hint=f"give the {what} exported as CSV",
+            )
+        handle.seek(0)
+        text = io.TextIOWrapper(handle, encoding="utf-8-sig", newline="")
+        csv.field_size_limit(MAX_CELL)
+        reader = csv.reader(text, strict=True)
+        try:
             raw_header = next(reader)
-    except StopIteration:
-        raise InputError(f"{label} is empty", hint=f"expected a {what} with a header row") from None
-    except csv.Error as exc:
-        raise InputError(f"{label}, row 1: the header cannot be parsed as CSV ({exc})") from None
-    header = [" ".join(h.replace("\ufeff", "").split()) for h in raw_header]
-    columns = _match_columns(header, required, optional, label, what)
-    rows: list[tuple[int, dict[str, str]]] = []
-    padded: list[int] = []
-    blank = 0
+            while not any(c.strip() for c in raw_header):
+                raw_header = next(reader)
+        except StopIteration:
+            raise InputError(
+                f"{label} is empty", hint=f"expected a {what} with a header row"
+            ) from None
+        except UnicodeDecodeError:
+            raise _decode_error(p, label) from None
+        except csv.Error as exc:
+            raise InputError(
+                f"{label}, row 1: the header cannot be parsed as CSV ({exc})"
+            ) from None
+        header = [" ".join(h.replace("\ufeff", "").split()) for h in raw_header]
+        columns = _match_columns(header, required, optional, label, what)
+    except BaseException:
+        handle.close()
+        raise
+    extra = [h for i, h in enumerate(header) if i not in set(columns.values())]
+    table = Table(p, label, header, [], extra)
+    table.rows = _rows(table, reader, handle, columns)
+    table.fraction = lambda: handle.tell() / size if size and not handle.closed else 1.0  # type: ignore[method-assign]
+    return table
+
+
+def _decode_error(path: Path, label: str) -> InputError:
+    """The precise place of a decoding error (found by decoding the whole file once)."""
+    try:
+        decode_utf8(path.read_bytes(), label)
+    except InputError as exc:
+        return exc
+    return InputError(f"{label} is not UTF-8", hint=_UTF8_HINT)
+
+
+def _rows(
+    table: Table, reader: Any, handle: Any, columns: dict[str, int]
+) -> Iterator[tuple[int, dict[str, str]]]:
+    label, header = table.label, table.header
     width = len(header)
     row_no = 1
     try:
         for cells in reader:
             if not cells or (len(cells) == 1 and not cells[0].strip()):
-                blank += 1
+                table.blank_lines += 1
                 continue
             row_no += 1
             if len(cells) != width:
                 if len(cells) > width and not any(c.strip() for c in cells[width:]):
                     cells = cells[:width]
-                    padded.append(row_no)
+                    table.padded_rows.append(row_no)
                 else:
                     missing = header[len(cells)] if len(cells) < width else None
                     detail = f" (column {missing!r} is missing)" if missing else ""
@@ -120,14 +180,20 @@ def read_table(
                         f"{width}{detail}",
                         hint="check the row for a missing or extra comma or quote",
                     )
-            rows.append((row_no, {canon: cells[i] for canon, i in columns.items()}))
+            yield row_no, {canon: cells[i] for canon, i in columns.items()}
+    except UnicodeDecodeError:
+        raise _decode_error(table.path, label) from None
     except csv.Error as exc:
+        if "NUL" in str(exc):
+            raise InputError(
+                f"{label} contains a NUL byte on line {reader.line_num}", hint="remove it and retry"
+            ) from None
         raise InputError(
             f"{label}, row {row_no + 1} (line {reader.line_num}): not valid CSV ({exc})",
             hint="a quote is probably not closed",
         ) from None
-    extra = [h for i, h in enumerate(header) if i not in set(columns.values())]
-    return Table(p, label, header, rows, extra, padded, blank)
+    finally:
+        handle.close()
 
 
 def _match_columns(

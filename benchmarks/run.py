@@ -1,0 +1,248 @@
+"""The benchmark suite: rolegraph at 1x, 10x and 100x the framework, as a table.
+
+    python benchmarks/run.py [--sizes 1,10,100] [--runs N] [--work DIR]
+
+For each size (a framework made by benchmarks/synthetic.py from ../shared/framework),
+in a fresh process each: build from CSV; open from the persisted store and parse
+Turtle; export Turtle; every saved query (rolegraph's time, and the same SPARQL on raw
+pyoxigraph, with the ratio); the role x role overlap (sparse products, checked equal to
+the saved query role-pairs); the HTML explorer; peak memory. Then, at 1x, the cold
+start of fresh `rolegraph` processes. Figures are medians with min-max over runs;
+nothing is asserted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+
+def timed(fn: Callable[[], Any], runs: int) -> tuple[list[float], Any]:
+    times, result = [], None
+    for _ in range(runs):
+        start = time.perf_counter()
+        result = fn()
+        times.append(time.perf_counter() - start)
+    return times, result
+
+
+def stat(times: list[float]) -> dict[str, float]:
+    return {
+        "median": statistics.median(times),
+        "min": min(times),
+        "max": max(times),
+        "runs": len(times),
+    }
+
+
+def worker(size: int, work: Path, runs: int) -> dict[str, Any]:
+    """Everything measured for one size, in this process."""
+    import pyoxigraph as ox
+    from synthetic import generate
+
+    from rolegraph.analysis import framework_view, role_pairs
+    from rolegraph.build import build_graph
+    from rolegraph.export import serialize
+    from rolegraph.queries import LocalRunner, bind_params, load_catalogue, run_query, to_oxigraph
+    from rolegraph.report import ImportReport
+    from rolegraph.sources import load_framework
+    from rolegraph.store import open_graph
+
+    folder = work / f"x{size}"
+    roles, skills = folder / "role-content.csv", folder / "skill-descriptions.csv"
+    if not roles.exists():
+        generate(size, folder)
+    out: dict[str, Any] = {"size": size, "steps": {}, "queries": {}}
+    steps = out["steps"]
+    heavy = max(1, runs // (3 if size >= 100 else 1))
+
+    t, graph = timed(
+        lambda: build_graph(load_framework(roles=roles, skills=skills, report=ImportReport())),
+        heavy,
+    )
+    steps["build from CSV"] = stat(t)
+    out["triples"] = len(graph)
+    ttl = folder / "framework.ttl"
+    t, data = timed(lambda: serialize(graph), heavy)
+    steps["export Turtle"] = stat(t)
+    ttl.write_bytes(data)
+    store_dir = folder / "store"
+    if not store_dir.exists():
+        graph.save_store(store_dir)
+    t, _ = timed(lambda: open_graph(ttl), heavy)
+    steps["load: parse Turtle"] = stat(t)
+    t, stored = timed(lambda: len(open_graph(store_dir)), heavy)
+    steps["load: open persisted store"] = stat(t)
+
+    runner_graph = open_graph(store_dir)
+    for name, q in load_catalogue().items():
+        subs = {
+            ox.Variable(k): to_oxigraph(v)
+            for k, v in bind_params(q, {}, LocalRunner(runner_graph)).items()
+        }
+
+        def ours(q: Any = q) -> int:
+            return len(run_query(q, {}, LocalRunner(runner_graph)))
+
+        def raw(q: Any = q, subs: Any = subs) -> int:
+            solutions: Any = runner_graph.store.query(
+                q.sparql, substitutions=subs or None, use_default_graph_as_union=True
+            )
+            names = [v.value for v in solutions.variables]
+            return len([[s[n] for n in names] for s in solutions])
+
+        t_ours, rows = timed(ours, heavy)
+        t_raw, _ = timed(raw, heavy)
+        out["queries"][name] = {"rolegraph": stat(t_ours), "pyoxigraph": stat(t_raw), "rows": rows}
+
+    t, pairs = timed(lambda: role_pairs(framework_view(runner_graph)), heavy)
+    steps["overlap matrix (sparse)"] = stat(t)
+    table = run_query(load_catalogue()["role-pairs"], {}, LocalRunner(runner_graph))
+    out["overlap_agrees"] = pairs == [tuple(r.values()) for r in table.records()]
+    out["overlap_pairs"] = len(pairs)
+    write_html = _explorer_writer()
+    if write_html is not None:
+        html = folder / "explorer.html"
+        t, _ = timed(lambda: write_html(runner_graph, html), heavy)
+        steps["HTML explorer (overlap view)"] = stat(t)
+    out["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    out["stored_triples"] = stored
+    return out
+
+
+def _explorer_writer() -> Callable[[Any, Path], Any] | None:
+    """The explorer's HTML writer, when this installation has one."""
+    import importlib
+
+    try:
+        module = importlib.import_module("rolegraph.visualize")
+    except ImportError:
+        return None
+    writer: Callable[[Any, Path], Any] | None = getattr(module, "write_html", None)
+    return writer
+
+
+def cold_start(work: Path, runs: int) -> dict[str, dict[str, float]]:
+    graph = work / "x1" / "framework.ttl"
+    store = work / "x1" / "store"
+    commands = {
+        "rolegraph --help": ["--help"],
+        "rolegraph queries": ["queries"],
+        "rolegraph query families --graph framework.ttl": [
+            "query",
+            "families",
+            "--graph",
+            str(graph),
+        ],
+        "rolegraph query similar-roles --graph STORE": [
+            "query",
+            "similar-roles",
+            "--graph",
+            str(store),
+        ],
+    }
+    out = {}
+    exe = [sys.executable, "-m", "rolegraph"]
+    for label, args in commands.items():
+        t, _ = timed(partial(subprocess.run, [*exe, *args], check=True, capture_output=True), runs)
+        out[label] = stat(t)
+    return out
+
+
+def fmt(s: dict[str, float]) -> str:
+    def ms(x: float) -> str:
+        return f"{x * 1000:.0f}" if x >= 0.1 else f"{x * 1000:.1f}"
+
+    return f"{ms(s['median'])} ms ({ms(s['min'])}-{ms(s['max'])})"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--sizes", default="1,10,100")
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--work", type=Path)
+    parser.add_argument("--worker", type=int, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    work = args.work or Path(tempfile.gettempdir()) / "rolegraph-bench"
+    work.mkdir(parents=True, exist_ok=True)
+    if args.worker is not None:
+        print(json.dumps(worker(args.worker, work, args.runs)))
+        return
+    sizes = [int(s) for s in args.sizes.split(",")]
+    results = []
+    env = {**os.environ}
+    for size in sizes:
+        print(f"measuring {size}x ...", file=sys.stderr, flush=True)
+        proc = subprocess.run(
+            [
+                sys.executable,
+                __file__,
+                "--worker",
+                str(size),
+                "--runs",
+                str(args.runs),
+                "--work",
+                str(work),
+            ],
+            capture_output=True,
+            text=True,
+            env=env,
+            check=False,
+        )
+        if proc.returncode != 0:
+            print(proc.stderr, file=sys.stderr)
+            raise SystemExit(f"the {size}x run failed")
+        results.append(json.loads(proc.stdout))
+    head = f"{'':<42}" + "".join(
+        f"{str(r['size']) + 'x (' + format(r['triples'], ',') + ' triples)':>30}" for r in results
+    )
+    print(head)
+    for step in results[0]["steps"]:
+        print(
+            f"{step:<42}"
+            + "".join(f"{fmt(r['steps'][step]):>30}" for r in results if step in r["steps"])
+        )
+    print(f"{'peak memory':<42}" + "".join(f"{r['peak_rss_mb']:>27.0f} MB" for r in results))
+    print(
+        f"{'overlap = saved query role-pairs':<42}"
+        + "".join(
+            f"{str(r['overlap_agrees']) + ' (' + str(r['overlap_pairs']) + ' pairs)':>30}"
+            for r in results
+        )
+    )
+    print()
+    print("Saved queries: rolegraph / raw pyoxigraph (ratio)")
+    for name in results[0]["queries"]:
+        cells = []
+        for r in results:
+            q = r["queries"][name]
+            ratio = q["rolegraph"]["median"] / max(q["pyoxigraph"]["median"], 1e-9)
+            cells.append(
+                f"{q['rolegraph']['median'] * 1000:8.1f} / {q['pyoxigraph']['median'] * 1000:7.1f} ms ({ratio:.2f}x)"
+            )
+        print(f"{name:<42}" + "".join(f"{c:>30}" for c in cells))
+    if 1 in sizes:
+        print()
+        print("Cold start at 1x (fresh processes)")
+        for label, s in cold_start(work, args.runs).items():
+            print(f"{label:<52}{fmt(s):>24}")
+
+
+if __name__ == "__main__":
+    main()
