@@ -50,7 +50,7 @@ ADDED, RAISED, LOWERED, REMOVED = "added", "raised", "lowered", "removed"
 PROMOTION, LATERAL = "promotion", "lateral"
 #: Seniority bands of role levels, lowest first (see :func:`seniority_bands`).
 BANDS = ("entry", "mid", "senior", "lead", "principal", "head")
-VALID_TIERS = "awareness, working, practitioner, expert (or 1-4)"
+VALID_TIERS = "awareness, working, practitioner, expert, or 1-4"
 
 
 def rank(tier: int | None) -> int:
@@ -82,6 +82,20 @@ def find_role(view: FrameworkView, name: str) -> str:
     from rolegraph.queries import match_name
 
     return match_name("role", name, view.labels("role"))
+
+
+def find_role_of(view: FrameworkView, name: str) -> str:
+    """The role called ``name``, or the role of the level called ``name``."""
+    from rolegraph.queries import match_name
+
+    try:
+        return find_role(view, name)
+    except NotFound:
+        try:
+            return view.levels[match_name("level", name, view.labels("level"))].role
+        except NotFound:
+            pass
+        raise
 
 
 def find_skill(view: FrameworkView, name: str) -> str:
@@ -640,7 +654,8 @@ def read_profile(path: Path | str, view: FrameworkView) -> ProfileFile:
         return _read_csv(p, view)
     raise InputError(
         f"cannot tell what kind of profile {p.name} is from its extension",
-        hint="name it .yaml (skill: tier lines) or .csv (columns skill, tier; and person for a team)",
+        hint="name it .yaml for 'skill: tier' lines, or .csv for columns skill, tier and, "
+        "for a team, person",
     )
 
 
@@ -668,11 +683,13 @@ class _Collector:
             ) from None
         tier = parse_tier(tier_value)
         if tier is None:
-            shown = repr(tier_value) if tier_value.strip() else "an empty tier"
+            problem = (
+                f"unknown tier {tier_value!r} for skill {self.view.skills[skill]!r}"
+                if tier_value.strip()
+                else f"the tier of {self.view.skills[skill]!r} is empty"
+            )
             raise InputError(
-                f"{self.label}, {where}{tier_col}: unknown tier {shown} for skill "
-                f"{self.view.skills[skill]!r}",
-                hint=f"valid tiers: {VALID_TIERS}",
+                f"{self.label}, {where}{tier_col}: {problem}", hint=f"valid tiers: {VALID_TIERS}"
             )
         tiers = self.people.setdefault(person, {})
         key = (person, skill)
@@ -868,6 +885,7 @@ __all__ = [
     "compare",
     "find_level",
     "find_role",
+    "find_role_of",
     "find_role_or_level",
     "find_skill",
     "gap_steps",

@@ -91,7 +91,7 @@ def _gap_text(g: Gap, fmt: str) -> str:
     gaps = g.with_status(GAP)
     if fmt == "md":
         out = [f"### {g.source} {ARROW} {g.target}", "", g.summary(), ""]
-        out.append(render(GAP_HEADERS, _gap_rows(g), "md"))
+        out.append(render(GAP_HEADERS, _gap_rows(g), "md").rstrip("\n"))
         if gaps:
             out += ["", f"**What {g.target} needs you to be able to do**", ""]
             for s in gaps:
@@ -171,12 +171,14 @@ def _ladder_text(lad: Ladder, fmt: str) -> str:
 @graph_option
 def ladder(role: str, fmt: str, graph_path: Path | None) -> None:
     """A role's levels in seniority order, and what each step up adds, raises, lowers and
-    removes. Lowered tiers are real: leadership levels need some skills less."""
-    from rolegraph.careers import find_role
+    removes. Lowered tiers are real: leadership levels need some skills less.
+
+    ROLE is a role's name, or the name of one of its levels."""
+    from rolegraph.careers import find_role_of
     from rolegraph.careers import ladder as build_ladder
 
     view = _view(graph_path)
-    lad = build_ladder(view, find_role(view, role))
+    lad = build_ladder(view, find_role_of(view, role))
     if not lad.levels:
         raise InputError(
             f"the graph has no levels for {lad.role.label!r}",
@@ -402,9 +404,13 @@ def _path_text(p: CareerPath, fmt: str) -> str:
         sections.append((title, body))
     footer = "'rolegraph gap FROM TO' shows what each move needs you to be able to do."
     if fmt == "md":
-        out = [f"### {head}", "", render(MOVE_HEADERS, moves, "md")]
+        out = [
+            f"### {head}",
+            "",
+            render(MOVE_HEADERS, moves, "md"),
+        ]  # ends in a newline: a blank line
         for title, body in sections:
-            out += [f"#### {title}", "", body]
+            out += [f"#### {title}", "", body.rstrip("\n"), ""]
         return "\n".join(out).rstrip("\n") + "\n\n" + footer + "\n"
     return _blocks(
         head, render(MOVE_HEADERS, moves, "table"), *(t + "\n" + b for t, b in sections), footer
@@ -578,11 +584,19 @@ def _team_text(
     for lv, cov in results:
         covered = sum(1 for c in cov if c.holders)
         title = (
-            f"{label} ({_s(len(people), 'person')}) against {view.levels[lv].label}: "
+            f"{label} ({len(people)} {'person' if len(people) == 1 else 'people'}) against {view.levels[lv].label}: "
             f"{covered} of {_s(len(cov), 'skill')} covered"
         )
         rows: list[list[Cell]] = [
-            [c.status, c.skill, c.need, c.best, c.short, len(c.holders), ", ".join(c.holders)]
+            [
+                c.status,
+                c.skill,
+                c.need,
+                c.best or "none",
+                c.short,
+                len(c.holders),
+                ", ".join(c.holders),
+            ]
             for c in cov
         ]
         if fmt == "md":
