@@ -644,6 +644,12 @@ def test_team_coverage(runner: CliRunner, tmp_path: Path, bundled: FrameworkView
             "skill, e.g. 'Systems integration: practitioner')",
         ),
         (
+            "flat.yaml",
+            "name: Kim\nSystems integration: working\n",
+            "flat.yaml, line 1: with a 'name:', list the skills under 'skills:' (indent one "
+            "'skill: tier' line per skill below a 'skills:' line)",
+        ),
+        (
             "profile.json",
             "{}",
             "cannot tell what kind of profile profile.json is from its extension (name it .yaml "

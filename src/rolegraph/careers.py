@@ -417,12 +417,12 @@ def write_heatmap(matrix: Overlap, path: Path | str) -> Path:
 
 
 def _draw_heatmap(matrix: Overlap, handle: BinaryIO, fmt: str) -> None:
+    # A Figure on an Agg canvas, without pyplot: no global figure state, no GUI backend.
     import matplotlib
-
-    matplotlib.use("Agg", force=False)
-    import matplotlib.pyplot as plt
     import numpy as np
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.colors import ListedColormap
+    from matplotlib.figure import Figure
     from matplotlib.patches import Patch
 
     n = len(matrix.roles)
@@ -438,62 +438,60 @@ def _draw_heatmap(matrix: Overlap, handle: BinaryIO, fmt: str) -> None:
         rc["svg.hashsalt"] = "rolegraph"  # fixed ids in the SVG
         rc["svg.fonttype"] = "path"
         rc["path.simplify"] = False
-        fig = plt.figure(figsize=(size + 2.2, size), dpi=110)
-        try:
-            grid = fig.add_gridspec(
-                1,
-                3,
-                width_ratios=[0.35, n, 1.2],
-                wspace=0.02,
-                left=0.2,
-                right=0.93,
-                bottom=0.19,
-                top=0.96,
-            )
-            strip = fig.add_subplot(grid[0, 0])
-            heat = fig.add_subplot(grid[0, 1], sharey=strip)
-            bar_ax = fig.add_subplot(grid[0, 2])
-            strip.imshow(
-                np.array(row_family)[:, None],
-                cmap=ListedColormap([colour[f] for f in families]),
-                vmin=-0.5,
-                vmax=len(families) - 0.5,
-                aspect="auto",
-                interpolation="nearest",
-            )
-            strip.set_xticks([])
-            strip.set_yticks(range(n), matrix.labels, fontsize=7.5)
-            image = heat.imshow(
-                np.asarray(matrix.similarity),
-                cmap="viridis",
-                vmin=0.0,
-                vmax=1.0,
-                aspect="auto",
-                interpolation="nearest",
-            )
-            heat.set_xticks(range(n), matrix.labels, rotation=90, fontsize=7.5)
-            heat.tick_params(axis="y", left=False, labelleft=False)
-            heat.set_title(
-                "Role overlap: tier-weighted Jaccard similarity of the skills roles need "
-                "(clustered order)",
-                fontsize=9,
-            )
-            fig.colorbar(image, cax=bar_ax, label="similarity (0 = nothing shared, 1 = same)")
-            fig.legend(
-                handles=[Patch(color=colour[f], label=f) for f in families],
-                loc="lower left",
-                bbox_to_anchor=(0.005, 0.005),
-                fontsize=7,
-                title="Role family",
-                title_fontsize=7,
-                frameon=False,
-            )
-            metadata: dict[str, Any] = (
-                {"Software": None} if fmt == "png" else {"Date": None, "Creator": None}
-            )
-            fig.savefig(handle, format=fmt, metadata=metadata)
-        finally:
-            plt.close(fig)
+        fig = Figure(figsize=(size + 2.2, size), dpi=110)
+        FigureCanvasAgg(fig)
+        grid = fig.add_gridspec(
+            1,
+            3,
+            width_ratios=[0.35, n, 1.2],
+            wspace=0.02,
+            left=0.2,
+            right=0.93,
+            bottom=0.19,
+            top=0.96,
+        )
+        strip = fig.add_subplot(grid[0, 0])
+        heat = fig.add_subplot(grid[0, 1], sharey=strip)
+        bar_ax = fig.add_subplot(grid[0, 2])
+        strip.imshow(
+            np.array(row_family)[:, None],
+            cmap=ListedColormap([colour[f] for f in families]),
+            vmin=-0.5,
+            vmax=len(families) - 0.5,
+            aspect="auto",
+            interpolation="nearest",
+        )
+        strip.set_xticks([])
+        strip.set_yticks(range(n), matrix.labels, fontsize=7.5)
+        image = heat.imshow(
+            np.asarray(matrix.similarity),
+            cmap="viridis",
+            vmin=0.0,
+            vmax=1.0,
+            aspect="auto",
+            interpolation="nearest",
+        )
+        heat.set_xticks(range(n), matrix.labels, rotation=90, fontsize=7.5)
+        heat.tick_params(axis="y", left=False, labelleft=False)
+        heat.set_title(
+            "Role overlap: tier-weighted Jaccard similarity of the skills roles need "
+            "(clustered order)",
+            fontsize=9,
+        )
+        fig.colorbar(image, cax=bar_ax, label="similarity (0 = nothing shared, 1 = same)")
+        fig.legend(
+            handles=[Patch(color=colour[f], label=f) for f in families],
+            loc="lower left",
+            bbox_to_anchor=(0.005, 0.005),
+            fontsize=7,
+            title="Role family",
+            title_fontsize=7,
+            frameon=False,
+        )
+        metadata: dict[str, Any] = (
+            {"Software": None} if fmt == "png" else {"Date": None, "Creator": None}
+        )
+        fig.savefig(handle, format=fmt, metadata=metadata)
 
 
 # -- paths -----------------------------------------------------------------------
@@ -777,6 +775,12 @@ def _read_yaml(path: Path, view: FrameworkView) -> ProfileFile:
     entries = root
     notes: list[str] = []
     keys = {k.value: (k, v) for k, v in root.value if isinstance(k, yaml.ScalarNode)}
+    if "name" in keys and not isinstance(keys.get("skills", (None, None))[1], yaml.MappingNode):
+        line = keys["name"][0].start_mark.line + 1
+        raise InputError(
+            f"{label}, line {line}: with a 'name:', list the skills under 'skills:'",
+            hint="indent one 'skill: tier' line per skill below a 'skills:' line",
+        )
     if "skills" in keys and isinstance(keys["skills"][1], yaml.MappingNode):
         entries = keys["skills"][1]
         for k, v in root.value:
