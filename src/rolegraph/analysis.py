@@ -1,6 +1,6 @@
 """Analytical views of a graph: who needs what at which tier, and how roles overlap.
 
-:func:`framework_view` reads a graph once (five SELECTs) into plain Python
+:func:`framework_view` reads a graph once (seven SELECTs) into plain Python
 structures. Overlaps are sparse matrix products, which stay fast as the framework
 grows (a SPARQL self-join is quadratic in the number of roles sharing a skill):
 
@@ -15,7 +15,7 @@ grows (a SPARQL self-join is quadratic in the number of roles sharing a skill):
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -57,6 +57,12 @@ class FrameworkView:
     requirements: dict[str, dict[str, int | None]] = field(default_factory=dict)
     #: role IRI -> the skills it uses (any level's requirement, or a listed link)
     uses: dict[str, set[str]] = field(default_factory=dict)
+    #: (level IRI, skill IRI) -> the requirement's "You can: ..." text, as written for the level
+    descriptors: dict[tuple[str, str], str] = field(default_factory=dict)
+    #: (skill IRI, tier rank 1-4) -> what a person at that tier can do, from the skill descriptions
+    tier_descriptors: dict[tuple[str, int], str] = field(default_factory=dict)
+    #: IRI of a role, level or skill -> its alternative labels (other names in the sources)
+    alt_labels: dict[str, tuple[str, ...]] = field(default_factory=dict)
     _by_role: dict[str, list[LevelInfo]] | None = field(default=None, repr=False, compare=False)
     _indexed: int = field(default=-1, repr=False, compare=False)
 
@@ -86,9 +92,32 @@ class FrameworkView:
     def role_by_label(self) -> dict[str, str]:
         return {r.label: iri for iri, r in self.roles.items()}
 
+    def descriptor(self, level: str, skill: str) -> str | None:
+        """What ``level`` needs a person to do with ``skill``: the requirement's own text,
+        else the skill's descriptor at the required tier."""
+        text = self.descriptors.get((level, skill))
+        if text:
+            return text
+        tier = self.requirements.get(level, {}).get(skill)
+        return self.tier_descriptors.get((skill, tier)) if tier is not None else None
+
+    def labels(self, kind: str) -> list[tuple[str, str]]:
+        """(IRI, name) for every ``kind`` ("role", "level" or "skill"), alternative names too."""
+        if kind == "skill":
+            names = dict(self.skills)
+        elif kind == "role":
+            names = {iri: r.label for iri, r in self.roles.items()}
+        else:
+            names = {iri: lv.label for iri, lv in self.levels.items()}
+        out: list[tuple[str, str]] = []
+        for iri, label in names.items():
+            out.append((iri, label))
+            out.extend((iri, alt) for alt in self.alt_labels.get(iri, ()))
+        return sorted(out, key=lambda pair: (pair[1], pair[0]))
+
 
 def framework_view(graph: RoleGraph) -> FrameworkView:
-    """Read everything the analyses need from ``graph`` in five queries."""
+    """Read everything the analyses need from ``graph`` in seven queries."""
     view = FrameworkView()
     for row in graph.query(
         _PREFIX
@@ -122,15 +151,31 @@ def framework_view(graph: RoleGraph) -> FrameworkView:
         view.skills[row["s"].value] = row["label"].value
     for row in graph.query(
         _PREFIX
-        + """SELECT ?l ?s ?rank WHERE {
+        + """SELECT ?l ?s ?rank ?text WHERE {
             ?q a rg:SkillRequirement ; rg:roleLevel ?l ; rg:skill ?s .
             OPTIONAL { ?q rg:tier/rg:rank ?rank }
+            OPTIONAL { ?q rg:descriptor ?text }
         }"""
     ):
         tier = int(row["rank"].value) if row["rank"] is not None else None
         view.requirements.setdefault(row["l"].value, {})[row["s"].value] = tier
+        if row["text"] is not None:
+            view.descriptors[(row["l"].value, row["s"].value)] = row["text"].value
     for row in graph.query(_PREFIX + "SELECT ?r ?s WHERE { ?r rg:usesSkill ?s }"):
         view.uses.setdefault(row["r"].value, set()).add(row["s"].value)
+    for row in graph.query(
+        _PREFIX
+        + """SELECT ?s ?rank ?text WHERE {
+            ?s rg:tierDescriptor ?d . ?d rg:tier/rg:rank ?rank ; rg:descriptor ?text .
+        }"""
+    ):
+        view.tier_descriptors[(row["s"].value, int(row["rank"].value))] = row["text"].value
+    alts: dict[str, set[str]] = {}
+    for row in graph.query(
+        "SELECT ?x ?alt WHERE { ?x <http://www.w3.org/2004/02/skos/core#altLabel> ?alt }"
+    ):
+        alts.setdefault(row["x"].value, set()).add(row["alt"].value)
+    view.alt_labels = {iri: tuple(sorted(names)) for iri, names in alts.items()}
     return view
 
 
@@ -220,6 +265,18 @@ def weighted_jaccard(matrix: SkillMatrix) -> np.ndarray[Any, Any]:
     with np.errstate(divide="ignore", invalid="ignore"):
         sim = np.where(maxes > 0, mins / maxes, 0.0)
     return np.asarray(sim, dtype=float)
+
+
+def tier_similarity(a: Mapping[str, int | None], b: Mapping[str, int | None]) -> float:
+    """Weighted Jaccard of two skill -> tier profiles: the same measure as
+    :func:`weighted_jaccard` (an untiered skill counts as 1), for one pair, in plain Python."""
+    mins = maxes = 0
+    for skill in a.keys() | b.keys():
+        x = (a[skill] or 1) if skill in a else 0
+        y = (b[skill] or 1) if skill in b else 0
+        mins += min(x, y)
+        maxes += max(x, y)
+    return mins / maxes if maxes else 0.0
 
 
 def role_pairs(view: FrameworkView) -> list[tuple[str, str, int]]:

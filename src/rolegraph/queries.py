@@ -432,7 +432,12 @@ def resolve_name(kind: str, name: str, runner: Runner) -> str:
             exact = find_exact(NAMED_TYPES[kind], candidate)
             if len(exact) == 1:
                 return str(exact[0])
-    labels = runner.ask_labels(NAMED_TYPES[kind])
+    return match_name(kind, name, runner.ask_labels(NAMED_TYPES[kind]))
+
+
+def match_name(kind: str, name: str, labels: Sequence[tuple[str, str]]) -> str:
+    """The IRI whose label (or alternative label) in ``labels`` is ``name``, ignoring case
+    and spacing; :class:`NotFound` with the nearest names when nothing matches."""
     key = name_key(name)
     matches = sorted({iri for iri, label in labels if name_key(label) == key})
     if len(matches) == 1:
@@ -498,6 +503,7 @@ __all__ = [
     "SavedQuery",
     "bind_params",
     "load_catalogue",
+    "match_name",
     "run_query",
     "values_clause",
 ]
