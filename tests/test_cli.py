@@ -22,7 +22,7 @@ skills                          6
 requirements                   12
 tier descriptors               10
 shared skill sets               5
-triples                       335
+triples                       336
 """
 
 
@@ -34,7 +34,7 @@ def test_stats_table(runner: CliRunner) -> None:
 
 def test_stats_json_and_markdown(runner: CliRunner) -> None:
     data = json.loads(runner.invoke(cli, ["stats", "-f", "json"]).stdout)
-    assert data["requirements"] == 12 and data["triples"] == 335
+    assert data["requirements"] == 12 and data["triples"] == 336
     md = runner.invoke(cli, ["stats", "-f", "md"]).stdout
     assert md.splitlines()[:3] == ["| what | count |", "|---|---:|", "| families | 3 |"]
 
@@ -44,7 +44,7 @@ def test_build_writes_turtle_to_stdout_and_a_summary_to_stderr(runner: CliRunner
     assert result.exit_code == 0
     assert result.stdout.startswith("@prefix rg: <https://w3id.org/rolegraph/ontology#> .")
     assert result.stderr == (
-        "Built 335 triples: 3 families, 6 roles, 2 role levels, 6 skills, 12 requirements.\n"
+        "Built 336 triples: 3 families, 6 roles, 2 role levels, 6 skills, 12 requirements.\n"
     )
     quiet = runner.invoke(cli, ["build", "--quiet"])
     assert quiet.stderr == "" and quiet.stdout == result.stdout

@@ -172,3 +172,15 @@ def test_jsonld_uses_the_published_context(graph: RoleGraph) -> None:
         rdflib.RDFS.label,
         rdflib.Literal("x"),
     ) in g
+
+
+def test_written_files_get_the_usual_permissions(tmp_path: Path) -> None:
+    import os
+    import stat
+
+    from rolegraph.fsutil import atomic_write
+
+    out = atomic_write(tmp_path / "g.ttl", b"x")
+    mask = os.umask(0)
+    os.umask(mask)
+    assert stat.S_IMODE(out.stat().st_mode) == 0o666 & ~mask

@@ -34,7 +34,7 @@ def test_two_releases_in_one_store(tmp_path: Path, runner: CliRunner) -> None:
     listing = runner.invoke(cli, ["releases", str(store), "-f", "csv"])
     assert listing.stdout.splitlines() == [
         "release,triples,graph",
-        "2024-08,337,https://w3id.org/rolegraph/release/2024-08",
+        "2024-08,338,https://w3id.org/rolegraph/release/2024-08",
         f"2025-09,{listing.stdout.splitlines()[2].split(',')[1]},https://w3id.org/rolegraph/release/2025-09",
     ]
     # Saved queries target one release; the default is the latest.
@@ -76,7 +76,7 @@ def test_replacing_and_removing_a_release(tmp_path: Path, runner: CliRunner) -> 
         )
     assert runner.invoke(cli, ["releases", str(store), "-f", "csv"]).stdout.count("R1") == 1
     stats = runner.invoke(cli, ["stats", "-g", str(store), "-f", "json"])
-    assert '"triples": 337' in stats.stdout
+    assert '"triples": 338' in stats.stdout
     removed = runner.invoke(cli, ["releases", str(store), "--remove", "R1"])
     assert removed.exit_code == 0 and "Removed release 'R1'" in removed.stderr
     assert (

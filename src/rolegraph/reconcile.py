@@ -43,6 +43,8 @@ class Aliases:
     """The name-reconciliation table: (kind, alias key) -> official name."""
 
     official: dict[tuple[str, str], str] = field(default_factory=dict)
+    #: (kind, official name) -> its other names, as the table spells them
+    others: dict[tuple[str, str], list[str]] = field(default_factory=dict)
 
     @classmethod
     def load(cls, path: Path | None = None) -> Aliases:
@@ -67,6 +69,7 @@ class Aliases:
                 raise InputError(f"{table.label}, row {row}: 'name' and 'alias' must not be empty")
             out.official[(kind, name_key(alias))] = name
             out.official[(kind, name_key(name))] = name
+            out.others.setdefault((kind, name), []).append(alias)
         return out
 
     def resolve(self, kind: str, name: str) -> str | None:
@@ -115,7 +118,13 @@ class _Names:
         return canonical
 
     def alt_names(self, kind: str, canonical: str, scope: str = "") -> tuple[str, ...]:
-        return tuple(self.alts.get((kind, scope + canonical), ()))
+        """Other names seen in the sources, then the alias table's other names for it."""
+        seen = list(self.alts.get((kind, scope + canonical), ()))
+        if not scope:
+            for alias in self.aliases.others.get((kind, canonical), ()):
+                if alias not in seen and alias != canonical:
+                    seen.append(alias)
+        return tuple(seen)
 
 
 def _merge(
