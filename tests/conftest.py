@@ -158,3 +158,29 @@ def oxigraph_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
             proc.wait(timeout=10)
         except subprocess.TimeoutExpired:
             proc.kill()
+
+
+#: Outcomes of the hardening suite (tests/test_hardening.py), printed at the end of the run.
+HARDENING: dict[str, int] = {}
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    if not HARDENING:
+        return
+    tr = terminalreporter
+    tr.section("hardening summary")
+    labels = {
+        "inputs": "inputs tried",
+        "accepted": "accepted (built, every row accounted for)",
+        "clear errors": "clear errors (one line, exit 1 or 2)",
+        "tracebacks": "tracebacks or internal errors (must be 0)",
+        "unclear": "errors that were not one clear line (must be 0)",
+        "partial files": "partial files left (must be 0)",
+        "silent drops": "rows lost without a report entry (must be 0)",
+        "attacks": "attacks tried (injection, markup, traversal)",
+        "attacks that worked": "attacks that worked (must be 0)",
+        "faults": "faults injected (endpoint, disk, signal)",
+    }
+    for key, label in labels.items():
+        if key in HARDENING or "must be 0" in label:
+            tr.write_line(f"{label:<52} {HARDENING.get(key, 0):>6}")

@@ -17,6 +17,11 @@ def check_output_path(path: Path | str) -> Path:
     p = Path(path)
     if p.is_dir():
         raise InputError(f"{p} is a directory", hint="give a file name for the output")
+    if p.exists() and not p.is_file():
+        raise InputError(
+            f"{p} is not a regular file (a device, pipe or socket); rolegraph will not replace it",
+            hint="give a file name for the output",
+        )
     parent = p.parent if str(p.parent) else Path()
     if not parent.exists():
         raise InputError(

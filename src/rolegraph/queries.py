@@ -201,6 +201,12 @@ def check_query(query: SavedQuery) -> list[str]:
     import pyoxigraph as ox
 
     label = query.path.name if query.path else query.name
+    from rolegraph.store import refuse_federation
+
+    try:
+        refuse_federation(query.sparql)
+    except QueryError as exc:
+        raise QueryError(f"{label}: {exc.message}", hint=exc.hint) from None
     store = ox.Store()
     try:
         solutions = store.query(query.sparql)

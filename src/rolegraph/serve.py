@@ -232,6 +232,9 @@ class Handler(BaseHTTPRequestHandler):
     def sparql(self) -> None:
         import pyoxigraph as ox
 
+        from rolegraph.errors import QueryError
+        from rolegraph.store import refuse_federation
+
         params = self.form()
         if "update" in params:
             raise _HttpError(
@@ -260,7 +263,10 @@ class Handler(BaseHTTPRequestHandler):
                 kwargs["use_default_graph_as_union"] = True
             if named:
                 kwargs["named_graphs"] = [ox.NamedNode(u) for u in named]
+            refuse_federation(queries[0])
             result = graph.store.query(queries[0], **kwargs)
+        except QueryError as exc:
+            raise _HttpError(HTTPStatus.BAD_REQUEST, str(exc)) from None
         except (SyntaxError, ValueError) as exc:
             from rolegraph.store import syntax_message
 

@@ -8,6 +8,7 @@ graph for code that wants rdflib's API (pySHACL, users' scripts).
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -102,6 +103,7 @@ class RoleGraph:
         subs: dict[ox.Variable, ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple] = {
             ox.Variable(k): t for k, t in (bindings or {}).items()
         }
+        refuse_federation(sparql)
         scope: dict[str, Any] = (
             {"default_graph": self._graph()}
             if self.graph_name
@@ -167,6 +169,30 @@ class RoleGraph:
             shutil.rmtree(tmp, ignore_errors=True)
             raise
         return target
+
+
+# Strings, IRIs and comments of a SPARQL text, so keywords can be found outside them.
+_SPARQL_NOISE = re.compile(
+    r'"""(?:[^"\\]|\\.|"(?!""))*"""'
+    r"|'''(?:[^'\\]|\\.|'(?!''))*'''"
+    r'|"(?:[^"\\\n]|\\.)*"'
+    r"|'(?:[^'\\\n]|\\.)*'"
+    r'|<[^<>"{}|^`\\\x00-\x20]*>'
+    r"|#[^\n]*",
+    re.DOTALL,
+)
+_SERVICE = re.compile(r"\bSERVICE\b", re.IGNORECASE)
+
+
+def refuse_federation(sparql: str) -> None:
+    """Oxigraph would fetch a SERVICE clause's endpoint over the network; rolegraph never
+    lets a query (a user's, or one sent to ``rolegraph serve``) make it do that."""
+    if _SERVICE.search(_SPARQL_NOISE.sub(" ", sparql)):
+        raise QueryError(
+            "SERVICE (federated query) is not allowed: rolegraph does not fetch data from "
+            "other endpoints",
+            hint="run the query on the remote endpoint with --endpoint instead",
+        )
 
 
 def syntax_message(exc: BaseException) -> str:

@@ -1,0 +1,645 @@
+"""Hardening: hundreds of malformed inputs, faults and attacks; nothing lost.
+
+Every input goes through the real CLI (in-process) and is classified:
+
+* accepted: exit 0, the output is complete and the import report accounts for every
+  data row of the input (rows read = used + merged + reported, and rows read = the
+  rows the csv module itself finds);
+* clear error: exit 1 or 2 with exactly one line on stderr, "rolegraph: error: ...";
+* anything else (a traceback, an internal error, a multi-line or empty message) is a
+  failure, as is an output or temporary file left behind after an error.
+
+The counts are printed at the end of the run ("hardening summary").
+"""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import io
+import json
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from functools import partial
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from conftest import HARDENING
+from minicsv import ROLE_HEADER, SKILL_HEADER, role_rows, skill_rows, to_csv
+from rolegraph.cli import cli
+
+
+def count(key: str, n: int = 1) -> None:
+    HARDENING[key] = HARDENING.get(key, 0) + n
+
+
+@dataclass
+class Outcome:
+    kind: str
+    detail: str
+
+
+def data_rows(raw: bytes) -> int | None:
+    """Data rows the csv module finds (None when it cannot read the file at all)."""
+    try:
+        text = raw.decode("utf-8-sig")
+        rows = list(csv.reader(io.StringIO(text, newline=""), strict=True))
+    except (UnicodeDecodeError, csv.Error):
+        return None
+    rows = [r for r in rows if r and not (len(r) == 1 and not r[0].strip())]
+    return max(0, len(rows) - 1)
+
+
+def attempt(runner: CliRunner, args: list[str], out_dir: Path, outputs: list[Path]) -> Outcome:
+    """Run the CLI and classify what happened (and count it)."""
+    count("inputs")
+    before = set(out_dir.iterdir())
+    result = runner.invoke(cli, args)
+    stderr = result.stderr
+    leftovers = [
+        p
+        for p in set(out_dir.iterdir()) - before
+        if p.name.endswith(".part") or p.name.startswith(".")
+    ]
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        count("tracebacks")
+        return Outcome("traceback", repr(result.exception))
+    if "Traceback" in result.output or "internal error" in stderr:
+        count("tracebacks")
+        return Outcome("traceback", stderr)
+    if leftovers:
+        count("partial files")
+        return Outcome("partial", str(leftovers))
+    if result.exit_code == 0:
+        missing = [p for p in outputs if not p.exists()]
+        if missing:
+            count("unclear")
+            return Outcome("unclear", f"exit 0 but no {missing}")
+        count("accepted")
+        return Outcome("accepted", "")
+    lines = stderr.splitlines()
+    if result.exit_code in (1, 2) and len(lines) == 1 and lines[0].startswith("rolegraph: error: "):
+        written = [p for p in outputs if p.exists() and p not in before]
+        if written:
+            count("partial files")
+            return Outcome("partial", f"{written} written despite the error")
+        count("clear errors")
+        return Outcome("error", lines[0])
+    count("unclear")
+    return Outcome("unclear", f"exit {result.exit_code}: {stderr!r}")
+
+
+def build_roles(runner: CliRunner, tmp: Path, raw: bytes, name: str = "roles.csv") -> Outcome:
+    src = tmp / name
+    src.write_bytes(raw)
+    out, report = tmp / "out.ttl", tmp / "report.json"
+    for p in (out, report):
+        if p.exists():
+            p.unlink()
+    outcome = attempt(
+        runner,
+        ["build", "--roles", str(src), "-o", str(out), "--report", str(report), "-q"],
+        tmp,
+        [out, report],
+    )
+    if outcome.kind == "accepted":
+        doc = json.loads(report.read_text())
+        expected = data_rows(raw)
+        stats = doc["files"][0]
+        if not doc["reconciles"] or (expected is not None and stats["rows_read"] != expected):
+            count("silent drops")
+            return Outcome("drop", f"{stats} vs {expected} rows")
+    return outcome
+
+
+# -- the malformed inputs ---------------------------------------------------------------
+
+VALID = to_csv(ROLE_HEADER, role_rows()).encode("utf-8")
+VALID_SKILLS = to_csv(SKILL_HEADER, skill_rows()).encode("utf-8")
+
+
+def rows_with(
+    change: Callable[[list[list[str]]], list[list[str]]], header: list[str] = ROLE_HEADER
+) -> bytes:
+    return to_csv(header, change([list(r) for r in role_rows()])).encode("utf-8")
+
+
+def with_cell(row: int | None, column: int, value: str) -> bytes:
+    """The tiny file with one cell (of one row, or of every row when ``row`` is None) set."""
+
+    def change(rows: list[list[str]]) -> list[list[str]]:
+        return [
+            [*r[:column], value, *r[column + 1 :]] if row is None or i == row else r
+            for i, r in enumerate(rows)
+        ]
+
+    return rows_with(change)
+
+
+def with_row(row: int, edit: Callable[[list[str]], list[str]]) -> bytes:
+    def change(rows: list[list[str]]) -> list[list[str]]:
+        return [edit(r) if i == row else r for i, r in enumerate(rows)]
+
+    return rows_with(change)
+
+
+def drop_last(row: list[str]) -> list[str]:
+    return row[:-1]
+
+
+def add_cell(row: list[str]) -> list[str]:
+    return [*row, "x"]
+
+
+def hundred_thousand(rows: list[list[str]]) -> list[list[str]]:
+    return [rows[i % 8] for i in range(100_000)]
+
+
+def rename_role(name: str, rows: list[list[str]]) -> list[list[str]]:
+    return [[r[0], name, *r[2:]] if r[1] == "Data analyst" else r for r in rows]
+
+
+def clash(rows: list[list[str]]) -> list[list[str]]:
+    return [*rows, [*rows[2][:7], "Expert", *rows[2][8:]]]
+
+
+def role_inputs() -> Iterator[tuple[str, bytes]]:
+    n = len(VALID)
+    for i in range(40):
+        cut = 1 + (n - 2) * i // 39
+        yield f"truncated at byte {cut}", VALID[:cut]
+    for r in range(len(role_rows())):
+        yield f"row {r + 2} short a cell", with_row(r, drop_last)
+        yield f"row {r + 2} with an extra cell", with_row(r, add_cell)
+    text = VALID.decode("utf-8").replace("insight", "insight £ café")
+    for enc in ("cp1252", "latin-1", "utf-16", "utf-16-be", "utf-32"):
+        yield f"encoded as {enc}", text.encode(enc, "replace")
+    yield "UTF-8 BOM", b"\xef\xbb\xbf" + VALID
+    yield "two BOMs", b"\xef\xbb\xbf\xef\xbb\xbf" + VALID
+    yield "CRLF line ends", VALID.replace(b"\n", b"\r\n")
+    yield "CR line ends", VALID.replace(b"\n", b"\r")
+    for pos in (0, 10, n // 3, n // 2, n - 3):
+        yield f"NUL byte at {pos}", VALID[:pos] + b"\x00" + VALID[pos:]
+    yield "an 11 MB cell", with_cell(0, 2, "x" * (11 * 1024 * 1024))
+    yield "a 2 MB cell", with_cell(0, 2, "y" * (2 * 1024 * 1024))
+    yield "100,000 rows", rows_with(hundred_thousand)
+    for dup in ("Role", "Skill Name", "Role Type"):
+        header = [*ROLE_HEADER]
+        header[header.index(dup) - 1 if dup != "Role" else 0] = dup
+        yield f"duplicate header {dup!r}", to_csv(header, role_rows()).encode("utf-8")
+    for formula in ("=cmd|' /C calc'!A0", "+SUM(1,2)", "-1+1", '@HYPERLINK("x")'):
+        yield f"formula-like role name {formula!r}", with_cell(None, 1, formula)
+    rng = random.Random(7)
+    for i in range(5):
+        yield f"random bytes #{i}", bytes(rng.randrange(256) for _ in range(2048))
+    yield "a PNG", b"\x89PNG\r\n\x1a\n" + bytes(100)
+    yield "gzip of the CSV", gzip.compress(VALID)
+    yield "a zip", b"PK\x03\x04" + bytes(60)
+    yield "a PDF", b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n"
+    yield "HTML", b"<!doctype html><html><body><table><tr><td>Role</td></tr></table></body></html>"
+    yield "JSON", json.dumps([{"Role": "x"}]).encode()
+    yield "YAML", b"role:\n  name: Data analyst\n"
+    yield "empty file", b""
+    yield "whitespace only", b"  \n\n\t\n"
+    yield "header only", to_csv(ROLE_HEADER, []).encode()
+    yield "header and blank lines", to_csv(ROLE_HEADER, []).encode() + b"\n\n\n"
+    for tier in ("Guru", "", "expert level", "4", "Expert ", "EXPERT"):
+        yield f"tier {tier!r}", with_cell(0, 7, tier)
+    for name in (
+        "<img src=x onerror=alert(1)>",
+        "\x1b[31mred\x1b[0m",
+        "bell\x07",
+        'say "hi"',
+        "two\nlines",
+        "\u202eevil",
+    ):
+        yield f"role name {name!r}", rows_with(partial(rename_role, name))
+    yield "NOT IN USE on an ordinary role", with_cell(1, 7, "NOT IN USE")
+    yield "MISSING as a level name", with_cell(1, 3, "MISSING")
+    yield "empty level name", with_cell(1, 3, "")
+    order = list(reversed(ROLE_HEADER))
+    yield (
+        "columns in another order",
+        to_csv(order, [list(reversed(r)) for r in role_rows()]).encode(),
+    )
+    yield (
+        "an extra column",
+        to_csv([*ROLE_HEADER, "Notes"], [[*r, "n"] for r in role_rows()]).encode(),
+    )
+    for col in ROLE_HEADER:
+        keep = [h for h in ROLE_HEADER if h != col]
+        idx = [ROLE_HEADER.index(h) for h in keep]
+        yield (
+            f"no column {col!r}",
+            to_csv(keep, [[r[i] for i in idx] for r in role_rows()]).encode(),
+        )
+    yield "unclosed quote", VALID + b'Data,"Data analyst,x\n'
+    yield "stray quote in a cell", VALID + b'Data,Data "analyst,x,y,z,w,v,Working,u,\n'
+    yield "semicolon separated", VALID.replace(b",", b";")
+    yield "a level that is its own next level (same name, two tiers)", rows_with(clash)
+
+
+def skill_inputs() -> Iterator[tuple[str, bytes]]:
+    n = len(VALID_SKILLS)
+    for i in range(20):
+        cut = 1 + (n - 2) * i // 19
+        yield f"skills truncated at byte {cut}", VALID_SKILLS[:cut]
+    for col in SKILL_HEADER:
+        keep = [h for h in SKILL_HEADER if h != col]
+        idx = [SKILL_HEADER.index(h) for h in keep]
+        yield (
+            f"skills without {col!r}",
+            to_csv(keep, [[r[i] for i in idx] for r in skill_rows()]).encode(),
+        )
+    for listed in (
+        "Data analyst,,",
+        ",",
+        "Data analyst, Data analyst",
+        "Nobody at all",
+        "",
+        "<script>x</script>",
+    ):
+        rows = [[*r[:6], listed] for r in skill_rows()]
+        yield f"roles list {listed!r}", to_csv(SKILL_HEADER, rows).encode()
+    yield (
+        "skills as cp1252",
+        VALID_SKILLS.decode().replace("data", "dat£").encode("cp1252", "replace"),
+    )
+    yield "skills random bytes", bytes(random.Random(3).randrange(256) for _ in range(1000))
+    yield "skills duplicated rows", to_csv(SKILL_HEADER, skill_rows() * 3).encode()
+
+
+def graph_inputs() -> Iterator[tuple[str, str, bytes]]:
+    from rolegraph.build import build_graph
+    from rolegraph.export import serialize
+    from rolegraph.sources import load_framework
+
+    good = serialize(build_graph(load_framework()), "turtle")
+    for i in range(15):
+        cut = len(good) * (i + 1) // 17
+        yield f"Turtle truncated at {cut}", "g.ttl", good[:cut]
+    yield "Turtle with a bad IRI", "g.ttl", b"<http://ex/a b> <http://ex/p> <http://ex/o> .\n"
+    yield "Turtle undefined prefix", "g.ttl", b"ex:a ex:b ex:c .\n"
+    yield (
+        "random bytes as Turtle",
+        "g.ttl",
+        bytes(random.Random(1).randrange(256) for _ in range(500)),
+    )
+    yield "N-Triples missing dot", "g.nt", b"<http://ex/a> <http://ex/p> <http://ex/o>\n"
+    yield "N-Triples literal unterminated", "g.nt", b'<http://ex/a> <http://ex/p> "abc .\n'
+    yield "JSON-LD garbage", "g.jsonld", b'{"@context": 5, "@id": []}'
+    yield "JSON-LD truncated", "g.jsonld", b'{"@graph": [{"@id": "http://ex/a", '
+    yield "JSON-LD not JSON", "g.jsonld", b"<html></html>"
+    yield "empty Turtle", "g.ttl", b""
+    yield "only prefixes", "g.ttl", b"@prefix ex: <http://ex/> .\n"
+    yield "RDF/XML garbage", "g.rdf", b"<rdf:RDF><oops"
+    yield "unknown extension", "g.graph", good
+    yield (
+        "deeply nested Turtle lists",
+        "g.ttl",
+        b"<http://ex/a> <http://ex/p> " + b"(" * 5000 + b")" * 5000 + b" .\n",
+    )
+
+
+QUERY_INPUTS = [
+    ("broken SPARQL", "SELECT ?x WHERE { ?x"),
+    ("update through query", "DELETE WHERE { ?s ?p ?o }"),
+    ("two queries", "SELECT * {} SELECT * {}"),
+    ("header without summary", "# description: x\nSELECT ?s WHERE { ?s ?p ?o }"),
+    ("param without type", "# summary: s\n# param role:\nSELECT ?role WHERE { ?role ?p ?o }"),
+    ("unknown header key", "# summary: s\n# colums: a\nSELECT ?a WHERE { ?a ?p ?o }"),
+    ("empty", ""),
+    ("only comments", "# just a comment\n"),
+    ("CONSTRUCT", "CONSTRUCT WHERE { ?s ?p ?o }"),
+    ("binary", "\x00\x01\x02"),
+    (
+        "SERVICE to the internet",
+        "SELECT * WHERE { SERVICE <http://example.org/sparql> { ?s ?p ?o } }",
+    ),
+    ("SERVICE in lower case", "select * where { service <http://127.0.0.1:1/x> { ?s ?p ?o } }"),
+    ("LOAD", "LOAD <http://example.org/x>"),
+]
+
+
+# -- the tests --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("label", "raw"), list(role_inputs()), ids=[x[0] for x in role_inputs()])
+def test_role_content_inputs(label: str, raw: bytes, tmp_path: Path) -> None:
+    outcome = build_roles(CliRunner(), tmp_path, raw)
+    assert outcome.kind in ("accepted", "error"), (label, outcome)
+
+
+@pytest.mark.parametrize(("label", "raw"), list(skill_inputs()), ids=[x[0] for x in skill_inputs()])
+def test_skill_description_inputs(label: str, raw: bytes, tmp_path: Path) -> None:
+    src = tmp_path / "skills.csv"
+    src.write_bytes(raw)
+    out = tmp_path / "out.ttl"
+    outcome = attempt(
+        CliRunner(), ["build", "--skills", str(src), "-o", str(out), "-q"], tmp_path, [out]
+    )
+    assert outcome.kind in ("accepted", "error"), (label, outcome)
+
+
+@pytest.mark.parametrize(
+    ("label", "name", "raw"), list(graph_inputs()), ids=[x[0] for x in graph_inputs()]
+)
+def test_graph_file_inputs(label: str, name: str, raw: bytes, tmp_path: Path) -> None:
+    src = tmp_path / name
+    src.write_bytes(raw)
+    out = tmp_path / "out.ttl"
+    outcome = attempt(CliRunner(), ["export", "--graph", str(src), "-o", str(out)], tmp_path, [out])
+    assert outcome.kind in ("accepted", "error"), (label, outcome)
+
+
+@pytest.mark.parametrize(("label", "text"), QUERY_INPUTS, ids=[x[0] for x in QUERY_INPUTS])
+def test_query_inputs(label: str, text: str, tmp_path: Path) -> None:
+    src = tmp_path / "q.rq"
+    src.write_text(text, encoding="utf-8")
+    for args in (["query", "--file", str(src)], ["query", "-e", text]):
+        outcome = attempt(CliRunner(), args, tmp_path, [])
+        assert outcome.kind in ("accepted", "error"), (label, outcome)
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(st.binary(max_size=600) | st.text(max_size=400).map(lambda t: t.encode("utf-8")))
+def test_arbitrary_bytes_as_role_content(
+    tmp_path_factory: pytest.TempPathFactory, raw: bytes
+) -> None:
+    tmp = tmp_path_factory.mktemp("fuzz")
+    outcome = build_roles(CliRunner(), tmp, VALID.split(b"\n", 1)[0] + b"\n" + raw)
+    assert outcome.kind in ("accepted", "error"), outcome
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    st.lists(
+        st.lists(
+            st.text(alphabet=st.characters(blacklist_categories=["Cs"]), max_size=30),
+            min_size=10,
+            max_size=10,
+        ),
+        min_size=1,
+        max_size=6,
+    )
+)
+def test_arbitrary_cells_in_the_official_shape(
+    tmp_path_factory: pytest.TempPathFactory, rows: list[list[str]]
+) -> None:
+    tmp = tmp_path_factory.mktemp("cells")
+    outcome = build_roles(CliRunner(), tmp, to_csv(ROLE_HEADER, rows).encode("utf-8"))
+    assert outcome.kind in ("accepted", "error"), outcome
+
+
+def test_there_are_at_least_200_distinct_malformed_inputs() -> None:
+    labels = [x[0] for x in role_inputs()] + [x[0] for x in skill_inputs()]
+    labels += [x[0] for x in graph_inputs()] + [x[0] for x in QUERY_INPUTS]
+    assert len(set(labels)) == len(labels) >= 200
+
+
+# -- attacks ---------------------------------------------------------------------------
+
+NASTY = [
+    'x" } ?s ?p ?o { "',
+    'x" . ?s ?p ?o . FILTER(true) #',
+    "> } UNION { ?s ?p ?o } #",
+    "'; DROP ALL ; #",
+    "{}",
+    "#",
+    "<https://w3id.org/rolegraph/id/role/data-scientist>",
+]
+
+
+def test_sparql_injection_through_every_saved_query_parameter(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    from rolegraph.queries import load_catalogue
+
+    baseline = {
+        name: runner.invoke(cli, ["query", name, "-f", "csv"]).stdout_bytes
+        for name in load_catalogue()
+    }
+    for name, q in load_catalogue().items():
+        for p in q.params:
+            for value in NASTY:
+                count("attacks")
+                result = runner.invoke(cli, ["query", name, "-p", f"{p.name}={value}", "-f", "csv"])
+                if result.exit_code == 0:
+                    count("attacks that worked")
+                assert result.exit_code == 2, (name, p.name, value, result.output)
+                assert len(result.stderr.splitlines()) == 1
+    # Nothing changed in between.
+    assert {
+        name: runner.invoke(cli, ["query", name, "-f", "csv"]).stdout_bytes
+        for name in load_catalogue()
+    } == baseline
+
+
+def test_path_traversal_in_query_names(runner: CliRunner) -> None:
+    for name in (
+        "../../etc/passwd",
+        "..",
+        "/etc/passwd",
+        "level-skills/../../x",
+        "%2e%2e%2f",
+        "level-skills\x00",
+        "LEVEL-SKILLS",
+    ):
+        count("attacks")
+        result = runner.invoke(cli, ["query", name])
+        if result.exit_code == 0:
+            count("attacks that worked")
+        assert result.exit_code == 2 and "no saved query named" in result.stderr
+
+
+def test_csv_results_cannot_run_in_a_spreadsheet(runner: CliRunner) -> None:
+    for value in ("=1+1", "+1", "-1", "@x", "\t=1", "\r=1"):
+        count("attacks")
+        sparql = f"SELECT ?v WHERE {{ BIND({json.dumps(value)} AS ?v) }}"
+        out = runner.invoke(cli, ["query", "-e", sparql, "-f", "csv"]).stdout_bytes.decode()
+        cell = list(csv.reader(io.StringIO(out)))[1][0]
+        if not cell.startswith("'"):
+            count("attacks that worked")
+        assert cell.startswith("'")
+
+
+XSS = '<img src=x onerror="window.__xss=1">'
+
+
+def xss_framework(tmp: Path) -> tuple[Path, Path]:
+    """The tiny framework with markup in every text field."""
+
+    def poison(rows: list[list[str]]) -> list[list[str]]:
+        return [
+            [
+                f"{c} {XSS}"
+                if c and c not in ("NOT IN USE", "Senior Civil Service") and i not in (7,)
+                else c
+                for i, c in enumerate(r)
+            ]
+            for r in rows
+        ]
+
+    roles = tmp / "role-content.csv"
+    roles.write_text(to_csv(ROLE_HEADER, poison(role_rows())), encoding="utf-8")
+    return roles, tmp
+
+
+@pytest.mark.server
+def test_markup_in_every_text_field_is_escaped_in_served_pages(tmp_path: Path) -> None:
+    import threading
+    import urllib.parse
+    import urllib.request
+
+    from rolegraph.build import build_graph
+    from rolegraph.serve import make_server
+    from rolegraph.sources import load_framework
+
+    roles, _ = xss_framework(tmp_path)
+    graph = build_graph(load_framework(roles=roles))
+    server = make_server(graph, 0)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    base = f"http://127.0.0.1:{server.server_address[1]}"
+    try:
+        pages = [
+            "/",
+            "/queries/families",
+            "/queries/role-pairs",
+            "/queries/level-skills?run=1&level=" + urllib.parse.quote(f"Senior data analyst {XSS}"),
+            "/id/role/data-analyst-img-src-x-onerror-window-xss-1",
+        ]
+        for path in pages:
+            count("attacks")
+            req = urllib.request.Request(base + path, headers={"Accept": "text/html"})
+            with urllib.request.urlopen(req, timeout=10) as r:
+                page = r.read().decode()
+            if XSS in page:
+                count("attacks that worked")
+            assert XSS not in page, path
+            if path != "/queries/role-pairs":  # one role with levels: no pairs to show
+                assert "&lt;img src=x onerror=" in page, path
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+# -- faults ----------------------------------------------------------------------------
+
+
+def run_limited(args: list[str], cwd: Path, file_size: int) -> subprocess.CompletedProcess[str]:
+    """rolegraph in a process that may not write files bigger than ``file_size`` bytes
+    (a real "disk full": writes fail with EFBIG)."""
+    import resource
+
+    def limit() -> None:
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (file_size, file_size))
+
+    return subprocess.run(
+        [sys.executable, "-m", "rolegraph", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        preexec_fn=limit,
+        check=False,
+    )
+
+
+def test_disk_full_while_writing(tmp_path: Path) -> None:
+    count("faults")
+    result = run_limited(["build", "-o", "out.ttl"], tmp_path, 4096)
+    assert result.returncode == 2, result.stderr
+    assert result.stderr.startswith("rolegraph: error: cannot write out.ttl: File too large")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_read_only_output_folder(tmp_path: Path, runner: CliRunner) -> None:
+    count("faults")
+    target = tmp_path / "ro"
+    target.mkdir()
+    mounted = False
+    if os.geteuid() == 0:
+        mounted = (
+            subprocess.run(
+                ["mount", "-t", "tmpfs", "-o", "ro,size=64k", "tmpfs", str(target)], check=False
+            ).returncode
+            == 0
+        )
+        if not mounted:
+            pytest.skip("running as root without permission to mount a read-only file system")
+    else:
+        target.chmod(0o555)
+    try:
+        result = runner.invoke(cli, ["build", "-o", str(target / "out.ttl")])
+        assert result.exit_code == 2
+        assert result.stderr.startswith("rolegraph: error: cannot write")
+        assert list(target.iterdir()) == []
+    finally:
+        if mounted:
+            subprocess.run(["umount", str(target)], check=False)
+        else:
+            target.chmod(0o755)
+
+
+def test_devices_are_not_replaced(runner: CliRunner) -> None:
+    count("faults")
+    result = runner.invoke(cli, ["build", "-o", "/dev/null"])
+    assert result.exit_code == 2 and "is not a regular file" in result.stderr
+    assert Path("/dev/null").is_char_device()
+
+
+@pytest.mark.framework
+@pytest.mark.parametrize("delay", [0.3, 0.8, 1.5])
+def test_ctrl_c_in_the_middle_leaves_no_partial_file(
+    delay: float, tmp_path: Path, role_csv: Path, skill_csv: Path
+) -> None:
+    count("faults")
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "rolegraph",
+            "build",
+            "--roles",
+            str(role_csv),
+            "--skills",
+            str(skill_csv),
+            "-o",
+            "out.ttl",
+            "--store",
+            "store",
+            "--report",
+            "report.md",
+            "-q",
+        ],
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    time.sleep(delay)
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=60)
+    leftovers = [p.name for p in tmp_path.iterdir() if p.name.startswith(".")]
+    assert leftovers == []
+    if proc.returncode == 0:  # finished before the signal: everything complete
+        assert (tmp_path / "out.ttl").read_bytes().endswith(b" .\n")
+    else:
+        assert proc.returncode == 130, err
+        assert "interrupted" in err and "Traceback" not in err
+        assert not (tmp_path / "out.ttl").exists()
