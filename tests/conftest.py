@@ -14,7 +14,20 @@ import pytest
 from click.testing import CliRunner
 
 ROOT = Path(__file__).resolve().parent.parent
-SHARED = ROOT.parent / "shared"
+
+
+def _shared() -> Path:
+    """``$ROLEGRAPH_SHARED``, else ``../shared`` beside the checkout (or beside the folder
+    holding it, for a git worktree such as ``wt/NAME``)."""
+    if os.environ.get("ROLEGRAPH_SHARED"):
+        return Path(os.environ["ROLEGRAPH_SHARED"])
+    for base in (ROOT.parent, ROOT.parent.parent):
+        if (base / "shared").is_dir():
+            return base / "shared"
+    return ROOT.parent / "shared"
+
+
+SHARED = _shared()
 FRAMEWORK = SHARED / "framework"
 ROLE_CSV = FRAMEWORK / "role-content.csv"
 SKILL_CSV = FRAMEWORK / "skill-descriptions.csv"
