@@ -172,7 +172,7 @@ class Explorer:
         """What was left out (None when nothing was), for the CLI and the page."""
         parts = []
         if self.dropped_nodes:
-            names = ", ".join(label for _, label in self.dropped_nodes[:10])
+            names = ", ".join(f'"{label}"' for _, label in self.dropped_nodes[:10])
             more = len(self.dropped_nodes) - 10
             parts.append(
                 f"left out {len(self.dropped_nodes)} of {self.total_nodes} nodes "
@@ -213,6 +213,8 @@ def build_explorer(
         raise InputError(f"--skill is for the skill view, not the {view} view")
     if max_nodes < 1 or max_edges < 0:
         raise InputError("--max-nodes must be at least 1 and --max-edges at least 0")
+    if min_shared is not None and view != "overlap":
+        raise InputError(f"--min-shared is for the overlap view, not the {view} view")
     if min_shared is not None and min_shared < 1:
         raise InputError("--min-shared must be at least 1")
 
