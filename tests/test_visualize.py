@@ -22,17 +22,21 @@ from click.testing import CliRunner
 from rolegraph.build import build_graph
 from rolegraph.cli import cli
 from rolegraph.errors import InputError, NotFound
-from rolegraph.records import Family, Framework, Requirement, Role, RoleLevel, Skill
 from rolegraph.sources import load_framework
 from rolegraph.store import RoleGraph
 from rolegraph.visualize import Explorer, build_explorer, render_html, write_html
 from rolegraph.viz_assets import PYVIS_CDN_HOSTS, csp_hash, json_for_script
-from vizfacts import RANK, Facts, Seed, from_csv, from_seed
-
-ROOT = Path(__file__).resolve().parent.parent
-EVIL_ROLE = '<img src=x onerror="window.__xss=1">'
-EVIL_FAMILY = "<b>Family</b></script><script>window.__xss=2</script>"
-EVIL_SKILL = "<svg onload=window.__xss=3>"
+from vizfacts import (
+    EVIL_FAMILY,
+    EVIL_ROLE,
+    EVIL_SKILL,
+    RANK,
+    Facts,
+    Seed,
+    evil_framework,
+    from_csv,
+    from_seed,
+)
 
 
 @pytest.fixture(scope="module")
@@ -48,33 +52,6 @@ def seed(seed_page: Path) -> Seed:
 @pytest.fixture(scope="module")
 def facts(role_csv: Path, skill_csv: Path) -> Facts:
     return from_csv(role_csv, skill_csv)
-
-
-def evil_framework() -> Framework:
-    """A tiny framework whose names and texts are markup that must never run."""
-    return Framework(
-        families=[Family(EVIL_FAMILY)],
-        roles=[Role(EVIL_ROLE, family=EVIL_FAMILY), Role("Plain role", family="Data")],
-        levels=[
-            RoleLevel(EVIL_ROLE, "Senior " + EVIL_ROLE, rank=1),
-            RoleLevel("Plain role", "Plain level", rank=1),
-        ],
-        skills=[
-            Skill(
-                EVIL_SKILL,
-                description="<iframe src=javascript:window.__xss=6>",
-                descriptors=(("working", "You can: <script>window.__xss=4</script>"),),
-            ),
-            Skill("Plain skill"),
-        ],
-        requirements=[
-            Requirement(
-                EVIL_ROLE, "Senior " + EVIL_ROLE, EVIL_SKILL, "working", "<!-- <script>x</script>"
-            ),
-            Requirement("Plain role", "Plain level", EVIL_SKILL, "expert"),
-            Requirement("Plain role", "Plain level", "Plain skill", "awareness"),
-        ],
-    )
 
 
 def by_kind(explorer: Explorer) -> Counter[str]:

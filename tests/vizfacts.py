@@ -1,5 +1,6 @@
 """What the explorer should show, computed straight from the sources with the csv module
-and plain text parsing (no rolegraph code), to compare the explorer's pages against."""
+and plain text parsing (no rolegraph code), to compare the explorer's pages against;
+and a tiny framework whose names are markup, built from records."""
 
 from __future__ import annotations
 
@@ -9,7 +10,12 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from rolegraph.records import Family, Framework, Requirement, Role, RoleLevel, Skill
+
 RANK = {"awareness": 1, "working": 2, "practitioner": 3, "expert": 4}
+EVIL_ROLE = '<img src=x onerror="window.__xss=1">'
+EVIL_FAMILY = "<b>Family</b></script><script>window.__xss=2</script>"
+EVIL_SKILL = "<svg onload=window.__xss=3>"
 
 
 def clean(text: str) -> str:
@@ -106,3 +112,30 @@ def from_seed(path: Path) -> Seed:
             current = line
             shared[current] = []
     return Seed(title, levels, needs, shared)
+
+
+def evil_framework() -> Framework:
+    """A tiny framework whose names and texts are markup that must never run."""
+    return Framework(
+        families=[Family(EVIL_FAMILY)],
+        roles=[Role(EVIL_ROLE, family=EVIL_FAMILY), Role("Plain role", family="Data")],
+        levels=[
+            RoleLevel(EVIL_ROLE, "Senior " + EVIL_ROLE, rank=1),
+            RoleLevel("Plain role", "Plain level", rank=1),
+        ],
+        skills=[
+            Skill(
+                EVIL_SKILL,
+                description="<iframe src=javascript:window.__xss=6>",
+                descriptors=(("working", "You can: <script>window.__xss=4</script>"),),
+            ),
+            Skill("Plain skill"),
+        ],
+        requirements=[
+            Requirement(
+                EVIL_ROLE, "Senior " + EVIL_ROLE, EVIL_SKILL, "working", "<!-- <script>x</script>"
+            ),
+            Requirement("Plain role", "Plain level", EVIL_SKILL, "expert"),
+            Requirement("Plain role", "Plain level", "Plain skill", "awareness"),
+        ],
+    )
