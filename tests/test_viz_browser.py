@@ -221,6 +221,8 @@ def test_each_view_draws_offline_with_the_expected_network(
     loaded = open_page(pages[view])
     assert_offline_and_clean(loaded)
     assert loaded.counts() == expected_counts(view, facts)
+    # Labels are drawn in the embedded font, the one the layout measured them in.
+    assert loaded.js("() => document.fonts.check('16px RolegraphSans')") is True
     assert ink(loaded) > 0.01
     assert overlapping_labels(loaded) == []
     shot = tmp_path / f"viz-{view}.png"

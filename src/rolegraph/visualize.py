@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from rolegraph.errors import InputError
+from rolegraph.viz_assets import FONT_STACK
 from rolegraph.vocab import ID, RG, TIERS, family_iri
 
 if TYPE_CHECKING:
@@ -78,13 +79,12 @@ FAMILY_PALETTE = (
 NO_FAMILY = "(no family)"
 NO_FAMILY_COLOR = "#c8c8c8"
 SKILL_COLOR = "#c9a27e"
-FONT = "DejaVu Sans, Arial, Helvetica, sans-serif"
 
 #: shape, font size, label width limit, base size, legend text
 KINDS: dict[str, tuple[str, int, int, float, str]] = {
-    "family": ("diamond", 22, 200, 16.0, "Role family"),
-    "role": ("dot", 17, 170, 9.0, "Role (size: number of links)"),
-    "level": ("box", 14, 190, 0.0, "Role level"),
+    "family": ("diamond", 22, 200, 16.0, "Role family (colour: family)"),
+    "role": ("dot", 17, 170, 9.0, "Role (colour: family; size: number of links)"),
+    "level": ("box", 14, 190, 0.0, "Role level (colour: family)"),
     "skill": ("triangle", 14, 170, 6.0, "Skill (size: number of links)"),
     "tier": ("square", 16, 220, 12.0, "Proficiency tier"),
 }
@@ -246,6 +246,7 @@ def render_html(explorer: Explorer) -> str:
         explorer_css,
         explorer_js,
         explorer_template,
+        font_face_css,
         json_for_script,
         vis_network_css,
         vis_network_js,
@@ -292,6 +293,7 @@ def render_html(explorer: Explorer) -> str:
         subtitle=explorer.subtitle,
         version=__version__,
         script_hashes=Markup(f"{csp_hash(vis_js)} {csp_hash(own_js)}"),
+        font_css=Markup(font_face_css()),
         vis_css=Markup(vis_network_css()),
         explorer_css=Markup(explorer_css()),
         data=Markup(json_for_script(payload)),
@@ -477,7 +479,7 @@ def _framework_draft(view: FrameworkView) -> _Draft:
                 _role_title(view, role),
                 family=fam,
                 priority=2e9 + len(view.uses.get(role, ())),
-                font=34,
+                font=38,
             )
         )
         if fam != NO_FAMILY:
@@ -921,9 +923,9 @@ def _finish(draft: _Draft, max_nodes: int, max_edges: int) -> Explorer:
 
 def _legend_color(kind: str) -> str:
     return {
-        "family": "#ffffff",
-        "role": "#ffffff",
-        "level": "#ffffff",
+        "family": "#d9d9d9",
+        "role": "#d9d9d9",
+        "level": "#f2f2f2",
         "skill": SKILL_COLOR,
         "tier": TIER_COLORS[3],
     }[kind]
@@ -945,7 +947,7 @@ def _options(n_edges: int) -> dict[str, Any]:
         },
         "nodes": {
             "borderWidth": 1,
-            "font": {"face": FONT, "strokeWidth": 4, "strokeColor": "#ffffff"},
+            "font": {"face": FONT_STACK, "strokeWidth": 4, "strokeColor": "#ffffff"},
         },
         "edges": {"smooth": False, "selectionWidth": 1.5, "hoverWidth": 1},
     }
@@ -968,36 +970,45 @@ def _max_width(node: _Node) -> float:
 
 
 @cache
-def _advances(bold: bool) -> dict[str, float] | None:
-    """DejaVu Sans advance widths (per pixel of font size), read with matplotlib's
-    FreeType wrapper from the copy matplotlib ships; None if it cannot be read."""
-    try:
-        from matplotlib import ft2font, get_data_path
-    except ImportError:  # pragma: no cover - matplotlib is a dependency
-        return None
-    name = "DejaVuSans-Bold.ttf" if bold else "DejaVuSans.ttf"
-    path = Path(get_data_path()) / "fonts" / "ttf" / name
-    if not path.is_file():  # pragma: no cover
-        return None
-    font = ft2font.FT2Font(str(path))
+def _font() -> Any:
+    """The embedded font (DejaVu Sans), read with matplotlib's FreeType wrapper."""
+    from matplotlib import ft2font
+
+    from rolegraph.viz_assets import font_file
+
+    return ft2font.FT2Font(str(font_file()))
+
+
+@cache
+def _advance(ch: str) -> float:
+    """A character's advance width per pixel of font size."""
+    font = _font()
+    if not font.get_char_index(ord(ch)):
+        return 0.62
     font.set_size(100, 72)
-    table: dict[str, float] = {}
-    for code in sorted(font.get_charmap()):
-        if 32 <= code < 0x2200:
-            glyph = font.load_char(code)
-            table[chr(code)] = glyph.linearHoriAdvance / 65536 / 100
-    return table
+    return float(font.load_char(ord(ch)).linearHoriAdvance) / 65536 / 100
 
 
-def _text_width(text: str, size: float, bold: bool = False) -> float:
-    """The width of ``text`` in the page's font (DejaVu Sans, the widest usual fallback)."""
-    table = _advances(bold)
-    if table is None:  # pragma: no cover
-        return len(text) * 0.62 * size
-    return sum(table.get(ch, 0.62) for ch in text) * size
+@cache
+def _kerning(pair: str) -> float:
+    """The kerning of two characters per pixel of font size (browsers apply it)."""
+    from matplotlib import ft2font
+
+    font = _font()
+    kerning = getattr(ft2font, "Kerning", None)
+    mode = kerning.UNSCALED if kerning is not None else getattr(ft2font, "KERNING_UNSCALED", 2)
+    left, right = (font.get_char_index(ord(c)) for c in pair)
+    return float(font.get_kerning(left, right, mode)) / float(font.units_per_EM)
 
 
-def _wrap(label: str, font: int, max_width: float, bold: bool = False) -> tuple[float, int]:
+def _text_width(text: str, size: float) -> float:
+    """The width of ``text`` in the embedded font, as a canvas measures it."""
+    width = sum(_advance(ch) for ch in text)
+    width += sum(_kerning(text[i : i + 2]) for i in range(len(text) - 1))
+    return width * size
+
+
+def _wrap(label: str, font: int, max_width: float) -> tuple[float, int]:
     """The width and line count of a label as vis-network 9.1.2 wraps it at ``max_width``.
 
     This follows its LabelSplitter: the text is cut into word and space tokens, and a
@@ -1007,7 +1018,7 @@ def _wrap(label: str, font: int, max_width: float, bold: bool = False) -> tuple[
     import re
 
     def over(text: str) -> bool:
-        return _text_width(text, font, bold) > max_width
+        return _text_width(text, font) > max_width
 
     text = re.sub(r"^( +)", "\\1\r", label)
     text = re.sub(r"([^\r][^ ]*)( +)", "\\1\r\\2\r", text)
@@ -1040,7 +1051,7 @@ def _wrap(label: str, font: int, max_width: float, bold: bool = False) -> tuple[
         tokens = tokens[end:]
     if not lines:
         return 0.0, 1
-    return max(_text_width(line, font, bold) for line in lines), len(lines)
+    return max(_text_width(line, font) for line in lines), len(lines)
 
 
 def _box(node: _Node, size: float) -> tuple[float, float, float]:
@@ -1048,10 +1059,10 @@ def _box(node: _Node, size: float) -> tuple[float, float, float]:
     as vis-network draws them (measured against its bounding boxes in Chromium)."""
     shape = KINDS[node.kind][0]
     font = _font_size(node)
-    # Measured widths can differ from the browser's by a fraction of a pixel: where
-    # that would change the wrapping, take the bigger box of the two.
-    w1, lines1 = _wrap(node.label, font, _max_width(node) - 1.5, node.focus)
-    w2, lines2 = _wrap(node.label, font, _max_width(node) + 1.5, node.focus)
+    # Widths are measured as the browser measures the embedded font; where a rounding
+    # difference would change the wrapping, take the bigger box of the two.
+    w1, lines1 = _wrap(node.label, font, _max_width(node) * 0.995)
+    w2, lines2 = _wrap(node.label, font, _max_width(node) * 1.005)
     w, lines = max(w1, w2), max(lines1, lines2)
     h = lines * font
     if shape == "box":
@@ -1104,7 +1115,6 @@ def _vis_node(
         out["size"] = _size(node, degree)
     if node.focus:
         out["borderWidth"] = 3
-        out["font"]["bold"] = True
     if node.family is not None:
         out["family"] = node.family
     if node.tier is not None:
@@ -1303,7 +1313,7 @@ def _flower(
         boxes[hub][0] / 2 + 90.0,
         sum(boxes[p][0] + 20 for p in petals) / (2 * math.pi),
     )
-    r2 = max(r1 + 150.0, sum(boxes[m][0] * 0.6 for m in outer) / (2 * math.pi))
+    r2 = max(r1 + 110.0, sum(boxes[m][0] * 0.5 for m in outer) / (2 * math.pi))
     at = -math.pi / 2
     for p in petals:
         span = 2 * math.pi * weight[p] / total
@@ -1312,7 +1322,7 @@ def _flower(
         mine = [m for m in outer if owner[m] == p]
         for k, m in enumerate(mine):
             angle = at + span * (k + 1) / (len(mine) + 1)
-            r = r2 + (45.0 if k % 2 else 0.0)
+            r = r2 + (35.0 if k % 2 else 0.0)
             pos[m] = (r * math.cos(angle), r * math.sin(angle))
         at += span
     orphans = [m for m in outer if owner[m] is None]

@@ -16,6 +16,11 @@ that pyvis ships (``pyvis/templates/lib/vis-9.1.2``; its CSS holds its icons as
 ``data:`` URIs), and rolegraph's own template, script and style (``templates/``
 beside this module), which need neither Bootstrap nor tom-select.
 
+The page's text font is embedded too: a subset of DejaVu Sans (the copy matplotlib
+ships; its licence travels in the font's name table) as a ``data:`` URI. The labels
+are then drawn in the font the layout measured them with, in any browser on any
+system, so the computed positions keep them apart.
+
 Everything that goes inside ``<script>`` or ``<style>`` is checked by
 :func:`script_safe` / :func:`style_safe` (vendored and own code) or escaped by
 :func:`json_for_script` (the data), so no text can close the element early.
@@ -66,6 +71,47 @@ def explorer_js() -> str:
 @cache
 def explorer_css() -> str:
     return style_safe(_read(_TEMPLATES / "explorer.css"))
+
+
+#: The CSS name of the embedded font, and the fallbacks after it.
+FONT_FAMILY = "RolegraphSans"
+FONT_STACK = f"{FONT_FAMILY}, DejaVu Sans, Arial, Helvetica, sans-serif"
+#: The characters the embedded subset covers; others fall back to the system's fonts.
+FONT_CHARACTERS = "".join(chr(c) for c in range(0x20, 0x17F)) + "‘’“”–—…•€"
+
+
+def font_file() -> Path:
+    """DejaVu Sans, from matplotlib's data folder."""
+    from matplotlib import get_data_path
+
+    return Path(get_data_path()) / "fonts" / "ttf" / "DejaVuSans.ttf"
+
+
+@cache
+def font_face_css() -> str:
+    """An ``@font-face`` rule with the DejaVu Sans subset as a ``data:`` URI."""
+    import io
+
+    from fontTools import subset, ttLib
+
+    options = subset.Options()
+    options.hinting = False
+    options.name_IDs = ["*"]
+    options.name_languages = ["*"]
+    options.notdef_outline = True
+    options.drop_tables = [*options.drop_tables, "FFTM"]  # FontForge's timestamps
+    font = ttLib.TTFont(str(font_file()), recalcTimestamp=False)
+    subsetter = subset.Subsetter(options)
+    subsetter.populate(text=FONT_CHARACTERS)
+    subsetter.subset(font)
+    buffer = io.BytesIO()
+    font.save(buffer)
+    data = base64.b64encode(buffer.getvalue()).decode("ascii")
+    return style_safe(
+        "/* DejaVu Sans, subset (Bitstream Vera and Arev licences: see the font's name table) */\n"
+        f"@font-face {{ font-family: {FONT_FAMILY}; font-style: normal; font-weight: 400; "
+        f"src: url(data:font/ttf;base64,{data}) format('truetype'); }}"
+    )
 
 
 def _read(path: Path) -> str:

@@ -50,7 +50,12 @@ from rolegraph.visualize import DEFAULT_MAX_EDGES, DEFAULT_MAX_NODES, VIEWS
     metavar="FILE.html",
     help="The HTML file to write (atomically).",
 )
-@click.option("--quiet", "-q", is_flag=True, help="Do not print the summary (what was left out is still said).")
+@click.option(
+    "--quiet",
+    "-q",
+    is_flag=True,
+    help="Do not print the summary (what was left out is still said).",
+)
 def viz(
     view: str | None,
     role: str | None,

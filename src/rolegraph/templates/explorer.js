@@ -7,19 +7,22 @@
 (function () {
   "use strict";
 
+  // Labels are measured when vis-network first sees them: draw only once the embedded
+  // font (the one the layout was computed with) is ready.
+  if (document.fonts && document.fonts.load) {
+    document.fonts.load("16px RolegraphSans").then(main, main);
+  } else {
+    main();
+  }
+
+  function main() {
   var data = JSON.parse(document.getElementById("rg-data").textContent);
   var SVG = "http://www.w3.org/2000/svg";
   var allNodes = data.nodes;
   var allEdges = data.edges;
   var byId = {};
-  var edgesOf = {};
   allNodes.forEach(function (n) {
     byId[n.id] = n;
-    edgesOf[n.id] = [];
-  });
-  allEdges.forEach(function (e) {
-    edgesOf[e.from].push(e);
-    edgesOf[e.to].push(e);
   });
 
   var state = {
@@ -437,4 +440,5 @@
   });
 
   updateCounts();
+  }
 })();
