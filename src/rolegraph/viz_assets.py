@@ -92,7 +92,7 @@ def font_face_css() -> str:
     """An ``@font-face`` rule with the DejaVu Sans subset as a ``data:`` URI."""
     import io
 
-    from fontTools import subset, ttLib
+    from fontTools import subset, ttLib  # type: ignore[import-untyped]
 
     options = subset.Options()
     options.hinting = False
