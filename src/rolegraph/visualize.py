@@ -236,6 +236,8 @@ def build_explorer(
 
 def render_html(explorer: Explorer) -> str:
     """The explorer as one self-contained HTML page (byte-identical for the same input)."""
+    import json
+
     import jinja2
     from markupsafe import Markup
     from pyvis.network import Network
@@ -261,8 +263,6 @@ def render_html(explorer: Explorer) -> str:
     net.node_map = {n["id"]: n for n in explorer.nodes}
     net.options = explorer.options
     nodes, edges, _, _, _, options_json = net.get_network_data()
-    import json
-
     payload = {
         "view": explorer.view,
         "title": explorer.title,
