@@ -114,26 +114,14 @@ def worker(size: int, work: Path, runs: int) -> dict[str, Any]:
     table = run_query(load_catalogue()["role-pairs"], {}, LocalRunner(runner_graph))
     out["overlap_agrees"] = pairs == [tuple(r.values()) for r in table.records()]
     out["overlap_pairs"] = len(pairs)
-    write_html = _explorer_writer()
-    if write_html is not None:
-        html = folder / "explorer.html"
-        t, _ = timed(lambda: write_html(runner_graph, html), heavy)
-        steps["HTML explorer (overlap view)"] = stat(t)
+    from rolegraph.visualize import build_explorer, write_html
+
+    html = folder / "explorer.html"
+    t, _ = timed(lambda: write_html(build_explorer(runner_graph, "overlap"), html), heavy)
+    steps["HTML explorer (overlap view)"] = stat(t)
     out["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     out["stored_triples"] = stored
     return out
-
-
-def _explorer_writer() -> Callable[[Any, Path], Any] | None:
-    """The explorer's HTML writer, when this installation has one."""
-    import importlib
-
-    try:
-        module = importlib.import_module("rolegraph.visualize")
-    except ImportError:
-        return None
-    writer: Callable[[Any, Path], Any] | None = getattr(module, "write_html", None)
-    return writer
 
 
 def cold_start(work: Path, runs: int) -> dict[str, dict[str, float]]:

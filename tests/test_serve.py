@@ -211,3 +211,12 @@ def test_port_in_use_is_a_clear_error(bundled_server: str, runner: Any) -> None:
     result = runner.invoke(cli, ["serve", "--port", port])
     assert result.exit_code == 2
     assert f"cannot listen on 127.0.0.1:{port}" in result.stderr
+
+
+def test_explorer_is_served(bundled_server: str) -> None:
+    status, ctype, body = get(bundled_server + "/explorer", "text/html")
+    assert status == 200 and ctype.startswith("text/html")
+    page = body.decode()
+    assert "vis-network" in page or "vis.Network" in page
+    assert "Data scientist" in page
+    assert 'src="http' not in page and 'href="http' not in page

@@ -70,4 +70,9 @@ def main(argv: list[str] | None = None) -> None:
     cli.main(args=argv, prog_name="rolegraph")
 
 
-from rolegraph.cli import analysis_cmds, graph_cmds, query_cmds  # noqa: E402,F401  (registers the commands)
+from rolegraph.cli import (  # noqa: E402,F401  (registers the commands)
+    analysis_cmds,
+    graph_cmds,
+    query_cmds,
+    viz_cmds,
+)

@@ -1,9 +1,10 @@
-"""build, export, stats, validate."""
+"""build, export, stats, validate, releases, diff, serve."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -20,6 +21,9 @@ from rolegraph.cli.common import (
 from rolegraph.errors import InputError
 from rolegraph.formats import EXPORT_NAMES
 from rolegraph.render import TABLE_FORMATS, render, render_json
+
+if TYPE_CHECKING:
+    from rolegraph.store import RoleGraph
 
 
 @cli.command()
@@ -305,17 +309,12 @@ def serve(graph_path: Path | None, port: int) -> None:
         server.server_close()
 
 
-def explorer_for(graph: object) -> Callable[[], bytes] | None:
-    """The explorer page of ``graph``, if this installation has the explorer."""
-    import importlib
-
-    try:
-        module = importlib.import_module("rolegraph.visualize")
-    except ImportError:
-        return None
-    render: Callable[[object], bytes] = module.explorer_html
+def explorer_for(graph: RoleGraph) -> Callable[[], bytes]:
+    """The explorer page (overlap view) of ``graph``, made on first request."""
 
     def page() -> bytes:
-        return render(graph)
+        from rolegraph.visualize import build_explorer, render_html
+
+        return render_html(build_explorer(graph, "overlap")).encode("utf-8")
 
     return page
