@@ -14,7 +14,18 @@ import pytest
 from click.testing import CliRunner
 
 ROOT = Path(__file__).resolve().parent.parent
-SHARED = ROOT.parent / "shared"
+
+
+def _shared_dir() -> Path:
+    """../shared beside the checkout; for a git worktree in a subfolder, ../../shared;
+    or wherever ROLEGRAPH_SHARED points."""
+    if os.environ.get("ROLEGRAPH_SHARED"):
+        return Path(os.environ["ROLEGRAPH_SHARED"])
+    candidates = [ROOT.parent / "shared", ROOT.parent.parent / "shared"]
+    return next((c for c in candidates if c.is_dir()), candidates[0])
+
+
+SHARED = _shared_dir()
 FRAMEWORK = SHARED / "framework"
 ROLE_CSV = FRAMEWORK / "role-content.csv"
 SKILL_CSV = FRAMEWORK / "skill-descriptions.csv"
