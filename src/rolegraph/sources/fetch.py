@@ -72,7 +72,7 @@ def fetch(url: str, *, timeout: float, max_bytes: int = MAX_BYTES) -> Fetched:
             while True:
                 if time.monotonic() > deadline:
                     raise _too_slow(url, timeout)
-                chunk = response.read(_CHUNK)
+                chunk = response.read1(_CHUNK)  # whatever has arrived, so the deadline holds
                 if not chunk:
                     break
                 size += len(chunk)

@@ -64,23 +64,25 @@ def page_title(doc: Document) -> Node | None:
     return main.find(lambda n: n.tag == "h1") or doc.find(lambda n: n.tag == "h1")
 
 
-def is_role_page(doc: Document) -> bool:
-    """A role page has a "What a ... does" heading or numbered role-level headings."""
-    main = main_content(doc)
-    return any(
-        (n.tag == "h2" and _WHAT.match(n.text()))
-        or n.id == "role-levels"
-        or n.has_class("role-level-header")
-        for n in main.iter()
+def _role_heading(node: Node) -> bool:
+    return bool(
+        (node.tag == "h2" and _WHAT.match(node.text()))
+        or node.id == "role-levels"
+        or node.has_class("role-level-header")
     )
 
 
+def is_role_page(doc: Document) -> bool:
+    """A role page has a "What a ... does" heading or numbered role-level headings."""
+    return any(_role_heading(n) for n in doc.root.iter())
+
+
 def _blocks(node: Node) -> Iterator[Node]:
-    """The main content as a flat sequence of blocks, unwrapping divs that hold headings."""
+    """Content as a flat sequence of blocks, unwrapping divs that hold headings."""
     for child in node.children:
         if not isinstance(child, Node):
             continue
-        if child.tag in _WRAPPERS and child.find(lambda n: n.tag in _HEADINGS):
+        if child.tag in _WRAPPERS and child.find(lambda n: n.tag in ("h1", *_HEADINGS)):
             yield from _blocks(child)
         else:
             yield child
@@ -185,14 +187,31 @@ def read_role_page_html(
     role_blocks: list[Node | str] = []
     level: PageLevel | None = None
     level_blocks: list[Node | str] = []
-    grades_next = False
+    grades_next = described = False
     updated_at_top: str | None = None
     levels: list[tuple[PageLevel, list[Node | str]]] = []
 
-    for block in _blocks(main_content(doc)):
-        text = block.text() if block.tag in _HEADINGS or block.tag == "p" else ""
-        if block.tag == "h1":
+    main = main_content(doc)
+    in_main = {id(n) for n in main.iter()}
+    if any(_role_heading(n) and id(n) not in in_main for n in doc.root.iter()):
+        # A stray end tag closed the main content early: read on from the title instead.
+        page.remarks.append(
+            (
+                "interpreted",
+                "the page's main content ends before its sections (a stray end tag?); read "
+                "from the title to the footer instead",
+                main.line,
+            )
+        )
+        main = doc.find(lambda n: n.tag == "body") or doc.root
+    started = False
+    for block in _blocks(main):
+        if block.tag == "footer":
+            break
+        if not started:
+            started = block is h1 or block.find(lambda n: n is h1) is not None
             continue
+        text = block.text() if block.tag in _HEADINGS or block.tag == "p" else ""
         if block.tag == "h2":
             what = _WHAT.match(text)
             key = name_key(text)
@@ -231,11 +250,18 @@ def read_role_page_html(
         elif section == "levels":
             m = _LEVEL.match(text) if block.tag == "h3" else None
             if m or block.has_class("role-level-header"):
+                if id(block) in cut:
+                    page.remarks.append(
+                        ("skipped", f"the page ends inside the heading {text!r}", block.line)
+                    )
+                    level = None
+                    continue
                 number, name = (int(m.group(1)), m.group(2)) if m else (None, text)
                 level = PageLevel(clean_name(name)[0], block.line, number)
                 level_blocks = []
                 levels.append((level, level_blocks))
                 grades_next = False
+                described = False
                 continue
             if level is None:
                 count = level_count(text) if block.tag == "p" else None
@@ -246,15 +272,14 @@ def read_role_page_html(
                     page.stated_level_count = count
                 continue
             if block.tag == "p" and text.lower().startswith(_GRADES_INTRO):
-                grades_next = True
+                grades_next = described = True
             elif block.tag in ("ul", "ol") and grades_next:
-                level.grades.extend(
-                    t for t in (li.text() for li in block.find_all(lambda n: n.tag == "li")) if t
-                )
+                level.grades.extend(_items(block, cut))
                 grades_next = False
             elif block.tag in ("ul", "ol") and not block.find(lambda n: n.tag == "li"):
                 continue  # an empty list where grades would be
             elif block.tag == "table":
+                described = True
                 for row in _body_rows(block):
                     skill = _skill_row(row, cut)
                     if skill is not None:
@@ -269,12 +294,19 @@ def read_role_page_html(
                     if shared is not None:
                         page.shared.append(shared)
         elif section == "leads-to":
-            page.leads_to.extend(
-                t for t in (li.text() for li in block.find_all(lambda n: n.tag == "li")) if t
-            )
+            page.leads_to.extend(_items(block, cut))
         elif section == "updates":
-            _read_updates(block, page)
-    if doc.unclosed:
+            _read_updates(block, page, cut)
+    if doc.unclosed and id(main) not in cut:
+        page.remarks.append(
+            (
+                "ignored",
+                f"the page ends early (line {doc.lines}), after its main content: nothing of "
+                "the role is missing",
+                None,
+            )
+        )
+    elif doc.unclosed:
         # The page stops in the middle: the last section read may be incomplete.
         inner = doc.unclosed[-1]
         where = {
@@ -292,6 +324,25 @@ def read_role_page_html(
         )
         if section == "levels" and levels:
             levels[-1][0].cut_off = True
+            if not described:
+                levels[-1][1].clear()
+                page.remarks.append(
+                    (
+                        "missing",
+                        f"the description of level {levels[-1][0].name!r} is cut off; not used",
+                        levels[-1][0].line,
+                    )
+                )
+        if section == "updates" and page.change_notes:
+            date, _ = page.change_notes.pop()
+            page.remarks.append(
+                ("missing", f"the change note dated {date} is cut off; not used", None)
+            )
+        if section == "role":
+            role_blocks.clear()
+            page.remarks.append(
+                ("missing", "the role's description is cut off; not used", page.line)
+            )
     if updated_at_top and page.updated and updated_at_top != page.updated:
         page.remarks.append(
             (
@@ -309,10 +360,19 @@ def read_role_page_html(
     return page
 
 
-def _read_updates(block: Node, page: RolePage) -> None:
-    """ "Published ...", "Last updated ..." and the change log: a bold date, then its notes."""
+def _items(block: Node, cut: set[int]) -> list[str]:
+    """The texts of a list's items, leaving out an item the page ends inside."""
+    items = block.find_all(lambda n: n.tag == "li" and id(n) not in cut)
+    return [t for t in (li.text() for li in items) if t]
+
+
+def _read_updates(block: Node, page: RolePage, cut: set[int]) -> None:
+    """The "Published ...", "Last updated ..." lines and the change log: a bold date, then
+    its notes."""
     paragraphs = [block] if block.tag == "p" else block.find_all(lambda n: n.tag == "p")
     for p in paragraphs:
+        if id(p) in cut:
+            continue
         text = p.text()
         dated = page_date(text)
         date = iso_date(text)

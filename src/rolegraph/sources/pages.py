@@ -59,13 +59,13 @@ def read_page(location: Path | str, report: ImportReport, *, timeout: float = 20
 def _decode(data: bytes, label: str, charset: str | None = None) -> str:
     if not data.strip():
         raise InputError(f"{label} is empty", hint=_WHAT_TO_GIVE)
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")) and not charset:
+        raise InputError(f"{label} is UTF-16, not UTF-8", hint="save the page as UTF-8")
     if b"\x00" in data[:8192]:
         raise InputError(
             f"{label} looks like a binary file, not a web page (it contains NUL bytes)",
             hint=_WHAT_TO_GIVE,
         )
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")) and not charset:
-        raise InputError(f"{label} is UTF-16, not UTF-8", hint="save the page as UTF-8")
     if charset and charset.lower().replace("_", "-") not in ("utf-8", "utf8"):
         try:
             return data.decode(charset)
@@ -152,21 +152,18 @@ def _other_kind(doc: Document, label: str) -> InputError:
     title = (h1.text() if h1 is not None else "") or (
         title_tag.text() if title_tag is not None else ""
     )
+    if doc.unclosed:
+        inner = doc.unclosed[-1]
+        named = f" (its title is {title!r})" if title else ""
+        return InputError(
+            f"{label} ends (line {doc.lines}) inside <{inner.tag}> opened on line {inner.line}, "
+            f"before any role page or Skills A to Z content{named}: it looks truncated or "
+            "malformed",
+            hint="save the whole page",
+        )
     if not title and not doc.root.text():
         return InputError(
             f"{label} has no page content (malformed or empty HTML)", hint=_WHAT_TO_GIVE
-        )
-    if doc.unclosed and not title:
-        inner = doc.unclosed[-1]
-        return InputError(
-            f"{label} ends (line {doc.lines}) inside <{inner.tag}> opened on line {inner.line}, "
-            "before any page content: it looks truncated or malformed",
-            hint="save the whole page",
-        )
-    if doc.unclosed and doc.find(lambda n: n.tag == "body") is not None and h1 is None:
-        return InputError(
-            f"{label} ends (line {doc.lines}) before the page's title: it looks truncated",
-            hint="save the whole page",
         )
     what = f"its title is {title!r}" if title else "it has no title"
     return InputError(

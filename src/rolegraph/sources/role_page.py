@@ -198,6 +198,15 @@ def page_records(page: RolePage, report: ImportReport) -> Framework:
 
     #: Every row of the levels' skill tables is used, merged or reported.
     stats = report.file(label, "role page")
+    if any(lv.grades for lv in page.levels):
+        without = [lv.name for lv in page.levels if not lv.grades]
+        if without:
+            note(
+                "missing",
+                "the page shows no Civil Service grades for level(s) "
+                + ", ".join(repr(n) for n in without),
+                severity="info",
+            )
     page_skills: dict[str, Skill] = {}
     first_text: dict[tuple[str, str], tuple[str, int | None]] = {}
     for rank, blk in enumerate(page.levels, start=1):
