@@ -39,7 +39,8 @@ from rolegraph.render import TABLE_FORMATS, render, render_json
     "pages",
     multiple=True,
     metavar="FILE|URL",
-    help="A framework role page or the Skills A to Z page (HTML or GOV.UK text); repeatable.",
+    help="A role page (HTML or GOV.UK text) or the Skills A to Z page (HTML), as a file or "
+    "an http(s) URL; repeatable.",
 )
 @click.option(
     "--bundled/--no-bundled",
@@ -65,7 +66,7 @@ from rolegraph.render import TABLE_FORMATS, render, render_json
     type=click.FloatRange(min=0.1),
     default=20.0,
     show_default=True,
-    help="Seconds to wait for a page URL.",
+    help="Seconds to wait for a page URL (for its whole answer).",
 )
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar or summary on stderr.")
 def build(
