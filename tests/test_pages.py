@@ -484,3 +484,49 @@ def test_build_with_a_truncated_page_warns_and_builds(runner: CliRunner, tmp_pat
     text = report.read_text()
     assert "the page says there are 3 role levels but 2 were found (cut.html)" in text
     assert "levels listed in the page's contents but not found on the page: " in text
+
+
+def test_text_form_with_split_table_header_and_broken_grades_sentence() -> None:
+    """As a browser's "save as text" may give it: "Skill" / "Description" on two lines and
+    the grades sentence broken where its link was."""
+    text = mp.role_page_text().replace("Skill\tDescription", "Skill\n\nDescription")
+    text = text.replace(
+        "This role level is most often performed at the Civil Service job grade of:",
+        "This role level is most often performed at the\nCivil Service job grade\nof:",
+    )
+    assert text != mp.role_page_text()
+    split, report = read(text, "page.txt")
+    whole, _ = read(mp.role_page_text(), "page.txt")
+    assert facts(split) == facts(whole)
+    assert report.warnings() == []
+
+
+def test_a_stated_order_the_names_would_not_give_and_two_pages_that_disagree(
+    tmp_path: Path,
+) -> None:
+    reordered = ("Data analyst", "Associate data analyst", "Senior data analyst")
+    first = tmp_path / "a.html"
+    first.write_text(mp.role_page_html(levels=reordered), encoding="utf-8")
+    report = ImportReport()
+    fw = load_framework(pages=[first], report=report)
+    assert [lv.name for lv in fw.levels_of("Data analyst")] == list(reordered)
+    order = [e.message for e in report.entries if e.category == "order"]
+    assert order == [
+        "role 'Data analyst': the stated order ('Data analyst', 'Associate data analyst', "
+        "'Senior data analyst') is kept; the level names alone would have given "
+        "'Associate data analyst', 'Data analyst', 'Senior data analyst'"
+    ]
+    second = tmp_path / "b.html"
+    second.write_text(mp.role_page_html(), encoding="utf-8")
+    report = ImportReport()
+    fw = load_framework(pages=[first, second], report=report)
+    assert [lv.name for lv in fw.levels_of("Data analyst")] == list(reordered)  # first wins
+    said = [e.message for e in report.entries if e.category == "disagreement"]
+    assert any(
+        re.fullmatch(
+            r"role 'Data analyst': level 'Data analyst' is number 1 in a.html, line \d+ but "
+            r"number 2 in b.html, line \d+; kept 1",
+            m,
+        )
+        for m in said
+    ), said
