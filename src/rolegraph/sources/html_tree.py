@@ -156,7 +156,7 @@ def block_lines(nodes: list[Node | str]) -> list[str]:
             lines.append(text)
         inline.clear()
 
-    def walk(items: list[Node | str], bullet: bool) -> None:
+    def walk(items: list[Node | str]) -> None:
         for child in items:
             if isinstance(child, str):
                 inline.append(child)
@@ -170,10 +170,7 @@ def block_lines(nodes: list[Node | str]) -> list[str]:
                 text = " ".join("".join(item).split())
                 if text:
                     lines.append(f"- {text}")
-                walk(
-                    [c for c in child.children if isinstance(c, Node) and c.tag in ("ul", "ol")],
-                    True,
-                )
+                walk([c for c in child.children if isinstance(c, Node) and c.tag in ("ul", "ol")])
             elif child.tag in ("p", "h1", "h2", "h3", "h4", "h5", "h6", "dt", "dd"):
                 flush()
                 text = child.text()
@@ -182,7 +179,7 @@ def block_lines(nodes: list[Node | str]) -> list[str]:
                 flush()
             elif child.tag in _BLOCK:
                 flush()
-                walk(child.children, bullet)
+                walk(child.children)
                 flush()
             else:
                 parts: list[str] = []
@@ -190,7 +187,7 @@ def block_lines(nodes: list[Node | str]) -> list[str]:
                 inline.extend(parts)
         flush()
 
-    walk(nodes, False)
+    walk(nodes)
     return lines
 
 

@@ -35,11 +35,9 @@ def is_skills_page(doc: Document) -> bool:
     h1 = doc.find(lambda n: n.tag == "h1")
     if h1 is not None and name_key(h1.text()) == name_key(TITLE):
         return True
-    return any(
-        n.tag == "h3" and name_key(n.text()) == _ROLES_HEADING
-        for n in doc.root.iter()
-        if n.inside("div")
-    ) and bool(_sections(doc))
+    return bool(_sections(doc)) and any(
+        n.tag == "h3" and name_key(n.text()) == _ROLES_HEADING for n in doc.root.iter()
+    )
 
 
 def _sections(doc: Document) -> list[Node]:
