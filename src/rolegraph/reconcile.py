@@ -114,6 +114,7 @@ class _Names:
                     f"{kind} {name!r} is {canonical!r} (matched {how}); kept as an alternative name",
                     file=origin.source if origin else "",
                     rows=origin.row if origin and origin.row else (),
+                    lines=origin.line if origin and origin.line else (),
                 )
         return canonical
 
@@ -153,6 +154,7 @@ def _merge(
                     f"not {_short(theirs)}",
                     file=second.source if second else "",
                     rows=second.row if second and second.row else (),
+                    lines=second.line if second and second.line else (),
                     severity="warning",
                 )
         if updates:
@@ -286,6 +288,9 @@ def combine(
             level_groups[(role_name, level_name)] = []
             out.levels.append(RoleLevel(role_name, level_name, origin=req_group[0].origin))
     _requirement_presence(reqs, report)
+    _level_presence(levels, report)
+    catalogues = {src.key for src in out.sources if src.kind in CATALOGUE_KINDS}
+    _catalogue_presence(skills, listed, catalogues, report)
     for shared_group in _group(shared, lambda s: (s.role, s.other_role)).values():
         out.shared.append(
             _merge(
@@ -341,6 +346,17 @@ def _merge_level(
 ) -> RoleLevel:
     merged = _merge(group, ("description", "grades"), report, lambda lv: f"level {lv.name!r}")
     stated = [lv for lv in group if lv.rank_basis == "stated" and lv.rank is not None]
+    for other in stated[1:]:
+        if other.rank != stated[0].rank:
+            report.add(
+                "disagreement",
+                f"role {role_name!r}: level {merged.name!r} is number {stated[0].rank} in "
+                f"{stated[0].origin} but number {other.rank} in {other.origin}; kept "
+                f"{stated[0].rank}",
+                file=other.origin.source,
+                lines=other.origin.line or (),
+                severity="warning",
+            )
     scope = name_key(role_name) + "\x00"
     return replace(
         merged,
@@ -368,6 +384,7 @@ def _merge_skill(group: list[Skill], report: ImportReport, alt_names: tuple[str,
                     f"{s.origin}; kept the first",
                     file=s.origin.source,
                     rows=s.origin.row or (),
+                    lines=s.origin.line or (),
                     severity="warning",
                 )
         undefined.update(s.undefined_tiers)
@@ -405,6 +422,73 @@ def _requirement_presence(reqs: list[Requirement], report: ImportReport) -> None
                 )
 
 
+def _level_presence(levels: list[RoleLevel], report: ImportReport) -> None:
+    """Where two sources both give levels for a role, report levels only one of them has."""
+    by_role: dict[str, dict[str, list[str]]] = {}
+    for lv in levels:
+        names = by_role.setdefault(lv.role, {}).setdefault(lv.origin.source, [])
+        if lv.name not in names:
+            names.append(lv.name)
+    for role, per_source in by_role.items():
+        if len(per_source) < 2:
+            continue
+        everything = [n for names in per_source.values() for n in names]
+        for source, names in per_source.items():
+            missing = [n for n in dict.fromkeys(everything) if n not in names]
+            if missing:
+                report.add(
+                    "disagreement",
+                    f"role {role!r}: level(s) {', '.join(repr(n) for n in missing)} in another "
+                    f"source but not in {source}",
+                    file=source,
+                    severity="warning",
+                )
+
+
+#: Sources that describe every skill of the framework (not only those one role needs).
+CATALOGUE_KINDS = frozenset({"csv-skill-descriptions", "skills-page"})
+
+
+def _catalogue_presence(
+    skills: list[Skill], listed: list[RoleSkill], keys: set[str], report: ImportReport
+) -> None:
+    """Where two skill catalogues (the skills CSV, the Skills A to Z page) are read, report
+    skills only one of them has, and roles one lists for a skill and the other does not."""
+    catalogues: dict[str, set[str]] = {key: set() for key in keys}
+    for s in skills:
+        if s.origin.source in catalogues:
+            catalogues[s.origin.source].add(s.name)
+    if len(catalogues) < 2:
+        return
+    everything = set().union(*catalogues.values())
+    for source, names in catalogues.items():
+        for name in sorted(everything - names):
+            report.add(
+                "disagreement",
+                f"skill {name!r} is in another skill catalogue but not in {source}",
+                file=source,
+                severity="warning",
+            )
+    roles: dict[str, dict[str, set[str]]] = {}
+    for x in listed:
+        if x.origin.source in catalogues:
+            roles.setdefault(x.skill, {}).setdefault(x.origin.source, set()).add(x.role)
+    for skill in sorted(everything):
+        per_source = {src: roles.get(skill, {}).get(src, set()) for src in catalogues}
+        if not all(skill in catalogues[src] for src in per_source):
+            continue
+        union = set().union(*per_source.values())
+        for source, listed_roles in per_source.items():
+            for role in sorted(union - listed_roles):
+                report.add(
+                    "disagreement",
+                    f"skill {skill!r}: role {role!r} is listed as requiring it in another skill "
+                    f"catalogue but not in {source}",
+                    file=source,
+                    severity="warning",
+                )
+
+
 def _reconcile_listed(listed: list[RoleSkill], out: Framework, report: ImportReport) -> None:
     """Compare "Roles that require Skill" with the requirements; keep it only for roles without them."""
     has_role_content = any(src.kind == "csv-role-content" for src in out.sources)
@@ -412,6 +496,7 @@ def _reconcile_listed(listed: list[RoleSkill], out: Framework, report: ImportRep
     for q in out.requirements:
         required.setdefault(q.role, set()).add(q.skill)
     listed_by_skill: dict[str, set[str]] = {}
+    kept = {(x.role, x.skill) for x in out.role_skills}
     for x in listed:
         listed_by_skill.setdefault(x.skill, set()).add(x.role)
         if x.role in required:
@@ -422,11 +507,14 @@ def _reconcile_listed(listed: list[RoleSkill], out: Framework, report: ImportRep
                     "that role requires it in the role content; not added",
                     file=x.origin.source,
                     rows=x.origin.row or (),
+                    lines=x.origin.line or (),
                     column=x.origin.column,
                     severity="warning",
                 )
         else:
-            out.role_skills.append(x)
+            if (x.role, x.skill) not in kept:
+                kept.add((x.role, x.skill))
+                out.role_skills.append(x)
             if has_role_content:
                 report.add(
                     "mismatch",
@@ -434,6 +522,7 @@ def _reconcile_listed(listed: list[RoleSkill], out: Framework, report: ImportRep
                     "role content; kept as a role without levels that uses the skill",
                     file=x.origin.source,
                     rows=x.origin.row or (),
+                    lines=x.origin.line or (),
                     column=x.origin.column,
                     severity="warning",
                 )
@@ -480,6 +569,7 @@ def _reconcile_shared(out: Framework, report: ImportReport) -> None:
                         f"but no level of {role!r} requires that skill",
                         file=row.origin.source,
                         rows=row.origin.row or (),
+                        lines=row.origin.line or (),
                         severity="warning",
                     )
                 continue
@@ -494,6 +584,7 @@ def _reconcile_shared(out: Framework, report: ImportReport) -> None:
                     f"table of {row.role!r}'s page (no source gives its levels)",
                     file=row.origin.source,
                     rows=row.origin.row or (),
+                    lines=row.origin.line or (),
                 )
 
 
@@ -509,6 +600,14 @@ def _order_levels(fw: Framework, report: ImportReport) -> None:
             ranks = sorted(lv.rank or 0 for lv in levels)
             if ranks == list(range(1, len(levels) + 1)):
                 ordered.extend(levels)
+                page = [lv.name for lv in sorted(levels, key=lambda lv: lv.rank or 0)]
+                guess = derive_order(page, {n: profiles.get((role, n), {}) for n in page}).levels
+                if guess != page and len(page) > 1:
+                    report.add(
+                        "order",
+                        f"role {role!r}: the stated order ({', '.join(map(repr, page))}) is kept; "
+                        f"the level names alone would have given {', '.join(map(repr, guess))}",
+                    )
                 continue
         stated = [lv for lv in levels if lv.rank_basis == "stated"]
         order = derive_order(

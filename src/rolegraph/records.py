@@ -15,16 +15,20 @@ RankBasis = Literal["stated", "derived"]
 
 @dataclass(frozen=True, slots=True)
 class Origin:
-    """Where a record came from: a source key and, for tables, the 1-based row (header = 1)."""
+    """Where a record came from: a source key and, for tables, the 1-based row (header = 1);
+    for pages, the line of the input the record starts on."""
 
     source: str
     row: int | None = None
     column: str | None = None
+    line: int | None = None
 
     def __str__(self) -> str:
         parts = [self.source]
         if self.row is not None:
             parts.append(f"row {self.row}")
+        if self.line is not None:
+            parts.append(f"line {self.line}")
         if self.column:
             parts.append(f"column {self.column!r}")
         return ", ".join(parts)

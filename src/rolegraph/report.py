@@ -9,7 +9,10 @@ from __future__ import annotations
 import json
 from collections import Counter
 from dataclasses import asdict, dataclass, field
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
+
+if TYPE_CHECKING:
+    from rolegraph.records import Origin
 
 Severity = Literal["info", "warning"]
 
@@ -38,11 +41,15 @@ class Entry:
     rows: tuple[int, ...] = ()
     column: str | None = None
     severity: Severity = "info"
+    #: Lines of a page (rows are for tables).
+    lines: tuple[int, ...] = ()
 
     def where(self) -> str:
         parts = [self.file] if self.file else []
         if self.rows:
             parts.append(("row " if len(self.rows) == 1 else "rows ") + row_ranges(self.rows))
+        if self.lines:
+            parts.append(("line " if len(self.lines) == 1 else "lines ") + row_ranges(self.lines))
         if self.column:
             parts.append(f"column {self.column!r}")
         return ", ".join(parts)
@@ -79,9 +86,33 @@ class ImportReport:
         rows: tuple[int, ...] | list[int] | int = (),
         column: str | None = None,
         severity: Severity = "info",
+        lines: tuple[int, ...] | list[int] | int = (),
     ) -> None:
         rows = (rows,) if isinstance(rows, int) else tuple(rows)
-        self.entries.append(Entry(category, message, file, rows, column, severity))
+        lines = (lines,) if isinstance(lines, int) else tuple(lines)
+        self.entries.append(Entry(category, message, file, rows, column, severity, lines))
+
+    def at(
+        self,
+        category: str,
+        message: str,
+        origin: Origin | None,
+        *,
+        severity: Severity = "info",
+    ) -> None:
+        """An entry located where ``origin`` says (file, row or line, column)."""
+        if origin is None:
+            self.add(category, message, severity=severity)
+            return
+        self.add(
+            category,
+            message,
+            file=origin.source,
+            rows=origin.row or (),
+            column=origin.column,
+            severity=severity,
+            lines=origin.line or (),
+        )
 
     def file(self, name: str, kind: str) -> FileStats:
         stats = FileStats(name, kind)

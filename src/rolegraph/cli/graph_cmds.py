@@ -44,7 +44,8 @@ if TYPE_CHECKING:
     "pages",
     multiple=True,
     metavar="FILE|URL",
-    help="A framework role page or the Skills A to Z page (HTML or GOV.UK text); repeatable.",
+    help="A role page (HTML or GOV.UK text) or the Skills A to Z page (HTML), as a file or "
+    "an http(s) URL; repeatable.",
 )
 @click.option(
     "--bundled/--no-bundled",
@@ -76,7 +77,7 @@ if TYPE_CHECKING:
     type=click.FloatRange(min=0.1),
     default=20.0,
     show_default=True,
-    help="Seconds to wait for a page URL.",
+    help="Seconds to wait for a page URL (for its whole answer).",
 )
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar or summary on stderr.")
 def build(

@@ -2,75 +2,83 @@
 
 The page lists, in order: the role's title and publication date, "What a ... does"
 with "In this role, you will:" bullets, the numbered role levels (each with its
-description, "At this role level, you will:" bullets and a Skill / Description
-table of skills, tiers and "You can:" descriptors), and a "Role / Shared skills"
-table. Level order on the page is the seniority order.
+description, "At this role level, you will:" bullets, the Civil Service grades it is
+most often performed at where shown, and a Skill / Description table of skills, tiers
+and "You can:" descriptors), a "Role / Shared skills" table, and an "Updates" section
+with dated change notes. Level order on the page is the seniority order.
+
+The lines are read into a :class:`~rolegraph.sources.role_page.RolePage`;
+:func:`~rolegraph.sources.role_page.page_records` makes the records.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import datetime
 from pathlib import Path
 
 from rolegraph.errors import InputError
-from rolegraph.records import (
-    Framework,
-    Origin,
-    Requirement,
-    Role,
-    RoleLevel,
-    SharedSkills,
-    Skill,
-    Source,
-)
+from rolegraph.records import Framework
 from rolegraph.report import ImportReport
+from rolegraph.sources.role_page import (
+    PageLevel,
+    PageSkill,
+    RolePage,
+    SharedRow,
+    iso_date,
+    level_count,
+    page_date,
+    page_records,
+)
 from rolegraph.sources.table import decode_utf8, read_bytes
-from rolegraph.text import bullets, clean_name, clean_text
-from rolegraph.vocab import OGL, TIERS, tier_name
+from rolegraph.text import clean_name, clean_text, name_key
 
 _BULLET = re.compile(r"^\s*[•*\-\u2022]\s+(.*)$")
 _LEVEL = re.compile(r"^(\d+)\.\s+(.+)$")
 _TIER = re.compile(r"^Level:\s*(\w+)\s*$", re.IGNORECASE)
 _TIER_EXPLAINED = re.compile(r"^\w+ is the \w+ of \d+ ascending skill levels$", re.IGNORECASE)
-_DATE = re.compile(r"^(Published|Last updated)\s+(\d{1,2} \w+ \d{4})")
-_LEVEL_COUNT = re.compile(r"^There (?:are|is) (\d+) .* role levels?", re.IGNORECASE)
+_GRADES_INTRO = "This role level is most often performed at"
 _BOILERPLATE = (
     "Skip to main content",
     "This is a redesigned guidance page",
     "The typical responsibilities and skills for each role level",
 )
+#: Lines that end the page's content (footers of saved pages).
+_END = ("Back to top", "Is this page useful?", "Help us improve GOV.UK", "Support links")
 _ROLE_INTRO = "In this role, you will:"
 _LEVEL_INTRO = "At this role level, you will:"
 _YOU_CAN = "You can:"
 
 
-def _iso(text: str) -> str | None:
-    try:
-        return datetime.strptime(text, "%d %B %Y").date().isoformat()
-    except ValueError:
-        return None
+@dataclass
+class _Lines:
+    """Paragraphs and bullets in page order, rendered as the CSV export writes them."""
+
+    items: list[tuple[bool, str]] = field(default_factory=list)
+
+    def add(self, text: str, bullet: bool = False) -> None:
+        self.items.append((bullet, text))
+
+    def render(self) -> str | None:
+        out = ""
+        for i, (bullet, text) in enumerate(self.items):
+            line = f"- {text}" if bullet else text
+            if i == 0:
+                out = line
+            elif bullet or self.items[i - 1][0]:
+                out += "\n" + line
+            else:
+                out += "\n\n" + line
+        return out or None
 
 
 @dataclass
-class _Block:
-    """A level section while it is being read."""
-
-    name: str
-    number: int
-    line: int
-    paragraphs: list[str] = field(default_factory=list)
-    duties: list[str] = field(default_factory=list)
-    skills: list[tuple[str, str | None, list[str], int]] = field(default_factory=list)
+class _Level:
+    page: PageLevel
+    text: _Lines = field(default_factory=_Lines)
     in_table: bool = False
-
-
-def _describe(paragraphs: list[str], intro: str, items: list[str]) -> str | None:
-    parts = ["\n\n".join(paragraphs)] if paragraphs else []
-    if items:
-        parts.append(bullets(intro, items))
-    return "\n\n".join(parts) or None
+    in_grades: bool = False
+    grades_intro_open: bool = False
 
 
 def read_govuk_text(
@@ -83,222 +91,203 @@ def read_govuk_text(
 
 
 def parse_govuk_text(
-    text: str, report: ImportReport, *, label: str, location: str = ""
+    text: str,
+    report: ImportReport,
+    *,
+    label: str,
+    location: str = "",
+    url: str | None = None,
 ) -> Framework:
+    """Records of a GOV.UK role page given as text."""
+    return page_records(read_role_page_text(text, label, location=location, url=url), report)
+
+
+def read_role_page_text(
+    text: str, label: str, *, location: str = "", url: str | None = None
+) -> RolePage:
+    """The facts of a GOV.UK role page given as text (raises if it is not a role page)."""
     cleaned, _ = clean_text(text)
     lines = [ln.strip() for ln in cleaned.split("\n")]
     content = [(i + 1, ln) for i, ln in enumerate(lines) if ln and not ln.startswith(_BOILERPLATE)]
     if not content:
-        raise InputError(f"{label} is empty", hint="expected a GOV.UK role page saved as text")
-    title = content[0][1]
-    what = f"What a {title.lower()} does"
-    if not any(ln.lower() == what.lower() for _, ln in content):
         raise InputError(
-            f"{label} is not a role page: no {what!r} section after the title {title!r}",
+            f"{label} is empty", hint="expected a framework role page (HTML or GOV.UK text)"
+        )
+    title_line, title = content[0]
+    what = name_key(f"What a {title} does")
+    what_an = name_key(f"What an {title} does")
+    if not any(name_key(ln) in (what, what_an) for _, ln in content):
+        raise InputError(
+            f"{label} is not a role page: no 'What a {title.lower()} does' section after the "
+            f"title {title!r}",
             hint="give a framework role page, such as the seed in ../shared/seeds/",
         )
-    summary = None
-    published = updated = None
-    role_paragraphs: list[str] = []
-    role_duties: list[str] = []
-    blocks: list[_Block] = []
-    shared_lines: list[tuple[int, str]] = []
-    stated_count: int | None = None
+    page = RolePage(
+        title=clean_name(title)[0],
+        label=label,
+        kind="role-page",
+        location=location,
+        url=url,
+        line=title_line,
+    )
+    summary: list[str] = []
+    role_text = _Lines()
+    levels: list[_Level] = []
     section = "head"
-    pending_skill: tuple[str, int] | None = None
-    pending_tier: str | None = None
+    pending: PageSkill | None = None
     descriptor: list[str] = []
-    block: _Block | None = None
+    note_date: str | None = None
+    notes: list[str] = []
 
     def close_skill() -> None:
-        nonlocal pending_skill, pending_tier, descriptor
-        if block is not None and pending_skill is not None:
-            block.skills.append((pending_skill[0], pending_tier, descriptor, pending_skill[1]))
-        pending_skill, pending_tier, descriptor = None, None, []
+        nonlocal pending, descriptor
+        if pending is not None and levels:
+            if descriptor:
+                pending.descriptor = "\n".join([_YOU_CAN, *(f"- {d}" for d in descriptor)])
+            levels[-1].page.skills.append(pending)
+        pending, descriptor = None, []
+
+    def close_note() -> None:
+        nonlocal note_date, notes
+        if note_date is not None:
+            page.change_notes.append((note_date, "\n\n".join(notes)))
+        note_date, notes = None, []
+
+    def start(name: str) -> str:
+        close_skill()
+        for level in levels:
+            level.in_grades = level.in_table = False
+        return name
 
     for line_no, ln in content[1:]:
-        m = _DATE.match(ln)
-        if m and section == "head":
-            if m.group(1) == "Published":
-                published = _iso(m.group(2))
-            else:
-                updated = _iso(m.group(2))
+        if ln.startswith(_END):
+            break
+        key = name_key(ln)
+        words = ln.replace("\t", " ").split()
+        dated = page_date(ln)
+        if dated and section in ("head", "updates"):
+            setattr(page, dated[0], dated[1])
             continue
-        if ln.lower() == what.lower():
-            section = "role"
+        if key in (what, what_an):
+            section = start("role")
             continue
-        if ln.lower() == f"{title} role levels".lower():
-            section = "levels"
+        if key == name_key(f"{title} role levels"):
+            section = start("levels")
             continue
-        if ln.replace("\t", " ").split() == ["Role", "Shared", "skills"]:
-            close_skill()
-            section = "shared"
+        if words == ["Role", "Shared", "skills"] or (
+            key.startswith("roles that share") and key.endswith("skills")
+        ):
+            section = start("shared")
+            page.has_shared_table = True
+            continue
+        if key.startswith("senior civil service roles that") and key.endswith("could lead to"):
+            section = start("leads-to")
+            continue
+        if key == "updates":
+            section = start("updates")
             continue
         if section == "head":
-            summary = ln if summary is None else f"{summary}\n\n{ln}"
+            if ln.startswith("See all updates") or ln == "Contents":
+                continue
+            summary.append(ln)
         elif section == "role":
             b = _BULLET.match(ln)
-            if b:
-                role_duties.append(b.group(1))
-            elif ln != _ROLE_INTRO:
-                role_paragraphs.append(ln)
+            role_text.add(b.group(1) if b else ln, bullet=b is not None)
         elif section == "levels":
+            count = level_count(ln)
+            if count is not None and not levels:
+                page.stated_level_count = count
+                continue
             m = _LEVEL.match(ln)
-            count = _LEVEL_COUNT.match(ln)
-            if count and block is None:
-                stated_count = int(count.group(1))
-                continue
-            if m and (block is None or int(m.group(1)) == block.number + 1):
+            if m and (not levels or int(m.group(1)) > (levels[-1].page.number or 0)):
                 close_skill()
-                block = _Block(clean_name(m.group(2))[0], int(m.group(1)), line_no)
-                blocks.append(block)
+                levels.append(
+                    _Level(PageLevel(clean_name(m.group(2))[0], line_no, int(m.group(1))))
+                )
                 continue
-            if block is None:
+            if not levels:
                 continue
-            if ln.replace("\t", " ").split() == ["Skill", "Description"]:
+            level = levels[-1]
+            if words in (["Skill", "Description"], ["Skill"]):
                 close_skill()
-                block.in_table = True
+                level.in_table, level.in_grades = True, False
                 continue
+            if words == ["Description"] and level.in_table and pending is None:
+                continue  # the second half of a "Skill / Description" header
             b = _BULLET.match(ln)
             t = _TIER.match(ln)
+            if ln.startswith(_GRADES_INTRO):
+                # "This role level is most often performed at the Civil Service job grade
+                # of:" (a link may break it over lines); the grades follow as bullets.
+                level.in_grades = True
+                level.grades_intro_open = not ln.endswith("of:")
+                continue
+            if level.in_grades:
+                if b:
+                    level.page.grades.append(b.group(1))
+                    level.grades_intro_open = False
+                    continue
+                if level.grades_intro_open and not t and len(words) <= 5:
+                    level.grades_intro_open = not ln.endswith("of:")
+                    continue
+                level.in_grades = level.grades_intro_open = False
             if t:
-                if pending_skill is None and block.paragraphs:
+                if pending is None and level.text.items and not level.text.items[-1][0]:
                     # No table header: the line before "Level:" was a skill name.
-                    pending_skill = (block.paragraphs.pop(), line_no - 1)
-                    block.in_table = True
-                pending_tier = t.group(1).lower()
+                    _, name = level.text.items.pop()
+                    pending = PageSkill(name, None, None, line_no - 1)
+                    level.in_table = True
+                if pending is not None:
+                    pending.tier = t.group(1).lower()
                 continue
-            if _TIER_EXPLAINED.match(ln) or ln in (_YOU_CAN, _LEVEL_INTRO):
+            if _TIER_EXPLAINED.match(ln) or (ln == _YOU_CAN and pending is not None):
                 continue
-            if b:
-                if pending_skill is not None:
-                    descriptor.append(b.group(1))
-                else:
-                    block.duties.append(b.group(1))
-            elif block.in_table:
+            if b and pending is not None:
+                descriptor.append(b.group(1))
+            elif level.in_table:
                 close_skill()
-                pending_skill = (ln, line_no)
+                pending = PageSkill(ln, None, None, line_no)
             else:
-                block.paragraphs.append(ln)
+                level.text.add(b.group(1) if b else ln, bullet=b is not None)
         elif section == "shared":
-            shared_lines.append((line_no, ln))
+            if words in (["Role"], ["Shared", "skills"], ["Role", "Shared", "skills"]):
+                continue
+            page.shared.append(SharedRow(ln, [], line_no))  # sorted out below
+        elif section == "leads-to":
+            b = _BULLET.match(ln)
+            page.leads_to.append(clean_name(b.group(1) if b else ln)[0])
+        elif section == "updates":
+            date = iso_date(ln)
+            if date is not None:
+                close_note()
+                note_date = date
+            elif note_date is not None:
+                notes.append(ln)
     close_skill()
+    close_note()
 
-    if not blocks:
-        raise InputError(
-            f"{label}: the role page {title!r} lists no role levels",
-            hint="the page may be truncated; save the whole page",
-        )
-    role = clean_name(title)[0]
-    source = Source(
-        key=label,
-        kind="role-page",
-        title=title,
-        location=location,
-        published=published,
-        updated=updated,
-        licence=OGL,
-        description=summary,
-    )
-    fw = Framework(sources=[source])
-    fw.roles.append(
-        Role(
-            role,
-            description=_describe(role_paragraphs, _ROLE_INTRO, role_duties),
-            origin=Origin(label),
-        )
-    )
-    if stated_count is not None and stated_count != len(blocks):
-        report.add(
-            "missing",
-            f"the page says there are {stated_count} role levels but {len(blocks)} were found",
-            file=label,
-            severity="warning",
-        )
-    page_skills: dict[str, Skill] = {}
-    for rank, blk in enumerate(blocks, start=1):
-        origin = Origin(label, blk.line)
-        fw.levels.append(
-            RoleLevel(
-                role,
-                blk.name,
-                description=_describe(blk.paragraphs, _LEVEL_INTRO, blk.duties),
-                rank=rank,
-                rank_basis="stated",
-                origin=origin,
-            )
-        )
-        if not blk.skills:
-            report.add(
-                "missing",
-                f"level {blk.name!r} lists no skills",
-                file=label,
-                rows=blk.line,
-                severity="warning",
-            )
-        for skill_name, tier_text, items, line in blk.skills:
-            skill = clean_name(skill_name)[0]
-            tier = tier_name(tier_text) if tier_text else None
-            if tier_text and tier is None:
-                report.add(
-                    "skipped",
-                    f"{blk.name!r} x {skill!r}: unknown tier {tier_text!r}; requirement not used",
-                    file=label,
-                    rows=line,
-                    severity="warning",
-                )
-                continue
-            said: str | None = bullets(_YOU_CAN, items) if items else None
-            fw.requirements.append(
-                Requirement(role, blk.name, skill, tier, said, Origin(label, line))
-            )
-            known = page_skills.setdefault(skill, Skill(skill, origin=Origin(label, line)))
-            if tier is not None and said is not None and tier not in dict(known.descriptors):
-                pairs = sorted([*known.descriptors, (tier, said)], key=lambda p: TIERS.index(p[0]))
-                page_skills[skill] = Skill(skill, descriptors=tuple(pairs), origin=known.origin)
-    fw.skills.extend(page_skills.values())
-    fw.shared.extend(_shared_rows(shared_lines, role, set(page_skills), label, report))
-    return fw
+    page.summary = "\n\n".join(summary) or None
+    page.description = role_text.render()
+    for level in levels:
+        level.page.description = level.text.render()
+    page.levels = [lv.page for lv in levels]
+    skills = {name_key(s.name) for lv in levels for s in lv.page.skills}
+    page.shared = _shared_rows(page.shared, skills)
+    return page
 
 
-def _shared_rows(
-    lines: list[tuple[int, str]], role: str, skills: set[str], label: str, report: ImportReport
-) -> list[SharedSkills]:
-    """Rows of the "Role / Shared skills" table: a role line, then the skill lines it shares."""
-    rows: list[SharedSkills] = []
-    current: tuple[str, int] | None = None
-    shared: list[str] = []
+def _shared_rows(lines: list[SharedRow], skills: set[str]) -> list[SharedRow]:
+    """The "Role / Shared skills" table as text: a role line, then the skill lines it shares.
 
-    def close() -> None:
-        if current is not None:
-            if not shared:
-                report.add(
-                    "missing",
-                    f"shared-skills row {current[0]!r} lists no skills",
-                    file=label,
-                    rows=current[1],
-                    severity="warning",
-                )
-            else:
-                rows.append(
-                    SharedSkills(role, current[0], tuple(shared), Origin(label, current[1]))
-                )
-
-    for line_no, ln in lines:
-        name = clean_name(ln)[0]
-        if name in skills:
-            if current is None:
-                report.add(
-                    "ignored",
-                    f"skill {name!r} before any role in the shared-skills table",
-                    file=label,
-                    rows=line_no,
-                    severity="warning",
-                )
-                continue
-            shared.append(name)
+    A line is a skill if the page's levels need a skill of that name, else a role. Skills
+    before the first role make a row with no role (reported, not used).
+    """
+    rows: list[SharedRow] = []
+    for line in lines:
+        if name_key(line.role) not in skills:
+            rows.append(SharedRow(line.role, [], line.line))
+        elif rows:
+            rows[-1].skills.append(line.role)
         else:
-            close()
-            current, shared = (name, line_no), []
-    close()
+            rows.append(SharedRow("", [line.role], line.line))
     return rows
