@@ -222,3 +222,33 @@ def test_seed_page_against_the_export(seed_page: Path, role_csv: Path, tmp_path:
     changed = {c.item for c in result.changes if c.what == "descriptor"}
     assert changed == expected
     assert {c.what for c in result.changes} == {"descriptor", "skill descriptor"}
+
+
+@pytest.mark.framework
+def test_software_developer_page_against_the_export(snapshot_dir: Path, role_csv: Path, tmp_path: Path) -> None:
+    """The page of 29 August 2025 and the export of the same vintage agree on every
+    requirement (checked from the CSV text below), so the diff finds nothing; a copy of
+    the page with one tier raised and one level cut is reported exactly."""
+    page = snapshot_dir / "software-developer.html"
+    with role_csv.open(encoding="utf-8", newline="") as f:
+        rows = [r for r in csv.DictReader(f) if r["Role"] == "Software developer"]
+    assert len({(r["Role Level"], r["Skill Name"]) for r in rows}) == 86
+    result = diff_sources(str(page), str(role_csv.parent), role="Software developer")
+    assert result.changes == []
+
+    html = page.read_text(encoding="utf-8")
+    # Raise Apprentice developer's "Information security" from awareness to working:
+    # the first "Level: awareness" after that skill's name in the apprentice section.
+    start = html.index("Information security")
+    at = html.index("awareness", start)
+    edited = html[:at] + "working" + html[at + len("awareness") :]
+    copy = tmp_path / "software-developer.html"
+    copy.write_text(edited, encoding="utf-8")
+    changed = diff_sources(str(role_csv.parent), str(copy), role="Software developer")
+    got = [(c.what, c.change, c.item, c.old) for c in changed.changes]
+    # The raised tier, and (since the page now files the awareness text under working)
+    # the skill's working descriptor, which differs from the export's.
+    assert got == [
+        ("tier", "raised", "Apprentice developer: Information security", "awareness"),
+        ("skill descriptor", "changed", "Information security at working", got[1][3]),
+    ]
