@@ -225,10 +225,12 @@ def test_seed_page_against_the_export(seed_page: Path, role_csv: Path, tmp_path:
 
 
 @pytest.mark.framework
-def test_software_developer_page_against_the_export(snapshot_dir: Path, role_csv: Path, tmp_path: Path) -> None:
+def test_software_developer_page_against_the_export(
+    snapshot_dir: Path, role_csv: Path, tmp_path: Path
+) -> None:
     """The page of 29 August 2025 and the export of the same vintage agree on every
     requirement (checked from the CSV text below), so the diff finds nothing; a copy of
-    the page with one tier raised and one level cut is reported exactly."""
+    the page with one tier raised is reported exactly."""
     page = snapshot_dir / "software-developer.html"
     with role_csv.open(encoding="utf-8", newline="") as f:
         rows = [r for r in csv.DictReader(f) if r["Role"] == "Software developer"]

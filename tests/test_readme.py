@@ -69,11 +69,13 @@ def test_the_test_command_is_what_ci_runs() -> None:
     assert '-e ".[dev]"' in test_command and '-e ".[dev]"' in ci
 
 
-def test_the_first_command_runs(tmp_path: Path) -> None:
-    """The README's first command, after its install step, on the bundled data."""
+def test_the_first_command_runs_and_prints_what_the_readme_shows(tmp_path: Path) -> None:
+    """The README's first command, after its install step, on the bundled data; its output
+    is the sample the README shows (lines before "..." of each part, in order)."""
     first = code_blocks(README)[0].strip()
     steps = [s.strip() for s in first.split("&&")]
     assert steps[0].startswith("python3 -m venv") and "pip install" in steps[1]
+    printed = []
     for step in steps[2:]:
         argv = shlex.split(step)
         assert argv[0].endswith("rolegraph")
@@ -85,7 +87,12 @@ def test_the_first_command_runs(tmp_path: Path) -> None:
             check=False,
         )
         assert result.returncode == 0, (step, result.stderr)
-    assert result.stdout.strip(), "the main job shows something"
+        printed += (result.stderr + result.stdout).splitlines()
+    assert (tmp_path / "ml-engineer.html").exists()
+    sample = next(b for b in code_blocks(README) if b.startswith("Built "))
+    shown = [line for line in sample.splitlines() if line.strip() != "..."]
+    missing = [line for line in shown if line not in printed]
+    assert missing == []
 
 
 def test_every_saved_query_is_documented() -> None:
