@@ -12,22 +12,12 @@ from __future__ import annotations
 import argparse
 import csv
 import statistics
-import time
-from collections.abc import Callable
+import sys
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
-FRAMEWORK = ROOT.parent / "shared" / "framework"
-
-
-def timed(fn: Callable[[], Any], runs: int) -> tuple[list[float], Any]:
-    times, result = [], None
-    for _ in range(runs):
-        start = time.perf_counter()
-        result = fn()
-        times.append(time.perf_counter() - start)
-    return times, result
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from common import FRAMEWORK, timed
 
 
 def main() -> None:

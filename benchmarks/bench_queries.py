@@ -12,12 +12,13 @@ from __future__ import annotations
 
 import argparse
 import statistics
+import sys
 import time
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
-FRAMEWORK = ROOT.parent / "shared" / "framework"
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from common import FRAMEWORK
 
 
 def main() -> None:

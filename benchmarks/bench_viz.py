@@ -9,20 +9,22 @@ drawn the laid-out graph (its first ``afterDrawing``; physics is off, so the fir
 drawing is the stable one), median of N fresh pages.
 
 Without --graph the graph is built from the official export in ../shared/framework/.
-``--scale K`` builds a framework K times as large (K renamed copies of every role,
-level and skill) to show what the --max-nodes/--max-edges caps do.
+``--scale K`` builds a framework K times as large (benchmarks/synthetic.py: K renamed
+copies of every role, level and skill) to show what the --max-nodes/--max-edges caps do.
 """
 
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
+import sys
 import tempfile
 import time
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from common import shared_folder
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = "/usr/bin/chromium"
@@ -40,43 +42,6 @@ VIEWS: list[tuple[str, dict[str, Any]]] = [
     ("role", {"role": "Data scientist"}),
     ("skill", {"skill": "User focus"}),
 ]
-
-
-def shared_folder() -> Path:
-    if os.environ.get("ROLEGRAPH_SHARED"):
-        return Path(os.environ["ROLEGRAPH_SHARED"])
-    for base in (ROOT.parent, ROOT.parent.parent):
-        if (base / "shared").is_dir():
-            return base / "shared"
-    return ROOT.parent / "shared"
-
-
-def scaled(framework: Any, k: int) -> Any:
-    """``framework`` with k renamed copies of every role, level and skill."""
-    from rolegraph.records import Framework
-
-    if k == 1:
-        return framework
-
-    def name(text: str, i: int) -> str:
-        return text if i == 0 else f"{text} ({i + 1})"
-
-    out = Framework(families=list(framework.families), sources=list(framework.sources))
-    for i in range(k):
-        out.roles += [replace(r, name=name(r.name, i), alt_names=()) for r in framework.roles]
-        out.levels += [
-            replace(lv, role=name(lv.role, i), name=name(lv.name, i), alt_names=())
-            for lv in framework.levels
-        ]
-        out.skills += [replace(s, name=name(s.name, i), alt_names=()) for s in framework.skills]
-        out.requirements += [
-            replace(q, role=name(q.role, i), level=name(q.level, i), skill=name(q.skill, i))
-            for q in framework.requirements
-        ]
-        out.role_skills += [
-            replace(x, role=name(x.role, i), skill=name(x.skill, i)) for x in framework.role_skills
-        ]
-    return out
 
 
 def main() -> None:
@@ -98,10 +63,12 @@ def main() -> None:
         source = str(args.graph)
     else:
         folder = shared_folder() / "framework"
-        framework = load_framework(
-            roles=folder / "role-content.csv", skills=folder / "skill-descriptions.csv"
-        )
-        graph = build_graph(scaled(framework, args.scale))
+        roles, skills = folder / "role-content.csv", folder / "skill-descriptions.csv"
+        if args.scale > 1:
+            from synthetic import generate
+
+            roles, skills = generate(args.scale, Path(tempfile.mkdtemp(prefix="bench-viz-x")))
+        graph = build_graph(load_framework(roles=roles, skills=skills))
         source = f"{folder} x{args.scale}" if args.scale > 1 else str(folder)
     print(f"{source}: {len(graph)} triples; median of {args.runs} runs (min-max)")
 

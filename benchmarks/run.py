@@ -17,36 +17,16 @@ import argparse
 import json
 import os
 import resource
-import statistics
 import subprocess
 import sys
 import tempfile
-import time
-from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 from typing import Any
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
-
-
-def timed(fn: Callable[[], Any], runs: int) -> tuple[list[float], Any]:
-    times, result = [], None
-    for _ in range(runs):
-        start = time.perf_counter()
-        result = fn()
-        times.append(time.perf_counter() - start)
-    return times, result
-
-
-def stat(times: list[float]) -> dict[str, float]:
-    return {
-        "median": statistics.median(times),
-        "min": min(times),
-        "max": max(times),
-        "runs": len(times),
-    }
+from common import stat, timed  # noqa: E402
 
 
 def worker(size: int, work: Path, runs: int) -> dict[str, Any]:

@@ -14,10 +14,12 @@ from __future__ import annotations
 
 import argparse
 import csv
+import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-FRAMEWORK = ROOT.parent / "shared" / "framework"
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from common import FRAMEWORK
+
 NOT_IN_USE = "NOT IN USE"
 
 

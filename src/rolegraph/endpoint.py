@@ -16,7 +16,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from rolegraph.errors import RemoteError
-from rolegraph.queries import LABELS_QUERY, values_clause
+from rolegraph.queries import labels_of, values_clause
 from rolegraph.results import ResultTable, Term, from_sparql_json
 
 if TYPE_CHECKING:
@@ -96,12 +96,7 @@ class RemoteRunner:
             ) from None
 
     def ask_labels(self, class_iri: str) -> list[tuple[str, str]]:
-        if class_iri not in self._labels:
-            table = self.select(LABELS_QUERY, {"class": Term("uri", class_iri)})
-            self._labels[class_iri] = [
-                (str(r[0].value), str(r[1].value)) for r in table.rows if r[0] and r[1]
-            ]
-        return self._labels[class_iri]
+        return labels_of(self, class_iri, self._labels)
 
     def _request(self, text: str) -> Any:
         from SPARQLWrapper import JSON, POST, SPARQLWrapper

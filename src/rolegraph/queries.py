@@ -325,12 +325,7 @@ class LocalRunner:
         return from_oxigraph(solutions)
 
     def ask_labels(self, class_iri: str) -> list[tuple[str, str]]:
-        if class_iri not in self._labels:
-            table = self.select(LABELS_QUERY, {"class": Term("uri", class_iri)})
-            self._labels[class_iri] = [
-                (str(r[0].value), str(r[1].value)) for r in table.rows if r[0] and r[1]
-            ]
-        return self._labels[class_iri]
+        return labels_of(self, class_iri, self._labels)
 
     def find_exact(self, class_iri: str, name: str) -> list[str]:
         """Things of ``class_iri`` labelled exactly ``name`` (an index lookup, no query)."""
@@ -348,6 +343,16 @@ class LocalRunner:
                 ):
                     found.add(subject.value)
         return sorted(found)
+
+
+def labels_of(
+    runner: Runner, class_iri: str, cache: dict[str, list[tuple[str, str]]]
+) -> list[tuple[str, str]]:
+    """(IRI, label or alternative label) of every thing of a class, asked once per runner."""
+    if class_iri not in cache:
+        table = runner.select(LABELS_QUERY, {"class": Term("uri", class_iri)})
+        cache[class_iri] = [(str(r[0].value), str(r[1].value)) for r in table.rows if r[0] and r[1]]
+    return cache[class_iri]
 
 
 def to_oxigraph(term: Term) -> Any:

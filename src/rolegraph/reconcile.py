@@ -11,7 +11,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Iterable, Sequence
+from collections.abc import Callable, Collection, Hashable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, TypeVar
@@ -403,17 +403,27 @@ def _merge_skill(group: list[Skill], report: ImportReport, alt_names: tuple[str,
     )
 
 
+def _missing_per_source(
+    per_source: Mapping[str, Collection[str]],
+) -> Iterator[tuple[str, list[str]]]:
+    """(source, what the other sources have and it lacks), when two sources or more speak."""
+    if len(per_source) < 2:
+        return
+    everything = list(dict.fromkeys(x for items in per_source.values() for x in items))
+    for source, items in per_source.items():
+        missing = [x for x in everything if x not in items]
+        if missing:
+            yield source, missing
+
+
 def _requirement_presence(reqs: list[Requirement], report: ImportReport) -> None:
     """Where two sources both describe a role level, report skills only one of them lists."""
     by_source: dict[tuple[str, str], dict[str, set[str]]] = {}
     for q in reqs:
         by_source.setdefault((q.role, q.level), {}).setdefault(q.origin.source, set()).add(q.skill)
     for (_role, level), per_source in by_source.items():
-        if len(per_source) < 2:
-            continue
-        everything = set().union(*per_source.values())
-        for source, skills in per_source.items():
-            for skill in sorted(everything - skills):
+        for source, skills in _missing_per_source(per_source):
+            for skill in sorted(skills):
                 report.add(
                     "disagreement",
                     f"{level!r} needs {skill!r} in another source but not in {source}",
@@ -430,19 +440,14 @@ def _level_presence(levels: list[RoleLevel], report: ImportReport) -> None:
         if lv.name not in names:
             names.append(lv.name)
     for role, per_source in by_role.items():
-        if len(per_source) < 2:
-            continue
-        everything = [n for names in per_source.values() for n in names]
-        for source, names in per_source.items():
-            missing = [n for n in dict.fromkeys(everything) if n not in names]
-            if missing:
-                report.add(
-                    "disagreement",
-                    f"role {role!r}: level(s) {', '.join(repr(n) for n in missing)} in another "
-                    f"source but not in {source}",
-                    file=source,
-                    severity="warning",
-                )
+        for source, missing in _missing_per_source(per_source):
+            report.add(
+                "disagreement",
+                f"role {role!r}: level(s) {', '.join(repr(n) for n in missing)} in another "
+                f"source but not in {source}",
+                file=source,
+                severity="warning",
+            )
 
 
 #: Sources that describe every skill of the framework (not only those one role needs).
@@ -458,11 +463,8 @@ def _catalogue_presence(
     for s in skills:
         if s.origin.source in catalogues:
             catalogues[s.origin.source].add(s.name)
-    if len(catalogues) < 2:
-        return
-    everything = set().union(*catalogues.values())
-    for source, names in catalogues.items():
-        for name in sorted(everything - names):
+    for source, names in _missing_per_source(catalogues):
+        for name in sorted(names):
             report.add(
                 "disagreement",
                 f"skill {name!r} is in another skill catalogue but not in {source}",
@@ -473,13 +475,11 @@ def _catalogue_presence(
     for x in listed:
         if x.origin.source in catalogues:
             roles.setdefault(x.skill, {}).setdefault(x.origin.source, set()).add(x.role)
-    for skill in sorted(everything):
+    in_all = set.intersection(*catalogues.values()) if len(catalogues) > 1 else set()
+    for skill in sorted(in_all):
         per_source = {src: roles.get(skill, {}).get(src, set()) for src in catalogues}
-        if not all(skill in catalogues[src] for src in per_source):
-            continue
-        union = set().union(*per_source.values())
-        for source, listed_roles in per_source.items():
-            for role in sorted(union - listed_roles):
+        for source, missing_roles in _missing_per_source(per_source):
+            for role in sorted(missing_roles):
                 report.add(
                     "disagreement",
                     f"skill {skill!r}: role {role!r} is listed as requiring it in another skill "

@@ -7,7 +7,6 @@ graph for code that wants rdflib's API (pySHACL, users' scripts).
 
 from __future__ import annotations
 
-import io
 import re
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
@@ -228,26 +227,8 @@ def detect_format(path: Path | str, name: str | None = None) -> RdfFormat:
 
 
 def parse_rdf_file(path: Path | str, fmt: RdfFormat | None = None) -> list[ox.Triple]:
-    """Parse an RDF file into triples (quads' graph names dropped), with clear errors."""
-    import pyoxigraph as ox
-
-    from rolegraph.sources.table import read_bytes
-
-    p = Path(path)
-    fmt = fmt or detect_format(p)
-    data = read_bytes(p, "graph file")
-    try:
-        parsed = list(
-            ox.parse(io.BytesIO(data), format=_ox_format(fmt), base_iri=p.resolve().as_uri())
-        )
-    except SyntaxError as exc:
-        raise InputError(
-            f"{p.name} is not valid {fmt.name}: {exc}",
-            hint="check the file, or rebuild it with 'rolegraph build -o FILE'",
-        ) from None
-    except (ValueError, OSError) as exc:
-        raise InputError(f"cannot parse {p.name} as {fmt.name}: {exc}") from None
-    return [q.triple if isinstance(q, ox.Quad) else q for q in parsed]
+    """An RDF file's triples (graph names of quad formats dropped), with clear errors."""
+    return list(load_rdf_file(Path(path), fmt).triples())
 
 
 def load_rdf_file(path: Path, fmt: RdfFormat | None = None) -> RoleGraph:
