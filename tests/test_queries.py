@@ -284,19 +284,19 @@ def test_broken_headers_are_errors() -> None:
         parse_query("# summary: s\n", name="x", path=Path("x.rq"))
 
 
-def test_broken_sparql_and_unprojected_parameters_are_errors(tmp_path: Path) -> None:
+def test_broken_sparql_and_unused_parameters_are_errors(tmp_path: Path) -> None:
     broken = parse_query(
         "# summary: s\nSELECT ?x WHERE { ?x ?y }", name="b", path=tmp_path / "b.rq"
     )
     with pytest.raises(QueryError, match=r"b.rq: invalid SPARQL"):
         check_query(broken)
-    hidden = parse_query(
-        "# summary: s\n# param role: role = X\nSELECT ?x WHERE { ?role ?p ?x } ORDER BY ?x",
+    unused = parse_query(
+        "# summary: s\n# param role: role = X\nSELECT ?x WHERE { ?who ?p ?x } ORDER BY ?x",
         name="h",
         path=tmp_path / "h.rq",
     )
-    with pytest.raises(QueryError, match="parameter 'role' must be a variable the SELECT projects"):
-        check_query(hidden)
+    with pytest.raises(QueryError, match="parameter 'role' is not a variable of the query"):
+        check_query(unused)
     cols = parse_query("# summary: s\n# columns: nope\nSELECT ?x WHERE { ?x ?p ?o }", name="c")
     with pytest.raises(QueryError, match="'nope', which the SELECT does not project"):
         check_query(cols)
@@ -414,3 +414,19 @@ def test_bad_param_syntax(runner: CliRunner) -> None:
     result = runner.invoke(cli, ["query", "level-skills", "-p", "level"])
     assert result.exit_code == 2
     assert "--param 'level' is not NAME=VALUE" in result.stderr
+
+
+def test_values_are_bound_at_the_start_of_the_where_group() -> None:
+    from rolegraph.queries import bind_values
+
+    term = {"role": Term("uri", "https://w3id.org/rolegraph/id/role/x")}
+    q = (
+        "PREFIX ex: <http://ex/a> # a comment { with a brace\n"
+        'SELECT ?role (EXISTS { ?role ?p ?o } AS ?e) ("{" AS ?b) WHERE { ?role a ?c }'
+    )
+    bound = bind_values(q, term)
+    assert bound.endswith(
+        "WHERE { VALUES (?role) { (<https://w3id.org/rolegraph/id/role/x>) }\n ?role a ?c }"
+    )
+    with pytest.raises(QueryError, match="no WHERE"):
+        bind_values("ASK", term)

@@ -16,7 +16,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from rolegraph.errors import RemoteError
-from rolegraph.queries import labels_of, values_clause
+from rolegraph.queries import bind_values, labels_of
 from rolegraph.results import ResultTable, Term, from_sparql_json
 
 if TYPE_CHECKING:
@@ -86,7 +86,7 @@ class RemoteRunner:
         self._labels: dict[str, list[tuple[str, str]]] = {}
 
     def select(self, sparql: str, bindings: Mapping[str, Term]) -> ResultTable:
-        text = sparql + ("\n" + values_clause(bindings) if bindings else "")
+        text = bind_values(sparql, bindings)
         doc = self._request(text)
         try:
             return from_sparql_json(doc)

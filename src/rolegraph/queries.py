@@ -10,11 +10,12 @@ A query file starts with comment lines::
     # allowed level: SELECT ?value WHERE { ?x a rg:RoleLevel ; rdfs:label ?value }
     # columns: skill, tier, descriptor
 
-Parameters are bound as RDF terms, never pasted into the query text: locally through
-Oxigraph's variable substitution, remotely through one VALUES clause built from
-escaped terms (:func:`values_clause`). So a parameter variable must be projected by
-the query's SELECT (and should be bound by a pattern, not only used in a FILTER);
-``# columns:`` says which projected variables are shown.
+Parameters are bound as RDF terms, never pasted into the query text as text: one
+VALUES clause of escaped terms (:func:`values_clause`) opens the query's top-level
+WHERE group (:func:`bind_values`), the same locally and on a remote endpoint. So a
+parameter must be a variable of that group (bound by a pattern there, or projected by
+a sub-select), not only of a FILTER or a sub-select that does not project it;
+``# columns:`` says which of the SELECT's variables are shown.
 
 Parameter types: ``role``, ``level``, ``skill``, ``family`` (a name, matched to the
 graph's labels and alternative labels, case-insensitively, bound to the IRI),
@@ -217,11 +218,15 @@ def check_query(query: SavedQuery) -> list[str]:
     if not hasattr(solutions, "variables"):
         raise QueryError(f"{label}: only SELECT queries give a result table")
     projected = [v.value for v in solutions.variables]
+    from rolegraph.sparqltext import mentions_variable, where_group_start
+
+    if query.params and where_group_start(query.sparql) is None:
+        raise QueryError(f"{label}: a query with parameters needs a WHERE {{ ... }} group")
     for p in query.params:
-        if p.name not in projected:
+        if not mentions_variable(query.sparql, p.name):
             raise QueryError(
-                f"{label}: parameter {p.name!r} must be a variable the SELECT projects",
-                hint=f"add ?{p.name} to the SELECT clause (and hide it with '# columns:')",
+                f"{label}: parameter {p.name!r} is not a variable of the query",
+                hint=f"use ?{p.name} in the WHERE group",
             )
         if p.allowed:
             try:
@@ -310,7 +315,7 @@ class Runner(Protocol):
 
 
 class LocalRunner:
-    """Runs on a :class:`RoleGraph` (Oxigraph) with variables substituted by RDF terms."""
+    """Runs on a :class:`RoleGraph` (Oxigraph); parameters bound by :func:`bind_values`."""
 
     def __init__(self, graph: RoleGraph) -> None:
         self.graph = graph
@@ -319,7 +324,7 @@ class LocalRunner:
     def select(self, sparql: str, bindings: Mapping[str, Term]) -> ResultTable:
         from rolegraph.results import from_oxigraph
 
-        solutions = self.graph.query(sparql, {k: to_oxigraph(t) for k, t in bindings.items()})
+        solutions = self.graph.query(sparql, bindings)
         if not hasattr(solutions, "variables"):
             raise QueryError("only SELECT queries give a result table")
         return from_oxigraph(solutions)
@@ -367,7 +372,22 @@ def to_oxigraph(term: Term) -> Any:
     return ox.Literal(term.value, datatype=ox.NamedNode(term.datatype or XSD + "string"))
 
 
-def values_clause(bindings: Mapping[str, Term]) -> str:
+def bind_values(sparql: str, bindings: Mapping[str, Any]) -> str:
+    """The query with its parameters bound: one VALUES clause of escaped terms placed at the
+    start of the top-level WHERE group, where every engine joins it first (Oxigraph
+    answers a point query on 2M triples in a millisecond this way, and in seconds
+    through its ``substitutions``). The same text runs locally and remotely."""
+    if not bindings:
+        return sparql
+    from rolegraph.sparqltext import where_group_start
+
+    at = where_group_start(sparql)
+    if at is None:
+        raise QueryError("cannot bind parameters: the query has no WHERE { ... } group")
+    return f"{sparql[:at]} {values_clause(bindings)}\n{sparql[at:]}"
+
+
+def values_clause(bindings: Mapping[str, Any]) -> str:
     """The one place parameter values become query text: a VALUES clause of escaped terms.
 
     Each term is validated and written in SPARQL's term syntax (IRIs checked for
@@ -383,9 +403,17 @@ def values_clause(bindings: Mapping[str, Term]) -> str:
     cells = []
     for n in names:
         term = bindings[n]
-        if term.kind == "uri" and _IRI_FORBIDDEN.search(term.value):
+        if isinstance(term, Term):
+            if term.kind == "uri" and _IRI_FORBIDDEN.search(term.value):
+                raise QueryError(f"parameter {n!r}: {term.value!r} is not a valid IRI")
+            term = to_oxigraph(term)
+        import pyoxigraph as ox
+
+        if not isinstance(term, ox.NamedNode | ox.Literal):
+            raise QueryError(f"parameter {n!r}: only IRIs and literals can be bound")
+        if isinstance(term, ox.NamedNode) and _IRI_FORBIDDEN.search(term.value):
             raise QueryError(f"parameter {n!r}: {term.value!r} is not a valid IRI")
-        cells.append(to_oxigraph(term).__str__())
+        cells.append(str(term))
     return "VALUES (" + " ".join(f"?{n}" for n in names) + ") { (" + " ".join(cells) + ") }"
 
 

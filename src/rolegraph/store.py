@@ -7,7 +7,6 @@ graph for code that wants rdflib's API (pySHACL, users' scripts).
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -93,15 +92,16 @@ class RoleGraph:
         graph = self._graph() or ox.DefaultGraph()
         return self.store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=graph) or b""
 
-    def query(
-        self, sparql: str, bindings: Mapping[str, ox.NamedNode | ox.Literal] | None = None
-    ) -> Any:
-        """Run SPARQL; ``bindings`` are RDF terms bound to variables (never pasted into text)."""
-        import pyoxigraph as ox
+    def query(self, sparql: str, bindings: Mapping[str, Any] | None = None) -> Any:
+        """Run SPARQL on this graph (or release); federated queries are refused.
 
-        subs: dict[ox.Variable, ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple] = {
-            ox.Variable(k): t for k, t in (bindings or {}).items()
-        }
+        ``bindings`` (variable -> RDF term, a pyoxigraph term or a
+        :class:`rolegraph.results.Term`) are bound by :func:`rolegraph.queries.bind_values`,
+        never pasted into the text as text."""
+        if bindings:
+            from rolegraph.queries import bind_values
+
+            sparql = bind_values(sparql, bindings)
         refuse_federation(sparql)
         scope: dict[str, Any] = (
             {"default_graph": self._graph()}
@@ -109,7 +109,7 @@ class RoleGraph:
             else {"use_default_graph_as_union": True}
         )
         try:
-            return self.store.query(sparql, substitutions=subs or None, **scope)
+            return self.store.query(sparql, **scope)
         except SyntaxError as exc:
             raise QueryError(f"invalid SPARQL: {syntax_message(exc)}") from None
         except (RuntimeError, OSError, ValueError) as exc:
@@ -170,23 +170,12 @@ class RoleGraph:
         return target
 
 
-# Strings, IRIs and comments of a SPARQL text, so keywords can be found outside them.
-_SPARQL_NOISE = re.compile(
-    r'"""(?:[^"\\]|\\.|"(?!""))*"""'
-    r"|'''(?:[^'\\]|\\.|'(?!''))*'''"
-    r'|"(?:[^"\\\n]|\\.)*"'
-    r"|'(?:[^'\\\n]|\\.)*'"
-    r'|<[^<>"{}|^`\\\x00-\x20]*>'
-    r"|#[^\n]*",
-    re.DOTALL,
-)
-_SERVICE = re.compile(r"\bSERVICE\b", re.IGNORECASE)
-
-
 def refuse_federation(sparql: str) -> None:
     """Oxigraph would fetch a SERVICE clause's endpoint over the network; rolegraph never
     lets a query (a user's, or one sent to ``rolegraph serve``) make it do that."""
-    if _SERVICE.search(_SPARQL_NOISE.sub(" ", sparql)):
+    from rolegraph.sparqltext import uses_keyword
+
+    if uses_keyword(sparql, "SERVICE"):
         raise QueryError(
             "SERVICE (federated query) is not allowed: rolegraph does not fetch data from "
             "other endpoints",
