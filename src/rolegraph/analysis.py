@@ -65,6 +65,10 @@ class FrameworkView:
     alt_labels: dict[str, tuple[str, ...]] = field(default_factory=dict)
     _by_role: dict[str, list[LevelInfo]] | None = field(default=None, repr=False, compare=False)
     _indexed: int = field(default=-1, repr=False, compare=False)
+    #: The graph the view was read from: descriptors are fetched from it when first asked for.
+    graph: RoleGraph | None = field(default=None, repr=False, compare=False)
+    _texts_of_level: set[str] = field(default_factory=set, repr=False, compare=False)
+    _texts_of_skill: set[str] = field(default_factory=set, repr=False, compare=False)
 
     def levels_of(self, role: str) -> list[LevelInfo]:
         """A role's levels, most junior first."""
@@ -95,11 +99,37 @@ class FrameworkView:
     def descriptor(self, level: str, skill: str) -> str | None:
         """What ``level`` needs a person to do with ``skill``: the requirement's own text,
         else the skill's descriptor at the required tier."""
+        self._fetch_texts(level, skill)
         text = self.descriptors.get((level, skill))
         if text:
             return text
         tier = self.requirements.get(level, {}).get(skill)
         return self.tier_descriptors.get((skill, tier)) if tier is not None else None
+
+    def _fetch_texts(self, level: str, skill: str) -> None:
+        """Read a level's requirement texts and a skill's tier texts on first use (the texts
+        are most of a large graph's bytes, and most analyses never show them)."""
+        import pyoxigraph as ox
+
+        if self.graph is None:
+            return
+        if level not in self._texts_of_level:
+            self._texts_of_level.add(level)
+            for row in self.graph.query(
+                _PREFIX
+                + "SELECT ?s ?text WHERE { ?q rg:roleLevel ?level ; rg:skill ?s ; rg:descriptor ?text }",
+                {"level": ox.NamedNode(level)},
+            ):
+                self.descriptors[(level, row["s"].value)] = row["text"].value
+        if skill not in self._texts_of_skill:
+            self._texts_of_skill.add(skill)
+            for row in self.graph.query(
+                _PREFIX
+                + """SELECT ?rank ?text WHERE {
+                    ?skill rg:tierDescriptor ?d . ?d rg:tier/rg:rank ?rank ; rg:descriptor ?text }""",
+                {"skill": ox.NamedNode(skill)},
+            ):
+                self.tier_descriptors[(skill, int(row["rank"].value))] = row["text"].value
 
     def labels(self, kind: str) -> list[tuple[str, str]]:
         """(IRI, name) for every ``kind`` ("role", "level" or "skill"), alternative names too."""
@@ -116,9 +146,11 @@ class FrameworkView:
         return sorted(out, key=lambda pair: (pair[1], pair[0]))
 
 
-def framework_view(graph: RoleGraph) -> FrameworkView:
-    """Read everything the analyses need from ``graph`` in seven queries."""
-    view = FrameworkView()
+def framework_view(graph: RoleGraph, *, tiers: bool = True) -> FrameworkView:
+    """Read what the analyses need from ``graph``: roles, levels, skills, what each role
+    uses and (``tiers``) the tier each level needs each skill at. Descriptor texts are
+    read later, as they are asked for."""
+    view = FrameworkView(graph=graph)
     for row in graph.query(
         _PREFIX
         + """SELECT ?r ?label ?family ?scs WHERE {
@@ -151,25 +183,18 @@ def framework_view(graph: RoleGraph) -> FrameworkView:
         view.skills[row["s"].value] = row["label"].value
     for row in graph.query(
         _PREFIX
-        + """SELECT ?l ?s ?rank ?text WHERE {
-            ?q a rg:SkillRequirement ; rg:roleLevel ?l ; rg:skill ?s .
-            OPTIONAL { ?q rg:tier/rg:rank ?rank }
-            OPTIONAL { ?q rg:descriptor ?text }
+        + """SELECT ?l ?s ?rank WHERE {
+            ?q rg:roleLevel ?l ; rg:skill ?s .
+            OPTIONAL { ?q rg:tier ?t . ?t rg:rank ?rank }
         }"""
+        if tiers
+        else _PREFIX + "SELECT ?l ?s WHERE { ?l rg:requiresSkill ?s }"
     ):
-        tier = int(row["rank"].value) if row["rank"] is not None else None
+        found = row["rank"] if tiers else None
+        tier = int(found.value) if found is not None else None
         view.requirements.setdefault(row["l"].value, {})[row["s"].value] = tier
-        if row["text"] is not None:
-            view.descriptors[(row["l"].value, row["s"].value)] = row["text"].value
     for row in graph.query(_PREFIX + "SELECT ?r ?s WHERE { ?r rg:usesSkill ?s }"):
         view.uses.setdefault(row["r"].value, set()).add(row["s"].value)
-    for row in graph.query(
-        _PREFIX
-        + """SELECT ?s ?rank ?text WHERE {
-            ?s rg:tierDescriptor ?d . ?d rg:tier/rg:rank ?rank ; rg:descriptor ?text .
-        }"""
-    ):
-        view.tier_descriptors[(row["s"].value, int(row["rank"].value))] = row["text"].value
     alts: dict[str, set[str]] = {}
     for row in graph.query(
         "SELECT ?x ?alt WHERE { ?x <http://www.w3.org/2004/02/skos/core#altLabel> ?alt }"
