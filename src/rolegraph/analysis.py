@@ -276,20 +276,35 @@ def shared_counts(matrix: SkillMatrix) -> sp.csr_matrix:
 
 
 def weighted_jaccard(matrix: SkillMatrix) -> np.ndarray[Any, Any]:
-    """rows x rows tier-aware similarity in [0, 1] (see the module doc)."""
+    """rows x rows tier-aware similarity in [0, 1] (see the module doc), as a dense array."""
     import numpy as np
 
-    total = np.asarray(matrix.weights.sum(axis=1)).ravel().astype(float)
-    mins = None
+    sim = sparse_weighted_jaccard(matrix).toarray()
+    total = np.asarray(matrix.weights.sum(axis=1)).ravel()
+    # A row with skills is identical to itself even where it shares nothing with others.
+    np.fill_diagonal(sim, np.where(total > 0, 1.0, 0.0))
+    return np.asarray(sim, dtype=float)
+
+
+def sparse_weighted_jaccard(matrix: SkillMatrix) -> sp.csr_matrix:
+    """The same similarity, only for pairs that share a skill (the rest are 0): memory
+    grows with the pairs, not with rows squared."""
+    import numpy as np
+
+    mins: sp.csr_matrix | None = None
     for k in range(1, len(TIERS) + 1):
         bk = matrix.binary(at_least=k)
-        product = (bk @ bk.T).toarray()
-        mins = product if mins is None else mins + product
+        product = (bk @ bk.T).tocsr()
+        mins = product if mins is None else (mins + product).tocsr()
     assert mins is not None
-    maxes = total[:, None] + total[None, :] - mins
+    total = np.asarray(matrix.weights.sum(axis=1)).ravel().astype(float)
+    coo = mins.tocoo()
+    maxes = total[coo.row] + total[coo.col] - coo.data
     with np.errstate(divide="ignore", invalid="ignore"):
-        sim = np.where(maxes > 0, mins / maxes, 0.0)
-    return np.asarray(sim, dtype=float)
+        values = np.where(maxes > 0, coo.data / maxes, 0.0)
+    import scipy.sparse as sparse
+
+    return sparse.csr_matrix((values, (coo.row, coo.col)), shape=mins.shape)
 
 
 def tier_similarity(a: Mapping[str, int | None], b: Mapping[str, int | None]) -> float:

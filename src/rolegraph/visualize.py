@@ -529,7 +529,7 @@ def _framework_draft(view: FrameworkView) -> _Draft:
 
 
 def _overlap_draft(view: FrameworkView, min_shared: int | None) -> _Draft:
-    from rolegraph.analysis import role_matrix, weighted_jaccard
+    from rolegraph.analysis import role_matrix, sparse_weighted_jaccard
 
     colors = _family_colors(view)
     matrix = role_matrix(view)
@@ -539,7 +539,7 @@ def _overlap_draft(view: FrameworkView, min_shared: int | None) -> _Draft:
     for k in range(1, len(TIERS) + 1):
         bk = matrix.binary(at_least=k)
         by_tier.append((bk @ bk.T).tocsr())
-    similarity = weighted_jaccard(matrix)
+    similarity = sparse_weighted_jaccard(matrix)
     counts = by_tier[0].tocoo()
     tiers = {r: view.role_tiers(r) for r in rows}
     edges: list[_Edge] = []
