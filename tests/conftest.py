@@ -184,3 +184,32 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
     for key, label in labels.items():
         if key in HARDENING or "must be 0" in label:
             tr.write_line(f"{label:<52} {HARDENING.get(key, 0):>6}")
+
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    """One headless Chromium for the whole session (the Debian package, never a download)."""
+    if not CHROMIUM.exists():
+        message = f"headless Chromium is not installed at {CHROMIUM} (apt-get install chromium)"
+        if IN_CI:
+            pytest.fail(message)
+        pytest.skip(message)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            yield chromium
+        finally:
+            chromium.close()

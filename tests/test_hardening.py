@@ -28,6 +28,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -643,3 +644,61 @@ def test_ctrl_c_in_the_middle_leaves_no_partial_file(
         assert proc.returncode == 130, err
         assert "interrupted" in err and "Traceback" not in err
         assert not (tmp_path / "out.ttl").exists()
+
+
+@pytest.mark.server
+@pytest.mark.browser
+def test_no_injected_script_runs_in_served_pages(tmp_path: Path, browser: Any) -> None:
+    """The same poisoned framework, served, opened in headless Chromium: every page loads,
+    shows the markup as text, and nothing sets window.__xss."""
+    import threading
+    import urllib.parse
+
+    from rolegraph.build import build_graph
+    from rolegraph.cli.graph_cmds import explorer_for
+    from rolegraph.serve import make_server
+    from rolegraph.sources import load_framework
+
+    roles, _ = xss_framework(tmp_path)
+    graph = build_graph(load_framework(roles=roles))
+    server = make_server(graph, 0, explorer=explorer_for(graph))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_address[1]}"
+    level = urllib.parse.quote(f"Senior data analyst {XSS}")
+    paths = [
+        "/",
+        "/queries/families",
+        f"/queries/level-skills?run=1&level={level}",
+        "/id/role/data-analyst-img-src-x-onerror-window-xss-1",
+        "/explorer",
+        "/sparql",
+    ]
+    context = browser.new_context()
+    outside: list[str] = []
+
+    def route(r: Any) -> None:
+        if r.request.url.startswith((base, "data:")):
+            r.continue_()
+        else:
+            outside.append(r.request.url)
+            r.abort()
+
+    context.route("**/*", route)
+    try:
+        for path in paths:
+            count("attacks")
+            page = context.new_page()
+            page.goto(base + path, wait_until="load")
+            page.wait_for_timeout(300)
+            ran = page.evaluate("() => window.__xss !== undefined")
+            if ran:
+                count("attacks that worked")
+            assert not ran, path
+            if path != "/sparql":
+                assert "onerror" in page.inner_text("body"), path  # shown as text
+            page.close()
+    finally:
+        context.close()
+        server.shutdown()
+        server.server_close()
+    assert outside == []

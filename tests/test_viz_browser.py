@@ -19,22 +19,12 @@ from typing import Any
 
 import pytest
 
-from conftest import IN_CI
 from rolegraph.build import build_graph
 from rolegraph.visualize import build_explorer, write_html
 from vizfacts import EVIL_FAMILY, EVIL_ROLE, EVIL_SKILL, Facts, evil_framework, from_csv
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 ROLE = "Data scientist"
 SKILL = "Data science innovation"
 VIEWS: dict[str, dict[str, Any]] = {
@@ -43,24 +33,6 @@ VIEWS: dict[str, dict[str, Any]] = {
     "role": {"role": ROLE},
     "skill": {"skill": SKILL},
 }
-
-
-@pytest.fixture(scope="session")
-def browser() -> Iterator[Any]:
-    """One headless Chromium for the whole session (the Debian package, never a download)."""
-    if not CHROMIUM.exists():
-        message = f"headless Chromium is not installed at {CHROMIUM} (apt-get install chromium)"
-        if IN_CI:
-            pytest.fail(message)
-        pytest.skip(message)
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
 
 
 @dataclass
