@@ -20,6 +20,7 @@ import resource
 import subprocess
 import sys
 import tempfile
+import time
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -99,6 +100,49 @@ def worker(size: int, work: Path, runs: int) -> dict[str, Any]:
     return out
 
 
+def fresh_process(args: list[str], cwd: Path) -> tuple[float, float]:
+    """Seconds and peak memory (MB) of one `rolegraph ARGS` process."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "rolegraph", *args],
+        cwd=cwd,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    _, status, usage = os.wait4(proc.pid, 0)
+    elapsed = time.perf_counter() - start
+    if status != 0:
+        raise SystemExit(
+            f"rolegraph {' '.join(args)} failed: {proc.stderr.read().decode() if proc.stderr else ''}"
+        )
+    return elapsed, usage.ru_maxrss / 1024
+
+
+def commands(size: int, work: Path) -> dict[str, tuple[float, float]]:
+    """The CLI as a user runs it, each command a fresh process: time and peak memory."""
+    folder = work / f"x{size}"
+    store = folder / "cli-store"
+    if store.exists():
+        import shutil
+
+        shutil.rmtree(store)
+    roles, skills = str(folder / "role-content.csv"), str(folder / "skill-descriptions.csv")
+    return {
+        "build --store": fresh_process(
+            ["build", "-q", "--roles", roles, "--skills", skills, "--store", str(store)], folder
+        ),
+        "query role-pairs --graph STORE": fresh_process(
+            ["query", "role-pairs", "--graph", str(store), "-f", "csv"], folder
+        ),
+        "query level-skills --graph STORE": fresh_process(
+            ["query", "level-skills", "--graph", str(store)], folder
+        ),
+        "viz --view overlap --graph STORE": fresh_process(
+            ["viz", "--graph", str(store), "-o", str(folder / "cli.html"), "-q"], folder
+        ),
+    }
+
+
 def cold_start(work: Path, runs: int) -> dict[str, dict[str, float]]:
     graph = work / "x1" / "framework.ttl"
     store = work / "x1" / "store"
@@ -172,6 +216,7 @@ def main() -> None:
             print(proc.stderr, file=sys.stderr)
             raise SystemExit(f"the {size}x run failed")
         results.append(json.loads(proc.stdout))
+        results[-1]["cli"] = commands(size, work)
     head = f"{'':<42}" + "".join(
         f"{str(r['size']) + 'x (' + format(r['triples'], ',') + ' triples)':>30}" for r in results
     )
@@ -181,7 +226,10 @@ def main() -> None:
             f"{step:<42}"
             + "".join(f"{fmt(r['steps'][step]):>30}" for r in results if step in r["steps"])
         )
-    print(f"{'peak memory':<42}" + "".join(f"{r['peak_rss_mb']:>27.0f} MB" for r in results))
+    print(
+        f"{'peak memory, all of the above in one process':<42}"
+        + "".join(f"{r['peak_rss_mb']:>27.0f} MB" for r in results)
+    )
     print(
         f"{'overlap = saved query role-pairs':<42}"
         + "".join(
@@ -189,6 +237,11 @@ def main() -> None:
             for r in results
         )
     )
+    print()
+    print("The CLI, each command a fresh process: time / peak memory")
+    for label in results[0]["cli"]:
+        cells = [f"{r['cli'][label][0]:7.2f} s / {r['cli'][label][1]:5.0f} MB" for r in results]
+        print(f"{label:<42}" + "".join(f"{c:>30}" for c in cells))
     print()
     print("Saved queries: rolegraph / raw pyoxigraph (ratio)")
     for name in results[0]["queries"]:

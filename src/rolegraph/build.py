@@ -276,15 +276,20 @@ def ontology_triples(*, tiers_only: bool = False) -> list[ox.Triple]:
     return triples
 
 
-def build_graph(fw: Framework, *, with_ontology: bool = False) -> RoleGraph:
-    """Build the RDF graph of a framework (a :class:`rolegraph.store.RoleGraph`)."""
+def graph_quads(fw: Framework, *, with_ontology: bool = False) -> Iterator[ox.Quad]:
+    """Every quad of the framework's graph, streamed (see :func:`build_graph`)."""
     import pyoxigraph as ox
-
-    from rolegraph.store import RoleGraph
 
     graph = ox.DefaultGraph()
     extra = [
         ox.Quad(t.subject, t.predicate, t.object, graph)
         for t in ontology_triples(tiers_only=not with_ontology)
     ]
-    return RoleGraph.from_quads(itertools.chain(to_oxigraph(framework_triples(fw)), extra))
+    return itertools.chain(to_oxigraph(framework_triples(fw)), extra)
+
+
+def build_graph(fw: Framework, *, with_ontology: bool = False) -> RoleGraph:
+    """Build the RDF graph of a framework (a :class:`rolegraph.store.RoleGraph`)."""
+    from rolegraph.store import RoleGraph
+
+    return RoleGraph.from_quads(graph_quads(fw, with_ontology=with_ontology))

@@ -130,44 +130,50 @@ class RoleGraph:
 
     def save_store(self, directory: Path | str) -> Path:
         """Write an on-disk Oxigraph store that :func:`open_graph` opens without parsing."""
-        import shutil
-        import tempfile
+        return write_store(directory, self.store)
 
-        import pyoxigraph as ox
 
-        target = Path(directory)
-        if target.is_file() or (
-            target.is_dir() and any(target.iterdir()) and not (target / STORE_MARKER).exists()
-        ):
-            raise InputError(
-                f"{target} exists and is not a rolegraph store",
-                hint="give a new folder name, or remove the folder first",
-            )
-        parent = target.parent
-        if not parent.is_dir():
-            raise InputError(f"cannot write {target}: folder {parent} does not exist")
-        tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=parent))
-        try:
-            disk = ox.Store(str(store_path(tmp)))
-            disk.bulk_extend(self.store)
-            disk.flush()
-            disk.optimize()
-            del disk
-            (tmp / STORE_MARKER).write_text(
-                "A rolegraph store (Oxigraph). Open it with: rolegraph ... --graph "
-                f"{target.name}\n",
-                encoding="utf-8",
-            )
-            if target.is_dir():
-                shutil.rmtree(target)
-            tmp.rename(target)
-        except OSError as exc:
-            shutil.rmtree(tmp, ignore_errors=True)
-            raise InputError(f"cannot write store {target}: {exc.strerror or exc}") from None
-        except BaseException:
-            shutil.rmtree(tmp, ignore_errors=True)
-            raise
-        return target
+def write_store(directory: Path | str, quads: Iterable[ox.Quad]) -> Path:
+    """Write ``quads`` as an on-disk store in ``directory`` (replacing a rolegraph store
+    there), through a temporary folder beside it, so a failure leaves no partial store.
+    The quads stream in: a large graph need not be held in memory first."""
+    import shutil
+    import tempfile
+
+    import pyoxigraph as ox
+
+    target = Path(directory)
+    if target.is_file() or (
+        target.is_dir() and any(target.iterdir()) and not (target / STORE_MARKER).exists()
+    ):
+        raise InputError(
+            f"{target} exists and is not a rolegraph store",
+            hint="give a new folder name, or remove the folder first",
+        )
+    parent = target.parent
+    if not parent.is_dir():
+        raise InputError(f"cannot write {target}: folder {parent} does not exist")
+    tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=parent))
+    try:
+        disk = ox.Store(str(store_path(tmp)))
+        disk.bulk_extend(quads)
+        disk.flush()
+        disk.optimize()
+        del disk
+        (tmp / STORE_MARKER).write_text(
+            f"A rolegraph store (Oxigraph). Open it with: rolegraph ... --graph {target.name}\n",
+            encoding="utf-8",
+        )
+        if target.is_dir():
+            shutil.rmtree(target)
+        tmp.rename(target)
+    except OSError as exc:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise InputError(f"cannot write store {target}: {exc.strerror or exc}") from None
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return target
 
 
 def refuse_federation(sparql: str) -> None:

@@ -119,8 +119,17 @@ def build(
         timeout=timeout,
         release=release,
     )
-    graph = build_graph(framework)
-    data = serialize(graph, fmt) if (output is not None or store is None) else b""
+    if store is not None and release is None and output is None:
+        # Only a store: stream the quads into it, never holding the graph in memory.
+        from rolegraph.build import graph_quads
+        from rolegraph.store import open_graph, write_store
+
+        write_store(store, graph_quads(framework))
+        graph = open_graph(store)
+        data = b""
+    else:
+        graph = build_graph(framework)
+        data = serialize(graph, fmt) if (output is not None or store is None) else b""
     if report is not None:
         text = (
             import_report.to_json()
@@ -133,7 +142,7 @@ def build(
 
         added = add_release(store, graph, release)
         note(f"Added release {added.name!r} ({added.triples} triples) to the store {store}.", quiet)
-    elif store is not None:
+    elif store is not None and output is not None:
         graph.save_store(store)
     if output is not None or store is None:
         emit(data, output)
