@@ -16,8 +16,10 @@ ROOT = Path(__file__).resolve().parent.parent
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 
 
-def code_blocks(text: str) -> list[str]:
-    return re.findall(r"```(?:sh|console|bash)?\n(.*?)```", text, flags=re.DOTALL)
+def code_blocks(text: str, kinds: tuple[str, ...] = ("sh", "console", "bash", "")) -> list[str]:
+    """The fenced code blocks of those kinds (fences paired in order)."""
+    blocks = re.findall(r"^```(\w*)\n(.*?)^```", text, flags=re.DOTALL | re.MULTILINE)
+    return [body for kind, body in blocks if kind in kinds]
 
 
 def reference_rows() -> dict[str, str]:
