@@ -174,14 +174,14 @@ def test_saved_queries_as_forms(bundled_server: str) -> None:
     )
     assert ctype.startswith("text/csv") and body.decode().count("practitioner") == 6
     status, _, body = get(bundled_server + "/queries/level-skills?run=1&level=nobody")
-    assert status == 400 and b"no level named 'nobody'" in body
-    assert get(bundled_server + "/queries/..%2F..%2Fetc%2Fpasswd")[0] == 400
+    assert status == 404 and b"no level named 'nobody'" in body
+    assert get(bundled_server + "/queries/..%2F..%2Fetc%2Fpasswd")[0] == 404
 
 
 def test_pages_escape_data_and_load_nothing_else(bundled_server: str) -> None:
     q = urllib.parse.quote("<script>alert(1)</script>")
     status, ctype, body = get(f"{bundled_server}/queries/level-skills?run=1&level={q}", "text/html")
-    assert status == 400 and ctype.startswith("text/html")
+    assert status == 404 and ctype.startswith("text/html")
     assert b"<script>" not in body and b"&lt;script&gt;alert(1)&lt;/script&gt;" in body
     status, ctype, body = get(f"{bundled_server}/queries/level-skills?run=1&level={q}")
     assert ctype.startswith("text/plain")  # served with X-Content-Type-Options: nosniff

@@ -9,14 +9,13 @@ by the build, so sorting is a canonical form.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from rolegraph.errors import InputError
 from rolegraph.formats import EXPORT_NAMES
 from rolegraph.fsutil import atomic_write, check_output_path
-from rolegraph.vocab import PREFIXES, RDF
+from rolegraph.vocab import PREFIXES, RDF, compact_iri
 
 if TYPE_CHECKING:
     import pyoxigraph as ox
@@ -40,22 +39,12 @@ def sorted_ntriples(graph: RoleGraph) -> bytes:
     return b"\n".join(lines) + b"\n" if lines else b""
 
 
-_PN_LOCAL = re.compile(r"[A-Za-z0-9_](?:[A-Za-z0-9_.-]*[A-Za-z0-9_-])?")
 _INTEGER = re.compile(r"[+-]?[0-9]+")
 _XSD_INTEGER = "http://www.w3.org/2001/XMLSchema#integer"
 
 
-_PREFIX_OF = {ns: prefix for prefix, ns in PREFIXES.items()}
-
-
-@lru_cache(maxsize=1 << 16)
 def _compact(iri: str) -> str:
-    # Every bound namespace ends with "/" or "#": split the IRI at its last one.
-    cut = max(iri.rfind("/"), iri.rfind("#")) + 1
-    prefix = _PREFIX_OF.get(iri[:cut])
-    if prefix is not None and _PN_LOCAL.fullmatch(iri[cut:]):
-        return f"{prefix}:{iri[cut:]}"
-    return f"<{iri}>"
+    return compact_iri(iri) or f"<{iri}>"
 
 
 def _term(token: str) -> str:
@@ -63,7 +52,8 @@ def _term(token: str) -> str:
     if token.startswith("<"):
         return "a" if token == f"<{RDF}type>" else _compact(token[1:-1])
     if token.startswith('"'):
-        lexical, sep, dtype = token.rpartition('"^^<')
+        # A typed literal ends with its datatype IRI; an escaped quote in the text cannot.
+        lexical, sep, dtype = token.rpartition('"^^<') if token.endswith(">") else ("", "", "")
         if sep:
             iri = dtype[:-1]
             if iri == _XSD_INTEGER and _INTEGER.fullmatch(lexical[1:]):

@@ -11,22 +11,16 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any
 
-from rolegraph.vocab import PREFIXES, RDF, XSD
+from rolegraph.vocab import PREFIXES, RDF, XSD, compact_iri
 
 if TYPE_CHECKING:
     import pyoxigraph as ox
 
 _TYPE = RDF + "type"
-_ORDERED = sorted(PREFIXES.items(), key=lambda kv: -len(kv[1]))
 
 
 def compact(iri: str) -> str:
-    for prefix, ns in _ORDERED:
-        if iri.startswith(ns) and len(iri) > len(ns):
-            local = iri[len(ns) :]
-            if ":" not in local and "/" not in local and "#" not in local:
-                return f"{prefix}:{local}"
-    return iri
+    return compact_iri(iri) or iri
 
 
 def context() -> dict[str, Any]:

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from rolegraph.render import render, safe_cell
-from rolegraph.vocab import PREFIXES, XSD
+from rolegraph.vocab import XSD, compact_iri
 
 Kind = Literal["uri", "literal", "bnode"]
 RESULT_FORMATS = ("table", "csv", "tsv", "json", "md")
@@ -94,14 +94,8 @@ def _plain_number(text: str) -> bool:
     return re.fullmatch(r"[+-]?\d+(\.\d+)?([eE][+-]?\d+)?", text) is not None
 
 
-_SHORT = sorted(PREFIXES.items(), key=lambda kv: -len(kv[1]))
-
-
 def shorten(iri: str) -> str:
-    for prefix, ns in _SHORT:
-        if iri.startswith(ns) and len(iri) > len(ns):
-            return f"{prefix}:{iri[len(ns) :]}"
-    return iri
+    return compact_iri(iri) or iri
 
 
 @dataclass

@@ -99,10 +99,9 @@ def local_path(iri: str) -> str | None:
 
 
 def _short(iri: str) -> str:
-    for prefix, ns in sorted(PREFIXES.items(), key=lambda kv: -len(kv[1])):
-        if iri.startswith(ns) and len(iri) > len(ns):
-            return f"{prefix}:{iri[len(ns) :]}"
-    return iri
+    from rolegraph.vocab import compact_iri
+
+    return compact_iri(iri) or iri
 
 
 class _App:
@@ -161,7 +160,10 @@ class Handler(BaseHTTPRequestHandler):
         url = urllib.parse.urlsplit(self.path)
         params = urllib.parse.parse_qs(url.query, keep_blank_values=True)
         if self.command == "POST":
-            length = int(self.headers.get("Content-Length") or 0)
+            raw = self.headers.get("Content-Length") or "0"
+            if not raw.strip().isdigit():
+                raise _HttpError(HTTPStatus.BAD_REQUEST, "Content-Length must be a number of bytes")
+            length = int(raw)
             if length > MAX_BODY:
                 raise _HttpError(HTTPStatus.REQUEST_ENTITY_TOO_LARGE, "request body too large")
             body = self.rfile.read(length).decode("utf-8", "replace")
@@ -178,12 +180,29 @@ class Handler(BaseHTTPRequestHandler):
     # -- routes -----------------------------------------------------------------------
 
     def do_GET(self) -> None:
+        from rolegraph.errors import NotFound
+
         try:
+            self.check_host()
             self.route()
         except _HttpError as exc:
             self.fail(exc.status, exc.message)
+        except NotFound as exc:
+            self.fail(HTTPStatus.NOT_FOUND, str(exc))
         except RolegraphError as exc:
             self.fail(HTTPStatus.BAD_REQUEST, str(exc))
+        except (ValueError, UnicodeError) as exc:
+            # e.g. a path that is not a valid IRI: the request is wrong, not the server.
+            self.fail(HTTPStatus.BAD_REQUEST, f"bad request: {exc}")
+
+    def check_host(self) -> None:
+        """Only answer requests addressed to this machine (a web page elsewhere cannot use
+        DNS rebinding to make a browser query the server under another name)."""
+        host = (self.headers.get("Host") or "").strip().lower()
+        port = self.server.server_address[1]  # type: ignore[index]
+        allowed = {f"{name}:{port}" for name in ("127.0.0.1", "localhost", "[::1]")}
+        if host and host not in allowed:
+            raise _HttpError(HTTPStatus.MISDIRECTED_REQUEST, f"unexpected Host header {host!r}")
 
     do_POST = do_GET
     do_HEAD = do_GET
@@ -362,11 +381,12 @@ class Handler(BaseHTTPRequestHandler):
             )
 
     def resource_html(self, iri: str, triples: list[Any], incoming: list[Any]) -> bytes:
+        shown = sorted(incoming, key=lambda t: (t.predicate.value, t.subject.value))[:500]
         labels = self.labels(
             [
                 iri,
                 *(t.object.value for t in triples if hasattr(t.object, "value")),
-                *(t.subject.value for t in incoming),
+                *(t.subject.value for t in shown),
             ]
         )
         title = labels.get(iri, _short(iri))
@@ -381,11 +401,10 @@ class Handler(BaseHTTPRequestHandler):
         )
         body += f"</p><table><tr><th>property</th><th>value</th></tr>{rows}</table>"
         if incoming:
-            inc = sorted(incoming, key=lambda t: (t.predicate.value, t.subject.value))[:500]
             body += "<h2>Links to it</h2><table><tr><th>from</th><th>property</th></tr>"
             body += "".join(
                 f"<tr><td>{self.link(t.subject.value, labels)}</td><td>{self.link(t.predicate.value, {})}</td></tr>"
-                for t in inc
+                for t in shown
             )
             body += "</table>"
             if len(incoming) > 500:

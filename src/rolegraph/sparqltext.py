@@ -8,13 +8,15 @@ from __future__ import annotations
 
 import re
 
+# As SPARQL's grammar has them: a comment runs to the end of the line (LF or CR); a
+# short string cannot span one; an IRI holds no space, control character or <>"{}|^`\.
 _NOISE = re.compile(
     r'"""(?:[^"\\]|\\.|"(?!""))*"""'
     r"|'''(?:[^'\\]|\\.|'(?!''))*'''"
-    r'|"(?:[^"\\\n]|\\.)*"'
-    r"|'(?:[^'\\\n]|\\.)*'"
+    r'|"(?:[^"\\\n\r]|\\.)*"'
+    r"|'(?:[^'\\\n\r]|\\.)*'"
     r'|<[^<>"{}|^`\\\x00-\x20]*>'
-    r"|#[^\n]*",
+    r"|#[^\n\r]*",
     re.DOTALL,
 )
 _TOKENS = re.compile(r"[(){}]")

@@ -75,6 +75,23 @@ ATTRIBUTION: Final = (
     "Contains public sector information licensed under the Open Government Licence v3.0."
 )
 
+_PREFIX_OF = {ns: prefix for prefix, ns in PREFIXES.items()}
+#: A prefixed name's local part that Turtle, SPARQL and JSON-LD all read back unchanged.
+_PN_LOCAL = re.compile(r"[A-Za-z0-9_](?:[A-Za-z0-9_.-]*[A-Za-z0-9_-])?")
+
+
+@lru_cache(maxsize=1 << 16)
+def compact_iri(iri: str) -> str | None:
+    """``role:data-scientist`` for an IRI in a bound namespace, else None.
+
+    Every bound namespace ends with "/" or "#", so the IRI is split at its last one."""
+    cut = max(iri.rfind("/"), iri.rfind("#")) + 1
+    prefix = _PREFIX_OF.get(iri[:cut])
+    if prefix is not None and _PN_LOCAL.fullmatch(iri[cut:]):
+        return f"{prefix}:{iri[cut:]}"
+    return None
+
+
 # A slug keeps ASCII letters and digits; everything else becomes one hyphen. "--" never
 # occurs inside a slug, so it separates the parts of compound IRIs unambiguously.
 _NON_ALNUM = re.compile(r"[^a-z0-9]+")
