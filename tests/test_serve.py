@@ -220,3 +220,44 @@ def test_explorer_is_served(bundled_server: str) -> None:
     assert "vis-network" in page or "vis.Network" in page
     assert "Data scientist" in page
     assert 'src="http' not in page and 'href="http' not in page
+
+
+def test_service_is_refused_however_it_is_hidden(bundled_server: str) -> None:
+    for query in (
+        "SELECT * WHERE { SERVICE <http://127.0.0.1:9/x> { ?s ?p ?o } }",
+        "SELECT * WHERE { # comment\rSERVICE <http://127.0.0.1:9/x> { ?s ?p ?o } }",
+        "select * where { service silent <http://127.0.0.1:9/x> { ?s ?p ?o } }",
+    ):
+        q = urllib.parse.quote(query)
+        status, _, body = get(
+            f"{bundled_server}/sparql?query={q}", "application/sparql-results+json"
+        )
+        assert status == 400, query
+        assert b"SERVICE (federated query) is not allowed" in body
+
+
+def test_malformed_requests_get_an_answer(bundled_server: str) -> None:
+    assert get(bundled_server + "/id/a%20b", "text/turtle")[0] == 400
+    req = urllib.request.Request(
+        bundled_server + "/sparql",
+        data=b"query=ASK{}",
+        method="POST",
+        headers={"Content-Length": "abc", "Content-Type": "application/x-www-form-urlencoded"},
+    )
+    import http.client
+
+    host, port = bundled_server.removeprefix("http://").split(":")
+    conn = http.client.HTTPConnection(host, int(port), timeout=10)
+    conn.putrequest("POST", "/sparql")
+    conn.putheader("Content-Length", "-5")
+    conn.endheaders()
+    assert conn.getresponse().status == 400
+    conn.close()
+    del req
+
+
+def test_requests_for_another_host_are_refused(bundled_server: str) -> None:
+    req = urllib.request.Request(bundled_server + "/", headers={"Host": "evil.example:80"})
+    with pytest.raises(urllib.error.HTTPError) as err:
+        urllib.request.urlopen(req, timeout=10)
+    assert err.value.code == 421
