@@ -33,9 +33,9 @@ def test_two_releases_in_one_store(tmp_path: Path, runner: CliRunner) -> None:
     assert second.exit_code == 0, second.output
     listing = runner.invoke(cli, ["releases", str(store), "-f", "csv"])
     assert listing.stdout.splitlines() == [
-        "release,triples,graph",
-        "2024-08,338,https://w3id.org/rolegraph/release/2024-08",
-        f"2025-09,{listing.stdout.splitlines()[2].split(',')[1]},https://w3id.org/rolegraph/release/2025-09",
+        "release,triples,graph,default",
+        "2024-08,338,https://w3id.org/rolegraph/release/2024-08,",
+        f"2025-09,{listing.stdout.splitlines()[2].split(',')[1]},https://w3id.org/rolegraph/release/2025-09,yes",
     ]
     # Saved queries target one release; the default is the latest.
     latest = runner.invoke(cli, ["query", "families", "-g", str(store), "-f", "csv"])
@@ -81,7 +81,7 @@ def test_replacing_and_removing_a_release(tmp_path: Path, runner: CliRunner) -> 
     assert removed.exit_code == 0 and "Removed release 'R1'" in removed.stderr
     assert (
         runner.invoke(cli, ["releases", str(store), "-f", "csv"]).stdout
-        == "release,triples,graph\n"
+        == "release,triples,graph,default\n"
     )
 
 
@@ -97,3 +97,33 @@ def test_unknown_release_and_misuse(tmp_path: Path, runner: CliRunner) -> None:
     assert misuse.exit_code == 2 and "--release needs a store folder" in misuse.stderr
     not_store = runner.invoke(cli, ["releases", str(tmp_path)])
     assert not_store.exit_code == 2 and "is not a rolegraph store" in not_store.stderr
+
+
+def test_a_plain_store_never_replaces_releases(tmp_path: Path, runner: CliRunner) -> None:
+    store = tmp_path / "store"
+    assert (
+        runner.invoke(cli, ["build", "-q", "--store", str(store), "--release", "2025-09"]).exit_code
+        == 0
+    )
+    refused = runner.invoke(cli, ["build", "-q", "--store", str(store)])
+    assert refused.exit_code == 2
+    assert "holds 1 release(s); writing a plain store there would delete them" in refused.stderr
+    assert "2025-09" in runner.invoke(cli, ["releases", str(store)]).stdout
+
+
+def test_releases_sort_by_number_and_names_are_checked(tmp_path: Path, runner: CliRunner) -> None:
+    store = tmp_path / "store"
+    for name in ("2025-10", "2025-9"):
+        assert (
+            runner.invoke(cli, ["build", "-q", "--store", str(store), "--release", name]).exit_code
+            == 0
+        )
+    listing = runner.invoke(cli, ["releases", str(store), "-f", "csv"]).stdout.splitlines()
+    assert [line.split(",")[0] for line in listing[1:]] == ["2025-9", "2025-10"]
+    assert listing[2].endswith(",yes")
+    again = runner.invoke(cli, ["build", "--store", str(store), "--release", "2025-10"])
+    assert "Replaced release '2025-10'" in again.stderr
+    clash = runner.invoke(cli, ["build", "-q", "--store", str(store), "--release", "2025.10"])
+    assert clash.exit_code == 2 and "would share the graph of release '2025-10'" in clash.stderr
+    bad = runner.invoke(cli, ["build", "-q", "--store", str(store), "--release", "../x"])
+    assert bad.exit_code == 2 and "is not a usable release name" in bad.stderr

@@ -2,15 +2,19 @@
 
 The framework changes every three months and its downloads hold only the latest
 release. ``rolegraph build ... --store DIR --release 2025-09`` adds (or replaces) a
-release; every command that reads a graph takes ``--graph DIR --release NAME`` (the
-latest release when none is named); ``rolegraph releases DIR`` lists them.
+release; every command that reads a graph takes ``--graph DIR --release NAME``;
+``rolegraph releases DIR`` lists them.
+
+Releases are ordered by name, numbers by value (so ``2025-9`` < ``2025-10`` and dates
+written ``2025-09`` sort by date); without ``--release`` commands use the last one.
 
 Each release's graph is ``https://w3id.org/rolegraph/release/<slug>``; the store's
-default graph holds one description per release (label, triples, sources).
+default graph holds one description per release (name, triples).
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -24,12 +28,31 @@ if TYPE_CHECKING:
     from rolegraph.store import RoleGraph
 
 RELEASE_NS = BASE + "release/"
+_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9 ._-]{0,63}")
+_CHUNKS = re.compile(r"(\d+)")
+
+
+def check_name(name: str) -> str:
+    """A release name: letters, digits, spaces, '.', '_' and '-', up to 64 characters."""
+    if not _NAME.fullmatch(name):
+        raise InputError(
+            f"{name!r} is not a usable release name",
+            hint="use letters, digits, spaces, '.', '_' or '-' (at most 64), such as 2025-09",
+        )
+    return name
 
 
 def release_iri(name: str) -> str:
-    if not name.strip():
-        raise InputError("a release needs a name, such as 2025-09")
-    return RELEASE_NS + slugify(name)
+    return RELEASE_NS + slugify(check_name(name))
+
+
+def order_key(name: str) -> tuple[tuple[int, int, str], ...]:
+    """Natural order: the numbers in a name compare by value."""
+    return tuple(
+        (0, int(chunk), "") if chunk.isdigit() else (1, 0, chunk.lower())
+        for chunk in _CHUNKS.split(name)
+        if chunk
+    )
 
 
 @dataclass(frozen=True)
@@ -37,27 +60,29 @@ class Release:
     name: str
     iri: str
     triples: int
+    replaced: bool = False
 
 
 def list_releases(store: ox.Store) -> list[Release]:
-    """The releases in a store, oldest name first (names that are dates sort by date)."""
-    found = []
-    query = f"""SELECT ?g ?name ?n WHERE {{
-        ?g a <{RG}Release> ; <{RG}release> ?name .
-        OPTIONAL {{ ?g <{RG}triples> ?n }}
-    }} ORDER BY ?name"""
+    """The releases in a store, in natural order of their names (the last is the default)."""
     import pyoxigraph as ox
 
-    solutions = store.query(query)
+    solutions = store.query(
+        f"""SELECT ?g ?name ?n WHERE {{
+            ?g a <{RG}Release> ; <{RG}release> ?name .
+            OPTIONAL {{ ?g <{RG}triples> ?n }}
+        }}"""
+    )
     assert isinstance(solutions, ox.QuerySolutions)
-    for row in solutions:
-        n = int(row["n"].value) if row["n"] is not None else 0
-        found.append(Release(row["name"].value, row["g"].value, n))
-    return found
+    found = [
+        Release(row["name"].value, row["g"].value, int(row["n"].value) if row["n"] else 0)
+        for row in solutions
+    ]
+    return sorted(found, key=lambda r: (order_key(r.name), r.name))
 
 
 def pick_release(store: ox.Store, name: str | None) -> Release | None:
-    """The named release, or the latest; None when the store holds no releases."""
+    """The named release, or the last; None when the store holds no releases."""
     releases = list_releases(store)
     if not releases:
         if name is not None:
@@ -69,7 +94,7 @@ def pick_release(store: ox.Store, name: str | None) -> Release | None:
     if name is None:
         return releases[-1]
     for r in releases:
-        if r.name == name or r.iri == release_iri(name):
+        if r.name == name:
             return r
     import difflib
 
@@ -81,16 +106,17 @@ def pick_release(store: ox.Store, name: str | None) -> Release | None:
 
 
 def add_release(directory: Path | str, graph: RoleGraph, name: str) -> Release:
-    """Add ``graph`` to the store in ``directory`` as release ``name`` (replacing it if present).
+    """Add ``graph`` to the store in ``directory`` as release ``name``, replacing a release
+    of that name. The store is created if the folder does not exist.
 
-    The store is created if the folder does not exist. The change is one SPARQL update,
-    so a failure leaves the store as it was.
-    """
+    The data is loaded into a scratch graph first; one SPARQL update then swaps it in, so
+    a failure leaves the store's releases as they were."""
     import pyoxigraph as ox
 
     from rolegraph.export import sorted_ntriples
     from rolegraph.store import STORE_MARKER, store_path
 
+    iri = release_iri(name)
     target = Path(directory)
     if (
         target.exists()
@@ -101,28 +127,36 @@ def add_release(directory: Path | str, graph: RoleGraph, name: str) -> Release:
             f"{target} exists and is not a rolegraph store",
             hint="give a new folder name, or a store written by rolegraph",
         )
-    iri = release_iri(name)
-    data = sorted_ntriples(graph).decode("utf-8")
-    count = data.count("\n")
+    data = sorted_ntriples(graph)
+    count = data.count(b"\n")
     try:
         target.mkdir(parents=False, exist_ok=True)
         store = ox.Store(str(store_path(target)))
     except OSError as exc:
         raise InputError(f"cannot open the store {target}: {exc}") from None
-    label = _literal(name)
-    update = (
-        f"DROP SILENT GRAPH <{iri}> ;\n"
-        f"DELETE WHERE {{ <{iri}> ?p ?o }} ;\n"
-        f"INSERT DATA {{\n"
-        f"  <{iri}> <{RDF}type> <{RG}Release> ; <{RG}release> {label} ; <{RDFS}label> {label} ;\n"
-        f'    <{RG}triples> "{count}"^^<{XSD}integer> ; <{DCTERMS}hasPart> <{iri}> .\n'
-        f"  GRAPH <{iri}> {{\n{data}  }}\n"
-        f"}}"
-    )
+    existing = list_releases(store)
+    clash = next((r for r in existing if r.iri == iri and r.name != name), None)
+    if clash is not None:
+        raise InputError(
+            f"release {name!r} would share the graph of release {clash.name!r} (both are <{iri}>)",
+            hint="choose a name that differs in its letters or digits",
+        )
+    scratch = ox.NamedNode(iri + "--loading")
+    label = str(ox.Literal(name))
     try:
-        store.update(update)
+        store.update(f"DROP SILENT GRAPH {scratch}")
+        store.load(data, format=ox.RdfFormat.N_TRIPLES, to_graph=scratch)
+        store.update(
+            f"DROP SILENT GRAPH <{iri}> ;\n"
+            f"MOVE SILENT GRAPH {scratch} TO GRAPH <{iri}> ;\n"
+            f"DELETE WHERE {{ <{iri}> ?p ?o }} ;\n"
+            f"INSERT DATA {{ <{iri}> <{RDF}type> <{RG}Release> ; <{RG}release> {label} ;\n"
+            f'  <{RDFS}label> {label} ; <{RG}triples> "{count}"^^<{XSD}integer> ;\n'
+            f"  <{DCTERMS}hasPart> <{iri}> . }}"
+        )
         store.flush()
-    except (OSError, SyntaxError, RuntimeError) as exc:
+    except (OSError, SyntaxError, RuntimeError, ValueError) as exc:
+        store.update(f"DROP SILENT GRAPH {scratch}")
         raise InputError(f"cannot add release {name!r} to {target}: {exc}") from None
     finally:
         del store
@@ -131,7 +165,7 @@ def add_release(directory: Path | str, graph: RoleGraph, name: str) -> Release:
         f"{target.name} [--release NAME]\n",
         encoding="utf-8",
     )
-    return Release(name, iri, count)
+    return Release(name, iri, count, replaced=any(r.name == name for r in existing))
 
 
 def remove_release(directory: Path | str, name: str) -> Release:
@@ -148,9 +182,3 @@ def remove_release(directory: Path | str, name: str) -> Release:
     store.update(f"DROP SILENT GRAPH <{release.iri}> ; DELETE WHERE {{ <{release.iri}> ?p ?o }}")
     store.flush()
     return release
-
-
-def _literal(text: str) -> str:
-    import pyoxigraph as ox
-
-    return str(ox.Literal(text))

@@ -41,11 +41,13 @@ class RoleGraph:
         location: str = "(in memory)",
         release: str | None = None,
         graph_name: str | None = None,
+        size: int | None = None,
     ) -> None:
         self.store = store
         self.location = location
         self.release = release
         self.graph_name = graph_name
+        self._size = size
 
     def _graph(self) -> Any:
         import pyoxigraph as ox
@@ -70,6 +72,8 @@ class RoleGraph:
         return cls(store, location=location)
 
     def __len__(self) -> int:
+        if self._size is not None:
+            return self._size
         if self.graph_name is None:
             return len(self.store)
         return sum(1 for _ in self.store.quads_for_pattern(None, None, None, self._graph()))
@@ -153,6 +157,19 @@ def write_store(directory: Path | str, quads: Iterable[ox.Quad]) -> Path:
     parent = target.parent
     if not parent.is_dir():
         raise InputError(f"cannot write {target}: folder {parent} does not exist")
+    if (target / STORE_MARKER).exists():
+        from rolegraph.releases import list_releases
+
+        try:
+            held = list_releases(ox.Store.read_only(str(store_path(target))))
+        except OSError as exc:
+            raise InputError(f"cannot open the store {target}: {exc}") from None
+        if held:
+            raise InputError(
+                f"{target} holds {len(held)} release(s); writing a plain store there would "
+                "delete them",
+                hint="add this graph as a release with --release NAME, or give a new folder",
+            )
     tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=parent))
     try:
         disk = ox.Store(str(store_path(tmp)))
@@ -272,7 +289,13 @@ def open_graph(source: Path | str | None = None, release: str | None = None) -> 
             chosen = pick_release(store, release)
             if chosen is None:
                 return RoleGraph(store, location=str(p))
-            return RoleGraph(store, location=str(p), release=chosen.name, graph_name=chosen.iri)
+            return RoleGraph(
+                store,
+                location=str(p),
+                release=chosen.name,
+                graph_name=chosen.iri,
+                size=chosen.triples,
+            )
         raise InputError(
             f"{p} is a directory, not a graph file",
             hint="give a .ttl/.nt/.jsonld file, or a store written by 'rolegraph build --store DIR'",

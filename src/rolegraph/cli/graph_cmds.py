@@ -108,6 +108,10 @@ def build(
     for path in (output, report):
         if path is not None:
             check_output_path(path)
+    if release is not None:
+        from rolegraph.releases import check_name
+
+        check_name(release)
     import_report = ImportReport()
     framework = load_framework(
         roles=roles,
@@ -141,7 +145,10 @@ def build(
         from rolegraph.releases import add_release
 
         added = add_release(store, graph, release)
-        note(f"Added release {added.name!r} ({added.triples} triples) to the store {store}.", quiet)
+        verb = "Replaced" if added.replaced else "Added"
+        note(
+            f"{verb} release {added.name!r} ({added.triples} triples) in the store {store}.", quiet
+        )
     elif store is not None and output is not None:
         graph.save_store(store)
     if output is not None or store is None:
@@ -253,14 +260,15 @@ def releases(store: Path, remove: str | None, fmt: str) -> None:
         found = list_releases(ox.Store.read_only(str(store_path(store))))
     except OSError as exc:
         raise InputError(f"cannot open the store {store}: {exc}") from None
-    rows: list[list[str | int | float | None]] = [[r.name, r.triples, r.iri] for r in found]
+    headers = ["release", "triples", "graph", "default"]
+    rows: list[list[str | int | float | None]] = [
+        [r.name, r.triples, r.iri, "yes" if i == len(found) - 1 else ""]
+        for i, r in enumerate(found)
+    ]
     if fmt == "json":
-        click.echo(
-            render_json([dict(zip(("release", "triples", "graph"), r, strict=True)) for r in rows]),
-            nl=False,
-        )
+        click.echo(render_json([dict(zip(headers, r, strict=True)) for r in rows]), nl=False)
     else:
-        click.echo(render(["release", "triples", "graph"], rows, fmt), nl=False)
+        click.echo(render(headers, rows, fmt), nl=False)
 
 
 @cli.command()
