@@ -149,3 +149,28 @@ def test_listing_queries_imports_no_rdf_library(tmp_path: Path) -> None:
     )
     assert "level-changes" in out.stdout
     assert out.stderr.strip() == "[]"
+
+
+def test_output_extension_chooses_the_format(runner: CliRunner, tmp_path: Path) -> None:
+    jsonld = tmp_path / "graph.jsonld"
+    assert runner.invoke(cli, ["export", "-o", str(jsonld)]).exit_code == 0
+    assert isinstance(json.loads(jsonld.read_text(encoding="utf-8")), (dict, list))
+    nt = tmp_path / "graph.nt"
+    assert runner.invoke(cli, ["build", "-q", "-o", str(nt)]).exit_code == 0
+    assert all(line.endswith(" .") for line in nt.read_text(encoding="utf-8").splitlines())
+    csv_out = tmp_path / "skills.csv"
+    done = runner.invoke(cli, ["query", "role-levels", "-o", str(csv_out)])
+    assert done.exit_code == 0, done.output
+    assert csv_out.read_text(encoding="utf-8").splitlines()[0] == "rank,level,basis,skills"
+
+
+def test_format_and_extension_that_disagree_are_refused(runner: CliRunner, tmp_path: Path) -> None:
+    out = tmp_path / "graph.jsonld"
+    said = runner.invoke(cli, ["export", "--format", "turtle", "-o", str(out)])
+    assert said.exit_code == 2
+    assert "--format turtle does not match the extension of graph.jsonld" in said.stderr
+    assert not out.exists()
+    png = tmp_path / "explorer.png"
+    viz = runner.invoke(cli, ["viz", "-o", str(png)])
+    assert viz.exit_code == 2 and "name explorer.png with .html" in viz.stderr
+    assert not png.exists()

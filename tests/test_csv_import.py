@@ -255,6 +255,18 @@ def test_ragged_row(tmp_path: Path, runner: CliRunner) -> None:
     )
 
 
+def test_row_numbers_count_blank_lines_as_a_spreadsheet_does(
+    tmp_path: Path, runner: CliRunner
+) -> None:
+    rows = role_rows()
+    rows[2][7] = "Guru"
+    text = to_csv(ROLE_HEADER, rows).splitlines(keepends=True)
+    # Two blank lines after the header: the bad row is row 6 in a spreadsheet.
+    bad = write(tmp_path, "roles.csv", text[0] + "\n\n" + "".join(text[1:]))
+    msg = run_bad(runner, tmp_path, bad)
+    assert "roles.csv, row 6, column 'Skill Level': unknown tier 'Guru'" in msg
+
+
 def test_unknown_tier(tmp_path: Path, runner: CliRunner) -> None:
     rows = role_rows()
     rows[2][7] = "Guru"

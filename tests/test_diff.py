@@ -45,12 +45,21 @@ def test_crafted_release_is_reported_exactly(tmp_path: Path) -> None:
     assert got == sorted(
         [
             (
-                "",
+                "(framework)",
                 "skill",
                 "renamed",
                 "Statistical methods",
                 "Statistics",
-                "Statistical methods (by content (100% alike))",
+                "Statistical methods (by content, 100% alike)",
+            ),
+            # The raised row carries its text to the expert tier, which had none.
+            (
+                "(framework)",
+                "skill descriptor",
+                "added",
+                "Data visualisation at expert",
+                None,
+                "You can: - choose the right chart",
             ),
             ("Data analyst", "level", "removed", "Associate data analyst", None, None),
             (
@@ -64,7 +73,7 @@ def test_crafted_release_is_reported_exactly(tmp_path: Path) -> None:
         ]
     )
     assert result.summary_lines() == [
-        "(framework): 1 skill renamed",
+        "(framework): 1 skill descriptor added, 1 skill renamed",
         "Data analyst: 1 level removed, 1 tier raised",
     ]
 
@@ -98,17 +107,19 @@ def test_formats_and_graph_inputs(tmp_path: Path, runner: CliRunner) -> None:
     table = runner.invoke(cli, ["diff", str(old), str(graph)])
     assert table.exit_code == 0, table.output
     assert table.stdout.splitlines()[:3] == [
-        "Changes from r1 to r2.ttl: 3",
-        "(framework): 1 skill renamed",
+        "Changes from r1 to r2.ttl: 4",
+        "(framework): 1 skill descriptor added, 1 skill renamed",
         "Data analyst: 1 level removed, 1 tier raised",
     ]
     doc = json.loads(runner.invoke(cli, ["diff", str(old), str(graph), "-f", "json"]).stdout)
     assert doc["summary"] == {
-        "": {"skill renamed": 1},
+        "(framework)": {"skill descriptor added": 1, "skill renamed": 1},
         "Data analyst": {"level removed": 1, "tier raised": 1},
     }
     md = runner.invoke(cli, ["diff", str(old), str(new), "-f", "md"]).stdout
-    assert md.startswith("# Changes from r1 to r2\n\n- (framework): 1 skill renamed\n")
+    assert md.startswith(
+        "# Changes from r1 to r2\n\n- (framework): 1 skill descriptor added, 1 skill renamed\n"
+    )
     # A single role-content CSV works too.
     one = runner.invoke(
         cli, ["diff", str(old / "role-content.csv"), str(new / "role-content.csv"), "-f", "json"]

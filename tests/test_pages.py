@@ -241,7 +241,10 @@ def test_skills_page_senior_civil_service_skills() -> None:
         (b"<<<>>><div><p", "page.html ends (line 1) inside <div> opened on line 1"),
         (b"Role Family,Role\nData,Data analyst\n", "page.html is a CSV file, not a page"),
         (b"Skills A to Z\n\nAccessibility\n", "the Skills A to Z page as text"),
-        (b"Hello\n\nThis is a letter.\n", "page.html is not a role page: no 'What a hello does'"),
+        (
+            b"Hello\n\nThis is a letter.\n",
+            "page.html is not a role page: it does not start with a role's name",
+        ),
     ],
 )
 def test_pages_of_another_kind_are_one_clear_error(

@@ -123,6 +123,27 @@ def test_developer_requirements_equal_the_csv(
     )
 
 
+def test_developer_page_saved_as_text_reads_as_the_html_does(
+    developer: tuple[Framework, ImportReport], snapshot_dir: Path, tmp_path: Path
+) -> None:
+    """The page's text as saved from the site (its title carries the site's name)."""
+    text = (snapshot_dir / "software-developer.extracted.txt").read_text(encoding="utf-8")
+    assert text.splitlines()[0].endswith(
+        " - Government Digital and Data Profession Capability Framework"
+    )
+    saved = tmp_path / "software-developer.txt"
+    saved.write_text(text, encoding="utf-8")
+    fw = read_page(saved, ImportReport())
+    html, _ = developer
+    assert [r.name for r in fw.roles] == ["Software developer"]
+    assert [lv.name for lv in fw.levels] == [lv.name for lv in html.levels]
+    assert len(fw.levels) == 9
+    assert {(q.level, q.skill, q.tier) for q in fw.requirements} == {
+        (q.level, q.skill, q.tier) for q in html.requirements
+    }
+    assert len(fw.requirements) == 86
+
+
 def test_developer_texts_equal_the_csv(
     developer: tuple[Framework, ImportReport], developer_rows: list[dict[str, str]]
 ) -> None:

@@ -58,6 +58,16 @@ class Snapshot:
     )
     alt: dict[str, set[str]] = field(default_factory=dict)
 
+    @property
+    def has_grades(self) -> bool:
+        """Does this release give grades at all (the CSV export does not)?"""
+        return any(lv["grades"] for lv in self.levels.values())
+
+    @property
+    def has_catalogue(self) -> bool:
+        """Does it describe skills (the skill descriptions do; a role page does not)?"""
+        return any(s["description"] for s in self.skills.values())
+
 
 def snapshot(graph: RoleGraph, label: str) -> Snapshot:
     snap = Snapshot(label)
@@ -121,6 +131,16 @@ class Change:
     new: str | None = None
 
 
+FRAMEWORK_WIDE = "(framework)"
+_PLURALS = {"grades": "grades", "family": "families"}
+
+
+def _plural(what: str, n: int) -> str:
+    if n == 1 or (what in _PLURALS and what != "family"):
+        return what
+    return _PLURALS.get(what, what + "s")
+
+
 @dataclass
 class Diff:
     old: str
@@ -128,17 +148,21 @@ class Diff:
     changes: list[Change]
 
     def summary(self) -> dict[str, dict[str, int]]:
-        """role ('' for framework-wide things) -> counts of each kind of change."""
+        """role (or "(framework)" for skills) -> counts of each kind of change."""
         out: dict[str, Counter[str]] = {}
         for c in self.changes:
             out.setdefault(c.role, Counter())[f"{c.what} {c.change}"] += 1
-        return {role: dict(sorted(counts.items())) for role, counts in sorted(out.items())}
+        ordered = sorted(out.items(), key=lambda kv: (kv[0] != FRAMEWORK_WIDE, kv[0]))
+        return {role: dict(sorted(counts.items())) for role, counts in ordered}
 
     def summary_lines(self) -> list[str]:
         lines = []
         for role, counts in self.summary().items():
-            parts = ", ".join(f"{n} {kind}" for kind, n in counts.items())
-            lines.append(f"{role or '(framework)'}: {parts}")
+            parts = []
+            for kind, n in counts.items():
+                what, _, change = kind.rpartition(" ")
+                parts.append(f"{n} {_plural(what, n)} {change}")
+            lines.append(f"{role}: {', '.join(parts)}")
         return lines
 
     def to_json(self) -> str:
@@ -164,7 +188,7 @@ class Diff:
             return "\n".join(out).rstrip() + "\n"
         head = f"Changes from {self.old} to {self.new}: {len(self.changes)}\n"
         summary = "\n".join(self.summary_lines())
-        body = render(headers, rows, "table", max_width=48) if rows else ""
+        body = render(headers, rows, "table", max_width=64) if rows else ""
         return head + (summary + "\n\n" if summary else "No changes.\n") + body
 
 
@@ -175,50 +199,45 @@ def _jaccard(a: set[Any], b: set[Any]) -> float:
 def _pair_renames(
     removed: Iterable[str],
     added: Iterable[str],
-    alias: Callable[[str, str], bool],
-    signature_old: Callable[[str], set[Any]],
-    signature_new: Callable[[str], set[Any]],
+    same_name: Callable[[str, str], bool],
+    old_signature: dict[str, set[Any]],
+    new_signature: dict[str, set[Any]],
 ) -> dict[str, tuple[str, str]]:
-    """old name -> (new name, how), for removed/added things that are one renamed thing."""
+    """old name -> (new name, how), for removed/added things that are one renamed thing:
+    the same by the alias table or an alternative label, else alike in content (best
+    pairs first). Signatures are computed once, by the caller."""
     removed, added = sorted(removed), sorted(added)
     pairs: dict[str, tuple[str, str]] = {}
     taken: set[str] = set()
     for old in removed:
         for new in added:
-            if new not in taken and alias(old, new):
+            if new not in taken and same_name(old, new):
                 pairs[old] = (new, "by name")
                 taken.add(new)
                 break
     scored = sorted(
-        (
-            (-_jaccard(signature_old(old), signature_new(new)), old, new)
-            for old in removed
-            if old not in pairs
-            for new in added
-            if new not in taken
-        ),
+        (-_jaccard(old_signature[old], new_signature[new]), old, new)
+        for old in removed
+        if old not in pairs and old_signature[old]
+        for new in added
+        if new not in taken and new_signature[new]
     )
     for score, old, new in scored:
         if -score < RENAME_THRESHOLD or old in pairs or new in taken:
             continue
-        pairs[old] = (new, f"by content ({-score:.0%} alike)")
+        pairs[old] = (new, f"by content, {-score:.0%} alike")
         taken.add(new)
     return pairs
 
 
-def _level_signature(
-    snap: Snapshot, role: str, rename: dict[str, str]
-) -> Callable[[str], set[Any]]:
-    """A level's content: the (skill, tier) pairs it needs."""
-
-    def sig(level: str) -> set[Any]:
-        return {
-            (rename.get(s, s), t)
-            for (r, lv, s), (t, _) in snap.requirements.items()
-            if r == role and lv == level
-        }
-
-    return sig
+def _skill_signature(snap: Snapshot, skill: str) -> set[Any]:
+    """A skill's content whatever its roles and levels are called: its tier descriptors and
+    the texts and tiers its requirements give."""
+    texts: set[Any] = {
+        ("tier", t, d) for t, d in snap.skills.get(skill, {}).get("descriptors", {}).items()
+    }
+    texts |= {("req", t, d) for (_, _, s), (t, d) in snap.requirements.items() if s == skill and d}
+    return texts
 
 
 def compare(old: Snapshot, new: Snapshot, *, role: str | None = None) -> Diff:
@@ -227,45 +246,18 @@ def compare(old: Snapshot, new: Snapshot, *, role: str | None = None) -> Diff:
 
     aliases = Aliases.load()
     changes: list[Change] = []
+    add = changes.append
 
-    def same_by_alias(kind: str, a: str, b: str, a_alt: set[str], b_alt: set[str]) -> bool:
-        ra, rb = aliases.resolve(kind, a), aliases.resolve(kind, b)
-        if ra is not None and ra == rb:
-            return True
-        return name_key(a) in {name_key(x) for x in b_alt} or name_key(b) in {
-            name_key(x) for x in a_alt
-        }
+    def same_name(kind: str) -> Callable[[str, str], bool]:
+        def test(a: str, b: str) -> bool:
+            ra, rb = aliases.resolve(kind, a), aliases.resolve(kind, b)
+            if ra is not None and ra == rb:
+                return True
+            a_alt = {name_key(x) for x in old.alt.get(a, set())}
+            b_alt = {name_key(x) for x in new.alt.get(b, set())}
+            return name_key(a) in b_alt or name_key(b) in a_alt
 
-    # Skills --------------------------------------------------------------------
-    def skill_sig(snap: Snapshot) -> Callable[[str], set[Any]]:
-        def sig(skill: str) -> set[Any]:
-            uses = {(r, lv, t) for (r, lv, s), (t, _) in snap.requirements.items() if s == skill}
-            texts = {(t, d) for t, d in snap.skills.get(skill, {}).get("descriptors", {}).items()}
-            return uses | texts
-
-        return sig
-
-    skill_renames = _pair_renames(
-        set(old.skills) - set(new.skills),
-        set(new.skills) - set(old.skills),
-        lambda a, b: same_by_alias("skill", a, b, old.alt.get(a, set()), new.alt.get(b, set())),
-        skill_sig(old),
-        skill_sig(new),
-    )
-    skill_map = {s: s for s in old.skills} | {o: n for o, (n, _) in skill_renames.items()}
-
-    # Roles ---------------------------------------------------------------------
-    def role_sig(snap: Snapshot, rename: dict[str, str]) -> Callable[[str], set[Any]]:
-        return lambda r: {rename.get(s, s) for (rr, _, s) in snap.requirements if rr == r}
-
-    role_renames = _pair_renames(
-        set(old.roles) - set(new.roles),
-        set(new.roles) - set(old.roles),
-        lambda a, b: same_by_alias("role", a, b, old.alt.get(a, set()), new.alt.get(b, set())),
-        role_sig(old, skill_map),
-        role_sig(new, {}),
-    )
-    role_map = {r: r for r in old.roles} | {o: n for o, (n, _) in role_renames.items()}
+        return test
 
     def wanted(*roles: str | None) -> bool:
         if role is None:
@@ -273,19 +265,59 @@ def compare(old: Snapshot, new: Snapshot, *, role: str | None = None) -> Diff:
         key = name_key(role)
         return any(r is not None and name_key(r) == key for r in roles)
 
-    def add(c: Change) -> None:
-        changes.append(c)
+    # Skills: renamed by name or by their texts (which do not depend on role names).
+    gone_skills = set(old.skills) - set(new.skills)
+    new_skills = set(new.skills) - set(old.skills)
+    skill_renames = _pair_renames(
+        gone_skills,
+        new_skills,
+        same_name("skill"),
+        {s: _skill_signature(old, s) for s in gone_skills},
+        {s: _skill_signature(new, s) for s in new_skills},
+    )
+    skill_map = {s: s for s in old.skills} | {o: n for o, (n, _) in skill_renames.items()}
+
+    # Roles: renamed by name or by the skills they use (skill renames applied).
+    def uses(snap: Snapshot, r: str, rename: dict[str, str]) -> set[Any]:
+        return {rename.get(s, s) for (rr, _, s) in snap.requirements if rr == r}
+
+    gone_roles = set(old.roles) - set(new.roles)
+    new_roles = set(new.roles) - set(old.roles)
+    role_renames = _pair_renames(
+        gone_roles,
+        new_roles,
+        same_name("role"),
+        {r: uses(old, r, skill_map) for r in gone_roles},
+        {r: uses(new, r, {}) for r in new_roles},
+    )
+    role_map = {r: r for r in old.roles} | {o: n for o, (n, _) in role_renames.items()}
+
+    skill_users: dict[str, set[str]] = {}
+    for snap in (old, new):
+        for r, _, s in snap.requirements:
+            skill_users.setdefault(skill_map.get(s, s) if snap is old else s, set()).add(
+                role_map.get(r, r) if snap is old else r
+            )
+
+    def skill_wanted(skill: str) -> bool:
+        return role is None or any(wanted(u) for u in skill_users.get(skill, ()))
 
     for o, (n, how) in sorted(skill_renames.items()):
-        users = {r for (r, _, s) in new.requirements if s == n} | {
-            r for (r, _, s) in old.requirements if s == o
-        }
-        if role is None or any(wanted(u) for u in users):
-            add(Change("", "skill", "renamed", n, o, f"{n} ({how})"))
-    for r in sorted(set(old.roles) - set(role_renames)):
-        if r not in new.roles and wanted(r):
+        if skill_wanted(n):
+            add(Change(FRAMEWORK_WIDE, "skill", "renamed", n, o, f"{n} ({how})"))
+    for s in sorted(gone_skills - set(skill_renames)):
+        if role is None or any(
+            wanted(role_map.get(r, r)) for (r, _, sk) in old.requirements if sk == s
+        ):
+            add(Change(FRAMEWORK_WIDE, "skill", "removed", s))
+    for s in sorted(new_skills - {n for n, _ in skill_renames.values()}):
+        if skill_wanted(s):
+            add(Change(FRAMEWORK_WIDE, "skill", "added", s))
+
+    for r in sorted(gone_roles - set(role_renames)):
+        if wanted(r):
             add(Change(r, "role", "removed", r))
-    for r in sorted(set(new.roles) - set(old.roles) - {n for n, _ in role_renames.values()}):
+    for r in sorted(new_roles - {n for n, _ in role_renames.values()}):
         if wanted(r):
             add(Change(r, "role", "added", r))
     for o, (n, how) in sorted(role_renames.items()):
@@ -304,41 +336,51 @@ def compare(old: Snapshot, new: Snapshot, *, role: str | None = None) -> Diff:
                 )
             )
 
-    # Levels (within each role, after role renames) -----------------------------
+    # Levels, within each role: renamed by name or by the (skill, tier) pairs they need.
     level_map: dict[tuple[str, str], tuple[str, str]] = {}
+    whole_levels: set[tuple[str, str]] = set()
     for r_old, r_new in sorted(role_map.items()):
         olds = {lv for (r, lv) in old.levels if r == r_old}
         news = {lv for (r, lv) in new.levels if r == r_new}
 
+        def needs(snap: Snapshot, rr: str, level: str, rename: dict[str, str]) -> set[Any]:
+            return {
+                (rename.get(s, s), t)
+                for (r, lv, s), (t, _) in snap.requirements.items()
+                if r == rr and lv == level
+            }
+
         renames = _pair_renames(
             olds - news,
             news - olds,
-            lambda a, b: False,
-            _level_signature(old, r_old, skill_map),
-            _level_signature(new, r_new, {}),
+            same_name("level"),
+            {lv: needs(old, r_old, lv, skill_map) for lv in olds - news},
+            {lv: needs(new, r_new, lv, {}) for lv in news - olds},
         )
         for lv in olds & news:
             level_map[(r_old, lv)] = (r_new, lv)
         for o, (n, _) in renames.items():
             level_map[(r_old, o)] = (r_new, n)
-        if not wanted(r_old, r_new):
+        removed = olds - news - set(renames)
+        added = news - olds - {n for n, _ in renames.values()}
+        whole_levels |= {(r_new, lv) for lv in removed | added}
+        if not wanted(r_old, r_new) or r_new not in new.roles:
             continue
-        for lv in sorted(olds - news - set(renames)):
+        for lv in sorted(removed):
             add(Change(r_new, "level", "removed", lv))
-        for lv in sorted(news - olds - {n for n, _ in renames.values()}):
+        for lv in sorted(added):
             add(Change(r_new, "level", "added", lv))
         for o, (n, how) in sorted(renames.items()):
             add(Change(r_new, "level", "renamed", n, o, f"{n} ({how})"))
-    for r_old, r_new in sorted(role_map.items()):
         # The order of the levels both releases have (ranks shift when a level goes).
         kept = [
-            (lv_old, lv_new)
-            for (ro, lv_old), (rn, lv_new) in level_map.items()
+            (lv_o, lv_n)
+            for (ro, lv_o), (rn, lv_n) in level_map.items()
             if ro == r_old and rn == r_new
         ]
         before = [n for o, n in sorted(kept, key=lambda p: old.levels[(r_old, p[0])]["rank"] or 0)]
         after = sorted((n for _, n in kept), key=lambda n: new.levels[(r_new, n)]["rank"] or 0)
-        if before != after and wanted(r_old, r_new):
+        if before != after:
             add(
                 Change(
                     r_new, "level order", "changed", r_new, " < ".join(before), " < ".join(after)
@@ -359,31 +401,33 @@ def compare(old: Snapshot, new: Snapshot, *, role: str | None = None) -> Diff:
                     b["description"],
                 )
             )
-        if a["grades"] != b["grades"] and a["grades"] and b["grades"]:
+        # A fact one side cannot hold (the CSV has no grades) is not a change.
+        if (
+            a["grades"] != b["grades"]
+            and (a["grades"] or old.has_grades)
+            and (b["grades"] or new.has_grades)
+        ):
+            how = "added" if not a["grades"] else "removed" if not b["grades"] else "changed"
             add(
                 Change(
                     r_new,
                     "grades",
-                    "changed",
+                    how,
                     lv_new,
-                    "; ".join(a["grades"]),
-                    "; ".join(b["grades"]),
+                    "; ".join(a["grades"]) or None,
+                    "; ".join(b["grades"]) or None,
                 )
             )
 
-    # Requirements ----------------------------------------------------------------
+    # Requirements (a whole role or level added or removed is one change, reported above).
+    whole_roles = {c.item for c in changes if c.what == "role" and c.change in ("added", "removed")}
     mapped_old = {}
     for (r, lv, s), value in old.requirements.items():
         r2, lv2 = level_map.get((r, lv), (role_map.get(r, r), lv))
         mapped_old[(r2, lv2, skill_map.get(s, s))] = value
-    # A whole role or level added or removed is one change, not one per requirement.
-    whole = {
-        (c.role, c.item) for c in changes if c.what == "level" and c.change in ("added", "removed")
-    }
-    whole_roles = {c.item for c in changes if c.what == "role" and c.change in ("added", "removed")}
     for key in sorted(set(mapped_old) | set(new.requirements)):
         r, lv, s = key
-        if not wanted(r) or r in whole_roles or (r, lv) in whole:
+        if not wanted(r) or r in whole_roles or (r, lv) in whole_levels:
             continue
         if key not in new.requirements:
             add(Change(r, "requirement", "removed", f"{lv}: {s}", mapped_old[key][0]))
@@ -397,41 +441,49 @@ def compare(old: Snapshot, new: Snapshot, *, role: str | None = None) -> Diff:
             elif d_old and d_new and d_old != d_new:
                 add(Change(r, "descriptor", "changed", f"{lv}: {s}", d_old, d_new))
 
-    # Skill tier descriptors and descriptions --------------------------------------
+    # Skill descriptions and tier descriptors, for skills in both.
     for s_old, s_new in sorted(skill_map.items()):
-        if s_new not in new.skills:
-            continue
-        users = {r for (r, _, s) in new.requirements if s == s_new}
-        if role is not None and not any(wanted(u) for u in users):
+        if s_new not in new.skills or not skill_wanted(s_new):
             continue
         a, b = old.skills[s_old], new.skills[s_new]
         for tier in sorted(
-            set(a["descriptors"]) & set(b["descriptors"]), key=lambda t: TIER_RANK[t]
+            set(a["descriptors"]) | set(b["descriptors"]), key=lambda t: TIER_RANK[t]
         ):
-            if a["descriptors"][tier] != b["descriptors"][tier]:
-                add(
-                    Change(
-                        "",
-                        "skill descriptor",
-                        "changed",
-                        f"{s_new} at {tier}",
-                        a["descriptors"][tier],
-                        b["descriptors"][tier],
-                    )
-                )
-        if a["description"] and b["description"] and a["description"] != b["description"]:
+            before, after = a["descriptors"].get(tier), b["descriptors"].get(tier)
+            # A role page gives only the tiers its levels use: silence is not removal.
+            if (
+                before == after
+                or (before is None and not old.has_catalogue)
+                or (after is None and not new.has_catalogue)
+            ):
+                continue
+            how = "added" if before is None else "removed" if after is None else "changed"
+            add(
+                Change(FRAMEWORK_WIDE, "skill descriptor", how, f"{s_new} at {tier}", before, after)
+            )
+        # A description missing on a side with no skill catalogue is silence, too.
+        if (
+            a["description"] != b["description"]
+            and (a["description"] or old.has_catalogue)
+            and (b["description"] or new.has_catalogue)
+        ):
+            how = (
+                "added"
+                if not a["description"]
+                else "removed"
+                if not b["description"]
+                else "changed"
+            )
             add(
                 Change(
-                    "", "skill description", "changed", s_new, a["description"], b["description"]
+                    FRAMEWORK_WIDE,
+                    "skill description",
+                    how,
+                    s_new,
+                    a["description"],
+                    b["description"],
                 )
             )
-    if role is None:
-        for s in sorted(
-            set(old.skills) - set(skill_map.values()) - set(new.skills) - set(skill_renames)
-        ):
-            add(Change("", "skill", "removed", s))
-        for s in sorted(set(new.skills) - set(old.skills) - {n for n, _ in skill_renames.values()}):
-            add(Change("", "skill", "added", s))
     return Diff(old.label, new.label, changes)
 
 

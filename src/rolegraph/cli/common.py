@@ -58,6 +58,41 @@ def format_option(choices: tuple[str, ...], default: str) -> Callable[[F], F]:
     return decorate
 
 
+RDF_EXTENSIONS = {".ttl": "turtle", ".turtle": "turtle", ".nt": "nt", ".jsonld": "jsonld"}
+TABLE_EXTENSIONS = {
+    ".csv": "csv",
+    ".tsv": "tsv",
+    ".json": "json",
+    ".srj": "json",
+    ".md": "md",
+    ".txt": "table",
+}
+
+
+def output_format(fmt: str, output: Path | None, extensions: dict[str, str]) -> str:
+    """The format to write: the one --format names, else the one -o FILE's extension says.
+
+    Writing Turtle into ``graph.jsonld`` would make a file nothing can read back."""
+    if output is None:
+        return fmt
+    said = extensions.get(output.suffix.lower())
+    if said is None:
+        return fmt
+    ctx = click.get_current_context(silent=True)
+    explicit = (
+        ctx is not None
+        and ctx.get_parameter_source("fmt") == click.core.ParameterSource.COMMANDLINE
+    )
+    if explicit and said != fmt:
+        from rolegraph.errors import InputError
+
+        raise InputError(
+            f"--format {fmt} does not match the extension of {output.name} (which says {said})",
+            hint="drop --format, or rename the output file",
+        )
+    return said
+
+
 def output_option(func: F) -> F:
     return click.option(
         "--output",

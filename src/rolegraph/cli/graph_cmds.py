@@ -10,12 +10,14 @@ import click
 
 from rolegraph.cli import cli
 from rolegraph.cli.common import (
+    RDF_EXTENSIONS,
     Progress,
     emit,
     format_option,
     graph_option,
     load_graph,
     note,
+    output_format,
     output_option,
 )
 from rolegraph.errors import InputError
@@ -108,6 +110,7 @@ def build(
     for path in (output, report):
         if path is not None:
             check_output_path(path)
+    fmt = output_format(fmt, output, RDF_EXTENSIONS)
     if release is not None:
         from rolegraph.releases import check_name
 
@@ -179,9 +182,12 @@ def build(
 @output_option
 @click.option("--with-ontology", is_flag=True, help="Include the ontology's triples.")
 def export(graph_path: Path | None, fmt: str, output: Path | None, with_ontology: bool) -> None:
-    """Write the graph as Turtle, N-Triples or JSON-LD (byte-identical for the same input)."""
+    """Write the graph as Turtle, N-Triples or JSON-LD (byte-identical for the same input).
+
+    With -o FILE and no --format, the file's extension chooses (.ttl, .nt, .jsonld)."""
     from rolegraph.export import serialize
 
+    fmt = output_format(fmt, output, RDF_EXTENSIONS)
     graph = load_graph(graph_path)
     if with_ontology:
         from rolegraph import paths
@@ -297,6 +303,7 @@ def diff(
     from rolegraph.diff import diff_sources
 
     result = diff_sources(old, new, role=role, old_release=old_release, new_release=new_release)
+    fmt = output_format(fmt, output, {".md": "md", ".json": "json", ".txt": "table"})
     emit(result.render(fmt), output)
 
 

@@ -7,7 +7,16 @@ from pathlib import Path
 import click
 
 from rolegraph.cli import cli
-from rolegraph.cli.common import emit, format_option, graph_option, load_graph, note, output_option
+from rolegraph.cli.common import (
+    TABLE_EXTENSIONS,
+    emit,
+    format_option,
+    graph_option,
+    load_graph,
+    note,
+    output_format,
+    output_option,
+)
 from rolegraph.errors import InputError
 from rolegraph.render import render, render_json
 from rolegraph.results import RESULT_FORMATS
@@ -195,6 +204,7 @@ def query(
         from rolegraph.fsutil import check_output_path
 
         check_output_path(output)
+    fmt = output_format(fmt, output, TABLE_EXTENSIONS)
     runner = _runner(graph_path, endpoint, timeout, graph_iri)
     table = run_query(q, parse_param_args(params), runner, limit=limit)  # type: ignore[arg-type]
     emit(table.format(fmt, safe=not raw), output)

@@ -80,6 +80,13 @@ def viz(
     if view is None:
         view = "role" if role is not None else "skill" if skill is not None else "overlap"
     check_output_path(output)
+    if output.suffix.lower() not in (".html", ".htm"):
+        from rolegraph.errors import InputError
+
+        raise InputError(
+            f"the explorer is an HTML page: name {output.name} with .html",
+            hint=f"as in -o {output.stem}.html",
+        )
     explorer = build_explorer(
         load_graph(graph_path),
         view,

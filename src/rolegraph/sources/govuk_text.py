@@ -102,6 +102,11 @@ def parse_govuk_text(
     return page_records(read_role_page_text(text, label, location=location, url=url), report)
 
 
+_SITE_SUFFIX = re.compile(
+    r"\s+[-–—|]\s+Government Digital and Data Profession Capability Framework\s*$", re.IGNORECASE
+)
+
+
 def read_role_page_text(
     text: str, label: str, *, location: str = "", url: str | None = None
 ) -> RolePage:
@@ -114,13 +119,15 @@ def read_role_page_text(
             f"{label} is empty", hint="expected a framework role page (HTML or GOV.UK text)"
         )
     title_line, title = content[0]
+    # A page saved from the framework's own site carries the site's name in its title.
+    title = _SITE_SUFFIX.sub("", title)
     what = name_key(f"What a {title} does")
     what_an = name_key(f"What an {title} does")
     if not any(name_key(ln) in (what, what_an) for _, ln in content):
         raise InputError(
-            f"{label} is not a role page: no 'What a {title.lower()} does' section after the "
-            f"title {title!r}",
-            hint="give a framework role page, such as the seed in ../shared/seeds/",
+            f"{label} is not a role page: it does not start with a role's name followed by a "
+            f"'What a ... does' section (its first line is {title[:60]!r})",
+            hint="give a framework role page: its HTML, or its text as saved from GOV.UK",
         )
     page = RolePage(
         title=clean_name(title)[0],

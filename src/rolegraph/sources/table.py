@@ -25,6 +25,12 @@ _UTF8_HINT = (
 )
 
 
+_UTF16_HINT = (
+    "save it as 'CSV UTF-8' from your spreadsheet program, or convert it with "
+    "'iconv -f UTF-16 -t UTF-8 FILE > FILE.utf8.csv'"
+)
+
+
 @dataclass
 class Table:
     path: Path
@@ -57,7 +63,7 @@ def read_bytes(path: Path | str, what: str) -> bytes:
 def decode_utf8(data: bytes, label: str) -> str:
     """UTF-8 text (a BOM is accepted), or an error naming the line and giving a hint."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise InputError(f"{label} is UTF-16, not UTF-8", hint=_UTF8_HINT)
+        raise InputError(f"{label} is UTF-16, not UTF-8", hint=_UTF16_HINT)
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -111,7 +117,7 @@ def stream_table(
         if not head.strip() and (size <= len(head) or not read_bytes(p, what).strip()):
             raise InputError(f"{label} is empty", hint=f"expected a {what} with a header row")
         if head.startswith((b"\xff\xfe", b"\xfe\xff")):
-            raise InputError(f"{label} is UTF-16, not UTF-8", hint=_UTF8_HINT)
+            raise InputError(f"{label} is UTF-16, not UTF-8", hint=_UTF16_HINT)
         if b"\x00" in head:
             raise InputError(
                 f"{label} looks like a binary file, not a CSV file (it contains NUL bytes)",
@@ -164,10 +170,10 @@ def _rows(
     row_no = 1
     try:
         for cells in reader:
+            row_no += 1  # a blank line is a row too, as a spreadsheet counts them
             if not cells or (len(cells) == 1 and not cells[0].strip()):
                 table.blank_lines += 1
                 continue
-            row_no += 1
             if len(cells) != width:
                 if len(cells) > width and not any(c.strip() for c in cells[width:]):
                     cells = cells[:width]
