@@ -539,7 +539,7 @@ def test_team_coverage(runner: CliRunner, tmp_path: Path, bundled: FrameworkView
     read = read_profile(f, bundled)
     assert read.team and list(read.people) == ["Ana", "Bo"]
     assert read.notes == [
-        "team.csv, row 6: 'Systems integration' repeats row 2; merged",
+        "team.csv, row 7: 'Systems integration' repeats row 2; merged",  # the blank line is row 5
         "team.csv: 1 blank line(s) skipped",
     ]
     cov = team_coverage(bundled, read.people, find_level(bundled, LEAD))

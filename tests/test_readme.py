@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import click
+import pytest
 
 from rolegraph.cli import cli
 
@@ -106,3 +107,28 @@ def test_every_saved_query_is_documented() -> None:
         assert q.summary in row, name
         for p in q.params:
             assert f"`{p.name}` ({p.type}, default *{p.default}*)" in row, (name, p.name)
+
+
+@pytest.mark.framework
+def test_the_diff_example_prints_what_the_readme_shows(tmp_path: Path) -> None:
+    """The diff example, run with the official export as its framework/ folder."""
+    from conftest import FRAMEWORK
+
+    block = next(b for b in code_blocks(README, ("console",)) if "rolegraph diff" in b)
+    commands = [ln.removeprefix("$ ") for ln in block.splitlines() if ln.startswith("$ ")]
+    shown = [ln for ln in block.splitlines() if not ln.startswith("$ ") and ln != "..."]
+    (tmp_path / "framework").symlink_to(FRAMEWORK, target_is_directory=True)
+    printed: list[str] = []
+    for command in commands:
+        argv = shlex.split(command)
+        assert argv[0] == "rolegraph"
+        result = subprocess.run(
+            [sys.executable, "-m", "rolegraph", *argv[1:]],
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert result.returncode == 0, (command, result.stderr)
+        printed += result.stdout.splitlines()
+    assert printed[: len(shown)] == shown

@@ -35,11 +35,16 @@ _PREFIX = f"""PREFIX rg: <{RG}>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
 PREFIX dcterms: <http://purl.org/dc/terms/>
+PREFIX dcat: <http://www.w3.org/ns/dcat#>
 """
 
 
 def _norm(text: str | None) -> str | None:
     return " ".join(text.split()) if text else None
+
+
+#: source kinds (see rolegraph.records.Source) that give the whole skill catalogue
+CATALOGUE_KINDS = frozenset({"csv-skill-descriptions", "skills-page"})
 
 
 @dataclass
@@ -57,6 +62,8 @@ class Snapshot:
         default_factory=dict
     )
     alt: dict[str, set[str]] = field(default_factory=dict)
+    #: the kinds of the documents it was built from (dcterms:type of its sources)
+    source_kinds: set[str] = field(default_factory=set)
 
     @property
     def has_grades(self) -> bool:
@@ -64,9 +71,16 @@ class Snapshot:
         return any(lv["grades"] for lv in self.levels.values())
 
     @property
-    def has_catalogue(self) -> bool:
-        """Does it describe skills (the skill descriptions do; a role page does not)?"""
+    def describes_skills(self) -> bool:
+        """Does it give skill descriptions (the CSV export does; a role page does not)?"""
         return any(s["description"] for s in self.skills.values())
+
+    @property
+    def has_catalogue(self) -> bool:
+        """Does it give every tier of every skill (the skill descriptions CSV and the
+        Skills A to Z page do), not only the tiers its role levels use? A graph that does
+        not say what it was built from is taken to be complete."""
+        return not self.source_kinds or bool(self.source_kinds & CATALOGUE_KINDS)
 
 
 def snapshot(graph: RoleGraph, label: str) -> Snapshot:
@@ -118,6 +132,8 @@ def snapshot(graph: RoleGraph, label: str) -> Snapshot:
     ):
         key = (str(r["role"]), str(r["level"]), str(r["skill"]))
         snap.requirements[key] = (r["tier"], _norm(r["text"]))
+    for r in rows("SELECT ?kind WHERE { ?d a dcat:Dataset ; dcterms:source/dcterms:type ?kind }"):
+        snap.source_kinds.add(str(r["kind"]))
     return snap
 
 
@@ -461,11 +477,11 @@ def compare(old: Snapshot, new: Snapshot, *, role: str | None = None) -> Diff:
             add(
                 Change(FRAMEWORK_WIDE, "skill descriptor", how, f"{s_new} at {tier}", before, after)
             )
-        # A description missing on a side with no skill catalogue is silence, too.
+        # A description missing on a side that gives none is silence, too.
         if (
             a["description"] != b["description"]
-            and (a["description"] or old.has_catalogue)
-            and (b["description"] or new.has_catalogue)
+            and (a["description"] or old.describes_skills)
+            and (b["description"] or new.describes_skills)
         ):
             how = (
                 "added"
@@ -563,7 +579,31 @@ def diff_sources(
 ) -> Diff:
     old_label, old_graph = load_side(old, release=old_release)
     new_label, new_graph = load_side(new, release=new_release)
+    if (
+        Path(old).is_dir()
+        and Path(old).resolve() == Path(new).resolve()
+        and old_graph.release == new_graph.release
+    ):
+        name = Path(old).name
+        which = (
+            f"release {old_graph.release} of the store {name}"
+            if old_graph.release
+            else f"the store {name}, which holds no releases"
+        )
+        raise InputError(
+            f"OLD and NEW are the same graph ({which})",
+            hint="pick two releases with --old-release and --new-release; 'rolegraph releases "
+            "STORE_DIR' lists them, and 'rolegraph build --store DIR --release NAME' adds one",
+        )
     a, b = snapshot(old_graph, old_label), snapshot(new_graph, new_label)
+    for one, other in ((a, b), (b, a)):
+        if not one.levels and other.levels:
+            raise InputError(
+                f"{one.label} has no role levels (is it only skill descriptions?), so every "
+                f"level of {other.label} would look added or removed",
+                hint="give the role content too: the role content CSV, a folder holding both "
+                "CSV files, role pages or a graph",
+            )
     if role is not None and not any(name_key(r) == name_key(role) for r in [*a.roles, *b.roles]):
         import difflib
 

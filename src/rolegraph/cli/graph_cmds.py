@@ -266,6 +266,12 @@ def releases(store: Path, remove: str | None, fmt: str) -> None:
         found = list_releases(ox.Store.read_only(str(store_path(store))))
     except OSError as exc:
         raise InputError(f"cannot open the store {store}: {exc}") from None
+    if not found and fmt in ("table", "md"):
+        note(
+            f"{store.name} holds one graph and no releases (it was built without --release); "
+            "add one with 'rolegraph build ... --store DIR --release NAME'"
+        )
+        return
     headers = ["release", "triples", "graph", "default"]
     rows: list[list[str | int | float | None]] = [
         [r.name, r.triples, r.iri, "yes" if i == len(found) - 1 else ""]
