@@ -430,3 +430,121 @@ def test_values_are_bound_at_the_start_of_the_where_group() -> None:
     )
     with pytest.raises(QueryError, match="no WHERE"):
         bind_values("ASK", term)
+
+
+def test_adhoc_queries_may_use_the_usual_prefixes_undeclared(runner: CliRunner) -> None:
+    """rg:, role:, rdfs:, skos:, ... are declared for an ad-hoc query that uses them."""
+    result = runner.invoke(
+        cli,
+        [
+            "query",
+            "-e",
+            "SELECT ?l WHERE { role:machine-learning-engineer a rg:Role ; rdfs:label ?l }",
+            "-f",
+            "csv",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    assert result.stdout_bytes == b"l\r\nMachine learning engineer\r\n"
+    # A prefix it declares itself wins.
+    own = runner.invoke(
+        cli,
+        ["query", "-e", "PREFIX rg: <urn:x#> SELECT ?r WHERE { ?r a rg:Role }", "-f", "csv"],
+    )
+    assert own.exit_code == 0 and own.stdout_bytes == b"r\r\n"
+
+
+@pytest.mark.parametrize(
+    ("sparql", "message"),
+    [
+        (
+            "PREFIX rg: <urn:x#>\nINSERT DATA { rg:a rg:b rg:c }",
+            "expression: this is a SPARQL update (INSERT); rolegraph runs queries only",
+        ),
+        ("# remove it\nDROP ALL", "this is a SPARQL update (DROP)"),
+        (
+            "ASK { ?s a rg:Role }",
+            "this is an ASK query; only SELECT queries give a result table "
+            "(ask with SELECT (EXISTS { ... } AS ?answer) {})",
+        ),
+        ("CONSTRUCT WHERE { ?s ?p ?o }", "this is a CONSTRUCT query; only SELECT queries"),
+        (
+            "SELECT ?s WHERE {\n  ?s a foo:Role }",
+            "unknown prefix 'foo:' in foo:Role (line 2, column 8): declare it first, as in "
+            "PREFIX foo: <http://...>",
+        ),
+    ],
+)
+def test_queries_that_give_no_table_are_named(runner: CliRunner, sparql: str, message: str) -> None:
+    result = runner.invoke(cli, ["query", "-e", sparql])
+    assert result.exit_code == 2
+    assert message in result.stderr
+    assert "Traceback" not in result.output
+
+
+def test_a_parameter_only_inside_a_sub_select_is_refused() -> None:
+    """VALUES at the start of the WHERE group cannot reach a sub-select's own ?role."""
+    hidden = parse_query(
+        "# summary: s\n# param role: role = Data scientist\n"
+        "SELECT ?n WHERE { { SELECT (COUNT(?role) AS ?n) WHERE { ?role a rg:Role } } }",
+        name="hidden",
+    )
+    with pytest.raises(QueryError, match="parameter 'role' is not a variable of the query's WHERE"):
+        check_query(hidden)
+    projected = parse_query(
+        "# summary: s\n# param role: role = Data scientist\n"
+        "PREFIX rg: <https://w3id.org/rolegraph/ontology#>\n"
+        "SELECT ?n WHERE { { SELECT ?role (COUNT(?l) AS ?n) WHERE { ?l rg:role ?role } "
+        "GROUP BY ?role } }",
+        name="projected",
+    )
+    check_query(projected)
+
+
+def test_adhoc_header_needs_no_summary_but_a_saved_query_does(tmp_path: Path) -> None:
+    text = (
+        "# description: roles, two of them\nSELECT ?r WHERE { ?r a rg:Role } ORDER BY ?r LIMIT 2\n"
+    )
+    q = adhoc_query(text, name="mine")
+    assert (q.summary, q.description) == ("ad-hoc query", "roles, two of them")
+    (tmp_path / "mine.rq").write_text(text, encoding="utf-8")
+    with pytest.raises(QueryError, match="mine.rq: the header has no '# summary: ...' line"):
+        load_catalogue(tmp_path)
+
+
+def test_graph_iri_needs_an_endpoint(runner: CliRunner) -> None:
+    result = runner.invoke(cli, ["query", "families", "--graph-iri", "urn:g"])
+    assert result.exit_code == 2
+    assert "--graph-iri names a graph of a remote endpoint: give --endpoint URL too" in (
+        result.stderr
+    )
+
+
+@pytest.mark.parametrize(
+    ("sparql", "name", "visible"),
+    [
+        ("SELECT ?x WHERE { ?x ?p ?o }", "x", True),
+        ("SELECT ?x WHERE { ?x ?p '?role' }", "role", False),  # in a string
+        ("SELECT ?x WHERE { ?x ?p ?o } # ?role", "role", False),  # in a comment
+        ("SELECT ?x WHERE { { SELECT (COUNT(?r) AS ?n) { ?r ?p ?o } } }", "r", False),
+        ("SELECT ?x WHERE { { SELECT (COUNT(?r) AS ?n) { ?r ?p ?o } } }", "n", True),
+        ("SELECT ?x WHERE { { SELECT * { ?r ?p ?o } } }", "r", True),
+        ("SELECT ?x WHERE { { SELECT ?r { { SELECT ?s { ?s ?p ?r } } } } }", "s", False),
+        ("SELECT ?x WHERE { FILTER NOT EXISTS { ?r ?p ?o } }", "r", True),
+        ("SELECT (EXISTS { ?r ?p ?o } AS ?x) WHERE { ?x ?p ?o }", "r", False),
+    ],
+)
+def test_parameter_visibility(sparql: str, name: str, visible: bool) -> None:
+    from rolegraph.sparqltext import visible_in_where
+
+    assert visible_in_where(sparql, name) is visible
+
+
+def test_undeclared_prefixes() -> None:
+    from rolegraph.sparqltext import undeclared_prefixes
+
+    sparql = (
+        "PREFIX rg: <urn:a#>\nSELECT ?s WHERE { ?s a rg:Role ; rdfs:label 'x:y' ; "
+        "<http://e.org/p> skos:a . ?s :p ?o } # dcterms:x"
+    )
+    assert undeclared_prefixes(sparql) == ["rdfs", "skos", ""]

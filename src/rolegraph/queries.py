@@ -34,7 +34,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from rolegraph.errors import InputError, NotFound, QueryError
 from rolegraph.results import ResultTable, Term
 from rolegraph.text import name_key
-from rolegraph.vocab import RG, TIER_RANK, TIERS, XSD, tier_iri, tier_name
+from rolegraph.vocab import PREFIXES, RG, TIER_RANK, TIERS, XSD, tier_iri, tier_name
 
 if TYPE_CHECKING:
     from rolegraph.store import RoleGraph
@@ -93,8 +93,12 @@ class SavedQuery:
         return next((p for p in self.params if p.name == name), None)
 
 
-def parse_query(text: str, *, name: str, path: Path | None = None) -> SavedQuery:
-    """Parse a query's header; raises :class:`QueryError` naming the file and line."""
+def parse_query(
+    text: str, *, name: str, path: Path | None = None, saved: bool = True
+) -> SavedQuery:
+    """Parse a query's header; raises :class:`QueryError` naming the file and line.
+
+    A saved query must have a summary (the catalogue lists it); an ad-hoc one need not."""
     label = path.name if path is not None else name
     fields: dict[str, str] = {}
     params: dict[str, dict[str, str]] = {}
@@ -171,15 +175,18 @@ def parse_query(text: str, *, name: str, path: Path | None = None) -> SavedQuery
             hint="header lines are '# summary: ...', '# description: ...', '# param NAME: TYPE = DEFAULT', "
             "'# allowed NAME: SELECT ...', '# columns: a, b'; indent continuation lines",
         )
-    if not fields.get("summary"):
-        raise QueryError(f"{label}: the header has no '# summary: ...' line")
+    if saved and not fields.get("summary"):
+        raise QueryError(
+            f"{label}: the header has no '# summary: ...' line",
+            hint="a saved query needs a one-line summary, which 'rolegraph queries' lists",
+        )
     sparql = "\n".join(lines[body_start:]).strip()
     if not sparql:
         raise QueryError(f"{label}: no SPARQL after the header")
     columns = tuple(c.strip() for c in fields.get("columns", "").split(",") if c.strip())
     return SavedQuery(
         name=name,
-        summary=fields["summary"],
+        summary=fields.get("summary") or "ad-hoc query",
         description=fields.get("description", ""),
         sparql=sparql,
         params=tuple(
@@ -208,32 +215,46 @@ def check_query(query: SavedQuery) -> list[str]:
         refuse_federation(query.sparql)
     except QueryError as exc:
         raise QueryError(f"{label}: {exc.message}", hint=exc.hint) from None
+    from rolegraph.sparqltext import UPDATE_FORMS, query_form, visible_in_where, where_group_start
+    from rolegraph.store import syntax_message
+
+    form = query_form(query.sparql)
+    if form in UPDATE_FORMS:
+        raise QueryError(
+            f"{label}: this is a SPARQL update ({form}); rolegraph runs queries only and "
+            "never changes a graph",
+            hint="to change the graph, change its sources and build it again",
+        )
     store = ox.Store()
     try:
-        solutions = store.query(query.sparql)
+        solutions = store.query(query.sparql, prefixes=dict(PREFIXES))
     except SyntaxError as exc:
-        from rolegraph.store import syntax_message
-
-        raise QueryError(f"{label}: invalid SPARQL: {syntax_message(exc)}") from None
+        raise QueryError(f"{label}: invalid SPARQL: {syntax_message(exc, query.sparql)}") from None
     if not hasattr(solutions, "variables"):
-        raise QueryError(f"{label}: only SELECT queries give a result table")
+        raise QueryError(
+            f"{label}: this is {'an' if form == 'ASK' else 'a'} {form} query; only SELECT "
+            "queries give a result table",
+            hint="ask with SELECT (EXISTS { ... } AS ?answer) {}"
+            if form == "ASK"
+            else "'rolegraph export' writes the graph; a SELECT query gives a table",
+        )
     projected = [v.value for v in solutions.variables]
-    from rolegraph.sparqltext import mentions_variable, where_group_start
-
     if query.params and where_group_start(query.sparql) is None:
         raise QueryError(f"{label}: a query with parameters needs a WHERE {{ ... }} group")
     for p in query.params:
-        if not mentions_variable(query.sparql, p.name):
+        if not visible_in_where(query.sparql, p.name):
             raise QueryError(
-                f"{label}: parameter {p.name!r} is not a variable of the query",
-                hint=f"use ?{p.name} in the WHERE group",
+                f"{label}: parameter {p.name!r} is not a variable of the query's WHERE group "
+                "(a sub-select that does not project it has its own, unbound ?"
+                f"{p.name})",
+                hint=f"use ?{p.name} in the WHERE group, or project it from the sub-select",
             )
         if p.allowed:
             try:
-                store.query(_with_prefixes(query.sparql, p.allowed))
+                store.query(_with_prefixes(query.sparql, p.allowed), prefixes=dict(PREFIXES))
             except SyntaxError as exc:
                 raise QueryError(
-                    f"{label}: '# allowed {p.name}' is not valid SPARQL: {exc}"
+                    f"{label}: '# allowed {p.name}' is not valid SPARQL: {syntax_message(exc)}"
                 ) from None
     unknown = [c for c in query.columns if c not in projected]
     if unknown:
@@ -241,6 +262,15 @@ def check_query(query: SavedQuery) -> list[str]:
             f"{label}: '# columns:' names {', '.join(repr(c) for c in unknown)}, which the SELECT does not project"
         )
     return projected
+
+
+def with_default_prefixes(sparql: str) -> str:
+    """``sparql`` with declarations in front for the prefixes it uses without declaring
+    that rolegraph binds everywhere (rg:, role:, skill:, rdfs:, skos:, dcterms:, ...)."""
+    from rolegraph.sparqltext import undeclared_prefixes
+
+    missing = [p for p in undeclared_prefixes(sparql) if p in PREFIXES]
+    return "".join(f"PREFIX {p}: <{PREFIXES[p]}>\n" for p in missing) + sparql
 
 
 def _with_prefixes(query_text: str, other: str) -> str:
@@ -295,7 +325,7 @@ def load_query_file(path: Path | str) -> SavedQuery:
 def adhoc_query(text: str, *, name: str = "query", path: Path | None = None) -> SavedQuery:
     has_header = any(_KEY.match(line.strip()) for line in text.splitlines()[:40])
     if has_header:
-        query = parse_query(text, name=name, path=path)
+        query = parse_query(text, name=name, path=path, saved=False)
     else:
         query = SavedQuery(name=name, summary="ad-hoc query", sparql=text.strip(), path=path)
     if not query.sparql:
@@ -501,7 +531,7 @@ def run_query(
 ) -> ResultTable:
     """Bind parameters, run, keep the declared columns."""
     bindings = bind_params(query, values, runner)
-    table = runner.select(query.sparql, bindings)
+    table = runner.select(with_default_prefixes(query.sparql), bindings)
     if query.columns:
         table = table.select(query.columns)
     return table.limit(limit)
@@ -510,7 +540,9 @@ def run_query(
 def allowed_values(query: SavedQuery, param: Param, runner: Runner) -> list[str]:
     """The values a parameter accepts (from its '# allowed' query, or the graph's labels)."""
     if param.allowed:
-        table = runner.select(_with_prefixes(query.sparql, param.allowed), {})
+        table = runner.select(
+            with_default_prefixes(_with_prefixes(query.sparql, param.allowed)), {}
+        )
         return [str(v) for v in table.column(table.variables[0]) if v is not None]
     if param.type in NAMED_TYPES:
         return sorted({label for _, label in runner.ask_labels(NAMED_TYPES[param.type])})

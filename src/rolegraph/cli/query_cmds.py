@@ -31,6 +31,11 @@ def _runner(
         from rolegraph.endpoint import RemoteRunner
 
         return RemoteRunner(endpoint, timeout=timeout, default_graph=graph_iri)
+    if graph_iri is not None:
+        raise InputError(
+            "--graph-iri names a graph of a remote endpoint: give --endpoint URL too",
+            hint="a local store's graphs are its releases: pick one with --release NAME",
+        )
     from rolegraph.queries import LocalRunner
 
     return LocalRunner(load_graph(graph_path))
