@@ -363,3 +363,16 @@ def test_bom_and_crlf_are_accepted(tmp_path: Path) -> None:
     fw = load_framework(roles=p)
     assert len(fw.requirements) == 10
     assert all("\r" not in (q.descriptor or "") for q in fw.requirements)
+
+
+def test_decomposed_accents_are_composed_and_reported(tmp_path: Path) -> None:
+    rows = role_rows()
+    rows[0][2] = rows[0][2] + " Cafe\u0301."
+    roles = write(tmp_path, "roles.csv", to_csv(ROLE_HEADER, rows))
+    report = ImportReport()
+    fw = load_framework(roles=roles, report=report)
+    role = fw.role(rows[0][1])
+    assert role is not None and role.description is not None
+    assert role.description.endswith(" Caf\u00e9.")
+    said = [e.message for e in report.entries if e.category == "normalised"]
+    assert any("composed accents written as a letter plus a combining mark" in m for m in said)

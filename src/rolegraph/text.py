@@ -21,6 +21,8 @@ _SUSPECT_CHARS_RE = re.compile(
 )
 _SPACES_RE = re.compile(r"[ \t\u00a0\u202f]+")
 _BLANK_LINES_RE = re.compile(r"\n{3,}")
+#: An accent written as a letter plus a combining mark, composed into one character (NFC).
+DECOMPOSED = "decomposed accent"
 
 
 def _describe(raw: str) -> list[str]:
@@ -43,6 +45,7 @@ def _looks_clean(raw: str) -> bool:
         raw == raw.strip()
         and "  " not in raw
         and " \n" not in raw
+        and "\n " not in raw
         and "\n\n\n" not in raw
         and not _SUSPECT_CHARS_RE.search(raw)
     )
@@ -57,7 +60,15 @@ def clean_text(raw: str) -> tuple[str, tuple[str, ...]]:
     within a line; strips line ends and the whole text.
     """
     if _looks_clean(raw):
-        return raw if raw.isascii() else unicodedata.normalize("NFC", raw), ()
+        if raw.isascii():
+            return raw, ()
+        text = unicodedata.normalize("NFC", raw)
+        return text, (() if text == raw else (DECOMPOSED,))
+    return _clean(raw)
+
+
+def _clean(raw: str) -> tuple[str, tuple[str, ...]]:
+    """:func:`clean_text` without the shortcut for text that needs nothing."""
     changes = _describe(raw)
     text = raw.replace("\r\n", "\n").replace("\r", "\n")
     text = text.replace("\u2028", "\n").replace("\u2029", "\n")
@@ -65,9 +76,12 @@ def clean_text(raw: str) -> tuple[str, tuple[str, ...]]:
     text = _CONTROL_RE.sub("", text)
     lines = [_SPACES_RE.sub(" ", line).strip(" ") for line in text.split("\n")]
     text = _BLANK_LINES_RE.sub("\n\n", "\n".join(lines)).strip()
-    text = unicodedata.normalize("NFC", text)
     if text != raw and not changes:
         changes.append("stray whitespace")
+    composed = unicodedata.normalize("NFC", text)
+    if composed != text:
+        changes.append(DECOMPOSED)
+    text = composed
     return text, tuple(changes)
 
 

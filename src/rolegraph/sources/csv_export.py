@@ -30,7 +30,7 @@ from rolegraph.records import (
 )
 from rolegraph.report import ImportReport
 from rolegraph.sources.table import Table, stream_table
-from rolegraph.text import clean_name, clean_text, name_key
+from rolegraph.text import DECOMPOSED, clean_name, clean_text, name_key
 from rolegraph.vocab import OGL, TIERS, tier_name
 
 ROLE_COLUMNS = (
@@ -116,9 +116,13 @@ def _clean_row(
     for column, raw in cells.items():
         text, changes = (clean_name if column in names else clean_text)(raw)
         for change in changes:
-            notes.group("normalised", f"removed {change}", row, column)
+            notes.group("normalised", _ACTION.get(change, f"removed {change}"), row, column)
         out[column] = text if strings is None else strings.setdefault(text, text)
     return out
+
+
+#: How a clean-up is reported, where "removed ..." would not say it.
+_ACTION = {DECOMPOSED: "composed accents written as a letter plus a combining mark"}
 
 
 def _source(table: Table, kind: str, title: str) -> Source:
