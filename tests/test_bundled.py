@@ -195,3 +195,25 @@ def test_role_links_to_official_page(graph: RoleGraph) -> None:
     assert got == [
         ("https://ddat-capability-framework.service.gov.uk/role/machine-learning-engineer",)
     ]
+
+
+def test_the_ladder_links_only_ranked_levels() -> None:
+    """A level whose rank is unknown gets no nextLevel/previousLevel: it has no place."""
+    from rolegraph.records import Framework, Role, RoleLevel
+
+    fw = Framework(
+        roles=[Role("Tester")],
+        levels=[
+            RoleLevel("Tester", "Junior tester", rank=1),
+            RoleLevel("Tester", "Senior tester", rank=2),
+            RoleLevel("Tester", "Acting tester"),
+        ],
+    )
+    graph = build_graph(fw)
+    nxt = rows(
+        graph,
+        """SELECT ?a ?b WHERE { ?x rg:nextLevel ?y . ?x rdfs:label ?a . ?y rdfs:label ?b }""",
+    )
+    assert nxt == [("Junior tester", "Senior tester")]
+    prev = rows(graph, "SELECT ?x WHERE { ?x rg:previousLevel ?y }")
+    assert len(prev) == 1

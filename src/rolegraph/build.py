@@ -94,8 +94,13 @@ def framework_triples(fw: Framework) -> Iterator[Triple]:
         if fam.description:
             yield f, DESCRIPTION, _lit(fam.description)
 
+    # The ladder links only levels whose rank is known: an unranked level has no place
+    # on it, and putting it first (or last) would invent a step.
     levels_by_role: dict[str, list[str]] = {}
-    for lv in sorted(fw.levels, key=lambda lv: (lv.role, lv.rank or 0, lv.name)):
+    for lv in sorted(
+        (lv for lv in fw.levels if lv.rank is not None),
+        key=lambda lv: (lv.role, lv.rank or 0, lv.name),
+    ):
         levels_by_role.setdefault(lv.role, []).append(lv.name)
     for role in fw.roles:
         r = mint(v.role_iri(role.name), "role " + role.name)
