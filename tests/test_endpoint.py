@@ -208,6 +208,26 @@ FAULTS = {
         "answered something that is not SPARQL results",
     ),
     "hangs": (_reply(200, "application/json", b"{}", pause=5), "did not answer within 1 s"),
+    "results-a-list": (
+        _reply(200, "application/sparql-results+json", b'{"head": {"vars": ["x"]}, "results": []}'),
+        "not SPARQL results: 'results' is not an object with a 'bindings' list",
+    ),
+    "binding-not-a-term": (
+        _reply(
+            200,
+            "application/sparql-results+json",
+            b'{"head": {"vars": ["x"]}, "results": {"bindings": [{"x": {"type": "uri", "value": "urn:a"}}, {"x": 7}]}}',
+        ),
+        "results.bindings[1].x is not a term with a string 'value'",
+    ),
+    "odd-term-type": (
+        _reply(
+            200,
+            "application/sparql-results+json",
+            b'{"head": {"vars": ["x"]}, "results": {"bindings": [{"x": {"type": "triple", "value": "t"}}]}}',
+        ),
+        "results.bindings[0].x has an unknown term type 'triple'",
+    ),
 }
 
 

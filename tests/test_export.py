@@ -184,3 +184,23 @@ def test_written_files_get_the_usual_permissions(tmp_path: Path) -> None:
     mask = os.umask(0)
     os.umask(mask)
     assert stat.S_IMODE(out.stat().st_mode) == 0o666 & ~mask
+
+
+def test_jsonld_of_an_odd_graph_reads_back_as_the_same_graph(tmp_path: Path) -> None:
+    """Triples rolegraph never builds but a user's graph file may hold: a literal
+    rdf:type, IRIs outside the bound namespaces, language tags, typed literals, blank nodes."""
+    from rolegraph.store import open_graph
+
+    turtle = """
+        @prefix rg: <https://w3id.org/rolegraph/ontology#> .
+        @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+        <http://example.org/thing/1> a rg:Role , "a plain string type" ;
+            <http://example.org/p> "bonjour"@fr , "2.5"^^xsd:decimal , 3 , true ;
+            <http://example.org/q> [ <http://example.org/r> "in a blank node" ] .
+    """
+    source = tmp_path / "odd.ttl"
+    source.write_text(turtle, encoding="utf-8")
+    data = serialize(open_graph(source), "jsonld")
+    back = rdflib.Graph().parse(data=data, format="json-ld")
+    assert isomorphic(back, rdflib.Graph().parse(data=turtle, format="turtle"))
+    assert len(back) == 8

@@ -56,13 +56,16 @@ def _id(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple) -> str:
 
 
 def to_jsonld(triples: list[ox.Triple]) -> bytes:
+    import pyoxigraph as ox
+
     nodes: dict[str, dict[str, Any]] = {}
     for t in triples:
         sid = _id(t.subject)
         node = nodes.setdefault(sid, {"@id": sid})
-        if t.predicate.value == _TYPE:
+        if t.predicate.value == _TYPE and not isinstance(t.object, ox.Literal):
             node.setdefault("@type", []).append(_id(t.object))
             continue
+        # A literal rdf:type (legal RDF, if odd) is an ordinary property: "@type" takes IRIs.
         node.setdefault(compact(t.predicate.value), []).append(_value(t.object))
     graph = []
     for sid in sorted(nodes):

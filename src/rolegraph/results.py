@@ -198,24 +198,36 @@ def from_oxigraph(solutions: Any, variables: Sequence[str] | None = None) -> Res
 
 
 def from_sparql_json(doc: Any) -> ResultTable:
-    """A table from a W3C SPARQL JSON results document (as parsed JSON)."""
+    """A table from a W3C SPARQL JSON results document (as parsed JSON).
+
+    Anything not in that shape raises ``ValueError`` naming where (``results.bindings[3]``)."""
     if not isinstance(doc, dict) or "head" not in doc or "results" not in doc:
         raise ValueError("not SPARQL JSON results (no 'head' and 'results')")
-    names = list(doc["head"].get("vars", []))
+    head, results = doc["head"], doc["results"]
+    if not isinstance(head, dict) or not isinstance(head.get("vars", []), list):
+        raise ValueError("'head' is not an object with a 'vars' list")
+    names = [str(n) for n in head.get("vars", [])]
+    if not isinstance(results, dict) or not isinstance(results.get("bindings", []), list):
+        raise ValueError("'results' is not an object with a 'bindings' list")
     rows: list[list[Term | None]] = []
-    for binding in doc["results"].get("bindings", []):
+    for i, binding in enumerate(results.get("bindings", [])):
+        if not isinstance(binding, dict):
+            raise ValueError(f"results.bindings[{i}] is not an object")
         row: list[Term | None] = []
         for name in names:
             b = binding.get(name)
             if b is None:
                 row.append(None)
-            elif b["type"] == "uri":
-                row.append(Term("uri", b["value"]))
-            elif b["type"] == "bnode":
-                row.append(Term("bnode", b["value"]))
-            elif b["type"] in ("literal", "typed-literal"):
+                continue
+            where = f"results.bindings[{i}].{name}"
+            if not isinstance(b, dict) or not isinstance(b.get("value"), str):
+                raise ValueError(f"{where} is not a term with a string 'value'")
+            kind = b.get("type")
+            if kind in ("uri", "bnode"):
+                row.append(Term(kind, b["value"]))
+            elif kind in ("literal", "typed-literal"):
                 row.append(Term.literal(b["value"], b.get("datatype"), b.get("xml:lang")))
             else:
-                raise ValueError(f"unknown term type {b['type']!r} in SPARQL JSON results")
+                raise ValueError(f"{where} has an unknown term type {kind!r}")
         rows.append(row)
     return ResultTable(names, rows)
