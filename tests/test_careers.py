@@ -540,7 +540,7 @@ def test_team_coverage(runner: CliRunner, tmp_path: Path, bundled: FrameworkView
     assert read.team and list(read.people) == ["Ana", "Bo"]
     assert read.notes == [
         "team.csv, row 7: 'Systems integration' repeats row 2; merged",  # the blank line is row 5
-        "team.csv: 1 blank line(s) skipped",
+        "team.csv: 1 blank line skipped",
     ]
     cov = team_coverage(bundled, read.people, find_level(bundled, LEAD))
     assert [(c.skill, c.need, c.best, c.holders, c.short) for c in cov] == [

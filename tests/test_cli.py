@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from rolegraph.cli import cli
@@ -174,3 +175,19 @@ def test_format_and_extension_that_disagree_are_refused(runner: CliRunner, tmp_p
     viz = runner.invoke(cli, ["viz", "-o", str(png)])
     assert viz.exit_code == 2 and "name explorer.png with .html" in viz.stderr
     assert not png.exists()
+
+
+def test_a_report_that_does_not_reconcile_writes_no_graph(
+    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Fault injected: rows unaccounted for. The report is written (it explains); the
+    graph, which would be missing those rows, is not."""
+    from rolegraph.report import ImportReport
+
+    monkeypatch.setattr(ImportReport, "reconciles", property(lambda self: False))
+    graph, report = tmp_path / "g.ttl", tmp_path / "report.md"
+    result = runner.invoke(cli, ["build", "-o", str(graph), "--report", str(report)])
+    assert result.exit_code == 2
+    assert "the import report does not reconcile" in result.stderr
+    assert "so no graph was written" in result.stderr
+    assert not graph.exists() and report.exists()

@@ -20,7 +20,7 @@ def bundled_nt(runner: CliRunner) -> list[str]:
 def test_bundled_data_conforms(runner: CliRunner) -> None:
     result = runner.invoke(cli, ["validate"])
     assert result.exit_code == 0, result.output
-    assert result.stdout.startswith("Conforms: 336 triples checked, 0 warning(s).")
+    assert result.stdout.startswith("Conforms: 336 triples checked, 0 warnings.")
 
 
 def test_requirement_without_tier_is_named(runner: CliRunner, tmp_path: Path) -> None:
@@ -33,12 +33,12 @@ def test_requirement_without_tier_is_named(runner: CliRunner, tmp_path: Path) ->
     bad.write_text("\n".join(lines) + "\n")
     result = runner.invoke(cli, ["validate", str(bad)])
     assert result.exit_code == 1
-    assert result.stdout.startswith("Does not conform: 1 violation(s)")
+    assert result.stdout.startswith("Does not conform: 1 violation,")
     assert (
         f"Violation: Lead machine learning engineer needs Systems integration at expert <{REQ}>: "
         "the requirement has no tier" in result.stdout
     )
-    assert result.stderr == "rolegraph: error: the graph does not conform: 1 violation(s)\n"
+    assert result.stderr == "rolegraph: error: the graph does not conform: 1 violation\n"
 
 
 def test_duplicate_rank_and_missing_role_are_violations(runner: CliRunner, tmp_path: Path) -> None:

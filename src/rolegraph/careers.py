@@ -37,6 +37,7 @@ from rolegraph.analysis import (
     weighted_jaccard,
 )
 from rolegraph.errors import InputError, NotFound
+from rolegraph.text import plural
 from rolegraph.vocab import TIERS
 
 if TYPE_CHECKING:
@@ -740,10 +741,11 @@ def _read_csv(path: Path, view: FrameworkView) -> ProfileFile:
             + " not read"
         )
     if table.blank_lines:
-        out.notes.append(f"{table.label}: {table.blank_lines} blank line(s) skipped")
+        out.notes.append(f"{table.label}: {plural(table.blank_lines, 'blank line')} skipped")
     if table.padded_rows:
         out.notes.append(
-            f"{table.label}: empty cells beyond the header ignored on row(s) "
+            f"{table.label}: empty cells beyond the header ignored on "
+            + ("row " if len(table.padded_rows) == 1 else "rows ")
             + ", ".join(str(r) for r in table.padded_rows)
         )
     people = out.people if team else {path.stem: out.people.get("", {})}

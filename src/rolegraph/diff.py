@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from rolegraph.errors import InputError
-from rolegraph.text import name_key
+from rolegraph.text import name_key, plural
 from rolegraph.vocab import RG, TIER_RANK
 
 if TYPE_CHECKING:
@@ -148,13 +148,8 @@ class Change:
 
 
 FRAMEWORK_WIDE = "(framework)"
+#: Irregular plurals of the kinds of change (a level's grades are one set).
 _PLURALS = {"grades": "grades", "family": "families"}
-
-
-def _plural(what: str, n: int) -> str:
-    if n == 1 or (what in _PLURALS and what != "family"):
-        return what
-    return _PLURALS.get(what, what + "s")
 
 
 @dataclass
@@ -177,7 +172,7 @@ class Diff:
             parts = []
             for kind, n in counts.items():
                 what, _, change = kind.rpartition(" ")
-                parts.append(f"{n} {_plural(what, n)} {change}")
+                parts.append(f"{plural(n, what, _PLURALS.get(what))} {change}")
             lines.append(f"{role}: {', '.join(parts)}")
         return lines
 

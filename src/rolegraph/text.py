@@ -104,3 +104,8 @@ def name_key(name: str) -> str:
 def bullets(intro: str, items: list[str] | tuple[str, ...]) -> str:
     """``"You can:"`` and items -> ``"You can:\\n- a\\n- b"``, the form the CSV export uses."""
     return "\n".join([intro, *(f"- {item}" for item in items)])
+
+
+def plural(n: int, noun: str, many: str | None = None) -> str:
+    """``"1 warning"``, ``"1,204 warnings"``; ``many`` for an irregular plural."""
+    return f"{n:,} {noun if n == 1 else many or noun + 's'}"

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from rolegraph.errors import InputError
+from rolegraph.text import plural
 
 if TYPE_CHECKING:
     import rdflib
@@ -58,10 +59,11 @@ class ValidationReport:
 
     def to_text(self) -> str:
         head = (
-            f"Conforms: {self.triples} triples checked, {len(self.warnings)} warning(s)."
+            f"Conforms: {plural(self.triples, 'triple')} checked, "
+            f"{plural(len(self.warnings), 'warning')}."
             if self.conforms
-            else f"Does not conform: {len(self.violations)} violation(s), "
-            f"{len(self.warnings)} warning(s) in {self.triples} triples."
+            else f"Does not conform: {plural(len(self.violations), 'violation')}, "
+            f"{plural(len(self.warnings), 'warning')} in {plural(self.triples, 'triple')}."
         )
         return "\n".join([head, *(f.line() for f in self.findings)]) + "\n"
 

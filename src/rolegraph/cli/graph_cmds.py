@@ -23,6 +23,7 @@ from rolegraph.cli.common import (
 from rolegraph.errors import InputError
 from rolegraph.formats import EXPORT_NAMES
 from rolegraph.render import TABLE_FORMATS, render, render_json
+from rolegraph.text import plural
 
 if TYPE_CHECKING:
     from rolegraph.store import RoleGraph
@@ -126,6 +127,20 @@ def build(
         timeout=timeout,
         release=release,
     )
+    if report is not None:
+        text = (
+            import_report.to_json()
+            if report.suffix.lower() == ".json"
+            else import_report.to_markdown()
+        )
+        atomic_write(report, text)
+    if not import_report.reconciles:
+        # Checked before any graph is written: rows unaccounted for are rows lost.
+        raise InputError(
+            "the import report does not reconcile: some rows are unaccounted for, so no "
+            "graph was written",
+            hint="this is a rolegraph bug; please report it with the import report (--report FILE)",
+        )
     if store is not None and release is None and output is None:
         # Only a store: stream the quads into it, never holding the graph in memory.
         from rolegraph.build import graph_quads
@@ -137,13 +152,6 @@ def build(
     else:
         graph = build_graph(framework)
         data = serialize(graph, fmt) if (output is not None or store is None) else b""
-    if report is not None:
-        text = (
-            import_report.to_json()
-            if report.suffix.lower() == ".json"
-            else import_report.to_markdown()
-        )
-        atomic_write(report, text)
     if store is not None and release is not None:
         from rolegraph.releases import add_release
 
@@ -157,12 +165,12 @@ def build(
     if output is not None or store is None:
         emit(data, output)
     counts = framework.counts()
-    summary = ", ".join(f"{v} {k}" for k, v in counts.items())
+    summary = ", ".join(f"{v:,} {k}" for k, v in counts.items())
     warnings = import_report.warnings()
-    note(f"Built {len(graph)} triples: {summary}.", quiet)
+    note(f"Built {len(graph):,} triples: {summary}.", quiet)
     if warnings:
         note(
-            f"{len(warnings)} warning(s) in the import report"
+            f"{plural(len(warnings), 'warning')} in the import report"
             + ("" if report else " (write it with --report FILE)")
             + ":",
             quiet,
@@ -172,8 +180,6 @@ def build(
             note(f"  - {entry.message}" + (f" ({where})" if where else ""), quiet)
         if len(warnings) > 5:
             note(f"  ... and {len(warnings) - 5} more", quiet)
-    if not import_report.reconciles:
-        raise InputError("the import report does not reconcile: some rows are unaccounted for")
 
 
 @cli.command()
@@ -239,7 +245,9 @@ def validate(graph: Path | None, graph_path: Path | None, fmt: str) -> None:
     else:
         click.echo(report.to_text(), nl=False)
     if not report.conforms:
-        raise DataInvalid(f"the graph does not conform: {len(report.violations)} violation(s)")
+        raise DataInvalid(
+            f"the graph does not conform: {plural(len(report.violations), 'violation')}"
+        )
 
 
 @cli.command()
