@@ -549,3 +549,12 @@ def test_undeclared_prefixes() -> None:
         "<http://e.org/p> skos:a . ?s :p ?o } # dcterms:x"
     )
     assert undeclared_prefixes(sparql) == ["rdfs", "skos", ""]
+
+
+def test_rendering_floats_and_header_cells() -> None:
+    from rolegraph.render import render
+
+    got = render(["=score", "role"], [[0.5, "a"], [1 / 3, "b"], [1.0, "c"], [2, "d"]], "csv")
+    assert got == "'=score,role\r\n0.500,a\r\n0.333,b\r\n1.000,c\r\n2,d\r\n"
+    table = render(["score"], [[0.5], [1 / 3]], "table").splitlines()
+    assert table[2:] == ["0.500", "0.333"]

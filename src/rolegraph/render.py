@@ -27,7 +27,8 @@ def _text(value: Cell) -> str:
     if value is None:
         return ""
     if isinstance(value, float):
-        return f"{value:.3f}".rstrip("0").rstrip(".") if value != int(value) else str(int(value))
+        # Always three decimals, so a column of scores lines up and sorts as text.
+        return f"{value:.3f}"
     return str(value)
 
 
@@ -57,7 +58,7 @@ def render(
             delimiter="," if fmt == "csv" else "\t",
             lineterminator="\r\n" if fmt == "csv" else "\n",
         )
-        writer.writerow(headers)
+        writer.writerow([safe_cell(h) for h in headers])
         for row in rows:
             writer.writerow([safe_cell(_text(c)) for c in row])
         return buf.getvalue()

@@ -127,19 +127,19 @@ def build(
         timeout=timeout,
         release=release,
     )
-    if report is not None:
-        text = (
-            import_report.to_json()
-            if report.suffix.lower() == ".json"
-            else import_report.to_markdown()
-        )
-        atomic_write(report, text)
     if not import_report.reconciles:
-        # Checked before any graph is written: rows unaccounted for are rows lost.
+        # Checked before anything is written: rows unaccounted for are rows lost.
+        off = "; ".join(
+            f"{f.file}: {f.rows_read} rows read, {f.rows_used} used, {f.rows_merged} merged, "
+            f"{f.rows_reported} reported"
+            for f in import_report.files
+            if not f.reconciles
+        )
         raise InputError(
-            "the import report does not reconcile: some rows are unaccounted for, so no "
-            "graph was written",
-            hint="this is a rolegraph bug; please report it with the import report (--report FILE)",
+            "the import report does not reconcile"
+            + (f" ({off})" if off else "")
+            + ", so nothing was written",
+            hint="this is a rolegraph bug: please report it with these figures",
         )
     if store is not None and release is None and output is None:
         # Only a store: stream the quads into it, never holding the graph in memory.
@@ -152,6 +152,13 @@ def build(
     else:
         graph = build_graph(framework)
         data = serialize(graph, fmt) if (output is not None or store is None) else b""
+    if report is not None:
+        text = (
+            import_report.to_json()
+            if report.suffix.lower() == ".json"
+            else import_report.to_markdown()
+        )
+        atomic_write(report, text)
     if store is not None and release is not None:
         from rolegraph.releases import add_release
 
