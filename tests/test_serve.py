@@ -140,6 +140,9 @@ def test_resource_in_turtle_jsonld_and_html(bundled_server: str) -> None:
     assert "<h1>Machine learning engineer</h1>" in page
     assert 'href="/id/family/data"' in page
     assert get(url + "?format=ttl")[1].startswith("text/turtle")
+    assert get(url + "?format=nt")[1].startswith("application/n-triples")
+    status, _, body = get(url + "?format=pdf")
+    assert status == 400 and b"unknown format 'pdf': use one of html, json, jsonld" in body
     assert get(bundled_server + "/id/role/nobody", "text/turtle")[0] == 404
 
 
@@ -153,6 +156,19 @@ def test_construct_and_select_negotiation(bundled_server: str) -> None:
     )
     status, ctype, body = get(f"{bundled_server}/sparql?query={q}", "text/csv")
     assert (status, body) == (200, b"n\r\n12\r\n")
+    # A browser gets a page with the query and its answer; */* gets SPARQL JSON.
+    browser = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+    status, ctype, body = get(f"{bundled_server}/sparql?query={q}", browser)
+    page = body.decode()
+    assert status == 200 and ctype.startswith("text/html")
+    assert "<th>n</th>" in page and "<td>12" in page and "SkillRequirement" in page
+    status, ctype, _ = get(f"{bundled_server}/sparql?query={q}", "*/*")
+    assert ctype.startswith("application/sparql-results+json")
+    ask = urllib.parse.quote("ASK { ?s a <https://w3id.org/rolegraph/ontology#Role> }")
+    assert (
+        "Answer: <strong>yes</strong>"
+        in get(f"{bundled_server}/sparql?query={ask}", browser)[2].decode()
+    )
     bad = urllib.parse.quote("SELECT ?x WHERE { ?x")
     status, _, body = get(f"{bundled_server}/sparql?query={bad}", "application/sparql-results+json")
     assert status == 400 and b"invalid SPARQL" in body
@@ -174,7 +190,13 @@ def test_saved_queries_as_forms(bundled_server: str) -> None:
     )
     assert ctype.startswith("text/csv") and body.decode().count("practitioner") == 6
     status, _, body = get(bundled_server + "/queries/level-skills?run=1&level=nobody")
-    assert status == 404 and b"no level named 'nobody'" in body
+    page = body.decode()
+    assert status == 404 and "no level named &#x27;nobody&#x27;" in page
+    # The error is shown in the form, with the value to correct.
+    assert '<input id="level" name="level" value="nobody"' in page
+    assert page.index('role="alert"') > page.index("<form")
+    status, _, body = get(bundled_server + "/queries/families?format=xlsx")
+    assert status == 400 and b"unknown format 'xlsx': use html, csv, json, tsv" in body
     assert get(bundled_server + "/queries/..%2F..%2Fetc%2Fpasswd")[0] == 404
 
 
@@ -183,8 +205,9 @@ def test_pages_escape_data_and_load_nothing_else(bundled_server: str) -> None:
     status, ctype, body = get(f"{bundled_server}/queries/level-skills?run=1&level={q}", "text/html")
     assert status == 404 and ctype.startswith("text/html")
     assert b"<script>" not in body and b"&lt;script&gt;alert(1)&lt;/script&gt;" in body
-    status, ctype, body = get(f"{bundled_server}/queries/level-skills?run=1&level={q}")
-    assert ctype.startswith("text/plain")  # served with X-Content-Type-Options: nosniff
+    # An error that is not a form's is plain text (served with nosniff), escaped or not.
+    status, ctype, body = get(f"{bundled_server}/id/{q}")
+    assert status == 400 and ctype.startswith("text/plain"), body
     for path in ("/", "/queries", "/queries/role-pairs", "/id/role/machine-learning-engineer"):
         page = get(bundled_server + path)[2].decode()
         assert "<script" not in page and "<link" not in page and "src=" not in page, path

@@ -22,7 +22,8 @@ from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import TYPE_CHECKING, Any
 
-from rolegraph.errors import RolegraphError
+from rolegraph.errors import NotFound, RolegraphError
+from rolegraph.formats import FORMATS, GRAPH_MEDIA_TYPES
 from rolegraph.vocab import BASE, ID, PREFIXES, RDFS
 
 if TYPE_CHECKING:
@@ -38,11 +39,12 @@ _SELECT_TYPES = {
     "text/csv": "CSV",
     "text/tab-separated-values": "TSV",
 }
-_GRAPH_TYPES = {
-    "text/turtle": "TURTLE",
-    "application/n-triples": "N_TRIPLES",
-    "application/ld+json": "JSON_LD",
-    "application/rdf+xml": "RDF_XML",
+_GRAPH_TYPES = GRAPH_MEDIA_TYPES
+#: ?format=NAME on a resource page -> media type (the export formats' names and extensions).
+_RESOURCE_FORMATS = {
+    **{f.name: f.media_type for f in FORMATS if f.export},
+    **{ext.lstrip("."): f.media_type for f in FORMATS if f.export for ext in f.extensions},
+    "html": "text/html",
 }
 _STYLE = """
 body{font-family:system-ui,sans-serif;margin:2rem auto;max-width:70rem;padding:0 1rem;color:#0b0c0c}
@@ -50,7 +52,7 @@ a{color:#1d70b8}table{border-collapse:collapse;width:100%;margin:1rem 0}
 th,td{border:1px solid #b1b4b6;padding:.35rem .5rem;text-align:left;vertical-align:top;font-size:.9rem}
 th{background:#f3f2f1}code,pre{background:#f3f2f1;padding:.1rem .3rem}pre{white-space:pre-wrap}
 label{display:block;margin:.5rem 0 .2rem;font-weight:600}input{padding:.3rem;width:28rem;max-width:100%}
-nav a{margin-right:1rem}.muted{color:#505a5f}
+nav a{margin-right:1rem}.muted{color:#505a5f}.error{color:#d4351c;font-weight:600}
 """
 
 
@@ -296,6 +298,11 @@ class Handler(BaseHTTPRequestHandler):
             raise _HttpError(HTTPStatus.INTERNAL_SERVER_ERROR, f"the query failed: {exc}") from None
         accept = self.headers.get("Accept")
         if isinstance(result, ox.QuerySolutions | ox.QueryBoolean):
+            # A browser (text/html preferred) gets a page; a client asking for nothing in
+            # particular (*/*) gets SPARQL JSON, the first type offered.
+            if _accepts(accept, [*_SELECT_TYPES, "text/html"]) == "text/html":
+                self.sparql_form(queries[0], result)
+                return
             media = _accepts(accept, list(_SELECT_TYPES))
             if media is None:
                 raise _HttpError(
@@ -319,18 +326,38 @@ class Handler(BaseHTTPRequestHandler):
         )
         self.send(HTTPStatus.OK, data or b"", f"{media}; charset=utf-8")
 
-    def sparql_form(self) -> None:
+    def sparql_form(self, query: str | None = None, result: Any = None) -> None:
+        """The endpoint's page: a query box, and the answer to ``query`` as a table."""
+        import pyoxigraph as ox
+
         example = (
-            "PREFIX rg: <https://w3id.org/rolegraph/ontology#>\nPREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n"
-            "SELECT ?role ?family WHERE { ?r a rg:Role ; rdfs:label ?role ; rg:family/rdfs:label ?family }\n"
-            "ORDER BY ?family ?role"
+            "PREFIX rg: <https://w3id.org/rolegraph/ontology#>\n"
+            "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n"
+            "SELECT ?role ?family WHERE { ?r a rg:Role ; rdfs:label ?role ; "
+            "rg:family/rdfs:label ?family }\nORDER BY ?family ?role"
         )
         body = (
             "<p>A read-only SPARQL 1.1 Protocol endpoint. Send <code>query</code> by GET or POST; "
-            "ask for results with the Accept header.</p>"
+            "ask for results with the Accept header (a browser gets this page).</p>"
             '<form method="get" action="/sparql"><textarea name="query" rows="8" cols="100">'
-            f"{html.escape(example)}</textarea><p><button>Run (SPARQL JSON)</button></p></form>"
+            f"{html.escape(query or example)}</textarea><p><button>Run</button></p></form>"
         )
+        if isinstance(result, ox.QueryBoolean):
+            body += f"<p>Answer: <strong>{'yes' if bool(result) else 'no'}</strong></p>"
+        elif result is not None:
+            names = [v.value for v in result.variables]
+            rows = []
+            for n, solution in enumerate(result):
+                if n == 5000:
+                    rows.append(f'<tr><td colspan="{len(names)}">first 5000 rows shown</td></tr>')
+                    break
+                cells = "".join(
+                    "<td></td>" if solution[v] is None else f"<td>{self.term(solution[v], {})}</td>"
+                    for v in names
+                )
+                rows.append(f"<tr>{cells}</tr>")
+            head = "".join(f"<th>{html.escape(v)}</th>" for v in names)
+            body += f"<table><tr>{head}</tr>{''.join(rows)}</table>"
         self.send(HTTPStatus.OK, _page("SPARQL endpoint", body), "text/html; charset=utf-8")
 
     def resource(self, iri: str) -> None:
@@ -345,13 +372,12 @@ class Handler(BaseHTTPRequestHandler):
         choice = (
             urllib.parse.parse_qs(urllib.parse.urlsplit(self.path).query).get("format") or [""]
         )[0]
-        media = {
-            "ttl": "text/turtle",
-            "turtle": "text/turtle",
-            "jsonld": "application/ld+json",
-            "html": "text/html",
-            "nt": "application/n-triples",
-        }.get(choice)
+        media = _RESOURCE_FORMATS.get(choice.lower())
+        if choice and media is None:
+            raise _HttpError(
+                HTTPStatus.BAD_REQUEST,
+                f"unknown format {choice!r}: use one of {', '.join(sorted(_RESOURCE_FORMATS))}",
+            )
         if media is None:
             media = _accepts(
                 self.headers.get("Accept"),
@@ -489,16 +515,32 @@ class Handler(BaseHTTPRequestHandler):
         query = get_query(name)
         params = {k: v[-1] for k, v in self.form().items()}
         fmt = params.pop("format", "html")
+        types = {
+            "csv": "text/csv",
+            "json": "application/sparql-results+json",
+            "tsv": "text/tab-separated-values",
+        }
+        if fmt != "html" and fmt not in types:
+            raise _HttpError(
+                HTTPStatus.BAD_REQUEST,
+                f"unknown format {fmt!r}: use html, {', '.join(types)}",
+            )
         run = params.pop("run", None) is not None or not query.params
         runner = LocalRunner(self.app.graph)
+        table = None
+        problem, status = "", HTTPStatus.OK
         if run:
-            table = run_query(query, params, runner, limit=5000)
-            if fmt in ("csv", "json", "tsv"):
-                types = {
-                    "csv": "text/csv",
-                    "json": "application/sparql-results+json",
-                    "tsv": "text/tab-separated-values",
-                }
+            try:
+                table = run_query(query, params, runner, limit=5000)
+            except RolegraphError as exc:
+                if fmt != "html":
+                    raise
+                # Shown in the form, beside the values to correct.
+                problem = str(exc)
+                status = (
+                    HTTPStatus.NOT_FOUND if isinstance(exc, NotFound) else HTTPStatus.BAD_REQUEST
+                )
+            if table is not None and fmt in types:
                 self.send(
                     HTTPStatus.OK, table.format(fmt).encode("utf-8"), f"{types[fmt]}; charset=utf-8"
                 )
@@ -522,7 +564,9 @@ class Handler(BaseHTTPRequestHandler):
             )
         body = f"<p>{html.escape(query.description)}</p>"
         body += f'<form method="get"><input type="hidden" name="run" value="1">{fields}<p><button>Run</button></p></form>'
-        if run:
+        if problem:
+            body += f'<p class="error" role="alert">{html.escape(problem)}</p>'
+        if table is not None:
             head = "".join(f"<th>{html.escape(v)}</th>" for v in table.variables)
             rows = "".join(
                 "<tr>"
@@ -538,7 +582,9 @@ class Handler(BaseHTTPRequestHandler):
             body += f"<table><tr>{head}</tr>{rows}</table>"
         body += f"<h2>SPARQL</h2><pre>{html.escape(query.sparql)}</pre>"
         self.send(
-            HTTPStatus.OK, _page(f"{query.name}: {query.summary}", body), "text/html; charset=utf-8"
+            status,
+            _page(f"{query.name}: {query.summary}", body),
+            "text/html; charset=utf-8",
         )
 
 

@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
+from rolegraph.formats import EXPORT_EXTENSIONS
+
 if TYPE_CHECKING:
     from rolegraph.store import RoleGraph
 
@@ -58,7 +60,7 @@ def format_option(choices: tuple[str, ...], default: str) -> Callable[[F], F]:
     return decorate
 
 
-RDF_EXTENSIONS = {".ttl": "turtle", ".turtle": "turtle", ".nt": "nt", ".jsonld": "jsonld"}
+RDF_EXTENSIONS = EXPORT_EXTENSIONS
 TABLE_EXTENSIONS = {
     ".csv": "csv",
     ".tsv": "tsv",
