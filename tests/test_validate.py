@@ -113,3 +113,33 @@ def test_one_pass_sparql_constraints_agree_with_pyshacl(runner: CliRunner, tmp_p
     assert ours == theirs
     assert (REQ, "Violation") in ours
     assert len(ours) == 3  # the tierless requirement and both levels sharing rank 1
+
+
+def test_a_family_that_is_not_a_family_and_two_families_are_told_apart(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    mle = "<https://w3id.org/rolegraph/id/role/machine-learning-engineer>"
+    family = "<https://w3id.org/rolegraph/ontology#family>"
+    ds = "<https://w3id.org/rolegraph/id/role/data-scientist>"
+    for extra, message in (
+        (f"{mle} {family} {ds} .", "a role's family must be a rg:RoleFamily"),
+        (
+            f"{mle} {family} <https://w3id.org/rolegraph/id/family/architecture> .\n"
+            "<https://w3id.org/rolegraph/id/family/architecture> "
+            "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type> "
+            "<https://w3id.org/rolegraph/ontology#RoleFamily> .\n"
+            "<https://w3id.org/rolegraph/id/family/architecture> "
+            '<http://www.w3.org/2000/01/rdf-schema#label> "Architecture" .',
+            "a role belongs to at most one role family",
+        ),
+    ):
+        bad = tmp_path / "bad.nt"
+        bad.write_text("\n".join([*bundled_nt(runner), extra]) + "\n")
+        result = runner.invoke(cli, ["validate", str(bad)])
+        assert result.exit_code == 1, result.output
+        assert message in result.stdout
+        others = {
+            "a role's family must be a rg:RoleFamily",
+            "a role belongs to at most one role family",
+        }
+        assert not (others - {message}) & {ln.split(": ")[-1] for ln in result.stdout.splitlines()}
