@@ -313,3 +313,25 @@ def test_build_with_bundled_data_merges_renamed_things(role_csv: Path, skill_csv
         ("Senior machine learning engineer", "1", "stated"),
         ("Lead machine learning engineer", "2", "stated"),
     ]
+
+
+def test_markdown_report_counts_rows_and_lists_each_doubt_once(
+    built: Any, rows: list[dict[str, str]]
+) -> None:
+    _, report, _ = built
+    md = report.to_markdown()
+    # Exact duplicate rows of the export, counted here with plain Python: each row after
+    # the first of its kind is merged.
+    seen: set[tuple[str, ...]] = set()
+    duplicates = 0
+    for r in rows:
+        key = tuple(r.values())
+        duplicates += key in seen
+        seen.add(key)
+    heading = next(ln for ln in md.splitlines() if ln.startswith("## Duplicate rows merged"))
+    assert heading.endswith(f", {duplicates} rows)")
+    uncertain = len(report.uncertain_orders)
+    assert f"## Roles whose level order is uncertain ({uncertain} warnings)" in md
+    for role in report.uncertain_orders:
+        assert md.count(f"role {role!r}: order uncertain") == 0
+        assert md.count(f"\n- {role}: ") == 1

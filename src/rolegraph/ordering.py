@@ -22,6 +22,8 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
+from rolegraph.text import plural
+
 _LADDER: dict[str, float] = {
     "apprentice": 0,
     "trainee": 1,
@@ -87,8 +89,8 @@ def derive_order(names: Sequence[str], profiles: Mapping[str, Mapping[str, int]]
         dropped = sum(1 for s in common if b[s] < a[s])
         if dropped > raised:
             doubts.append(
-                f"{higher!r} needs {dropped} shared skill(s) at a lower tier than {lower!r} "
-                f"and {raised} at a higher one"
+                f"{higher!r} needs {plural(dropped, 'shared skill')} at a lower tier than "
+                f"{lower!r} and {raised} at a higher one"
             )
         elif common and raised == dropped == 0 and set(a) == set(b):
             doubts.append(f"{lower!r} and {higher!r} need the same skills at the same tiers")

@@ -11,6 +11,8 @@ from collections import Counter
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
+from rolegraph.text import plural
+
 if TYPE_CHECKING:
     from rolegraph.records import Origin
 
@@ -166,18 +168,30 @@ class ImportReport:
             out += [f"- {k}: {v}" for k, v in self.totals.items()]
             out.append("")
         if self.uncertain_orders:
-            out += [f"## Roles whose level order is uncertain ({len(self.uncertain_orders)})", ""]
+            out += [
+                "## Roles whose level order is uncertain "
+                f"({plural(len(self.uncertain_orders), 'warning')})",
+                "",
+            ]
             for role, reasons in self.uncertain_orders.items():
                 out.append(f"- {_md(role)}: " + "; ".join(_md(r) for r in reasons))
             out.append("")
         by_cat: dict[str, list[Entry]] = {}
         for e in self.entries:
+            if e.category == "order" and ": order uncertain: " in e.message:
+                continue  # listed, by role, in the section above
             by_cat.setdefault(e.category, []).append(e)
         for cat in [*CATEGORIES, *sorted(set(by_cat) - set(CATEGORIES))]:
             entries = by_cat.get(cat)
             if not entries:
                 continue
-            out += [f"## {CATEGORIES.get(cat, cat)} ({len(entries)})", ""]
+            rows = len({(e.file, r) for e in entries for r in e.rows})
+            count = (
+                f"{plural(len(entries), 'note')}, {plural(rows, 'row')}"
+                if rows > len(entries)
+                else str(len(entries))
+            )
+            out += [f"## {CATEGORIES.get(cat, cat)} ({count})", ""]
             for e in entries:
                 where = e.where()
                 flag = "**warning** " if e.severity == "warning" else ""
