@@ -677,6 +677,10 @@ def test_profile_files_that_cannot_be_read(runner: CliRunner, tmp_path: Path) ->
     (tmp_path / "dir.csv").mkdir()
     folder = runner.invoke(cli, ["assess", str(tmp_path / "dir.csv")])
     assert folder.exit_code == 2 and "is a directory" in folder.stderr
+    # A folder without a profile's extension is named as a folder, not as an odd file.
+    plain = runner.invoke(cli, ["assess", str(tmp_path)])
+    assert plain.exit_code == 2
+    assert f"{tmp_path} is a directory, not a profile" in plain.stderr
 
 
 def test_yaml_notes_keys_it_does_not_read(tmp_path: Path, bundled: FrameworkView) -> None:

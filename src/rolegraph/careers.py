@@ -645,7 +645,9 @@ def read_profile(path: Path | str, view: FrameworkView) -> ProfileFile:
 
     Any problem is one :class:`InputError` naming the file, row (or line) and column.
     """
-    p = Path(path)
+    from rolegraph.sources.table import check_file
+
+    p = check_file(path, "profile")
     suffix = p.suffix.lower()
     if suffix in (".yaml", ".yml"):
         return _read_yaml(p, view)

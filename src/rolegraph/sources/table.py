@@ -47,13 +47,19 @@ class Table:
         return 1.0
 
 
-def read_bytes(path: Path | str, what: str) -> bytes:
-    """A file's bytes, or an :class:`InputError` that says why not."""
+def check_file(path: Path | str, what: str) -> Path:
+    """``path``, if it is a file; else an :class:`InputError` saying what it is instead."""
     p = Path(path)
     if not p.exists():
         raise InputError(f"{what} not found: {p}", hint="check the path")
     if p.is_dir():
         raise InputError(f"{p} is a directory, not a {what}", hint="give the file inside it")
+    return p
+
+
+def read_bytes(path: Path | str, what: str) -> bytes:
+    """A file's bytes, or an :class:`InputError` that says why not."""
+    p = check_file(path, what)
     try:
         return p.read_bytes()
     except OSError as exc:
