@@ -38,7 +38,7 @@ from rolegraph.analysis import (
 )
 from rolegraph.errors import InputError, NotFound
 from rolegraph.text import plural
-from rolegraph.vocab import TIERS
+from rolegraph.vocab import TIER_RANK, TIERS, tier_name
 
 if TYPE_CHECKING:
     from typing import BinaryIO
@@ -69,10 +69,8 @@ def tier_text(profile: Profile, skill: str) -> str | None:
 
 def parse_tier(text: str) -> int | None:
     """``"Practitioner"`` or ``"3"`` -> 3; None when ``text`` is not a tier."""
-    key = text.strip().lower()
-    if key in {"1", "2", "3", "4"}:
-        return int(key)
-    return TIERS.index(key) + 1 if key in TIERS else None
+    name = tier_name(text, numbers=True)
+    return TIER_RANK[name] if name else None
 
 
 # -- names -----------------------------------------------------------------------

@@ -473,9 +473,7 @@ def resolve_value(p: Param, raw: str, runner: Runner) -> Term:
     if p.type in NAMED_TYPES:
         return Term("uri", resolve_name(p.type, value, runner))
     if p.type == "tier":
-        tier = tier_name(value) or (
-            TIERS[int(value) - 1] if value in {"1", "2", "3", "4"} else None
-        )
+        tier = tier_name(value, numbers=True)
         if tier is None:
             raise NotFound(
                 "tier", value, difflib.get_close_matches(value.lower(), TIERS, n=2, cutoff=0.4)

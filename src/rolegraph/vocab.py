@@ -109,9 +109,12 @@ def slugify(name: str) -> str:
     return slug
 
 
-def tier_name(text: str) -> str | None:
-    """The canonical tier for a label such as ``"Working"`` or ``"level: working"``; else None."""
+def tier_name(text: str, *, numbers: bool = False) -> str | None:
+    """The canonical tier for a label such as ``"Working"`` (with ``numbers``, also for
+    its rank, ``"2"``); else None."""
     key = text.strip().lower()
+    if numbers and key in {"1", "2", "3", "4"}:
+        return TIERS[int(key) - 1]
     return key if key in TIER_RANK else None
 
 

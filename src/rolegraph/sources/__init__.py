@@ -15,7 +15,7 @@ from rolegraph.report import ImportReport
 Progress = Callable[[str, int, int], None]
 
 
-def load_bundled(report: ImportReport | None = None) -> list[Framework]:
+def load_bundled() -> list[Framework]:
     """The bundled role pages in ``data/roles/``."""
     from rolegraph import paths
     from rolegraph.sources.bundled import load_role_yaml
@@ -68,7 +68,7 @@ def load_framework(
         for page in pages:
             parts.append(read_page(page, report, timeout=timeout))
     if bundled or (bundled is None and not parts):
-        parts.extend(load_bundled(report))
+        parts.extend(load_bundled())
     if release is not None:
         from dataclasses import replace
 

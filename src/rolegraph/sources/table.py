@@ -12,7 +12,7 @@ import io
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from rolegraph.errors import InputError
 from rolegraph.text import name_key
@@ -41,10 +41,15 @@ class Table:
     extra_columns: list[str] = field(default_factory=list)
     padded_rows: list[int] = field(default_factory=list)
     blank_lines: int = 0
+    #: The open file being streamed, and its size (for :meth:`fraction`).
+    handle: BinaryIO | None = None
+    size: int = 0
 
     def fraction(self) -> float:
         """How much of the file has been read (0-1)."""
-        return 1.0
+        if self.handle is None or self.handle.closed or not self.size:
+            return 1.0
+        return self.handle.tell() / self.size
 
 
 def check_file(path: Path | str, what: str) -> Path:
@@ -107,12 +112,8 @@ def stream_table(
     :class:`InputError` when it is reached. ``table.fraction()`` says how far the
     reading has got, for progress bars.
     """
-    p = Path(path)
+    p = check_file(path, what)
     label = p.name
-    if not p.exists():
-        raise InputError(f"{what} not found: {p}", hint="check the path")
-    if p.is_dir():
-        raise InputError(f"{p} is a directory, not a {what}", hint="give the file inside it")
     try:
         handle = p.open("rb")
     except OSError as exc:
@@ -153,9 +154,8 @@ def stream_table(
         handle.close()
         raise
     extra = [h for i, h in enumerate(header) if i not in set(columns.values())]
-    table = Table(p, label, header, [], extra)
+    table = Table(p, label, header, [], extra, handle=handle, size=size)
     table.rows = _rows(table, reader, handle, columns)
-    table.fraction = lambda: handle.tell() / size if size and not handle.closed else 1.0  # type: ignore[method-assign]
     return table
 
 
