@@ -23,6 +23,21 @@ def code_blocks(text: str, kinds: tuple[str, ...] = ("sh", "console", "bash", ""
     return [body for kind, body in blocks if kind in kinds]
 
 
+def run_readme_command(command: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    """A README command line, run as ``python -m rolegraph ...`` in ``cwd``; it must succeed."""
+    argv = shlex.split(command)
+    assert argv[0].endswith("rolegraph"), argv
+    result = subprocess.run(
+        [sys.executable, "-m", "rolegraph", *argv[1:]],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, (command, result.stderr)
+    return result
+
+
 def reference_rows() -> dict[str, str]:
     """Command name -> its row in the CLI reference table."""
     rows = {}
@@ -80,16 +95,7 @@ def test_the_first_command_runs_and_prints_what_the_readme_shows(tmp_path: Path)
     assert steps[0].startswith("python3 -m venv") and "pip install" in steps[1]
     printed = []
     for step in steps[2:]:
-        argv = shlex.split(step)
-        assert argv[0].endswith("rolegraph")
-        result = subprocess.run(
-            [sys.executable, "-m", "rolegraph", *argv[1:]],
-            cwd=tmp_path,
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-        assert result.returncode == 0, (step, result.stderr)
+        result = run_readme_command(step, tmp_path)
         printed += (result.stderr + result.stdout).splitlines()
     assert (tmp_path / "ml-engineer.html").exists()
     sample = next(b for b in code_blocks(README) if b.startswith("Built "))
@@ -117,23 +123,10 @@ def test_every_console_example_prints_what_the_readme_shows(tmp_path: Path) -> N
 
     (tmp_path / "framework").symlink_to(FRAMEWORK, target_is_directory=True)
 
-    def run(argv: list[str]) -> str:
-        assert argv[0] == "rolegraph", argv
-        result = subprocess.run(
-            [sys.executable, "-m", "rolegraph", *argv[1:]],
-            cwd=tmp_path,
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-        assert result.returncode == 0, (argv, result.stderr)
-        return result.stdout
-
-    run(
-        shlex.split(
-            "rolegraph build -q --roles framework/role-content.csv "
-            "--skills framework/skill-descriptions.csv -o framework.ttl"
-        )
+    run_readme_command(
+        "rolegraph build -q --roles framework/role-content.csv "
+        "--skills framework/skill-descriptions.csv -o framework.ttl",
+        tmp_path,
     )
     blocks = code_blocks(README, ("console",))
     assert len(blocks) >= 4
@@ -145,7 +138,7 @@ def test_every_console_example_prints_what_the_readme_shows(tmp_path: Path) -> N
         shown = [ln for ln in lines if not ln.startswith("$ ")]
         if "..." in shown:
             shown = shown[: shown.index("...")]
-        printed = "".join(run(shlex.split(c)) for c in commands).splitlines()
+        printed = "".join(run_readme_command(c, tmp_path).stdout for c in commands).splitlines()
         assert [ln.rstrip() for ln in printed[: len(shown)]] == [ln.rstrip() for ln in shown], (
             commands
         )

@@ -57,11 +57,11 @@ def read_page(location: Path | str, report: ImportReport, *, timeout: float = 20
 
 
 def _decode(data: bytes, label: str, charset: str | None = None) -> str:
+    from rolegraph.sources.table import decode_utf8
+
     if not data.strip():
         raise InputError(f"{label} is empty", hint=_WHAT_TO_GIVE)
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")) and not charset:
-        raise InputError(f"{label} is UTF-16, not UTF-8", hint="save the page as UTF-8")
-    if b"\x00" in data[:8192]:
+    if b"\x00" in data[:8192] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise InputError(
             f"{label} looks like a binary file, not a web page (it contains NUL bytes)",
             hint=_WHAT_TO_GIVE,
@@ -71,14 +71,7 @@ def _decode(data: bytes, label: str, charset: str | None = None) -> str:
             return data.decode(charset)
         except (LookupError, UnicodeDecodeError):
             pass  # the declared charset is wrong or unknown: try UTF-8
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data.count(b"\n", 0, exc.start) + 1
-        raise InputError(
-            f"{label} is not UTF-8: byte 0x{data[exc.start]:02x} on line {line} cannot be decoded",
-            hint="save the page as UTF-8, as the framework site serves it",
-        ) from None
+    return decode_utf8(data, label, hint="save the page as UTF-8, as the framework site serves it")
 
 
 def page_kind(text: str, label: str) -> PageKind:

@@ -71,17 +71,18 @@ def read_bytes(path: Path | str, what: str) -> bytes:
         raise InputError(f"cannot read {p}: {exc.strerror or exc}") from None
 
 
-def decode_utf8(data: bytes, label: str) -> str:
-    """UTF-8 text (a BOM is accepted), or an error naming the line and giving a hint."""
+def decode_utf8(data: bytes, label: str, *, hint: str | None = None) -> str:
+    """UTF-8 text (a BOM is accepted), or an error naming the line and giving a hint
+    (``hint``, or how to save a spreadsheet as UTF-8)."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise InputError(f"{label} is UTF-16, not UTF-8", hint=_UTF16_HINT)
+        raise InputError(f"{label} is UTF-16, not UTF-8", hint=hint or _UTF16_HINT)
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
         raise InputError(
             f"{label} is not UTF-8: byte 0x{data[exc.start]:02x} on line {line} cannot be decoded",
-            hint=_UTF8_HINT,
+            hint=hint or _UTF8_HINT,
         ) from None
 
 
