@@ -38,6 +38,12 @@ PAGES: dict[str, tuple[str, bytes]] = {
 }
 
 
+class _QuietServer(ThreadingHTTPServer):
+    def handle_error(self, request: object, client_address: object) -> None:
+        """Clients that time out break pipes; a traceback from this thread would land in a
+        later test's captured stderr."""
+
+
 class Handler(BaseHTTPRequestHandler):
     def log_message(self, format: str, *args: object) -> None:  # quiet
         pass
@@ -79,7 +85,7 @@ class Handler(BaseHTTPRequestHandler):
 def site() -> Iterator[str]:
     """A real HTTP server on 127.0.0.1 at a free port; its base URL."""
     RELEASE.clear()
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server = _QuietServer(("127.0.0.1", 0), Handler)
     server.daemon_threads = True
     server.block_on_close = False
     thread = threading.Thread(target=server.serve_forever, daemon=True)

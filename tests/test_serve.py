@@ -284,3 +284,24 @@ def test_requests_for_another_host_are_refused(bundled_server: str) -> None:
     with pytest.raises(urllib.error.HTTPError) as err:
         urllib.request.urlopen(req, timeout=10)
     assert err.value.code == 421
+
+
+def test_a_failed_request_is_one_line_and_a_hang_up_is_nothing(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from rolegraph.build import build_graph
+    from rolegraph.serve import make_server
+    from rolegraph.sources import load_framework
+
+    server = make_server(build_graph(load_framework()))
+    try:
+        for exc in (BrokenPipeError(32, "Broken pipe"), ValueError("odd")):
+            try:
+                raise exc
+            except Exception:
+                server.handle_error(None, ("127.0.0.1", 5000))
+    finally:
+        server.server_close()
+    assert capsys.readouterr().err == (
+        "rolegraph serve: request from 127.0.0.1 failed: ValueError: odd\n"
+    )

@@ -109,12 +109,10 @@ class _Names:
             if name not in alts:
                 alts.append(name)
                 how = "by the alias table" if official is not None else "by spelling"
-                self.report.add(
+                self.report.at(
                     "alias",
                     f"{kind} {name!r} is {canonical!r} (matched {how}); kept as an alternative name",
-                    file=origin.source if origin else "",
-                    rows=origin.row if origin and origin.row else (),
-                    lines=origin.line if origin and origin.line else (),
+                    origin,
                 )
         return canonical
 
@@ -378,13 +376,11 @@ def _merge_skill(group: list[Skill], report: ImportReport, alt_names: tuple[str,
             if known is None:
                 by_tier[tier] = (text, s.origin)
             elif known[0] != text:
-                report.add(
+                report.at(
                     "disagreement",
                     f"skill {s.name!r}: descriptor at {tier} differs between {known[1]} and "
                     f"{s.origin}; kept the first",
-                    file=s.origin.source,
-                    rows=s.origin.row or (),
-                    lines=s.origin.line or (),
+                    s.origin,
                     severity="warning",
                 )
         undefined.update(s.undefined_tiers)
@@ -501,14 +497,11 @@ def _reconcile_listed(listed: list[RoleSkill], out: Framework, report: ImportRep
         listed_by_skill.setdefault(x.skill, set()).add(x.role)
         if x.role in required:
             if x.skill not in required[x.role]:
-                report.add(
+                report.at(
                     "mismatch",
                     f"skill {x.skill!r} lists role {x.role!r} as requiring it, but no level of "
                     "that role requires it in the role content; not added",
-                    file=x.origin.source,
-                    rows=x.origin.row or (),
-                    lines=x.origin.line or (),
-                    column=x.origin.column,
+                    x.origin,
                     severity="warning",
                 )
         else:
@@ -516,14 +509,11 @@ def _reconcile_listed(listed: list[RoleSkill], out: Framework, report: ImportRep
                 kept.add((x.role, x.skill))
                 out.role_skills.append(x)
             if has_role_content:
-                report.add(
+                report.at(
                     "mismatch",
                     f"role {x.role!r} is listed as requiring skill {x.skill!r} but is not in the "
                     "role content; kept as a role without levels that uses the skill",
-                    file=x.origin.source,
-                    rows=x.origin.row or (),
-                    lines=x.origin.line or (),
-                    column=x.origin.column,
+                    x.origin,
                     severity="warning",
                 )
     if not listed:
@@ -563,13 +553,11 @@ def _reconcile_shared(out: Framework, report: ImportReport) -> None:
             if role in required:
                 missing = [s for s in row.skills if s not in required[role]]
                 for skill in missing:
-                    report.add(
+                    report.at(
                         "mismatch",
                         f"{row.role!r}'s page says it shares {skill!r} with {row.other_role!r}, "
                         f"but no level of {role!r} requires that skill",
-                        file=row.origin.source,
-                        rows=row.origin.row or (),
-                        lines=row.origin.line or (),
+                        row.origin,
                         severity="warning",
                     )
                 continue

@@ -15,6 +15,7 @@ Every text from the data is HTML-escaped; pages load nothing from elsewhere.
 from __future__ import annotations
 
 import html
+import sys
 import threading
 import urllib.parse
 from collections.abc import Callable
@@ -601,13 +602,27 @@ class _HttpError(Exception):
         self.message = message
 
 
+class _Server(ThreadingHTTPServer):
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A client that hangs up mid-answer is routine: say nothing. Anything else is one
+        line on stderr, not a traceback."""
+        exc = sys.exc_info()[1]
+        if isinstance(exc, ConnectionError | TimeoutError):
+            return
+        print(
+            f"rolegraph serve: request from {client_address[0]} failed: "
+            f"{type(exc).__name__}: {exc}",
+            file=sys.stderr,
+        )
+
+
 def make_server(
     graph: RoleGraph, port: int = 0, *, explorer: Callable[[], bytes] | None = None
 ) -> ThreadingHTTPServer:
     """A server bound to 127.0.0.1 (port 0: any free port); call ``serve_forever``."""
     handler = type("RolegraphHandler", (Handler,), {"app": _App(graph, explorer)})
     try:
-        server = ThreadingHTTPServer((HOST, port), handler)
+        server = _Server((HOST, port), handler)
     except OSError as exc:
         from rolegraph.errors import InputError
 
