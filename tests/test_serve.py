@@ -11,7 +11,7 @@ import urllib.parse
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import pytest
 import rdflib
@@ -299,7 +299,7 @@ def test_a_failed_request_is_one_line_and_a_hang_up_is_nothing(
             try:
                 raise exc
             except Exception:
-                server.handle_error(None, ("127.0.0.1", 5000))
+                server.handle_error(cast(Any, None), ("127.0.0.1", 5000))
     finally:
         server.server_close()
     assert capsys.readouterr().err == (
