@@ -447,3 +447,24 @@ def test_team_coverage_on_the_framework(
         need = tier or 1
         assert cov[skill].holders == tuple(p for p, t in held.items() if (t or 1) >= need)
         assert cov[skill].short == max(0, need - max([(t or 1) for t in held.values()], default=0))
+
+
+def test_a_derived_level_order_is_said(full_graph_file: Path, runner: Any) -> None:
+    """The CSV states no order: every ladder says its order was derived; the bundled
+    page states its order, and its ladder says nothing."""
+    from rolegraph.cli import cli
+
+    derived = runner.invoke(cli, ["ladder", "Data scientist", "--graph", str(full_graph_file)])
+    assert derived.exit_code == 0, derived.output
+    assert derived.stdout.splitlines()[0].endswith(
+        "(order derived from level names and tiers, not stated by a source)"
+    )
+    doc = json.loads(
+        runner.invoke(
+            cli, ["ladder", "Data scientist", "--graph", str(full_graph_file), "-f", "json"]
+        ).stdout
+    )
+    assert {lv["rank_basis"] for lv in doc["levels"]} == {"derived"}
+    stated = runner.invoke(cli, ["ladder", "Machine learning engineer", "-f", "json"])
+    assert {lv["rank_basis"] for lv in json.loads(stated.stdout)["levels"]} == {"stated"}
+    assert "derived" not in runner.invoke(cli, ["ladder", "Machine learning engineer"]).stdout

@@ -376,3 +376,10 @@ def test_decomposed_accents_are_composed_and_reported(tmp_path: Path) -> None:
     assert role.description.endswith(" Caf\u00e9.")
     said = [e.message for e in report.entries if e.category == "normalised"]
     assert any("composed accents written as a letter plus a combining mark" in m for m in said)
+
+
+def test_a_file_cut_inside_a_character_is_said_to_be_cut(tmp_path: Path, runner: CliRunner) -> None:
+    data = to_csv(ROLE_HEADER, role_rows()).encode("utf-8") + "Data,Caf\u00e9".encode()[:-1]
+    msg = run_bad(runner, tmp_path, write(tmp_path, "roles.csv", data))
+    assert "roles.csv ends in the middle of a character" in msg
+    assert "it looks cut off" in msg

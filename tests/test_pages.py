@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -41,7 +42,8 @@ def facts(fw: Framework) -> set[tuple[object, ...]]:
         out |= {("descriptor", s.name, t, d) for t, d in s.descriptors}
         out |= {("undefined", s.name, t) for t in s.undefined_tiers}
     for sh in fw.shared:
-        out.add(("shared", sh.other_role, sh.skills))
+        # One fact per shared skill: a row cut after a whole skill line states fewer.
+        out |= {("shared", sh.other_role, skill) for skill in sh.skills}
     for x in fw.role_skills:
         out.add(("listed", x.role, x.skill))
     for src in fw.sources:
@@ -233,6 +235,10 @@ def test_skills_page_senior_civil_service_skills() -> None:
         (b"\xff\xfe<\x00h\x00", "page.html is UTF-16, not UTF-8"),
         (b"<html><p>caf\xe9</p>", "page.html is not UTF-8: byte 0xe9 on line 1"),
         (
+            "<html><p>Data \u2014".encode()[:-1],
+            "page.html ends in the middle of a character (line 1): it looks cut off",
+        ),
+        (
             b"<html><body><h1>Civil Service job grades</h1><p>AO, EO</p></body></html>",
             "page.html is not a framework role page nor the Skills A to Z page "
             "(its title is 'Civil Service job grades')",
@@ -299,13 +305,18 @@ def test_truncated_html_page_reports_and_keeps_only_whole_facts() -> None:
     assert report.reconciles
 
 
-@pytest.mark.parametrize("which", ["role", "skills"])
+@pytest.mark.parametrize("which", ["role", "skills", "role as text"])
 def test_every_cut_of_a_page_gives_a_subset_of_its_facts_or_a_clear_error(which: str) -> None:
-    whole = mp.role_page_html() if which == "role" else mp.skills_page_html()
+    pages: dict[str, Callable[[], str]] = {
+        "role": mp.role_page_html,
+        "skills": mp.skills_page_html,
+        "role as text": mp.role_page_text,
+    }
+    whole = pages[which]()
     full = read(whole)[0]
     all_facts = facts(full)
     errors = cuts = 0
-    for cut in range(0, len(whole), 41):
+    for cut in range(0, len(whole), 41 if which != "role as text" else 7):
         cuts += 1
         try:
             part, report = read(whole[:cut])

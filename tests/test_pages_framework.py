@@ -345,3 +345,34 @@ def test_pages_alone_build_and_validate(developer_page: Path, skills_page: Path)
     assert [lv.rank_basis for lv in fw.levels] == ["stated"] * 9
     result = validate(build_graph(fw))
     assert result.conforms, result.to_text()[:2000]
+
+
+@pytest.mark.parametrize(("which", "step"), [("seed", 7), ("developer", 29)])
+def test_every_cut_of_the_real_text_pages_invents_nothing(
+    which: str, step: int, seed_page: Path, snapshot_dir: Path
+) -> None:
+    """The pages as text, cut every few bytes (mid-word, mid-line, mid-row): what is read
+    is a subset of what the whole page says, every row is accounted for, and a cut that
+    loses something says so."""
+    from rolegraph.errors import InputError
+    from rolegraph.sources.pages import parse_page
+    from test_pages import facts, unknown
+
+    path = seed_page if which == "seed" else snapshot_dir / "software-developer.extracted.txt"
+    whole = path.read_text(encoding="utf-8")
+    full = parse_page(whole, ImportReport(), label="page.txt")
+    all_facts = facts(full)
+    read = errors = 0
+    for cut in range(0, len(whole), step):
+        report = ImportReport()
+        try:
+            part = parse_page(whole[:cut], report, label="page.txt")
+        except InputError:
+            errors += 1
+            continue
+        read += 1
+        assert unknown(facts(part), all_facts) == set(), cut
+        assert report.reconciles, cut
+        if part.requirements != full.requirements:
+            assert report.warnings(), cut
+    assert read > errors > 0

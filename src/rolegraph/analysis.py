@@ -44,6 +44,8 @@ class LevelInfo:
     label: str
     role: str
     rank: int
+    #: "stated" (a source gives the order) or "derived" (rolegraph worked it out).
+    rank_basis: str | None = None
 
 
 @dataclass
@@ -168,14 +170,18 @@ def framework_view(graph: RoleGraph, *, tiers: bool = True) -> FrameworkView:
         )
     for row in graph.query(
         _PREFIX
-        + """SELECT ?l ?label ?role ?rank WHERE {
+        + """SELECT ?l ?label ?role ?rank ?basis WHERE {
             ?l a rg:RoleLevel ; rdfs:label ?label ; rg:role ?role .
-            OPTIONAL { ?l rg:rank ?rank }
+            OPTIONAL { ?l rg:rank ?rank } OPTIONAL { ?l rg:rankBasis ?basis }
         }"""
     ):
         rank = int(row["rank"].value) if row["rank"] is not None else 0
         view.levels[row["l"].value] = LevelInfo(
-            row["l"].value, row["label"].value, row["role"].value, rank
+            row["l"].value,
+            row["label"].value,
+            row["role"].value,
+            rank,
+            row["basis"].value if row["basis"] is not None else None,
         )
     for row in graph.query(
         _PREFIX + "SELECT ?s ?label WHERE { ?s a rg:Skill ; rdfs:label ?label }"

@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from rolegraph.errors import InputError
+from rolegraph.text import plural
 from rolegraph.viz_assets import FONT_STACK
 from rolegraph.vocab import ID, RG, TIERS, family_iri
 
@@ -158,12 +159,15 @@ class Explorer:
         return sum(1 for e in self.edges if e["shared"][0] < self.min_shared["default"])
 
     def summary(self) -> str:
-        text = f"{self.view} view: {len(self.nodes)} nodes, {len(self.edges)} edges"
+        text = (
+            f"{self.view} view: {plural(len(self.nodes), 'node')}, "
+            f"{plural(len(self.edges), 'edge')}"
+        )
         hidden = self.hidden_at_start
         if hidden:
             assert self.min_shared is not None
             text += (
-                f" ({hidden} links sharing fewer than {self.min_shared['default']} skills "
+                f" ({plural(hidden, 'link')} sharing fewer than {self.min_shared['default']} skills "
                 "hidden until the slider is lowered)"
             )
         return text

@@ -152,6 +152,9 @@ def _ladder_text(lad: Ladder, fmt: str) -> str:
         for c in st.changes
     ]
     title = f"{lad.role.label}: {_s(len(lad.levels), 'level')}, most junior first"
+    if any(lv.rank_basis == "derived" for lv in lad.levels):
+        # No source states this role's order: rolegraph derived it (see the import report).
+        title += " (order derived from level names and tiers, not stated by a source)"
     if fmt == "md":
         out = [f"### {title}", "", *summary, ""]
         if rows:
@@ -188,7 +191,12 @@ def ladder(role: str, fmt: str, graph_path: Path | None) -> None:
     if fmt == "json":
         levels = []
         for i, (level, count) in enumerate(zip(lad.levels, lad.skill_counts, strict=True)):
-            entry: dict[str, Any] = {"rank": i + 1, "level": level.label, "skills": count}
+            entry: dict[str, Any] = {
+                "rank": i + 1,
+                "rank_basis": level.rank_basis,
+                "level": level.label,
+                "skills": count,
+            }
             if i:
                 step = lad.steps[i - 1]
                 entry["unchanged"] = step.unchanged

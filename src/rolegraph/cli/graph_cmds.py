@@ -172,7 +172,10 @@ def build(
     if output is not None or store is None:
         emit(data, output)
     counts = framework.counts()
-    summary = ", ".join(f"{v:,} {k}" for k, v in counts.items())
+    singular = {"families": "family", "roles": "role", "role levels": "role level"}
+    summary = ", ".join(
+        plural(v, singular.get(k, k.removesuffix("s")), k) for k, v in counts.items()
+    )
     warnings = import_report.warnings()
     note(f"Built {len(graph):,} triples: {summary}.", quiet)
     if warnings:

@@ -34,6 +34,7 @@ from rolegraph.sources.table import decode_utf8, read_bytes
 from rolegraph.text import clean_name, clean_text, name_key
 
 _BULLET = re.compile(r"^\s*[•*\-\u2022]\s+(.*)$")
+_BARE_BULLET = re.compile(r"^[•*\u2022]$")
 _LEVEL = re.compile(r"^(\d+)\.\s+(.+)$")
 _TIER = re.compile(r"^Level:\s*(\w+)\s*$", re.IGNORECASE)
 _TIER_EXPLAINED = re.compile(r"^\w+ is the \w+ of \d+ ascending skill levels$", re.IGNORECASE)
@@ -48,6 +49,8 @@ _END = ("Back to top", "Is this page useful?", "Help us improve GOV.UK", "Suppor
 _ROLE_INTRO = "In this role, you will:"
 _LEVEL_INTRO = "At this role level, you will:"
 _YOU_CAN = "You can:"
+#: The last entry of every GOV.UK page's history.
+_FIRST_NOTE = "First published."
 
 
 @dataclass
@@ -166,9 +169,18 @@ def read_role_page_text(
             level.in_grades = level.in_table = False
         return name
 
+    # What the last line read belonged to: the text form has no closing tags, so a page
+    # cut short is known by where it stops, and only its last line can be cut mid-way.
+    last, last_line, footer = "", title_line, False
     for line_no, ln in content[1:]:
         if ln.startswith(_END):
+            footer = True
             break
+        if _BARE_BULLET.match(ln):
+            # A bullet with no text yet: the start of an item the text was cut inside.
+            last_line = line_no
+            continue
+        last, last_line = "heading", line_no
         key = name_key(ln)
         words = ln.replace("\t", " ").split()
         dated = page_date(ln)
@@ -193,6 +205,7 @@ def read_role_page_text(
         if key == "updates":
             section = start("updates")
             continue
+        last = section
         if section == "head":
             if ln.startswith("See all updates") or ln == "Contents":
                 continue
@@ -211,6 +224,7 @@ def read_role_page_text(
                 levels.append(
                     _Level(PageLevel(clean_name(m.group(2))[0], line_no, int(m.group(1))))
                 )
+                last = "level heading"
                 continue
             if not levels:
                 continue
@@ -233,6 +247,7 @@ def read_role_page_text(
                 if b:
                     level.page.grades.append(b.group(1))
                     level.grades_intro_open = False
+                    last = "grade"
                     continue
                 if level.grades_intro_open and not t and len(words) <= 5:
                     level.grades_intro_open = not ln.endswith("of:")
@@ -246,16 +261,21 @@ def read_role_page_text(
                     level.in_table = True
                 if pending is not None:
                     pending.tier = t.group(1).lower()
+                    last = "skill"
                 continue
             if _TIER_EXPLAINED.match(ln) or (ln == _YOU_CAN and pending is not None):
+                last = "skill" if pending is not None else "level text"
                 continue
             if b and pending is not None:
                 descriptor.append(b.group(1))
+                last = "skill"
             elif level.in_table:
                 close_skill()
                 pending = PageSkill(ln, None, None, line_no)
+                last = "skill"
             else:
                 level.text.add(b.group(1) if b else ln, bullet=b is not None)
+                last = "level text"
         elif section == "shared":
             if words in (["Role"], ["Shared", "skills"], ["Role", "Shared", "skills"]):
                 continue
@@ -270,8 +290,41 @@ def read_role_page_text(
                 note_date = date
             elif note_date is not None:
                 notes.append(ln)
+    if not footer and section in ("head", "role", "levels"):
+        # A whole page goes on to its shared-skills table (or a saved page to its footer):
+        # this one stops before, so its last line may be cut mid-way.
+        where = {
+            "head": "before 'What a ... does'",
+            "role": "in 'What a ... does'",
+            "levels": "in its role levels"
+            + (f" (level {levels[-1].page.name!r})" if levels else ""),
+        }[section]
+        page.truncated = (
+            f"the text ends {where}, at line {last_line}, before its shared-skills table "
+            "and with no page footer: it looks cut off; only the lines before its last "
+            "were trusted"
+        )
+        _drop_cut_unit(page, last, levels, pending, summary, role_text)
     close_skill()
     close_note()
+    if (
+        not footer
+        and section == "updates"
+        and last == "updates"
+        and page.change_notes
+        and page.change_notes[-1][1] != _FIRST_NOTE
+    ):
+        # A page's history ends with "First published."; without that or a footer, the
+        # last note may be cut mid-way.
+        date, _ = page.change_notes.pop()
+        page.remarks.append(
+            (
+                "missing",
+                f"the text ends in the change note dated {date}, with no page footer, and the "
+                "history does not end with 'First published.': it looks cut off; note not used",
+                last_line,
+            )
+        )
 
     page.summary = "\n\n".join(summary) or None
     page.description = role_text.render()
@@ -280,7 +333,68 @@ def read_role_page_text(
     page.levels = [lv.page for lv in levels]
     skills = {name_key(s.name) for lv in levels for s in lv.page.skills}
     page.shared = _shared_rows(page.shared, skills)
+    if not footer and section == "shared" and page.shared and last == "shared":
+        final = page.shared[-1]
+        if not final.skills or name_key(final.skills[-1]) not in skills:
+            # The last line is neither a skill of the page nor followed by one: cut.
+            final.cut_off = True
+            page.truncated = (
+                f"the text ends in its shared-skills table, at line {last_line}, with no "
+                "page footer, on a line that is not one of the page's skills: it looks cut "
+                "off; the last row was not used"
+            )
     return page
+
+
+def _drop_cut_unit(
+    page: RolePage,
+    last: str,
+    levels: list[_Level],
+    pending: PageSkill | None,
+    summary: list[str],
+    role_text: _Lines,
+) -> None:
+    """Set aside what the (possibly cut) last line of a truncated text belongs to."""
+    if last == "head":
+        summary.clear()
+    elif last == "role":
+        role_text.items.clear()
+        page.remarks.append(("missing", "the role's description is cut off; not used", page.line))
+    if not levels:
+        return
+    level = levels[-1]
+    if last == "level heading":
+        levels.pop()
+        page.remarks.append(
+            (
+                "missing",
+                f"the text ends at the heading of a level ({level.page.name!r}), which may be "
+                "cut mid-way; level not used",
+                level.page.line,
+            )
+        )
+        return
+    level.page.cut_off = True
+    if last == "skill" and pending is not None:
+        pending.cut_off = True
+    elif last == "level text":
+        level.text.items.clear()
+        page.remarks.append(
+            (
+                "missing",
+                f"the description of level {level.page.name!r} is cut off; not used",
+                level.page.line,
+            )
+        )
+    elif last == "grade" and level.page.grades:
+        grade = level.page.grades.pop()
+        page.remarks.append(
+            (
+                "missing",
+                f"the grade {grade!r} of level {level.page.name!r} may be cut; not used",
+                level.page.line,
+            )
+        )
 
 
 def _shared_rows(lines: list[SharedRow], skills: set[str]) -> list[SharedRow]:

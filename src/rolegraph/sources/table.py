@@ -80,6 +80,11 @@ def decode_utf8(data: bytes, label: str, *, hint: str | None = None) -> str:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
+        if exc.end == len(data) and exc.reason == "unexpected end of data":
+            raise InputError(
+                f"{label} ends in the middle of a character (line {line}): it looks cut off",
+                hint="save or download the whole file again",
+            ) from None
         raise InputError(
             f"{label} is not UTF-8: byte 0x{data[exc.start]:02x} on line {line} cannot be decoded",
             hint=hint or _UTF8_HINT,
