@@ -383,3 +383,41 @@ def test_a_file_cut_inside_a_character_is_said_to_be_cut(tmp_path: Path, runner:
     msg = run_bad(runner, tmp_path, write(tmp_path, "roles.csv", data))
     assert "roles.csv ends in the middle of a character" in msg
     assert "it looks cut off" in msg
+
+
+def test_skills_in_one_file_only_and_unlisted_roles_are_located(tmp_path: Path) -> None:
+    """A skill only the skill descriptions have, a skill only the role content has, and a
+    requirement whose role the skill's list leaves out: each reported with file and row."""
+    roles = role_rows()
+    extra = list(roles[0])
+    extra[5], extra[6], extra[7] = "Data engineering", "Engineering data.", "Working"
+    extra[8] = "You can:\n- build a pipeline"
+    roles.append(extra)
+    skills = skill_rows()
+    skills.append(["Data storytelling", "Telling stories.", "", "", "", "", "Data analyst"])
+    skills[1][6] = "Performance analyst"  # Data visualisation no longer lists Data analyst
+    report = ImportReport()
+    load_framework(
+        roles=write(tmp_path, "roles.csv", to_csv(ROLE_HEADER, roles)),
+        skills=write(tmp_path, "skills.csv", to_csv(SKILL_HEADER, skills)),
+        report=report,
+    )
+    located = {(e.category, e.message): (e.file, e.rows, e.column) for e in report.entries}
+    assert located[
+        ("one-source", "skill 'Data storytelling' is in the skill descriptions only")
+    ] == (
+        "skills.csv",
+        (len(skills) + 1,),
+        "Roles that require Skill",
+    )
+    only_roles = located[("one-source", "skill 'Data engineering' is in the role content only")]
+    assert only_roles[:2] == ("roles.csv", (len(roles) + 1,))
+    unlisted = located[
+        (
+            "mismatch",
+            "role 'Data analyst' requires skill 'Data visualisation' in the role content, but "
+            "the skill descriptions do not list the role; the requirement is kept",
+        )
+    ]
+    assert unlisted == ("skills.csv", (3,), "Roles that require Skill")
+    assert report.reconciles

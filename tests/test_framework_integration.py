@@ -335,3 +335,30 @@ def test_markdown_report_counts_rows_and_lists_each_doubt_once(
     for role in report.uncertain_orders:
         assert md.count(f"role {role!r}: order uncertain") == 0
         assert md.count(f"\n- {role}: ") == 1
+
+
+def test_every_disagreement_between_the_files_is_located(
+    built: Any, skill_rows: list[dict[str, str]]
+) -> None:
+    """Each 'Files disagree' and 'one file only' entry names a file and a row; for a role
+    the skill's list leaves out, that row (read here with the csv module) is the skill's
+    and its list indeed lacks the role."""
+    _, report, _ = built
+    entries = [e for e in report.entries if e.category in ("mismatch", "one-source")]
+    assert len(entries) >= 30
+    assert all(e.file and e.rows for e in entries), [e.message for e in entries if not e.rows]
+    unlisted = re.compile(
+        r"role '(.+)' requires skill '(.+)' in the role content, but the skill descriptions "
+        r"do not list the role"
+    )
+    checked = 0
+    for e in entries:
+        m = unlisted.match(e.message)
+        if not m:
+            continue
+        row = skill_rows[e.rows[0] - 2]  # row 1 is the header
+        assert row["Skill Name"].strip() == m.group(2)
+        listed = {r.strip() for r in row["Roles that require Skill"].split(",")}
+        assert m.group(1) not in listed
+        checked += 1
+    assert checked >= 25

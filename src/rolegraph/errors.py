@@ -31,12 +31,20 @@ class InputError(RolegraphError):
 class NotFound(InputError):
     """A name (role, level, skill, query, ...) matches nothing; carries suggestions."""
 
-    def __init__(self, kind: str, name: str, suggestions: list[str] | tuple[str, ...] = ()) -> None:
+    def __init__(
+        self,
+        kind: str,
+        name: str,
+        suggestions: list[str] | tuple[str, ...] = (),
+        *,
+        otherwise: str | None = None,
+    ) -> None:
+        """``otherwise``: the hint when nothing is close (where to see the names)."""
         self.kind = kind
         self.name = name
         self.suggestions = tuple(suggestions)
         message = f"no {kind} named {name!r}"
-        hint = None
+        hint = otherwise
         if self.suggestions:
             hint = "did you mean " + ", ".join(repr(s) for s in self.suggestions) + "?"
         super().__init__(message, hint=hint)

@@ -306,7 +306,10 @@ def get_query(name: str, directory: Path | None = None) -> SavedQuery:
     catalogue = load_catalogue(directory)
     if not _NAME.match(name) or name not in catalogue:
         raise NotFound(
-            "saved query", name, difflib.get_close_matches(name, list(catalogue), n=3, cutoff=0.5)
+            "saved query",
+            name,
+            difflib.get_close_matches(name, list(catalogue), n=3, cutoff=0.5),
+            otherwise="'rolegraph queries' lists them",
         )
     query = catalogue[name]
     check_query(query)
@@ -476,7 +479,10 @@ def resolve_value(p: Param, raw: str, runner: Runner) -> Term:
         tier = tier_name(value, numbers=True)
         if tier is None:
             raise NotFound(
-                "tier", value, difflib.get_close_matches(value.lower(), TIERS, n=2, cutoff=0.4)
+                "tier",
+                value,
+                difflib.get_close_matches(value.lower(), TIERS, n=2, cutoff=0.4),
+                otherwise="the tiers are awareness, working, practitioner and expert, or 1 to 4",
             )
         return Term("uri", tier_iri(tier))
     if p.type == "integer":
@@ -517,7 +523,16 @@ def match_name(kind: str, name: str, labels: Sequence[tuple[str, str]]) -> str:
     close = difflib.get_close_matches(name, choices, n=3, cutoff=0.5)
     if not close:
         close = [c for c in choices if key in name_key(c)][:3]
-    raise NotFound(kind, name, close)
+    raise NotFound(kind, name, close, otherwise=_WHERE_NAMES.get(kind))
+
+
+#: Where to see the names of a kind, for a name that is nowhere near one.
+_WHERE_NAMES = {
+    "role": "'rolegraph query families' lists the roles",
+    "level": "'rolegraph query role-levels --param role=ROLE' lists a role's levels",
+    "skill": "'rolegraph query top-skills' lists the skills roles use",
+    "family": "'rolegraph query families' lists them",
+}
 
 
 def run_query(

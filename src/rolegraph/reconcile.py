@@ -378,8 +378,8 @@ def _merge_skill(group: list[Skill], report: ImportReport, alt_names: tuple[str,
             elif known[0] != text:
                 report.at(
                     "disagreement",
-                    f"skill {s.name!r}: descriptor at {tier} differs between {known[1]} and "
-                    f"{s.origin}; kept the first",
+                    f"skill {s.name!r}: the descriptor at {tier} here differs from the one in "
+                    f"{known[1]}, which is kept",
                     s.origin,
                     severity="warning",
                 )
@@ -492,9 +492,12 @@ def _reconcile_listed(listed: list[RoleSkill], out: Framework, report: ImportRep
     for q in out.requirements:
         required.setdefault(q.role, set()).add(q.skill)
     listed_by_skill: dict[str, set[str]] = {}
+    #: skill -> where its list of roles is (a row of the skill descriptions)
+    list_origin: dict[str, Origin] = {}
     kept = {(x.role, x.skill) for x in out.role_skills}
     for x in listed:
         listed_by_skill.setdefault(x.skill, set()).add(x.role)
+        list_origin.setdefault(x.skill, x.origin)
         if x.role in required:
             if x.skill not in required[x.role]:
                 report.at(
@@ -522,19 +525,26 @@ def _reconcile_listed(listed: list[RoleSkill], out: Framework, report: ImportRep
     for role, skills in required.items():
         for skill in sorted(skills):
             if skill in skills_with_lists and role not in listed_by_skill[skill]:
-                report.add(
+                report.at(
                     "mismatch",
                     f"role {role!r} requires skill {skill!r} in the role content, but the skill "
                     "descriptions do not list the role; the requirement is kept",
+                    list_origin[skill],
                     severity="warning",
                 )
     for record in out.skills:
         in_roles = any(record.name in s for s in required.values())
         in_list = record.name in skills_with_lists
         if in_list and not in_roles and required:
-            report.add("one-source", f"skill {record.name!r} is in the skill descriptions only")
+            report.at(
+                "one-source",
+                f"skill {record.name!r} is in the skill descriptions only",
+                list_origin[record.name],
+            )
         elif in_roles and not in_list:
-            report.add("one-source", f"skill {record.name!r} is in the role content only")
+            report.at(
+                "one-source", f"skill {record.name!r} is in the role content only", record.origin
+            )
 
 
 def _reconcile_shared(out: Framework, report: ImportReport) -> None:
