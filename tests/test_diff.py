@@ -14,6 +14,7 @@ from click.testing import CliRunner
 from minicsv import ROLE_HEADER, SKILL_HEADER, role_rows, skill_rows, to_csv, write_pair
 from rolegraph.cli import cli
 from rolegraph.diff import diff_sources
+from rolegraph.errors import InputError
 
 
 def crafted(tmp_path: Path) -> tuple[Path, Path]:
@@ -265,6 +266,20 @@ def test_software_developer_page_against_the_export(
         ("tier", "raised", "Apprentice developer: Information security", "awareness"),
         ("skill descriptor", "changed", "Information security at working", got[1][3]),
     ]
+    # Without --role, only the role the page describes is compared: the 51 roles and 178
+    # skills the page does not give are not read as removed, and the output says so.
+    whole = diff_sources(str(role_csv.parent), str(copy))
+    assert [(c.what, c.change, c.item) for c in whole.changes] == [g[:3] for g in got]
+    assert whole.compared_roles == ["Software developer"]
+    assert (
+        whole.render("table")
+        .splitlines()[1]
+        .startswith("Compared only 1 role both sides describe (Software developer)")
+    )
+    assert json.loads(whole.to_json())["compared_roles"] == ["Software developer"]
+    # A role the page does not describe cannot be compared.
+    with pytest.raises(InputError, match="Data scientist is not described by both sides"):
+        diff_sources(str(role_csv.parent), str(copy), role="Data scientist")
 
 
 def test_a_side_without_levels_is_refused(tmp_path: Path, runner: CliRunner) -> None:

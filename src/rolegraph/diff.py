@@ -45,6 +45,8 @@ def _norm(text: str | None) -> str | None:
 
 #: source kinds (see rolegraph.records.Source) that give the whole skill catalogue
 CATALOGUE_KINDS = frozenset({"csv-skill-descriptions", "skills-page"})
+#: the source kind that gives every role and its levels
+ROLE_CONTENT_KIND = "csv-role-content"
 
 
 @dataclass
@@ -81,6 +83,16 @@ class Snapshot:
         Skills A to Z page do), not only the tiers its role levels use? A graph that does
         not say what it was built from is taken to be complete."""
         return not self.source_kinds or bool(self.source_kinds & CATALOGUE_KINDS)
+
+    @property
+    def described_roles(self) -> set[str] | None:
+        """The roles whose levels it gives, when it gives only some (role pages give
+        their own role, and name related roles without their levels); None when it gives
+        every role (the role content CSV, or a graph that does not say what it was built
+        from)."""
+        if not self.source_kinds or ROLE_CONTENT_KIND in self.source_kinds or not self.levels:
+            return None
+        return {r for (r, _) in self.levels}
 
 
 def snapshot(graph: RoleGraph, label: str) -> Snapshot:
@@ -157,6 +169,21 @@ class Diff:
     old: str
     new: str
     changes: list[Change]
+    #: the roles compared, when a side gives only some roles (None: all of them)
+    compared_roles: list[str] | None = None
+
+    @property
+    def scope_line(self) -> str | None:
+        """Says which roles were compared, when not all were."""
+        if self.compared_roles is None:
+            return None
+        if not self.compared_roles:
+            return "No role is compared: the two sides describe no role in common."
+        names = ", ".join(self.compared_roles)
+        return (
+            f"Compared only {plural(len(self.compared_roles), 'role')} both sides describe "
+            f"({names}): a role page gives its own role's levels, not the others'."
+        )
 
     def summary(self) -> dict[str, dict[str, int]]:
         """role (or "(framework)" for skills) -> counts of each kind of change."""
@@ -180,6 +207,7 @@ class Diff:
         doc = {
             "old": self.old,
             "new": self.new,
+            "compared_roles": self.compared_roles,
             "summary": self.summary(),
             "changes": [asdict(c) for c in self.changes],
         }
@@ -194,10 +222,12 @@ class Diff:
         rows = [[c.role, c.what, c.change, c.item, c.old, c.new] for c in self.changes]
         if fmt == "md":
             out = [f"# Changes from {self.old} to {self.new}", ""]
+            out += [self.scope_line, ""] if self.scope_line else []
             out += [f"- {line}" for line in self.summary_lines()] or ["No changes."]
             out += ["", render(headers, rows, "md")] if rows else []
             return "\n".join(out).rstrip() + "\n"
         head = f"Changes from {self.old} to {self.new}: {len(self.changes)}\n"
+        head += f"{self.scope_line}\n" if self.scope_line else ""
         summary = "\n".join(self.summary_lines())
         body = render(headers, rows, "table", max_width=64) if rows else ""
         return head + (summary + "\n\n" if summary else "No changes.\n") + body
@@ -270,11 +300,14 @@ def compare(old: Snapshot, new: Snapshot, *, role: str | None = None) -> Diff:
 
         return test
 
+    #: for each side that gives only some roles, the name keys of those (on either side)
+    limits: list[set[str]] = []
+
     def wanted(*roles: str | None) -> bool:
-        if role is None:
-            return True
-        key = name_key(role)
-        return any(r is not None and name_key(r) == key for r in roles)
+        keys = {name_key(r) for r in roles if r is not None}
+        if role is not None and name_key(role) not in keys:
+            return False
+        return all(keys & limit for limit in limits)
 
     # Skills: renamed by name or by their texts (which do not depend on role names).
     gone_skills = set(old.skills) - set(new.skills)
@@ -302,6 +335,29 @@ def compare(old: Snapshot, new: Snapshot, *, role: str | None = None) -> Diff:
         {r: uses(new, r, {}) for r in new_roles},
     )
     role_map = {r: r for r in old.roles} | {o: n for o, (n, _) in role_renames.items()}
+    old_described, new_described = old.described_roles, new.described_roles
+    if old_described is not None:
+        limits.append({name_key(x) for r in old_described for x in (r, role_map.get(r, r))})
+    if new_described is not None:
+        limits.append(
+            {name_key(r) for r in new_described}
+            | {name_key(o) for o, n in role_map.items() if n in new_described}
+        )
+    compared: list[str] | None = None
+    if limits:
+        compared = sorted(r for r in {*role_map.values(), *new.roles} if wanted(r))
+        if role is not None:
+            if not compared:
+                sides = [
+                    f"{snap.label} gives the levels of {', '.join(sorted(d)) or 'no role'}"
+                    for snap, d in ((old, old_described), (new, new_described))
+                    if d is not None
+                ]
+                raise InputError(
+                    f"{role} is not described by both sides: {'; '.join(sides)}",
+                    hint="pick a role both sides describe with --role",
+                )
+            compared = None  # the user chose the role: nothing to say
 
     skill_users: dict[str, set[str]] = {}
     for snap in (old, new):
@@ -310,15 +366,19 @@ def compare(old: Snapshot, new: Snapshot, *, role: str | None = None) -> Diff:
                 role_map.get(r, r) if snap is old else r
             )
 
+    #: every change to skills is wanted (no role chosen, and both sides give every role
+    #: or both give the whole skill catalogue)
+    everything = role is None and (not limits or (old.has_catalogue and new.has_catalogue))
+
     def skill_wanted(skill: str) -> bool:
-        return role is None or any(wanted(u) for u in skill_users.get(skill, ()))
+        return everything or any(wanted(u) for u in skill_users.get(skill, ()))
 
     for o, (n, how) in sorted(skill_renames.items()):
         if skill_wanted(n):
             add(Change(FRAMEWORK_WIDE, "skill", "renamed", n, o, f"{n} ({how})"))
     for s in sorted(gone_skills - set(skill_renames)):
-        if role is None or any(
-            wanted(role_map.get(r, r)) for (r, _, sk) in old.requirements if sk == s
+        if everything or any(
+            wanted(r, role_map.get(r, r)) for (r, _, sk) in old.requirements if sk == s
         ):
             add(Change(FRAMEWORK_WIDE, "skill", "removed", s))
     for s in sorted(new_skills - {n for n, _ in skill_renames.values()}):
@@ -495,7 +555,7 @@ def compare(old: Snapshot, new: Snapshot, *, role: str | None = None) -> Diff:
                     b["description"],
                 )
             )
-    return Diff(old.label, new.label, changes)
+    return Diff(old.label, new.label, changes, compared)
 
 
 # -- reading either side ---------------------------------------------------------------

@@ -26,7 +26,7 @@ class RolegraphGroup(click.Group):
             click.echo(f"rolegraph: error: {one_line(str(exc))}", err=True)
             ctx.exit(exc.exit_code)
         except KeyboardInterrupt:
-            click.echo("rolegraph: interrupted; no output file was left half-written", err=True)
+            click.echo(INTERRUPTED, err=True)
             ctx.exit(130)
         except BrokenPipeError:
             # The reader of our stdout went away (e.g. `| head`): not an error.
@@ -66,8 +66,15 @@ def one_line(text: str, limit: int = 400) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+INTERRUPTED = "rolegraph: interrupted; no output file was left half-written"
+
+
 def main(argv: list[str] | None = None) -> None:
-    cli.main(args=argv, prog_name="rolegraph")
+    try:
+        cli.main(args=argv, prog_name="rolegraph")
+    except KeyboardInterrupt:  # Ctrl-C outside a command (while Click parses or exits)
+        click.echo(INTERRUPTED, err=True)
+        sys.exit(130)
 
 
 from rolegraph.cli import (  # noqa: E402,F401  (registers the commands)
