@@ -414,6 +414,9 @@ def test_bad_param_syntax(runner: CliRunner) -> None:
     result = runner.invoke(cli, ["query", "level-skills", "-p", "level"])
     assert result.exit_code == 2
     assert "--param 'level' is not NAME=VALUE" in result.stderr
+    empty = runner.invoke(cli, ["query", "level-skills", "-p", "level= "])
+    assert empty.exit_code == 2
+    assert "--param level has an empty value (give one, as in --param level=NAME" in empty.stderr
 
 
 def test_values_are_bound_at_the_start_of_the_where_group() -> None:

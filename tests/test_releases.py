@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from click.testing import CliRunner
@@ -32,11 +33,40 @@ def test_two_releases_in_one_store(tmp_path: Path, runner: CliRunner) -> None:
     )
     assert second.exit_code == 0, second.output
     listing = runner.invoke(cli, ["releases", str(store), "-f", "csv"])
-    assert listing.stdout.splitlines() == [
-        "release,triples,graph,default",
-        "2024-08,338,https://w3id.org/rolegraph/release/2024-08,",
-        f"2025-09,{listing.stdout.splitlines()[2].split(',')[1]},https://w3id.org/rolegraph/release/2025-09,yes",
+    lines = listing.stdout.splitlines()
+    assert lines[0] == "release,date,triples,sources,graph,default"
+    assert lines[1].startswith("2024-08,2024-08,")
+    assert lines[1].endswith(
+        ",machine-learning-engineer.yaml,https://w3id.org/rolegraph/release/2024-08,"
+    )
+    assert lines[2].startswith("2025-09,2025-09,")
+    assert lines[2].endswith(
+        ',"role-content.csv, skill-descriptions.csv",https://w3id.org/rolegraph/release/2025-09,yes'
+    )
+    doc = json.loads(runner.invoke(cli, ["releases", str(store), "-f", "json"]).stdout)
+    assert [(r["release"], r["date"], r["default"]) for r in doc] == [
+        ("2024-08", "2024-08", False),
+        ("2025-09", "2025-09", True),
     ]
+    assert doc[1]["sources"] == ["role-content.csv", "skill-descriptions.csv"]
+    assert doc[0]["triples"] == 339 and doc[1]["triples"] > 0
+    # Every rolegraph term in the store (the releases and their descriptions) is defined
+    # by the ontology.
+    import pyoxigraph as ox
+    import rdflib
+
+    from rolegraph import paths, vocab
+    from rolegraph.store import store_path
+
+    onto = rdflib.Graph().parse(paths.ontology_file(), format="turtle")
+    defined = {str(t) for t in onto.subjects() if str(t).startswith(vocab.RG)}
+    quads = ox.Store.read_only(str(store_path(store)))
+    used = {q.predicate.value for q in quads} | {
+        q.object.value for q in quads if q.predicate.value == vocab.RDF + "type"
+    }
+    used = {t for t in used if t.startswith(vocab.RG)}
+    assert {vocab.RG + "Release", vocab.RG + "triples"} <= used
+    assert used <= defined, used - defined
     # Saved queries target one release; the default is the latest.
     latest = runner.invoke(cli, ["query", "families", "-g", str(store), "-f", "csv"])
     assert "Data analyst" in latest.stdout and "Machine learning engineer" not in latest.stdout
@@ -81,7 +111,7 @@ def test_replacing_and_removing_a_release(tmp_path: Path, runner: CliRunner) -> 
     assert removed.exit_code == 0 and "Removed release 'R1'" in removed.stderr
     assert (
         runner.invoke(cli, ["releases", str(store), "-f", "csv"]).stdout
-        == "release,triples,graph,default\n"
+        == "release,date,triples,sources,graph,default\n"
     )
 
 

@@ -305,3 +305,78 @@ def test_a_failed_request_is_one_line_and_a_hang_up_is_nothing(
     assert capsys.readouterr().err == (
         "rolegraph serve: request from 127.0.0.1 failed: ValueError: odd\n"
     )
+
+
+def test_accept_follows_quality_and_specificity(bundled_server: str) -> None:
+    """RFC 9110: the most specific range sets an offered type's quality; q=0 refuses it."""
+    from rolegraph.serve import _accepts
+
+    offered = ["text/turtle", "application/ld+json", "text/html"]
+    assert _accepts("*/*, text/html;q=0", offered) == "text/turtle"
+    assert _accepts("text/*;q=0.9, text/html;q=0.1", offered) == "text/turtle"
+    assert _accepts("application/ld+json;q=0, */*;q=0.5", offered) == "text/turtle"
+    assert _accepts("text/turtle;q=0, */*;q=0.5", offered) == "application/ld+json"
+    assert _accepts("text/html;q=0.2, application/ld+json;q=0.3", offered) == "application/ld+json"
+    assert _accepts("image/png", offered) is None
+    assert _accepts(None, offered) == "text/turtle"
+    # Over HTTP: a client that refuses HTML gets Turtle for a resource.
+    url = bundled_server + "/id/role/machine-learning-engineer"
+    status, ctype, _ = get(url, "*/*, text/html;q=0")
+    assert status == 200 and ctype.startswith("text/turtle")
+
+
+def test_from_clause_picks_the_dataset(bundled_server: str) -> None:
+    """A query's FROM is honoured (an empty graph gives nothing); default-graph-uri
+    overrides it, as the protocol says."""
+    role = "<https://w3id.org/rolegraph/ontology#Role>"
+    q = f"SELECT (COUNT(*) AS ?n) FROM <urn:x-rolegraph:nothing> WHERE {{ ?s a {role} }}"
+    status, _, body = get(f"{bundled_server}/sparql?query={urllib.parse.quote(q)}", "text/csv")
+    assert (status, body) == (200, b"n\r\n0\r\n")
+    q = f"SELECT (COUNT(*) AS ?n) WHERE {{ ?s a {role} }}"
+    status, _, body = get(f"{bundled_server}/sparql?query={urllib.parse.quote(q)}", "text/csv")
+    assert (status, body) == (200, b"n\r\n6\r\n")
+    # ?from is a variable, not a dataset clause.
+    q = f"SELECT (COUNT(?from) AS ?n) WHERE {{ ?from a {role} }}"
+    status, _, body = get(f"{bundled_server}/sparql?query={urllib.parse.quote(q)}", "text/csv")
+    assert (status, body) == (200, b"n\r\n6\r\n")
+    status, _, body = get(
+        f"{bundled_server}/sparql?query={urllib.parse.quote(q)}&default-graph-uri=urn:x:none",
+        "text/csv",
+    )
+    assert (status, body) == (200, b"n\r\n0\r\n")
+
+
+def test_an_update_sent_as_a_query_is_refused(bundled_server: str) -> None:
+    update = "PREFIX ex: <http://ex/> INSERT DATA { ex:a ex:b ex:c }"
+    status, _, body = get(f"{bundled_server}/sparql?query={urllib.parse.quote(update)}")
+    assert status == 403 and b"updates are refused" in body
+
+
+def test_construct_in_a_browser_is_a_table(bundled_server: str) -> None:
+    q = urllib.parse.quote("CONSTRUCT WHERE { ?s a <https://w3id.org/rolegraph/ontology#Role> }")
+    browser = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+    status, ctype, body = get(f"{bundled_server}/sparql?query={q}", browser)
+    page = body.decode()
+    assert status == 200 and ctype.startswith("text/html")
+    assert "<th>subject</th><th>predicate</th><th>object</th>" in page
+    assert page.count('href="/id/role/') == 6
+
+
+def test_saved_query_formats_run_and_empty_fields_take_defaults(bundled_server: str) -> None:
+    # A format other than the page runs the query (no run=1 needed).
+    status, ctype, body = get(
+        bundled_server + "/queries/level-skills?level=Senior+machine+learning+engineer&format=csv"
+    )
+    assert status == 200 and ctype.startswith("text/csv")
+    assert body.decode().count("practitioner") == 6
+    # An empty field is a value not given: the parameter's default.
+    status, _, body = get(bundled_server + "/queries/level-skills?run=1&level=", "text/html")
+    page = body.decode()
+    assert status == 200 and "no level named" not in page
+    assert '<input id="level" name="level" value="Senior machine learning engineer"' in page
+    assert page.count("<td>practitioner</td>") == 6
+    # An unknown query name: a 404 naming the nearest queries and where they are listed.
+    status, _, body = get(bundled_server + "/queries/level-skils")
+    assert status == 404
+    assert b"no saved query named 'level-skils' (did you mean level-skills" in body
+    assert b"/queries lists them" in body

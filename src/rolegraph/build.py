@@ -215,6 +215,9 @@ def _dataset_triples(sources: list[Source]) -> Iterator[Triple]:
         )
     for release in sorted({s.release for s in sources if s.release}):
         yield d, RG + "release", _lit(release)
+        date_type = release_date_type(release)
+        if date_type is not None:
+            yield d, DCTERMS + "issued", (release, date_type)
     for src in sources:
         s = v.source_iri(src.key)
         yield d, DCTERMS + "source", s
@@ -236,6 +239,18 @@ def _dataset_triples(sources: list[Source]) -> Iterator[Triple]:
             yield s, DCTERMS + "description", _lit(src.description)
         for date, note in src.change_notes:
             yield s, SKOS + "changeNote", _lit(f"{date}: {note}")
+
+
+def release_date_type(name: str) -> str | None:
+    """The XSD type of a release name written as a date (2025-09-15: xsd:date, 2025-09:
+    xsd:gYearMonth), or None for other names."""
+    import re
+
+    if re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])", name):
+        return XSD + "date"
+    if re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", name):
+        return XSD + "gYearMonth"
+    return None
 
 
 def _is_date(text: str) -> bool:

@@ -576,6 +576,12 @@ def parse_param_args(pairs: Sequence[str]) -> dict[str, str]:
         key = key.strip()
         if key in out:
             raise InputError(f"--param {key} is given twice")
+        if not value.strip():
+            raise InputError(
+                f"--param {key} has an empty value",
+                hint=f"give one, as in --param {key}=NAME, or leave the parameter out for "
+                "its default",
+            )
         out[key] = value
     return out
 

@@ -17,10 +17,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from rolegraph.errors import InputError, NotFound
-from rolegraph.vocab import BASE, DCTERMS, RDF, RDFS, RG, XSD, slugify
+from rolegraph.vocab import BASE, DCAT, DCTERMS, RDF, RDFS, RG, XSD, slugify
 
 if TYPE_CHECKING:
     import pyoxigraph as ox
@@ -61,6 +61,11 @@ class Release:
     iri: str
     triples: int
     replaced: bool = False
+    #: the release's date: its name when written as a date, else the latest date its
+    #: sources give (a role page's "last updated"), else None
+    date: str | None = None
+    #: the files or pages it was built from
+    sources: tuple[str, ...] = ()
 
 
 def list_releases(store: ox.Store) -> list[Release]:
@@ -68,15 +73,42 @@ def list_releases(store: ox.Store) -> list[Release]:
     import pyoxigraph as ox
 
     solutions = store.query(
-        f"""SELECT ?g ?name ?n WHERE {{
+        f"""SELECT ?g ?name ?n ?issued ?modified ?source WHERE {{
             ?g a <{RG}Release> ; <{RG}release> ?name .
             OPTIONAL {{ ?g <{RG}triples> ?n }}
+            OPTIONAL {{ GRAPH ?g {{ ?d a <{DCAT}Dataset> .
+                OPTIONAL {{ ?d <{DCTERMS}issued> ?issued }}
+                OPTIONAL {{ ?d <{DCTERMS}modified> ?modified }}
+                OPTIONAL {{ ?d <{DCTERMS}source>/<{RDFS}label> ?source }} }} }}
         }}"""
     )
     assert isinstance(solutions, ox.QuerySolutions)
+    rows: dict[str, dict[str, Any]] = {}
+    for row in solutions:
+        r = rows.setdefault(
+            row["g"].value,
+            {
+                "name": row["name"].value,
+                "n": int(row["n"].value) if row["n"] else 0,
+                "dates": set(),
+                "sources": set(),
+            },
+        )
+        if row["issued"] is not None:
+            r["issued"] = row["issued"].value
+        if row["modified"] is not None:
+            r["dates"].add(row["modified"].value)
+        if row["source"] is not None:
+            r["sources"].add(row["source"].value)
     found = [
-        Release(row["name"].value, row["g"].value, int(row["n"].value) if row["n"] else 0)
-        for row in solutions
+        Release(
+            r["name"],
+            iri,
+            r["n"],
+            date=r.get("issued") or max(r["dates"], default=None),
+            sources=tuple(sorted(r["sources"])),
+        )
+        for iri, r in rows.items()
     ]
     return sorted(found, key=lambda r: (order_key(r.name), r.name))
 

@@ -58,26 +58,38 @@ nav a{margin-right:1rem}.muted{color:#505a5f}.error{color:#d4351c;font-weight:60
 
 
 def _accepts(header: str | None, offered: list[str]) -> str | None:
-    """The offered media type the Accept header prefers (first offered on a tie)."""
+    """The offered media type the Accept header prefers (RFC 9110: each offered type takes
+    the quality of the most specific range that matches it, ``q=0`` refuses it; the first
+    offered wins a tie), or None when it accepts none of them."""
     if not header:
         return offered[0]
-    best: tuple[float, int, str] | None = None
+    ranges: list[tuple[str, float]] = []
     for part in header.split(","):
         fields = [f.strip() for f in part.split(";")]
-        media = fields[0].lower()
         q = 1.0
         for f in fields[1:]:
-            if f.startswith("q="):
+            if f.lower().startswith("q="):
                 try:
-                    q = float(f[2:])
+                    q = min(max(float(f[2:]), 0.0), 1.0)
                 except ValueError:
                     q = 0.0
-        for i, o in enumerate(offered):
-            if media in (o, "*/*") or (media.endswith("/*") and o.startswith(media[:-1])):
-                score = (q, -i if media != "*/*" else -len(offered) - i, o)
-                if q > 0 and (best is None or score > best):
-                    best = score
-    return best[2] if best else None
+        if fields[0]:
+            ranges.append((fields[0].lower(), q))
+    best: tuple[float, int] | None = None
+    choice = None
+    for i, o in enumerate(offered):
+        # specificity: 2 exact, 1 type/*, 0 */*
+        matches = [
+            (2 if m == o else 1 if m.endswith("/*") else 0, q)
+            for m, q in ranges
+            if m in (o, "*/*") or (m.endswith("/*") and o.startswith(m[:-1]))
+        ]
+        if not matches:
+            continue
+        q = max(matches)[1]
+        if q > 0 and (best is None or (q, -i) > best):
+            best, choice = (q, -i), o
+    return choice
 
 
 def _page(title: str, body: str) -> bytes:
@@ -255,6 +267,7 @@ class Handler(BaseHTTPRequestHandler):
         import pyoxigraph as ox
 
         from rolegraph.errors import QueryError
+        from rolegraph.sparqltext import UPDATE_FORMS, query_form
         from rolegraph.store import refuse_federation
 
         params = self.form()
@@ -272,19 +285,27 @@ class Handler(BaseHTTPRequestHandler):
             raise _HttpError(HTTPStatus.BAD_REQUEST, "give a SPARQL query in the 'query' parameter")
         if len(queries) > 1:
             raise _HttpError(HTTPStatus.BAD_REQUEST, "give exactly one 'query' parameter")
+        if query_form(queries[0]) in UPDATE_FORMS:
+            raise _HttpError(
+                HTTPStatus.FORBIDDEN, "this endpoint is read-only: updates are refused"
+            )
         graph = self.app.graph
-        kwargs: dict[str, Any] = {}
         defaults = params.get("default-graph-uri", [])
         named = params.get("named-graph-uri", [])
         try:
-            if defaults:
-                kwargs["default_graph"] = [ox.NamedNode(u) for u in defaults]
-            elif graph.graph_name:
-                kwargs["default_graph"] = ox.NamedNode(graph.graph_name)
-            else:
-                kwargs["use_default_graph_as_union"] = True
-            if named:
-                kwargs["named_graphs"] = [ox.NamedNode(u) for u in named]
+            # The protocol's dataset overrides the query's FROM; with neither, the query
+            # sees the served graph (or release).
+            kwargs: dict[str, Any] = {} if defaults or named else graph.dataset_for(queries[0])
+            try:
+                if defaults:
+                    kwargs["default_graph"] = [ox.NamedNode(u) for u in defaults]
+                if named:
+                    kwargs["named_graphs"] = [ox.NamedNode(u) for u in named]
+            except ValueError as exc:
+                raise _HttpError(
+                    HTTPStatus.BAD_REQUEST,
+                    f"default-graph-uri / named-graph-uri must be absolute IRIs: {exc}",
+                ) from None
             refuse_federation(queries[0])
             result = graph.store.query(queries[0], **kwargs)
         except QueryError as exc:
@@ -316,6 +337,9 @@ class Handler(BaseHTTPRequestHandler):
             }.get(media, media)
             self.send(HTTPStatus.OK, result.serialize(format=fmt) or b"", f"{media}; charset=utf-8")
             return
+        if _accepts(accept, [*_GRAPH_TYPES, "text/html"]) == "text/html":
+            self.sparql_form(queries[0], result)
+            return
         media = _accepts(accept, list(_GRAPH_TYPES))
         if media is None:
             raise _HttpError(
@@ -346,15 +370,20 @@ class Handler(BaseHTTPRequestHandler):
         if isinstance(result, ox.QueryBoolean):
             body += f"<p>Answer: <strong>{'yes' if bool(result) else 'no'}</strong></p>"
         elif result is not None:
-            names = [v.value for v in result.variables]
+            triples = not isinstance(result, ox.QuerySolutions)  # CONSTRUCT or DESCRIBE
+            names = (
+                ["subject", "predicate", "object"]
+                if triples
+                else [v.value for v in result.variables]
+            )
             rows = []
             for n, solution in enumerate(result):
                 if n == 5000:
                     rows.append(f'<tr><td colspan="{len(names)}">first 5000 rows shown</td></tr>')
                     break
+                terms = list(solution) if triples else [solution[v] for v in names]
                 cells = "".join(
-                    "<td></td>" if solution[v] is None else f"<td>{self.term(solution[v], {})}</td>"
-                    for v in names
+                    "<td></td>" if t is None else f"<td>{self.term(t, {})}</td>" for t in terms
                 )
                 rows.append(f"<tr>{cells}</tr>")
             head = "".join(f"<th>{html.escape(v)}</th>" for v in names)
@@ -513,8 +542,15 @@ class Handler(BaseHTTPRequestHandler):
     def saved_query(self, name: str) -> None:
         from rolegraph.queries import LocalRunner, allowed_values, get_query, run_query
 
-        query = get_query(name)
-        params = {k: v[-1] for k, v in self.form().items()}
+        try:
+            query = get_query(name)
+        except NotFound as exc:
+            hint = f"did you mean {', '.join(exc.suggestions)}? " if exc.suggestions else ""
+            raise _HttpError(
+                HTTPStatus.NOT_FOUND, f"no saved query named {name!r} ({hint}/queries lists them)"
+            ) from None
+        # An empty field is a value not given (its default, if it has one).
+        params = {k: v[-1] for k, v in self.form().items() if v[-1].strip()}
         fmt = params.pop("format", "html")
         types = {
             "csv": "text/csv",
@@ -526,7 +562,8 @@ class Handler(BaseHTTPRequestHandler):
                 HTTPStatus.BAD_REQUEST,
                 f"unknown format {fmt!r}: use html, {', '.join(types)}",
             )
-        run = params.pop("run", None) is not None or not query.params
+        # Asking for a format other than the page means running the query.
+        run = params.pop("run", None) is not None or not query.params or fmt != "html"
         runner = LocalRunner(self.app.graph)
         table = None
         problem, status = "", HTTPStatus.OK

@@ -50,7 +50,15 @@ def mentions_variable(sparql: str, name: str) -> bool:
 
 
 def uses_keyword(sparql: str, keyword: str) -> bool:
-    return re.search(rf"\b{re.escape(keyword)}\b", mask(sparql), re.IGNORECASE) is not None
+    """Is ``keyword`` one of the query's own words (not in a string, IRI or comment, and
+    not part of a variable or prefixed name such as ``?from`` or ``ex:service``)?"""
+    found = re.search(rf"(?<![\w?$:.-]){re.escape(keyword)}(?![\w:-])", mask(sparql), re.IGNORECASE)
+    return found is not None
+
+
+def has_dataset_clause(sparql: str) -> bool:
+    """Does the query choose its own dataset (``FROM`` / ``FROM NAMED``)?"""
+    return uses_keyword(sparql, "FROM")
 
 
 _PROLOGUE = re.compile(r"\s*(?:(?:PREFIX\s+(?:[A-Za-z][\w.-]*)?:|BASE)\s*)*", re.IGNORECASE)

@@ -108,17 +108,24 @@ class RoleGraph:
 
             sparql = bind_values(sparql, bindings)
         refuse_federation(sparql)
-        scope: dict[str, Any] = (
-            {"default_graph": self._graph()}
-            if self.graph_name
-            else {"use_default_graph_as_union": True}
-        )
+        scope = self.dataset_for(sparql)
         try:
             return self.store.query(sparql, **scope)
         except SyntaxError as exc:
             raise QueryError(f"invalid SPARQL: {syntax_message(exc)}") from None
         except (RuntimeError, OSError, ValueError) as exc:
             raise QueryError(f"the query failed: {exc}") from None
+
+    def dataset_for(self, sparql: str) -> dict[str, Any]:
+        """How ``sparql`` sees the store: the graph (or release) as its default graph,
+        unless the query picks its own with FROM / FROM NAMED."""
+        from rolegraph.sparqltext import has_dataset_clause
+
+        if has_dataset_clause(sparql):
+            return {}
+        if self.graph_name:
+            return {"default_graph": self._graph()}
+        return {"use_default_graph_as_union": True}
 
     def to_rdflib(self) -> rdflib.Graph:
         """A copy of the graph as an rdflib ``Graph`` (prefixes bound)."""

@@ -290,15 +290,33 @@ def releases(store: Path, remove: str | None, fmt: str) -> None:
             "add one with 'rolegraph build ... --store DIR --release NAME'"
         )
         return
-    headers = ["release", "triples", "graph", "default"]
+    headers = ["release", "date", "triples", "sources", "graph", "default"]
+    if fmt == "json":
+        docs = [
+            {
+                "release": r.name,
+                "date": r.date,
+                "triples": r.triples,
+                "sources": list(r.sources),
+                "graph": r.iri,
+                "default": i == len(found) - 1,
+            }
+            for i, r in enumerate(found)
+        ]
+        click.echo(render_json(docs), nl=False)
+        return
     rows: list[list[str | int | float | None]] = [
-        [r.name, r.triples, r.iri, "yes" if i == len(found) - 1 else ""]
+        [
+            r.name,
+            r.date,
+            r.triples,
+            ", ".join(r.sources),
+            r.iri,
+            "yes" if i == len(found) - 1 else "",
+        ]
         for i, r in enumerate(found)
     ]
-    if fmt == "json":
-        click.echo(render_json([dict(zip(headers, r, strict=True)) for r in rows]), nl=False)
-    else:
-        click.echo(render(headers, rows, fmt), nl=False)
+    click.echo(render(headers, rows, fmt), nl=False)
 
 
 @cli.command()
