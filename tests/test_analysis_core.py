@@ -69,3 +69,26 @@ def test_sparse_role_pairs_equal_the_saved_query(full_build: Any) -> None:
     graph = full_build[2]
     table = run_query(get_query("role-pairs"), {}, LocalRunner(graph))
     assert role_pairs(framework_view(graph)) == [tuple(r.values()) for r in table.records()]
+
+
+def test_two_roles_with_one_name_are_still_a_pair(tmp_path: Any) -> None:
+    """The sparse pairs and the saved query agree when two roles share a name."""
+    from rolegraph.store import open_graph
+
+    rg = "https://w3id.org/rolegraph/ontology#"
+    ttl = tmp_path / "same-name.ttl"
+    ttl.write_text(
+        f"""@prefix rg: <{rg}> . @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+        @prefix ex: <http://example.org/> .
+        ex:a a rg:Role ; rdfs:label "Software developer" ; rg:usesSkill ex:s1 , ex:s2 .
+        ex:b a rg:Role ; rdfs:label "Software developer" ; rg:usesSkill ex:s1 , ex:s2 .
+        ex:c a rg:Role ; rdfs:label "Tester" ; rg:usesSkill ex:s1 .
+        ex:s1 a rg:Skill ; rdfs:label "One" . ex:s2 a rg:Skill ; rdfs:label "Two" .
+        """,
+        encoding="utf-8",
+    )
+    graph = open_graph(ttl)
+    table = run_query(get_query("role-pairs"), {}, LocalRunner(graph))
+    expected = [tuple(r.values()) for r in table.records()]
+    assert expected[0] == ("Software developer", "Software developer", 2)
+    assert role_pairs(framework_view(graph, tiers=False)) == expected

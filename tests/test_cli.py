@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import json
 import subprocess
 import sys
@@ -137,19 +138,57 @@ def test_keyboard_interrupt_exits_130(runner: CliRunner, monkeypatch: object) ->
     assert "interrupted" in result.stderr
 
 
-def test_listing_queries_imports_no_rdf_library(tmp_path: Path) -> None:
+HEAVY = {
+    "rdflib",
+    "pyoxigraph",
+    "networkx",
+    "pyvis",
+    "SPARQLWrapper",
+    "pyshacl",
+    "yaml",
+    "numpy",
+    "scipy",
+    "matplotlib",
+}
+
+
+@pytest.mark.parametrize(
+    ("args", "allowed", "shows"),
+    [
+        (["--help"], set(), "Commands:"),
+        (["queries"], set(), "level-changes"),
+        # A saved query on a graph file needs the store engine and nothing else (the
+        # bundled data, read when no --graph is given, needs the YAML reader too).
+        (
+            ["query", "families", "-f", "csv", "-g", "g.ttl"],
+            {"pyoxigraph"},
+            "Machine learning engineer",
+        ),
+        (
+            ["query", "level-skills", "-p", "level=Lead machine learning engineer", "-g", "g.nt"],
+            {"pyoxigraph"},
+            "expert",
+        ),
+        (["query", "families"], {"pyoxigraph", "yaml"}, "Machine learning engineer"),
+    ],
+)
+def test_commands_import_only_what_they_need(
+    args: list[str], allowed: set[str], shows: str, tmp_path: Path, runner: CliRunner
+) -> None:
+    for name in ("g.ttl", "g.nt"):
+        assert runner.invoke(cli, ["build", "-q", "-o", str(tmp_path / name)]).exit_code == 0
     code = (
         "import sys\n"
         "from rolegraph.cli import main\n"
-        "try:\n    main(['queries'])\nexcept SystemExit:\n    pass\n"
-        "heavy = {'rdflib', 'pyoxigraph', 'networkx', 'pyvis', 'SPARQLWrapper', 'pyshacl', 'numpy'}\n"
-        "print(sorted(m for m in heavy if m in sys.modules), file=sys.stderr)\n"
+        f"try:\n    main({args!r})\nexcept SystemExit as exc:\n    assert not exc.code, exc.code\n"
+        f"print(sorted(m for m in {sorted(HEAVY)!r} if m in sys.modules), file=sys.stderr)\n"
     )
     out = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=tmp_path
     )
-    assert "level-changes" in out.stdout
-    assert out.stderr.strip() == "[]"
+    assert shows in out.stdout
+    loaded = set(ast.literal_eval(out.stderr.strip().splitlines()[-1]))
+    assert loaded == allowed, f"{args} imported {sorted(loaded - allowed)}"
 
 
 def test_output_extension_chooses_the_format(runner: CliRunner, tmp_path: Path) -> None:

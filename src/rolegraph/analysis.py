@@ -330,10 +330,12 @@ def role_pairs(view: FrameworkView) -> list[tuple[str, str, int]]:
     matrix = role_matrix(view)
     counts = shared_counts(matrix).tocoo()
     labels = [view.roles[r].label for r in matrix.rows]
+    # Each pair once (the matrix is symmetric), its two names in alphabetical order; two
+    # roles that share a name are still two roles.
     pairs = [
-        (labels[i], labels[j], int(n))
+        (*sorted((labels[i], labels[j])), int(n))
         for i, j, n in zip(counts.row, counts.col, counts.data, strict=True)
-        if n and labels[i] < labels[j]
+        if n and i < j
     ]
     pairs.sort(key=lambda p: (-p[2], p[0], p[1]))
     return pairs

@@ -157,6 +157,8 @@ class Change:
     item: str
     old: str | None = None
     new: str | None = None
+    #: how a rename was recognised ("by name", "by content, 80% alike")
+    note: str | None = None
 
 
 FRAMEWORK_WIDE = "(framework)"
@@ -218,8 +220,14 @@ class Diff:
 
         if fmt == "json":
             return self.to_json()
-        headers = ["role", "what", "change", "item", "old", "new"]
-        rows = [[c.role, c.what, c.change, c.item, c.old, c.new] for c in self.changes]
+        headers = ["role", "what", "change", "item", "old", "new", "note"]
+        rows: list[list[str | int | float | None]] = [
+            [c.role, c.what, c.change, c.item, c.old, c.new, c.note] for c in self.changes
+        ]
+        if fmt in ("csv", "tsv"):
+            return render(headers, rows, fmt)
+        if not any(c.note for c in self.changes):  # no renames: no empty column
+            headers, rows = headers[:-1], [r[:-1] for r in rows]
         if fmt == "md":
             out = [f"# Changes from {self.old} to {self.new}", ""]
             out += [self.scope_line, ""] if self.scope_line else []
@@ -375,7 +383,7 @@ def compare(old: Snapshot, new: Snapshot, *, role: str | None = None) -> Diff:
 
     for o, (n, how) in sorted(skill_renames.items()):
         if skill_wanted(n):
-            add(Change(FRAMEWORK_WIDE, "skill", "renamed", n, o, f"{n} ({how})"))
+            add(Change(FRAMEWORK_WIDE, "skill", "renamed", n, o, n, how))
     for s in sorted(gone_skills - set(skill_renames)):
         if everything or any(
             wanted(r, role_map.get(r, r)) for (r, _, sk) in old.requirements if sk == s
@@ -393,7 +401,7 @@ def compare(old: Snapshot, new: Snapshot, *, role: str | None = None) -> Diff:
             add(Change(r, "role", "added", r))
     for o, (n, how) in sorted(role_renames.items()):
         if wanted(o, n):
-            add(Change(n, "role", "renamed", n, o, f"{n} ({how})"))
+            add(Change(n, "role", "renamed", n, o, n, how))
     for r_old, r_new in sorted(role_map.items()):
         if r_new not in new.roles or not wanted(r_old, r_new):
             continue
@@ -442,7 +450,7 @@ def compare(old: Snapshot, new: Snapshot, *, role: str | None = None) -> Diff:
         for lv in sorted(added):
             add(Change(r_new, "level", "added", lv))
         for o, (n, how) in sorted(renames.items()):
-            add(Change(r_new, "level", "renamed", n, o, f"{n} ({how})"))
+            add(Change(r_new, "level", "renamed", n, o, n, how))
         # The order of the levels both releases have (ranks shift when a level goes).
         kept = [
             (lv_o, lv_n)
@@ -509,7 +517,7 @@ def compare(old: Snapshot, new: Snapshot, *, role: str | None = None) -> Diff:
             if t_old != t_new and t_old and t_new:
                 direction = "raised" if TIER_RANK[t_new] > TIER_RANK[t_old] else "lowered"
                 add(Change(r, "tier", direction, f"{lv}: {s}", t_old, t_new))
-            elif d_old and d_new and d_old != d_new:
+            if d_old and d_new and d_old != d_new:
                 add(Change(r, "descriptor", "changed", f"{lv}: {s}", d_old, d_new))
 
     # Skill descriptions and tier descriptors, for skills in both.

@@ -325,7 +325,7 @@ def releases(store: Path, remove: str | None, fmt: str) -> None:
 @click.option("--role", metavar="NAME", help="Only changes about this role.")
 @click.option("--old-release", metavar="NAME", help="When OLD is a store folder: which release.")
 @click.option("--new-release", metavar="NAME", help="When NEW is a store folder: which release.")
-@format_option(("table", "md", "json"), "table")
+@format_option(("table", "md", "csv", "tsv", "json"), "table")
 @output_option
 def diff(
     old: str,
@@ -345,7 +345,9 @@ def diff(
     from rolegraph.diff import diff_sources
 
     result = diff_sources(old, new, role=role, old_release=old_release, new_release=new_release)
-    fmt = output_format(fmt, output, {".md": "md", ".json": "json", ".txt": "table"})
+    fmt = output_format(
+        fmt, output, {".md": "md", ".json": "json", ".txt": "table", ".csv": "csv", ".tsv": "tsv"}
+    )
     emit(result.render(fmt), output)
 
 
