@@ -17,6 +17,7 @@ import argparse
 import json
 import os
 import resource
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -44,8 +45,9 @@ def worker(size: int, work: Path, runs: int) -> dict[str, Any]:
 
     folder = work / f"x{size}"
     roles, skills = folder / "role-content.csv", folder / "skill-descriptions.csv"
-    if not roles.exists():
+    if not fresh_inputs(folder, size):
         generate(size, folder)
+        stamp(folder, size)
     out: dict[str, Any] = {"size": size, "steps": {}, "queries": {}}
     steps = out["steps"]
     heavy = max(1, runs // (3 if size >= 100 else 1))
@@ -61,6 +63,9 @@ def worker(size: int, work: Path, runs: int) -> dict[str, Any]:
     steps["export Turtle"] = stat(t)
     ttl.write_bytes(data)
     store_dir = folder / "store"
+    # A store left by an earlier run is kept only if it holds exactly this graph.
+    if store_dir.exists() and len(open_graph(store_dir)) != len(graph):
+        shutil.rmtree(store_dir)
     if not store_dir.exists():
         graph.save_store(store_dir)
     t, _ = timed(lambda: open_graph(ttl), heavy)
@@ -98,6 +103,36 @@ def worker(size: int, work: Path, runs: int) -> dict[str, Any]:
     out["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     out["stored_triples"] = stored
     return out
+
+
+def _inputs_key(size: int) -> dict[str, Any]:
+    """What the generated CSVs depend on: the factor, the generator and the real export."""
+    import hashlib
+
+    from common import FRAMEWORK
+
+    def digest(path: Path) -> str:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+
+    return {
+        "size": size,
+        "generator": digest(Path(__file__).with_name("synthetic.py")),
+        "roles": digest(FRAMEWORK / "role-content.csv"),
+        "skills": digest(FRAMEWORK / "skill-descriptions.csv"),
+    }
+
+
+def fresh_inputs(folder: Path, size: int) -> bool:
+    """Were the CSVs in ``folder`` generated for this size, generator and export?"""
+    marker = folder / "generated.json"
+    try:
+        return bool(json.loads(marker.read_text(encoding="utf-8")) == _inputs_key(size))
+    except (OSError, ValueError):
+        return False
+
+
+def stamp(folder: Path, size: int) -> None:
+    (folder / "generated.json").write_text(json.dumps(_inputs_key(size)), encoding="utf-8")
 
 
 def fresh_process(args: list[str], cwd: Path) -> tuple[float, float]:
