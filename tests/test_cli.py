@@ -46,7 +46,7 @@ def test_build_writes_turtle_to_stdout_and_a_summary_to_stderr(runner: CliRunner
     assert result.exit_code == 0
     assert result.stdout.startswith("@prefix rg: <https://w3id.org/rolegraph/ontology#> .")
     assert result.stderr == (
-        "Built 336 triples: 3 families, 6 roles, 2 role levels, 6 skills, 12 requirements.\n"
+        "Built 336 triples: 3 families, 6 roles (5 named only as related roles, without levels), 2 role levels, 6 skills, 12 requirements.\n"
     )
     quiet = runner.invoke(cli, ["build", "--quiet"])
     assert quiet.stderr == "" and quiet.stdout == result.stdout
@@ -229,3 +229,50 @@ def test_a_report_that_does_not_reconcile_writes_no_graph(
     assert "the import report does not reconcile" in result.stderr
     assert "so nothing was written" in result.stderr
     assert not graph.exists() and not report.exists()
+
+
+def test_a_name_missing_from_the_bundled_data_says_what_it_holds(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    args = ["query", "level-skills", "-p", "level=Lead data scientist"]
+    result = runner.invoke(cli, args)
+    assert result.exit_code == 2
+    assert "no level named 'Lead data scientist'" in result.stderr
+    assert "the bundled data holds only the Machine learning engineer page; give --graph" in (
+        result.stderr
+    )
+    graph = tmp_path / "g.ttl"
+    assert runner.invoke(cli, ["build", "-q", "-o", str(graph)]).exit_code == 0
+    given = runner.invoke(cli, [*args, "--graph", str(graph)])
+    assert given.exit_code == 2 and "bundled data" not in given.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "hint"),
+    [
+        (["build", "role-content.csv"], "--roles role-content.csv, --skills"),
+        (["query", "level-skills", "Lead data scientist"], "--param NAME=VALUE"),
+        (["stats", "framework.ttl"], "a graph is given with --graph FILE"),
+    ],
+)
+def test_an_argument_without_its_option_says_which_option(
+    runner: CliRunner, args: list[str], hint: str
+) -> None:
+    result = runner.invoke(cli, args)
+    assert result.exit_code == 2
+    assert "unexpected extra argument" in result.stderr and hint in result.stderr
+
+
+def test_a_csv_or_page_given_as_a_graph_says_how_to_build_one(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    csv_file = tmp_path / "role-content.csv"
+    csv_file.write_text("Role Family,Role\n", encoding="utf-8")
+    result = runner.invoke(cli, ["validate", str(csv_file)])
+    assert result.exit_code == 2
+    assert "cannot tell the RDF format of role-content.csv" in result.stderr
+    assert "build one with 'rolegraph build --roles role-content.csv" in result.stderr
+    page = tmp_path / "software-developer.html"
+    page.write_text("<html></html>", encoding="utf-8")
+    result = runner.invoke(cli, ["stats", "--graph", str(page)])
+    assert "'rolegraph build --page software-developer.html -o graph.ttl'" in result.stderr

@@ -250,9 +250,13 @@ def test_ragged_row(tmp_path: Path, runner: CliRunner) -> None:
     rows[4] = rows[4][:7]
     msg = run_bad(runner, tmp_path, write(tmp_path, "roles.csv", to_csv(ROLE_HEADER, rows)))
     assert (
-        "roles.csv, row 6: has 7 cells but the header has 10 (column 'Skill Level' is missing)"
-        in msg
+        "roles.csv, row 6: has 7 cells but the header has 10, so 'Skill Level', "
+        "'Skill Level Description' and 'Role Type' are missing (check the row" in msg
     )
+    rows = role_rows()
+    rows[4] = rows[4][:9]
+    msg = run_bad(runner, tmp_path, write(tmp_path, "roles.csv", to_csv(ROLE_HEADER, rows)))
+    assert "has 9 cells but the header has 10, so 'Role Type' is missing (check" in msg
 
 
 def test_row_numbers_count_blank_lines_as_a_spreadsheet_does(
@@ -421,3 +425,11 @@ def test_skills_in_one_file_only_and_unlisted_roles_are_located(tmp_path: Path) 
     ]
     assert unlisted == ("skills.csv", (3,), "Roles that require Skill")
     assert report.reconciles
+
+
+@pytest.mark.parametrize(("sep", "name"), [(";", "semicolons"), ("\t", "tabs")])
+def test_another_separator_is_named(tmp_path: Path, runner: CliRunner, sep: str, name: str) -> None:
+    text = "\n".join(sep.join(row) for row in [ROLE_HEADER, *role_rows()[:3]]) + "\n"
+    msg = run_bad(runner, tmp_path, write(tmp_path, "roles.csv", text))
+    assert f"roles.csv, row 1: the columns are separated by {name}, not commas" in msg
+    assert "CSV UTF-8 (comma delimited)" in msg

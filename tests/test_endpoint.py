@@ -42,7 +42,8 @@ def published(oxigraph_server: str, full_graph_file: Path) -> str:
         cli, ["publish", "--endpoint", f"{oxigraph_server}/store", "--graph", str(full_graph_file)]
     )
     assert result.exit_code == 0, result.output
-    assert result.stderr.startswith("Published 19")
+    assert result.stderr.startswith("Replaced the default graph of ")
+    assert " with 19,834 triples." in result.stderr
     return f"{oxigraph_server}/query"
 
 
@@ -268,6 +269,10 @@ def test_wrong_path_on_a_real_server(oxigraph_server: str, runner: CliRunner) ->
     result = runner.invoke(cli, ["query", "families", "--endpoint", f"{oxigraph_server}/nope"])
     assert result.exit_code == 2
     assert "was not found (HTTP 404)" in result.stderr
+    # The store's upload URL instead of its query URL: the message says which to use.
+    store = runner.invoke(cli, ["query", "families", "--endpoint", f"{oxigraph_server}/store"])
+    assert store.exit_code == 2
+    assert "is it the query URL? An Oxigraph server's is /query" in store.stderr, store.stderr
 
 
 def test_not_a_url(runner: CliRunner) -> None:

@@ -121,6 +121,9 @@ def test_unknown_release_and_misuse(tmp_path: Path, runner: CliRunner) -> None:
     miss = runner.invoke(cli, ["stats", "-g", str(store), "--release", "2025-9"])
     assert miss.exit_code == 2
     assert miss.stderr == "rolegraph: error: no release named '2025-9' (did you mean '2025-09'?)\n"
+    far = runner.invoke(cli, ["releases", str(store), "--remove", "zz"])
+    assert far.exit_code == 2
+    assert far.stderr == "rolegraph: error: no release named 'zz' (the store holds '2025-09')\n"
     file_graph = tmp_path / "g.ttl"
     runner.invoke(cli, ["build", "-q", "-o", str(file_graph)])
     misuse = runner.invoke(cli, ["stats", "-g", str(file_graph), "--release", "x"])

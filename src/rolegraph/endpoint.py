@@ -50,7 +50,13 @@ def _explain(url: str, exc: BaseException, timeout: float) -> RemoteError:
             hint="check the URL and that it is a SPARQL query endpoint",
         )
     if isinstance(exc, urllib.error.HTTPError):
-        return RemoteError(f"the endpoint {url} answered HTTP {exc.code} {exc.reason}")
+        hint = None
+        if exc.code in (400, 405, 415):
+            hint = (
+                "is it the query URL? An Oxigraph server's is /query (its /store takes "
+                "uploads); 'rolegraph serve' answers at /sparql"
+            )
+        return RemoteError(f"the endpoint {url} answered HTTP {exc.code} {exc.reason}", hint=hint)
     if isinstance(exc, TimeoutError | socket.timeout):
         return RemoteError(
             f"the endpoint {url} did not answer within {timeout:g} s",

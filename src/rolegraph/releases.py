@@ -130,10 +130,12 @@ def pick_release(store: ox.Store, name: str | None) -> Release | None:
             return r
     import difflib
 
+    names = [r.name for r in releases]
     raise NotFound(
         "release",
         name,
-        difflib.get_close_matches(name, [r.name for r in releases], n=3, cutoff=0.3),
+        difflib.get_close_matches(name, names, n=3, cutoff=0.3),
+        otherwise="the store holds " + ", ".join(repr(n) for n in names),
     )
 
 

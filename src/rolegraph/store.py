@@ -254,9 +254,21 @@ def detect_format(path: Path | str, name: str | None = None) -> RdfFormat:
     fmt = by_extension(path)
     if fmt is None:
         known = ", ".join(ext for f in FORMATS for ext in f.extensions)
+        suffix = Path(path).suffix.lower()
+        hint = f"name it with one of {known}"
+        if suffix == ".csv":
+            hint = (
+                "a CSV of the official export is not a graph: build one with 'rolegraph build "
+                "--roles role-content.csv --skills skill-descriptions.csv -o framework.ttl' "
+                "and give framework.ttl"
+            )
+        elif suffix in (".html", ".htm", ".txt"):
+            hint = (
+                "a role page is not a graph: build one with 'rolegraph build --page "
+                f"{Path(path).name} -o graph.ttl' and give graph.ttl"
+            )
         raise InputError(
-            f"cannot tell the RDF format of {Path(path).name} from its extension",
-            hint=f"name it with one of {known}",
+            f"cannot tell the RDF format of {Path(path).name} from its extension", hint=hint
         )
     return fmt
 

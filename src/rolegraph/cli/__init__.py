@@ -23,7 +23,14 @@ class RolegraphGroup(click.Group):
         try:
             return super().invoke(ctx)
         except RolegraphError as exc:
-            click.echo(f"rolegraph: error: {one_line(str(exc))}", err=True)
+            from rolegraph.cli.common import BUNDLED_KEY, BUNDLED_NOTE
+            from rolegraph.errors import NotFound
+
+            message = one_line(str(exc))
+            # A name nowhere near one in the bundled data may well be in the framework.
+            if isinstance(exc, NotFound) and not exc.suggestions and ctx.meta.get(BUNDLED_KEY):
+                message += f"; {BUNDLED_NOTE}"
+            click.echo(f"rolegraph: error: {message}", err=True)
             ctx.exit(exc.exit_code)
         except KeyboardInterrupt:
             click.echo(INTERRUPTED, err=True)
@@ -32,6 +39,11 @@ class RolegraphGroup(click.Group):
             # The reader of our stdout went away (e.g. `| head`): not an error.
             sys.stderr.close()
             ctx.exit(0)
+        except click.UsageError as exc:
+            hint = _extra_argument_hint(exc)
+            if hint:
+                raise click.UsageError(f"{exc.message} ({hint})", ctx=exc.ctx) from None
+            raise
         except (click.exceptions.Exit, click.ClickException, click.Abort):
             raise
         except Exception as exc:
@@ -64,6 +76,25 @@ def one_line(text: str, limit: int = 400) -> str:
     """Error messages are one line: newlines folded, very long parser output cut."""
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+#: what an argument given without its option most likely meant, by command
+_EXTRA_ARGUMENT_HINTS = {
+    "build": "files are given with options: --roles role-content.csv, --skills "
+    "skill-descriptions.csv, --page FILE_OR_URL",
+    "query": "parameters are given as --param NAME=VALUE, as in --param role='Data scientist'; "
+    "'rolegraph queries NAME' shows a query's parameters",
+    "validate": "validate takes one graph: give it as GRAPH or with --graph",
+}
+
+
+def _extra_argument_hint(exc: click.UsageError) -> str | None:
+    if "unexpected extra argument" not in exc.message or exc.ctx is None:
+        return None
+    hint = _EXTRA_ARGUMENT_HINTS.get(exc.ctx.info_name or "")
+    if hint is None and any(p.name == "graph_path" for p in exc.ctx.command.params):
+        hint = "a graph is given with --graph FILE"
+    return hint
 
 
 INTERRUPTED = "rolegraph: interrupted; no output file was left half-written"

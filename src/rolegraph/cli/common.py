@@ -112,7 +112,17 @@ def load_graph(path: Path | None) -> RoleGraph:
 
     ctx = click.get_current_context(silent=True)
     release = ctx.meta.get(_RELEASE_KEY) if ctx is not None else None
+    if ctx is not None and path is None:
+        ctx.meta[BUNDLED_KEY] = True
     return open_graph(path, release)
+
+
+#: set in a command's context when it read the bundled data (no --graph given)
+BUNDLED_KEY = "rolegraph.bundled"
+BUNDLED_NOTE = (
+    "the bundled data holds only the Machine learning engineer page; give --graph FILE "
+    "for the whole framework"
+)
 
 
 def emit(text: str | bytes, output: Path | None) -> None:

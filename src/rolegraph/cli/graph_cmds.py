@@ -173,9 +173,13 @@ def build(
         emit(data, output)
     counts = framework.counts()
     singular = {"families": "family", "roles": "role", "role levels": "role level"}
-    summary = ", ".join(
-        plural(v, singular.get(k, k.removesuffix("s")), k) for k, v in counts.items()
-    )
+    parts = {k: plural(v, singular.get(k, k.removesuffix("s")), k) for k, v in counts.items()}
+    # Roles a page names only as related roles (its shared-skills table) have no levels.
+    with_levels = {lv.role for lv in framework.levels}
+    bare = sum(r.name not in with_levels for r in framework.roles)
+    if bare:
+        parts["roles"] += f" ({bare} named only as related roles, without levels)"
+    summary = ", ".join(parts.values())
     warnings = import_report.warnings()
     note(f"Built {len(graph):,} triples: {summary}.", quiet)
     if warnings:
@@ -369,7 +373,7 @@ def serve(graph_path: Path | None, port: int) -> None:
     graph = load_graph(graph_path)
     server = make_server(graph, port, explorer=explorer_for(graph))
     url = describe(server)
-    note(f"Serving {len(graph)} triples at {url} (SPARQL: {url}sparql). Press Ctrl-C to stop.")
+    note(f"Serving {len(graph):,} triples at {url} (SPARQL: {url}sparql). Press Ctrl-C to stop.")
     try:
         server.serve_forever()
     except KeyboardInterrupt:

@@ -261,4 +261,10 @@ def publish(
         timeout=timeout,
     )
     where = f"graph <{graph_iri}>" if graph_iri else "the default graph"
-    note(f"Published {count} triples to {where} of {endpoint}.")
+    what = f"{count:,} triples" + (
+        " (the bundled data: the Machine learning engineer page)" if graph_path is None else ""
+    )
+    if append:
+        note(f"Added {what} to {where} of {endpoint}.")
+    else:
+        note(f"Replaced {where} of {endpoint} with {what}.")

@@ -155,7 +155,7 @@ def stream_table(
                 f"{label}, row 1: the header cannot be parsed as CSV ({exc})"
             ) from None
         header = [" ".join(h.replace("\ufeff", "").split()) for h in raw_header]
-        columns = _match_columns(header, required, optional, label, what)
+        columns = _match_columns(header, required, optional, label, what, raw=raw_header)
     except BaseException:
         handle.close()
         raise
@@ -191,8 +191,14 @@ def _rows(
                     cells = cells[:width]
                     table.padded_rows.append(row_no)
                 else:
-                    missing = header[len(cells)] if len(cells) < width else None
-                    detail = f" (column {missing!r} is missing)" if missing else ""
+                    missing = header[len(cells) :]
+                    detail = (
+                        f", so {_quoted_list(missing)} "
+                        + ("is" if len(missing) == 1 else "are")
+                        + " missing"
+                        if missing
+                        else f", {len(cells) - width} more"
+                    )
                     raise InputError(
                         f"{label}, row {row_no}: has {len(cells)} cells but the header has "
                         f"{width}{detail}",
@@ -215,8 +221,15 @@ def _rows(
 
 
 def _match_columns(
-    header: list[str], required: Sequence[str], optional: Sequence[str], label: str, what: str
+    header: list[str],
+    required: Sequence[str],
+    optional: Sequence[str],
+    label: str,
+    what: str,
+    *,
+    raw: Sequence[str] = (),
 ) -> dict[str, int]:
+    """Where each column is; ``raw`` is the header as written (before spaces are tidied)."""
     keys = [name_key(h) for h in header]
     seen: dict[str, int] = {}
     for i, k in enumerate(keys):
@@ -236,6 +249,17 @@ def _match_columns(
         elif col in required:
             missing.append(col)
     if missing:
+        # A spreadsheet saved with another separator has its whole header in one cell.
+        for sep, name in ((";", "semicolons"), ("\t", "tabs"), ("|", "bars")):
+            if len(header) <= 2 and any(
+                name_key(col) in {name_key(h) for h in cell.split(sep)}
+                for cell in raw or header
+                for col in required
+            ):
+                raise InputError(
+                    f"{label}, row 1: the columns are separated by {name}, not commas",
+                    hint="save the file as 'CSV UTF-8 (comma delimited)' and retry",
+                )
         col = missing[0]
         close = difflib.get_close_matches(col, [h for h in header if h], n=1, cutoff=0.6)
         hint = (
@@ -248,3 +272,11 @@ def _match_columns(
             f"{label}, row 1: missing column{'s' if len(missing) > 1 else ''} {names}", hint=hint
         )
     return found
+
+
+def _quoted_list(names: list[str], most: int = 4) -> str:
+    """'A', 'B' and 'C' (at most ``most`` names, then how many more)."""
+    shown = [repr(n) for n in names[:most]]
+    if len(names) > most:
+        shown.append(f"{len(names) - most} more")
+    return shown[0] if len(shown) == 1 else ", ".join(shown[:-1]) + " and " + shown[-1]
