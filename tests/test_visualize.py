@@ -410,3 +410,17 @@ def test_digest_of_the_bundled_overlap_page_is_stable(bundled: RoleGraph) -> Non
     first = render_html(build_explorer(bundled, "overlap"))
     second = render_html(build_explorer(build_graph(load_framework()), "overlap"))
     assert hashlib.sha256(first.encode()).digest() == hashlib.sha256(second.encode()).digest()
+
+
+@pytest.mark.framework
+def test_a_family_has_one_colour_in_every_graph(full_build: Any) -> None:
+    from rolegraph.analysis import framework_view
+    from rolegraph.build import build_graph
+    from rolegraph.sources import load_framework
+    from rolegraph.visualize import _family_colors
+
+    bundled = _family_colors(framework_view(build_graph(load_framework())))
+    whole = _family_colors(framework_view(full_build[2]))
+    assert len(bundled) == 3 and len(whole) == 8
+    assert {f: whole[f] for f in bundled} == bundled
+    assert len(set(whole.values())) == 8

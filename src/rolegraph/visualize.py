@@ -409,13 +409,22 @@ def _clip(text: str, limit: int = 600) -> str:
 
 
 def _family_colors(view: FrameworkView) -> dict[str, str]:
+    """A colour per family, the same in every view and graph: the framework's families
+    (data/role-families.csv) take the palette in name order, others the colours after."""
+    from rolegraph.reconcile import load_family_table
+    from rolegraph.text import name_key
+
+    known = sorted({name_key(f) for f in load_family_table().values()})
     names = sorted({r.family or NO_FAMILY for r in view.roles.values()})
     colors = {}
-    real = [n for n in names if n != NO_FAMILY]
-    for i, name in enumerate(real):
+    others = [n for n in names if n != NO_FAMILY and name_key(n) not in known]
+    for name in names:
+        if name == NO_FAMILY:
+            colors[name] = NO_FAMILY_COLOR
+            continue
+        key = name_key(name)
+        i = known.index(key) if key in known else len(known) + others.index(name)
         colors[name] = FAMILY_PALETTE[i % len(FAMILY_PALETTE)]
-    if NO_FAMILY in names:
-        colors[NO_FAMILY] = NO_FAMILY_COLOR
     return colors
 
 
