@@ -1,9 +1,11 @@
 """Compact, deterministic JSON-LD with the rolegraph context (``ontology/context.jsonld``).
 
 Each subject becomes one node object; properties use the prefixes of
-:data:`rolegraph.vocab.PREFIXES`; strings are plain JSON strings, integers JSON
-numbers, other literals ``{"@value", "@type"}``. The output expands to exactly
-the graph's triples (a test parses it back and compares).
+:data:`rolegraph.vocab.PREFIXES`; plain strings are JSON strings, language-tagged
+ones ``{"@value", "@language"}``, every other literal (integers included, so their
+lexical form is kept) ``{"@value", "@type"}``. The output expands to exactly the
+graph's triples (a test parses it back and compares). The context is written inline (the
+same object as ``ontology/context.jsonld``), so a file reads without fetching anything.
 """
 
 from __future__ import annotations
