@@ -245,6 +245,30 @@ def test_explorer_is_served(bundled_server: str) -> None:
     assert 'src="http' not in page and 'href="http' not in page
 
 
+def test_resource_pages_link_to_their_explorer_view(bundled_server: str) -> None:
+    links = {
+        "/id/role/machine-learning-engineer": "/explorer?role=Machine+learning+engineer",
+        "/id/level/machine-learning-engineer--senior-machine-learning-engineer": (
+            "/explorer?role=Machine+learning+engineer"
+        ),
+        "/id/skill/systems-integration": "/explorer?skill=Systems+integration",
+    }
+    for path, link in links.items():
+        status, _, body = get(bundled_server + path, "text/html")
+        assert status == 200, path
+        assert f'<a href="{link}">' in body.decode(), path
+        status, ctype, view = get(bundled_server + link, "text/html")
+        assert status == 200 and ctype.startswith("text/html"), link
+        assert "vis-network" in view.decode() or "vis.Network" in view.decode()
+    # The role view holds the role's levels; the skill view the levels that need it.
+    role_view = get(bundled_server + links["/id/role/machine-learning-engineer"])[2].decode()
+    assert "Lead machine learning engineer" in role_view
+    status, _, body = get(bundled_server + "/explorer?role=Nobody", "text/plain")
+    assert status == 404 and b"no role named 'Nobody'" in body
+    status, _, _ = get(bundled_server + "/explorer?role=A&skill=B", "text/plain")
+    assert status == 400
+
+
 def test_service_is_refused_however_it_is_hidden(bundled_server: str) -> None:
     for query in (
         "SELECT * WHERE { SERVICE <http://127.0.0.1:9/x> { ?s ?p ?o } }",

@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 from rolegraph.errors import NotFound, RolegraphError
 from rolegraph.formats import FORMATS, GRAPH_MEDIA_TYPES
-from rolegraph.vocab import BASE, ID, PREFIXES, RDFS
+from rolegraph.vocab import BASE, ID, PREFIXES, RDF, RDFS, RG
 
 if TYPE_CHECKING:
     from rolegraph.store import RoleGraph
@@ -119,20 +119,34 @@ def _short(iri: str) -> str:
     return compact_iri(iri) or iri
 
 
+#: makes the explorer page of a view: (view, role, skill) -> HTML
+ExplorerMaker = Callable[[str, str | None, str | None], bytes]
+
+
 class _App:
-    def __init__(self, graph: RoleGraph, explorer: Callable[[], bytes] | None) -> None:
+    #: explorer pages kept, most recent last (each is made once, on first request)
+    MAX_PAGES = 16
+
+    def __init__(self, graph: RoleGraph, explorer: ExplorerMaker | None) -> None:
         self.graph = graph
         self.explorer = explorer
-        self._explorer_html: bytes | None = None
+        self._pages: dict[tuple[str, str | None, str | None], bytes] = {}
         self._lock = threading.Lock()
 
-    def explorer_page(self) -> bytes | None:
+    def explorer_page(
+        self, view: str = "overlap", role: str | None = None, skill: str | None = None
+    ) -> bytes | None:
         if self.explorer is None:
             return None
+        key = (view, role, skill)
         with self._lock:
-            if self._explorer_html is None:
-                self._explorer_html = self.explorer()
-            return self._explorer_html
+            page = self._pages.pop(key, None)
+            if page is None:
+                page = self.explorer(view, role, skill)
+            self._pages[key] = page
+            while len(self._pages) > self.MAX_PAGES:
+                del self._pages[next(iter(self._pages))]
+            return page
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -247,7 +261,14 @@ class Handler(BaseHTTPRequestHandler):
         elif path == "/ontology/shapes.ttl":
             self.file("shapes.ttl", "text/turtle; charset=utf-8")
         elif path == "/explorer":
-            page = self.app.explorer_page()
+            # /explorer: the overlap view; ?role=NAME the role's view; ?skill=NAME the skill's.
+            query = urllib.parse.parse_qs(urllib.parse.urlsplit(self.path).query)
+            role = (query.get("role") or [""])[-1].strip() or None
+            skill = (query.get("skill") or [""])[-1].strip() or None
+            if role and skill:
+                raise _HttpError(HTTPStatus.BAD_REQUEST, "give role or skill, not both")
+            view = "role" if role else "skill" if skill else "overlap"
+            page = self.app.explorer_page(view, role, skill)
             if page is None:
                 raise _HttpError(
                     HTTPStatus.NOT_FOUND, "the explorer is not available in this installation"
@@ -455,7 +476,11 @@ class Handler(BaseHTTPRequestHandler):
             f'<a href="?format={f}">{name}</a>'
             for f, name in (("ttl", "Turtle"), ("jsonld", "JSON-LD"), ("nt", "N-Triples"))
         )
-        body += f"</p><table><tr><th>property</th><th>value</th></tr>{rows}</table>"
+        body += "</p>"
+        explore = self.explorer_link(iri, triples, title)
+        if explore:
+            body += f"<p>{explore}</p>"
+        body += f"<table><tr><th>property</th><th>value</th></tr>{rows}</table>"
         if incoming:
             body += "<h2>Links to it</h2><table><tr><th>from</th><th>property</th></tr>"
             body += "".join(
@@ -466,6 +491,29 @@ class Handler(BaseHTTPRequestHandler):
             if len(incoming) > 500:
                 body += f"<p>… and {len(incoming) - 500} more.</p>"
         return _page(title, body)
+
+    def explorer_link(self, iri: str, triples: list[Any], title: str) -> str:
+        """A link to the explorer's view of a role or a skill (a level: of its role)."""
+        if self.app.explorer is None:
+            return ""
+        types = {t.object.value for t in triples if t.predicate.value == RDF + "type"}
+        if RG + "Role" in types or RG + "SeniorCivilServiceRole" in types:
+            param, name = "role", title
+        elif RG + "Skill" in types:
+            param, name = "skill", title
+        elif RG + "RoleLevel" in types:
+            role = next((t.object.value for t in triples if t.predicate.value == RG + "role"), None)
+            if role is None:
+                return ""
+            param, name = "role", self.labels([role]).get(role, "")
+        else:
+            return ""
+        if not name:
+            return ""
+        href = "/explorer?" + urllib.parse.urlencode({param: name})
+        return (
+            f'<a href="{html.escape(href, quote=True)}">See {html.escape(name)} in the explorer</a>'
+        )
 
     def labels(self, iris: list[str]) -> dict[str, str]:
         import pyoxigraph as ox
@@ -654,7 +702,7 @@ class _Server(ThreadingHTTPServer):
 
 
 def make_server(
-    graph: RoleGraph, port: int = 0, *, explorer: Callable[[], bytes] | None = None
+    graph: RoleGraph, port: int = 0, *, explorer: ExplorerMaker | None = None
 ) -> ThreadingHTTPServer:
     """A server bound to 127.0.0.1 (port 0: any free port); call ``serve_forever``."""
     handler = type("RolegraphHandler", (Handler,), {"app": _App(graph, explorer)})

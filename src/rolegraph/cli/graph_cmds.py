@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -26,6 +25,7 @@ from rolegraph.render import TABLE_FORMATS, render, render_json
 from rolegraph.text import plural
 
 if TYPE_CHECKING:
+    from rolegraph.serve import ExplorerMaker
     from rolegraph.store import RoleGraph
 
 
@@ -382,12 +382,12 @@ def serve(graph_path: Path | None, port: int) -> None:
         server.server_close()
 
 
-def explorer_for(graph: RoleGraph) -> Callable[[], bytes]:
-    """The explorer page (overlap view) of ``graph``, made on first request."""
+def explorer_for(graph: RoleGraph) -> ExplorerMaker:
+    """Makes the explorer page of one view of ``graph`` (the server asks on request)."""
 
-    def page() -> bytes:
+    def page(view: str, role: str | None, skill: str | None) -> bytes:
         from rolegraph.visualize import build_explorer, render_html
 
-        return render_html(build_explorer(graph, "overlap")).encode("utf-8")
+        return render_html(build_explorer(graph, view, role=role, skill=skill)).encode("utf-8")
 
     return page
