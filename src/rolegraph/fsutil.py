@@ -13,8 +13,12 @@ from rolegraph.errors import InputError
 
 
 def check_output_path(path: Path | str) -> Path:
-    """Fail early, before any work, if ``path`` cannot be written."""
+    """Fail early, before any work, if ``path`` cannot be written; the path to write.
+
+    A symbolic link is followed: its target is written (and the link left a link)."""
     p = Path(path)
+    if p.is_symlink():
+        p = Path(os.path.realpath(p))
     if p.is_dir():
         raise InputError(f"{p} is a directory", hint="give a file name for the output")
     if p.exists() and not p.is_file():
@@ -72,3 +76,31 @@ def atomic_write(path: Path | str, data: bytes | str | Callable[[BinaryIO], None
         else:
             handle.write(data.encode("utf-8") if isinstance(data, str) else data)
     return Path(path)
+
+
+def check_outputs_apart(outputs: dict[str, Path | None], inputs: list[Path]) -> None:
+    """Refuse, before any work, an output that is one of the inputs or another output
+    (``--roles x.csv -o x.csv`` would replace the user's file with the graph)."""
+
+    def same(a: Path, b: Path) -> bool:
+        try:
+            if a.exists() and b.exists():
+                return a.samefile(b)
+        except OSError:
+            pass
+        return os.path.realpath(a) == os.path.realpath(b)
+
+    named = [(opt, path) for opt, path in outputs.items() if path is not None]
+    for i, (opt, path) in enumerate(named):
+        for source in inputs:
+            if same(path, source):
+                raise InputError(
+                    f"{opt} {path} is also an input: writing it would replace {source}",
+                    hint=f"give {opt} another file name",
+                )
+        for other, other_path in named[:i]:
+            if same(path, other_path):
+                raise InputError(
+                    f"{other} and {opt} name the same file ({path}): one would replace the other",
+                    hint="give them different names",
+                )

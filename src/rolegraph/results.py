@@ -1,8 +1,8 @@
 """One result table type for SPARQL SELECT results, local or remote, and its formats.
 
 * ``json``: the W3C SPARQL 1.1 Query Results JSON Format;
-* ``csv`` / ``tsv``: the W3C SPARQL 1.1 Query Results CSV and TSV Formats (CSV cells
-  that a spreadsheet would run as a formula get a leading ``'`` unless ``safe=False``);
+* ``csv`` / ``tsv``: the W3C SPARQL 1.1 Query Results CSV and TSV Formats (texts that a
+  spreadsheet would run as a formula get a leading ``'`` unless ``safe=False``);
 * ``table`` / ``md``: for people; IRIs are shortened with the graph's prefixes.
 
 Plain literals and ``xsd:string`` literals are the same term here (RDF 1.1), so a
@@ -88,6 +88,16 @@ class Term:
         return out
 
 
+def _tsv_cell(term: Term, safe: bool) -> str:
+    """A TSV cell: the term in Turtle syntax. A spreadsheet drops the quotes of a string,
+    so (``safe``) a text that would run as a formula gets a leading ``'`` inside them."""
+    if safe and term.kind == "literal" and not _plain_number(term.value):
+        value = safe_cell(term.value)
+        if value != term.value:
+            term = Term(term.kind, value, term.datatype, term.lang)
+    return term.turtle()
+
+
 def _plain_number(text: str) -> bool:
     import re
 
@@ -153,10 +163,10 @@ class ResultTable:
             writer.writerow([safe_cell(c) for c in cells] if safe else cells)
         return buf.getvalue()
 
-    def to_tsv(self) -> str:
+    def to_tsv(self, *, safe: bool = True) -> str:
         lines = ["\t".join(f"?{v}" for v in self.variables)]
         for row in self.rows:
-            lines.append("\t".join("" if t is None else t.turtle() for t in row))
+            lines.append("\t".join("" if t is None else _tsv_cell(t, safe) for t in row))
         return "\n".join(lines) + "\n"
 
     def format(self, fmt: str, *, safe: bool = True) -> str:
@@ -165,7 +175,7 @@ class ResultTable:
         if fmt == "csv":
             return self.to_csv(safe=safe)
         if fmt == "tsv":
-            return self.to_tsv()
+            return self.to_tsv(safe=safe)
         cells = [[None if t is None else t.display() for t in row] for row in self.rows]
         text = render(self.variables, cells, "md" if fmt == "md" else "table")
         if fmt == "table":

@@ -6,8 +6,12 @@ Only this package prints. Heavy libraries are imported inside the commands.
 
 from __future__ import annotations
 
+import contextlib
+import errno
+import io
 import os
 import sys
+from pathlib import Path
 from typing import Any
 
 import click
@@ -21,7 +25,12 @@ class RolegraphGroup(click.Group):
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
-            return super().invoke(ctx)
+            result = super().invoke(ctx)
+            # Output still buffered must reach its reader now, where a failure (a full
+            # disk behind a redirect) can be reported, not at exit.
+            if sys.stdout is not None:
+                sys.stdout.flush()
+            return result
         except RolegraphError as exc:
             from rolegraph.cli.common import BUNDLED_KEY, BUNDLED_NOTE
             from rolegraph.errors import NotFound
@@ -39,6 +48,12 @@ class RolegraphGroup(click.Group):
             # The reader of our stdout went away (e.g. `| head`): not an error.
             sys.stderr.close()
             ctx.exit(0)
+        except OSError as exc:
+            # The system refused a read or write (a full disk, a read-only file system,
+            # a closed standard output): say which, never a traceback.
+            _silence_stdout()
+            click.echo(f"rolegraph: error: {os_error_message(exc)}", err=True)
+            ctx.exit(2)
         except click.UsageError as exc:
             hint = _extra_argument_hint(exc)
             if hint:
@@ -97,10 +112,45 @@ def _extra_argument_hint(exc: click.UsageError) -> str | None:
     return hint
 
 
+def os_error_message(exc: OSError) -> str:
+    """``No space left on device: out/x.ttl (...)``: what failed, on what, what to do."""
+    what = exc.strerror or str(exc)
+    where = f": {exc.filename}" if exc.filename else " (writing standard output)"
+    if exc.errno == errno.EBADF and not exc.filename:
+        return "standard output is closed (give -o FILE, or redirect the output)"
+    hint = {
+        errno.ENOSPC: "free some space, or write elsewhere with -o FILE",
+        errno.EROFS: "write somewhere writable",
+        errno.EACCES: "check the permissions, or write elsewhere",
+        errno.EPERM: "check the permissions, or write elsewhere",
+    }.get(exc.errno or 0, "check the path and the disk")
+    return f"{what}{where} ({hint})"
+
+
+def _silence_stdout() -> None:
+    """After a failed write to stdout, let nothing more (not even the flush at exit) fail."""
+    with contextlib.suppress(OSError, ValueError):
+        sys.stdout = Path(os.devnull).open("w")  # noqa: SIM115 (lives until exit)
+
+
+class _ClosedStdout(io.TextIOBase):
+    """Standard output when the shell closed it (``>&-``): any write is an error, so
+    output is never silently lost."""
+
+    def write(self, s: str) -> int:
+        raise OSError(errno.EBADF, "standard output is closed")
+
+    @property
+    def buffer(self) -> Any:
+        raise OSError(errno.EBADF, "standard output is closed")
+
+
 INTERRUPTED = "rolegraph: interrupted; no output file was left half-written"
 
 
 def main(argv: list[str] | None = None) -> None:
+    if sys.stdout is None:
+        sys.stdout = _ClosedStdout()
     try:
         cli.main(args=argv, prog_name="rolegraph")
     except KeyboardInterrupt:  # Ctrl-C outside a command (while Click parses or exits)

@@ -104,13 +104,18 @@ def build(
     """
     from rolegraph.build import build_graph
     from rolegraph.export import serialize
-    from rolegraph.fsutil import atomic_write, check_output_path
+    from rolegraph.fsutil import atomic_write, check_output_path, check_outputs_apart
     from rolegraph.report import ImportReport
     from rolegraph.sources import load_framework
 
     for path in (output, report):
         if path is not None:
             check_output_path(path)
+    local_pages = [Path(p) for p in pages if not p.startswith(("http://", "https://"))]
+    check_outputs_apart(
+        {"-o": output, "--report": report, "--store": store},
+        [p for p in (roles, skills, *local_pages) if p is not None],
+    )
     fmt = output_format(fmt, output, RDF_EXTENSIONS)
     if release is not None:
         from rolegraph.releases import check_name
