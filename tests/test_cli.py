@@ -276,3 +276,32 @@ def test_a_csv_or_page_given_as_a_graph_says_how_to_build_one(
     page.write_text("<html></html>", encoding="utf-8")
     result = runner.invoke(cli, ["stats", "--graph", str(page)])
     assert "'rolegraph build --page software-developer.html -o graph.ttl'" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "named"),
+    [
+        (["build", "--roles", "a.csv", "--roles", "b.csv"], "--roles"),
+        (["query", "families", "-g", "a.ttl", "--graph=b.ttl"], "--graph"),
+        (["query", "families", "-fcsv", "-f", "json"], "--format"),
+        (["build", "--bundled", "--no-bundled"], "--bundled"),
+        (["query", "families", "-o", "a.csv", "--output", "b.csv"], "--output"),
+    ],
+)
+def test_an_option_given_twice_is_refused(runner: CliRunner, args: list[str], named: str) -> None:
+    """Click would keep the last silently: the first file would never be read."""
+    result = runner.invoke(cli, args)
+    assert result.exit_code == 2
+    assert f"{named} is given twice; give it once" in result.stderr
+
+
+def test_options_that_repeat_by_design_and_values_that_look_like_options(
+    runner: CliRunner,
+) -> None:
+    two = runner.invoke(
+        cli,
+        ["query", "level-skills", "-p", "level=Lead machine learning engineer", "-p", "x=1"],
+    )
+    assert "has no parameter 'x'" in two.stderr  # both --param read, not refused as a repeat
+    value = runner.invoke(cli, ["query", "-e", "-g", "-f", "csv"])
+    assert "is given twice" not in value.stderr and "invalid SPARQL" in value.stderr

@@ -20,8 +20,46 @@ from rolegraph import __version__
 from rolegraph.errors import RolegraphError
 
 
+class RolegraphCommand(click.Command):
+    """A command that refuses an option given twice (Click would keep the last silently,
+    so ``--roles a.csv --roles b.csv`` would read only b.csv)."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        options: dict[str, click.Option] = {}
+        for p in self.params:
+            if isinstance(p, click.Option):
+                for opt in [*p.opts, *p.secondary_opts]:
+                    options[opt] = p
+        seen: set[str] = set()
+        i = 0
+        while i < len(args):
+            arg = args[i]
+            i += 1
+            if arg == "--":
+                break
+            if not arg.startswith("-") or arg == "-":
+                continue
+            attached = "=" in arg if arg.startswith("--") else len(arg) > 2
+            opt = arg.split("=", 1)[0] if arg.startswith("--") else arg[:2]
+            option = options.get(opt)
+            if option is None:
+                continue
+            if not option.is_flag and not attached:
+                i += 1  # its value, whatever it looks like
+            if option.multiple or option.count:
+                continue
+            name = option.name or opt
+            if name in seen:
+                shown = max(option.opts, key=len)
+                raise click.UsageError(f"{shown} is given twice; give it once", ctx=ctx)
+            seen.add(name)
+        return super().parse_args(ctx, args)
+
+
 class RolegraphGroup(click.Group):
     """Turns rolegraph's exceptions into one clear line on stderr and an exit code."""
+
+    command_class = RolegraphCommand
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
