@@ -19,6 +19,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from rolegraph.errors import DataInvalid
 from rolegraph.vocab import RG, TIERS
 
 if TYPE_CHECKING:
@@ -131,7 +132,8 @@ class FrameworkView:
                     ?skill rg:tierDescriptor ?d . ?d rg:tier/rg:rank ?rank ; rg:descriptor ?text }""",
                 {"skill": ox.NamedNode(skill)},
             ):
-                self.tier_descriptors[(skill, int(row["rank"].value))] = row["text"].value
+                rank = rank_value(row["rank"], f"a tier of skill <{skill}>")
+                self.tier_descriptors[(skill, rank)] = row["text"].value
 
     def labels(self, kind: str) -> list[tuple[str, str]]:
         """(IRI, name) for every ``kind`` ("role", "level" or "skill"), alternative names too."""
@@ -146,6 +148,18 @@ class FrameworkView:
             out.append((iri, label))
             out.extend((iri, alt) for alt in self.alt_labels.get(iri, ()))
         return sorted(out, key=lambda pair: (pair[1], pair[0]))
+
+
+def rank_value(term: Any, what: str) -> int:
+    """An ``rg:rank`` read from the graph as an integer; a graph that gives something else
+    (``"two"``) is invalid data, named, never a crash."""
+    try:
+        return int(term.value)
+    except (TypeError, ValueError):
+        raise DataInvalid(
+            f"{what} has rank {term.value!r}, which is not an integer",
+            hint="fix the graph; 'rolegraph validate --graph GRAPH' lists every problem",
+        ) from None
 
 
 def framework_view(graph: RoleGraph, *, tiers: bool = True) -> FrameworkView:
@@ -175,7 +189,11 @@ def framework_view(graph: RoleGraph, *, tiers: bool = True) -> FrameworkView:
             OPTIONAL { ?l rg:rank ?rank } OPTIONAL { ?l rg:rankBasis ?basis }
         }"""
     ):
-        rank = int(row["rank"].value) if row["rank"] is not None else 0
+        rank = (
+            rank_value(row["rank"], f"role level {row['label'].value!r}")
+            if row["rank"] is not None
+            else 0
+        )
         view.levels[row["l"].value] = LevelInfo(
             row["l"].value,
             row["label"].value,
@@ -189,15 +207,28 @@ def framework_view(graph: RoleGraph, *, tiers: bool = True) -> FrameworkView:
         view.skills[row["s"].value] = row["label"].value
     for row in graph.query(
         _PREFIX
-        + """SELECT ?l ?s ?rank WHERE {
+        + """SELECT ?l ?s ?t ?rank WHERE {
             ?q rg:roleLevel ?l ; rg:skill ?s .
-            OPTIONAL { ?q rg:tier ?t . ?t rg:rank ?rank }
+            OPTIONAL { ?q rg:tier ?t OPTIONAL { ?t rg:rank ?rank } }
         }"""
         if tiers
         else _PREFIX + "SELECT ?l ?s WHERE { ?l rg:requiresSkill ?s }"
     ):
         found = row["rank"] if tiers else None
-        tier = int(found.value) if found is not None else None
+        if tiers and row["t"] is not None and found is None:
+            # A tier the graph does not rank is not "untiered": it is a tier we cannot place.
+            from rolegraph.vocab import compact_iri
+
+            level = view.levels.get(row["l"].value)
+            skill = view.skills.get(row["s"].value, row["s"].value)
+            tier_iri = row["t"].value
+            raise DataInvalid(
+                f"{level.label if level else row['l'].value} needs {skill} at "
+                f"{compact_iri(tier_iri) or tier_iri}, which is not one of the four tiers",
+                hint="use awareness, working, practitioner or expert; 'rolegraph validate "
+                "--graph GRAPH' lists every problem",
+            )
+        tier = rank_value(found, f"tier <{row['t'].value}>") if found is not None else None
         view.requirements.setdefault(row["l"].value, {})[row["s"].value] = tier
     for row in graph.query(_PREFIX + "SELECT ?r ?s WHERE { ?r rg:usesSkill ?s }"):
         view.uses.setdefault(row["r"].value, set()).add(row["s"].value)

@@ -117,7 +117,7 @@ def snapshot(graph: RoleGraph, label: str) -> Snapshot:
     ):
         grades = tuple(sorted(g for g in (r["grades"] or "").split("|") if g))
         snap.levels[(str(r["role"]), str(r["level"]))] = {
-            "rank": int(r["rank"]) if r["rank"] else None,
+            "rank": _rank(r["rank"], str(r["level"]), label) if r["rank"] else None,
             "description": _norm(r["desc"]),
             "grades": grades,
         }
@@ -147,6 +147,18 @@ def snapshot(graph: RoleGraph, label: str) -> Snapshot:
     for r in rows("SELECT ?kind WHERE { ?d a dcat:Dataset ; dcterms:source/dcterms:type ?kind }"):
         snap.source_kinds.add(str(r["kind"]))
     return snap
+
+
+def _rank(value: str, level: str, label: str) -> int:
+    try:
+        return int(value)
+    except ValueError:
+        from rolegraph.errors import DataInvalid
+
+        raise DataInvalid(
+            f"{label}: role level {level!r} has rank {value!r}, which is not an integer",
+            hint="fix the graph; 'rolegraph validate --graph GRAPH' lists every problem",
+        ) from None
 
 
 @dataclass(frozen=True)

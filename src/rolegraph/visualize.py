@@ -363,6 +363,8 @@ def _skill_texts(graph: RoleGraph, skill: str) -> _SkillTexts:
     """What the skill view shows in tooltips that the framework view does not carry."""
     import pyoxigraph as ox
 
+    from rolegraph.analysis import rank_value
+
     texts = _SkillTexts()
     bind = {"skill": ox.NamedNode(skill)}
     for row in graph.query(
@@ -380,11 +382,11 @@ def _skill_texts(graph: RoleGraph, skill: str) -> _SkillTexts:
         if kind == "description":
             texts.description = row["text"].value
         elif kind == "tier":
-            texts.descriptors[int(row["rank"].value)] = row["text"].value
+            texts.descriptors[rank_value(row["rank"], "a tier")] = row["text"].value
         elif kind == "untiered":
             texts.descriptors[0] = row["text"].value
         else:
-            texts.undefined.add(int(row["rank"].value))
+            texts.undefined.add(rank_value(row["rank"], "a tier"))
     for row in graph.query(
         _PREFIX
         + "SELECT ?skill ?l ?text WHERE { ?q rg:skill ?skill ; rg:roleLevel ?l ; rg:descriptor ?text }",
