@@ -761,6 +761,11 @@ def _read_yaml(path: Path, view: FrameworkView) -> ProfileFile:
     text = decode_utf8(read_bytes(path, "profile"), label)
     try:
         root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except RecursionError:
+        raise InputError(
+            f"{label}: nested too deeply to be a profile",
+            hint="a profile is one 'skill: tier' line per skill; a team file, one such list per person",
+        ) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f", line {mark.line + 1}" if mark is not None else ""

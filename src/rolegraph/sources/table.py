@@ -71,11 +71,17 @@ def read_bytes(path: Path | str, what: str) -> bytes:
         raise InputError(f"cannot read {p}: {exc.strerror or exc}") from None
 
 
-def decode_utf8(data: bytes, label: str, *, hint: str | None = None) -> str:
+_TEXT_HINT = "save it as UTF-8 text: most editors offer it under Save as or Encoding"
+
+
+def decode_utf8(data: bytes, label: str, *, hint: str | None = None, csv: bool = False) -> str:
     """UTF-8 text (a BOM is accepted), or an error naming the line and giving a hint
-    (``hint``, or how to save a spreadsheet as UTF-8)."""
+    (``hint``; else for a ``csv`` how to save a spreadsheet as UTF-8; else how to save
+    a text file as UTF-8)."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise InputError(f"{label} is UTF-16, not UTF-8", hint=hint or _UTF16_HINT)
+        raise InputError(
+            f"{label} is UTF-16, not UTF-8", hint=hint or (_UTF16_HINT if csv else _TEXT_HINT)
+        )
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -87,7 +93,7 @@ def decode_utf8(data: bytes, label: str, *, hint: str | None = None) -> str:
             ) from None
         raise InputError(
             f"{label} is not UTF-8: byte 0x{data[exc.start]:02x} on line {line} cannot be decoded",
-            hint=hint or _UTF8_HINT,
+            hint=hint or (_UTF8_HINT if csv else _TEXT_HINT),
         ) from None
 
 
@@ -168,7 +174,7 @@ def stream_table(
 def _decode_error(path: Path, label: str) -> InputError:
     """The precise place of a decoding error (found by decoding the whole file once)."""
     try:
-        decode_utf8(path.read_bytes(), label)
+        decode_utf8(path.read_bytes(), label, csv=True)
     except InputError as exc:
         return exc
     return InputError(f"{label} is not UTF-8", hint=_UTF8_HINT)
