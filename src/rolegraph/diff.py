@@ -582,9 +582,14 @@ def compare(old: Snapshot, new: Snapshot, *, role: str | None = None) -> Diff:
 
 
 def _csv_kind(path: Path) -> str | None:
-    from rolegraph.sources.table import read_bytes
+    from rolegraph.sources.table import check_file
 
-    head = read_bytes(path, "CSV file")[:4096].decode("utf-8-sig", "replace").splitlines()
+    try:
+        with check_file(path, "CSV file").open("rb") as handle:
+            start = handle.read(4096)
+    except OSError as exc:
+        raise InputError(f"cannot read {path}: {exc.strerror or exc}") from None
+    head = start.decode("utf-8-sig", "replace").splitlines()
     first = name_key(head[0]) if head else ""
     if "role level" in first and "skill level" in first:
         return "roles"

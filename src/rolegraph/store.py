@@ -7,6 +7,7 @@ graph for code that wants rdflib's API (pySHACL, users' scripts).
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
@@ -155,9 +156,12 @@ def write_store(directory: Path | str, quads: Iterable[ox.Quad]) -> Path:
     import pyoxigraph as ox
 
     target = Path(directory)
-    if target.is_file() or (
-        target.is_dir() and any(target.iterdir()) and not (target / STORE_MARKER).exists()
-    ):
+    if target.exists() and not target.is_dir():
+        raise InputError(
+            f"{target} is a file, and a store is a folder",
+            hint="give --store a folder name; a graph file is written with -o FILE",
+        )
+    if target.is_dir() and any(target.iterdir()) and not (target / STORE_MARKER).exists():
         raise InputError(
             f"{target} exists and is not a rolegraph store",
             hint="give a new folder name, or remove the folder first",
@@ -165,6 +169,8 @@ def write_store(directory: Path | str, quads: Iterable[ox.Quad]) -> Path:
     parent = target.parent
     if not parent.is_dir():
         raise InputError(f"cannot write {target}: folder {parent} does not exist")
+    if not os.access(parent, os.W_OK):
+        raise InputError(f"cannot write {target}: folder {parent} is not writable")
     if (target / STORE_MARKER).exists():
         from rolegraph.releases import list_releases
 
@@ -178,7 +184,10 @@ def write_store(directory: Path | str, quads: Iterable[ox.Quad]) -> Path:
                 "delete them",
                 hint="add this graph as a release with --release NAME, or give a new folder",
             )
-    tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=parent))
+    try:
+        tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=parent))
+    except OSError as exc:
+        raise InputError(f"cannot write store {target}: {exc.strerror or exc}") from None
     try:
         disk = ox.Store(str(store_path(tmp)))
         disk.bulk_extend(quads)

@@ -66,8 +66,12 @@ class RolegraphGroup(click.Group):
             result = super().invoke(ctx)
             # Output still buffered must reach its reader now, where a failure (a full
             # disk behind a redirect) can be reported, not at exit.
-            if sys.stdout is not None:
+            try:
                 sys.stdout.flush()
+            except BrokenPipeError:
+                raise
+            except OSError as exc:
+                raise _StdoutError(exc) from None
             return result
         except RolegraphError as exc:
             from rolegraph.cli.common import BUNDLED_KEY, BUNDLED_NOTE
@@ -150,12 +154,26 @@ def _extra_argument_hint(exc: click.UsageError) -> str | None:
     return hint
 
 
+class _StdoutError(OSError):
+    """Writing standard output failed."""
+
+    def __init__(self, cause: OSError) -> None:
+        super().__init__(cause.errno, cause.strerror or str(cause))
+
+
 def os_error_message(exc: OSError) -> str:
     """``No space left on device: out/x.ttl (...)``: what failed, on what, what to do."""
     what = exc.strerror or str(exc)
-    where = f": {exc.filename}" if exc.filename else " (writing standard output)"
-    if exc.errno == errno.EBADF and not exc.filename:
+    # Files rolegraph writes report their own path, so a write error without one is
+    # standard output's (click flushes it after each echo).
+    to_stdout = isinstance(exc, _StdoutError) or (
+        not exc.filename and exc.errno in (errno.ENOSPC, errno.EFBIG, errno.EIO, errno.EBADF)
+    )
+    if to_stdout and exc.errno == errno.EBADF:
         return "standard output is closed (give -o FILE, or redirect the output)"
+    where = (
+        f": {exc.filename}" if exc.filename else " (writing standard output)" if to_stdout else ""
+    )
     hint = {
         errno.ENOSPC: "free some space, or write elsewhere with -o FILE",
         errno.EROFS: "write somewhere writable",

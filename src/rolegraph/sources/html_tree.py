@@ -229,6 +229,10 @@ class Document:
         return self.root.find_all(match)
 
 
+#: the deepest nesting of elements read
+MAX_DEPTH = 512
+
+
 class _Builder(HTMLParser):
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
@@ -279,6 +283,12 @@ class _Builder(HTMLParser):
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self._implied_closes(tag)
+        if len(self.stack) > MAX_DEPTH:
+            # A web page is never this deep (browsers stop nesting at 512 too); reading
+            # on would cost time that grows with the square of the depth.
+            raise ValueError(
+                f"elements are nested more than {MAX_DEPTH} deep, at line {self.getpos()[0]}"
+            )
         parent = self.stack[-1]
         node = Node(tag, {k: v or "" for k, v in attrs}, self.getpos()[0], parent)
         parent.children.append(node)
@@ -307,7 +317,8 @@ class _Builder(HTMLParser):
 
 
 def parse_html(text: str) -> Document:
-    """Parse ``text`` into a :class:`Document` (never raises on bad markup)."""
+    """Parse ``text`` into a :class:`Document`. Bad markup is repaired as a browser would;
+    only elements nested more than :data:`MAX_DEPTH` deep raise (a ``ValueError``)."""
     builder = _Builder()
     builder.feed(text)
     builder.close()

@@ -59,16 +59,39 @@ def check_file(path: Path | str, what: str) -> Path:
         raise InputError(f"{what} not found: {p}", hint="check the path")
     if p.is_dir():
         raise InputError(f"{p} is a directory, not a {what}", hint="give the file inside it")
+    if p.is_char_device() or p.is_block_device():
+        raise InputError(f"{p} is a device, not a {what}", hint=f"give the {what} as a file")
     return p
 
 
+#: the most a file of each kind may hold (a device such as /dev/zero never ends)
+READ_LIMITS = {
+    "page": 32 * 1024 * 1024,
+    "role page": 32 * 1024 * 1024,
+    "query file": 1024 * 1024,
+    "profile": 16 * 1024 * 1024,
+    "bundled role file": 16 * 1024 * 1024,
+}
+#: for any other kind (graph files: a 100x framework is a few hundred MB of Turtle)
+DEFAULT_READ_LIMIT = 1024 * 1024 * 1024
+
+
 def read_bytes(path: Path | str, what: str) -> bytes:
-    """A file's bytes, or an :class:`InputError` that says why not."""
+    """A file's bytes, or an :class:`InputError` that says why not (including a file
+    larger than any ``what`` could be: see :data:`READ_LIMITS`)."""
     p = check_file(path, what)
+    limit = READ_LIMITS.get(what, DEFAULT_READ_LIMIT)
     try:
-        return p.read_bytes()
+        with p.open("rb") as handle:
+            data = handle.read(limit + 1)
     except OSError as exc:
         raise InputError(f"cannot read {p}: {exc.strerror or exc}") from None
+    if len(data) > limit:
+        raise InputError(
+            f"{p} holds more than {limit // (1024 * 1024):,} MB, more than any {what} does",
+            hint=f"check that it is the {what} you meant",
+        )
+    return data
 
 
 _TEXT_HINT = "save it as UTF-8 text: most editors offer it under Save as or Encoding"
@@ -130,6 +153,12 @@ def stream_table(
         handle = p.open("rb")
     except OSError as exc:
         raise InputError(f"cannot read {p}: {exc.strerror or exc}") from None
+    if not handle.seekable():
+        handle.close()
+        raise InputError(
+            f"{p} is a pipe, not a file: a {what} is read more than once",
+            hint="save it to a file first",
+        )
     try:
         head = handle.read(8192)
         size = p.stat().st_size
