@@ -305,3 +305,16 @@ def test_options_that_repeat_by_design_and_values_that_look_like_options(
     assert "has no parameter 'x'" in two.stderr  # both --param read, not refused as a repeat
     value = runner.invoke(cli, ["query", "-e", "-g", "-f", "csv"])
     assert "is given twice" not in value.stderr and "invalid SPARQL" in value.stderr
+
+
+@pytest.mark.parametrize("value", ["nan", "inf", "-1", "0", "1e308", "soon"])
+def test_a_time_out_must_be_a_sensible_number_of_seconds(runner: CliRunner, value: str) -> None:
+    for args in (
+        ["query", "families", "--endpoint", "http://127.0.0.1:9/q"],
+        ["build", "--page", "https://example.org/role/x"],
+        ["publish", "--endpoint", "http://127.0.0.1:9/store"],
+    ):
+        result = runner.invoke(cli, [*args, "--timeout", value])
+        assert result.exit_code == 2
+        assert "Invalid value for '--timeout'" in result.stderr
+        assert "seconds" in result.stderr

@@ -9,6 +9,7 @@ from __future__ import annotations
 import http.client
 import json
 import socket
+import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -111,26 +112,63 @@ class RemoteRunner:
         wrapper.setQuery(text)
         wrapper.setMethod(POST)
         wrapper.setReturnFormat(JSON)
-        wrapper.setTimeout(int(max(1, round(self.timeout))))
+        # setTimeout() keeps whole seconds; the socket takes any (the time each read may wait).
+        wrapper.timeout = self.timeout  # type: ignore[assignment]
         if self.default_graph:
             wrapper.addDefaultGraph(self.default_graph)
+        deadline = time.monotonic() + self.timeout
         try:
             result = wrapper.query()
-            raw = result.response.read()
+            raw = _read_answer(result.response, self.url, deadline, self.timeout)
             content_type = result.response.headers.get("Content-Type", "")
+        except RemoteError:
+            raise
         except BaseException as exc:
             if isinstance(exc, KeyboardInterrupt | SystemExit):
                 raise
             raise _explain(self.url, exc, self.timeout) from None
         try:
             return json.loads(raw)
-        except (json.JSONDecodeError, UnicodeDecodeError):
+        except RecursionError:
+            raise RemoteError(
+                f"the endpoint {self.url} answered JSON nested too deeply to be SPARQL results"
+            ) from None
+        except (ValueError, UnicodeDecodeError):  # not JSON, or a number too long to read
             what = content_type.split(";")[0] or "no content type"
             raise RemoteError(
                 f"the endpoint {self.url} answered {what} that is not SPARQL JSON results "
                 f"({len(raw)} bytes, starting {raw[:40]!r})",
                 hint="is the URL the query endpoint (often ending in /query or /sparql)?",
             ) from None
+
+
+#: the largest answer read from an endpoint (a 100x framework's biggest is ~100 MB)
+MAX_ANSWER = 512 * 1024 * 1024
+
+
+def _read_answer(response: Any, url: str, deadline: float, timeout: float) -> bytes:
+    """The whole answer, or a :class:`RemoteError` once it takes longer than ``timeout``
+    in all (an endpoint that trickles bytes never times out a single read) or grows past
+    :data:`MAX_ANSWER`."""
+    chunks: list[bytes] = []
+    size = 0
+    while True:
+        if time.monotonic() > deadline:
+            raise RemoteError(
+                f"the endpoint {url} did not finish answering within {timeout:g} s "
+                f"({size:,} bytes so far)",
+                hint="raise --timeout, or check the server",
+            )
+        chunk = response.read1(64 * 1024) if hasattr(response, "read1") else response.read(65536)
+        if not chunk:
+            return b"".join(chunks)
+        size += len(chunk)
+        if size > MAX_ANSWER:
+            raise RemoteError(
+                f"the endpoint {url} answered more than {MAX_ANSWER // (1024 * 1024)} MB",
+                hint="is it the query endpoint? Narrow the query with --limit or a FILTER",
+            )
+        chunks.append(chunk)
 
 
 def publish(

@@ -546,6 +546,14 @@ def run_query(
     bindings = bind_params(query, values, runner)
     table = runner.select(with_default_prefixes(query.sparql), bindings)
     if query.columns:
+        missing = [c for c in query.columns if c not in table.variables]
+        if missing:
+            # Only an endpoint that answers another question can get here.
+            raise QueryError(
+                f"the answer to {query.name} has no column {', '.join(repr(c) for c in missing)} "
+                f"(it has {', '.join(repr(v) for v in table.variables) or 'none'})",
+                hint="is the endpoint a SPARQL 1.1 endpoint that ran this query?",
+            )
         table = table.select(query.columns)
     return table.limit(limit)
 
@@ -556,6 +564,8 @@ def allowed_values(query: SavedQuery, param: Param, runner: Runner) -> list[str]
         table = runner.select(
             with_default_prefixes(_with_prefixes(query.sparql, param.allowed)), {}
         )
+        if not table.variables:
+            return []
         return [str(v) for v in table.column(table.variables[0]) if v is not None]
     if param.type in NAMED_TYPES:
         return sorted({label for _, label in runner.ask_labels(NAMED_TYPES[param.type])})

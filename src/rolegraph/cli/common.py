@@ -164,3 +164,23 @@ class Progress:
         if done >= total:
             sys.stderr.write("\n")
         sys.stderr.flush()
+
+
+class Seconds(click.ParamType):  # type: ignore[type-arg,unused-ignore]  (generic from Click 8.2)
+    """A time-out in seconds: a finite number from 0.1 to a day (nan and inf are not)."""
+
+    name = "SECONDS"
+
+    def convert(
+        self, value: Any, param: click.Parameter | None, ctx: click.Context | None
+    ) -> float:
+        if isinstance(value, float):
+            seconds = value
+        else:
+            try:
+                seconds = float(value)
+            except (TypeError, ValueError):
+                self.fail(f"{value!r} is not a number of seconds", param, ctx)
+        if not (0.1 <= seconds <= 86400):  # also false for nan
+            self.fail(f"{value!r} is not between 0.1 and 86400 seconds", param, ctx)
+        return seconds

@@ -11,6 +11,7 @@ from rolegraph.cli import cli
 from rolegraph.cli.common import (
     RDF_EXTENSIONS,
     Progress,
+    Seconds,
     emit,
     format_option,
     graph_option,
@@ -77,7 +78,7 @@ if TYPE_CHECKING:
 )
 @click.option(
     "--timeout",
-    type=click.FloatRange(min=0.1),
+    type=Seconds(),
     default=20.0,
     show_default=True,
     help="Seconds to wait for a page URL (for its whole answer).",

@@ -9,6 +9,7 @@ import click
 from rolegraph.cli import cli
 from rolegraph.cli.common import (
     TABLE_EXTENSIONS,
+    Seconds,
     emit,
     format_option,
     graph_option,
@@ -148,7 +149,7 @@ def _quote(value: str | None) -> str:
 )
 @click.option(
     "--timeout",
-    type=click.FloatRange(min=0.1),
+    type=Seconds(),
     default=30.0,
     show_default=True,
     help="Seconds to wait for the endpoint.",
@@ -236,7 +237,7 @@ def query(
 @click.option("--append", is_flag=True, help="Add to the graph instead of replacing it.")
 @click.option(
     "--timeout",
-    type=click.FloatRange(min=0.1),
+    type=Seconds(),
     default=60.0,
     show_default=True,
     help="Seconds to wait for the store.",
