@@ -166,7 +166,8 @@ class Progress:
         sys.stderr.flush()
 
 
-class Seconds(click.ParamType):  # type: ignore[type-arg,unused-ignore]  (generic from Click 8.2)
+# Click's ParamType is generic in newer versions only: no type argument, so older ones work.
+class Seconds(click.ParamType):  # type: ignore[type-arg,unused-ignore]
     """A time-out in seconds: a finite number from 0.1 to a day (nan and inf are not)."""
 
     name = "SECONDS"
