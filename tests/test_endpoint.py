@@ -10,6 +10,7 @@ import http.server
 import socketserver
 import threading
 import time
+import urllib.parse
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -343,3 +344,65 @@ def test_remote_did_you_mean(published: str) -> None:
 def test_remote_error_is_a_rolegraph_error() -> None:
     assert issubclass(RemoteError, Exception)
     assert RemoteError("x").exit_code == 2
+
+
+def _recording(fail_from: int | None) -> tuple[list[str], Callable[[Any], None]]:
+    """An update endpoint that records each request and fails from the N-th on."""
+    seen: list[str] = []
+
+    def behave(h: Any) -> None:
+        body = h.rfile.read(int(h.headers.get("Content-Length") or 0)).decode()
+        seen.append(urllib.parse.parse_qs(body)["update"][0])
+        status = 500 if fail_from is not None and len(seen) >= fail_from else 204
+        h.send_response(status)
+        h.send_header("Content-Length", "0")
+        h.end_headers()
+
+    return seen, behave
+
+
+def test_publish_by_update_is_one_request_when_it_fits(runner: CliRunner) -> None:
+    seen, behave = _recording(None)
+    for url in _serve(behave):
+        result = runner.invoke(cli, ["publish", "--endpoint", url, "--protocol", "update"])
+        assert result.exit_code == 0, result.output
+    # One request, one transaction: the old graph is never left half-replaced.
+    assert len(seen) == 1
+    assert seen[0].startswith("CLEAR SILENT DEFAULT ;\nINSERT DATA {")
+    assert seen[0].count(" .\n") + 1 == 336
+
+
+def test_publish_in_parts_says_how_far_it_got(
+    runner: CliRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import rolegraph.endpoint
+
+    HARDENING["faults"] = HARDENING.get("faults", 0) + 1
+    # A small request size stands in for a graph too large for one request.
+    monkeypatch.setattr(rolegraph.endpoint, "UPDATE_REQUEST_BYTES", 20_000)
+    seen, behave = _recording(fail_from=3)
+    for url in _serve(behave):
+        result = runner.invoke(cli, ["publish", "--endpoint", url, "--protocol", "update"])
+    assert result.exit_code == 2
+    sent = sum(u.count(" .\n") + 1 for u in seen[:2])
+    assert f"the default graph at {url} now holds {sent:,} of the 336 triples" in result.stderr
+    assert "rerun publish to replace it whole" in result.stderr
+
+
+@pytest.mark.parametrize("iri", ["http://x/\n", "http://x/a b", "no-scheme", "http://x/<y>"])
+def test_publish_refuses_a_bad_graph_iri(runner: CliRunner, iri: str) -> None:
+    for protocol in ("gsp", "update"):
+        result = runner.invoke(
+            cli,
+            [
+                "publish",
+                "--endpoint",
+                "http://127.0.0.1:9/s",
+                "--graph-iri",
+                iri,
+                "--protocol",
+                protocol,
+            ],
+        )
+        assert result.exit_code == 2
+        assert "is not a valid graph IRI" in result.stderr

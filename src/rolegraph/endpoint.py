@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import http.client
 import json
+import re
 import socket
 import time
 import urllib.error
@@ -187,6 +188,11 @@ def publish(
     from rolegraph.export import sorted_ntriples
 
     _check_url(url)
+    if graph_iri is not None and not _IRI.fullmatch(graph_iri):
+        raise RemoteError(
+            f"{graph_iri!r} is not a valid graph IRI",
+            hint="give an absolute IRI without spaces, such as https://example.org/graph/ddat",
+        )
     data = sorted_ntriples(graph)
     triples = data.count(b"\n")
     if protocol == "gsp":
@@ -197,19 +203,59 @@ def publish(
         )
         _http(target, data, "PUT" if replace else "POST", "application/n-triples", timeout)
     elif protocol == "update":
-        if graph_iri and any(c in graph_iri for c in '<>"{}|^`\\ '):
-            raise RemoteError(f"{graph_iri!r} is not a valid graph IRI")
-        open_graph, close_graph = (f"GRAPH <{graph_iri}> {{ ", " }") if graph_iri else ("", "")
-        if replace:
-            clear = f"CLEAR SILENT GRAPH <{graph_iri}>" if graph_iri else "CLEAR SILENT DEFAULT"
-            _update(url, clear, timeout)
-        lines = data.decode("utf-8").splitlines()
-        for start in range(0, len(lines), 5000):
-            chunk = "\n".join(lines[start : start + 5000])
-            _update(url, f"INSERT DATA {{ {open_graph}{chunk}{close_graph} }}", timeout)
+        _publish_by_update(url, data, graph_iri, replace, timeout)
     else:
         raise RemoteError(f"unknown protocol {protocol!r}", hint="use gsp or update")
     return triples
+
+
+#: an absolute IRI as SPARQL writes one between < and > (no spaces or control characters)
+_IRI = re.compile(r'[A-Za-z][A-Za-z0-9+.-]*:[^\x00-\x20<>"{}|^`\\]*')
+#: the most sent in one SPARQL Update request (a whole framework fits in one)
+UPDATE_REQUEST_BYTES = 16 * 1024 * 1024
+
+
+def _publish_by_update(
+    url: str, data: bytes, graph_iri: str | None, replace: bool, timeout: float
+) -> None:
+    """CLEAR (when replacing) and INSERT DATA, in as few requests as the size allows: one
+    request is one transaction, so a graph up to :data:`UPDATE_REQUEST_BYTES` is replaced
+    all at once or not at all. A larger one goes in parts, and a failure says how far it
+    got."""
+    open_graph, close_graph = (f"GRAPH <{graph_iri}> {{ ", " }") if graph_iri else ("", "")
+    where = f"graph <{graph_iri}>" if graph_iri else "the default graph"
+    clear = f"CLEAR SILENT GRAPH <{graph_iri}> ;\n" if graph_iri else "CLEAR SILENT DEFAULT ;\n"
+    lines = data.decode("utf-8").splitlines()
+    requests: list[tuple[str, int]] = []
+    chunk: list[str] = []
+    size = 0
+    for line in lines:
+        chunk.append(line)
+        size += len(line) + 1
+        if size >= UPDATE_REQUEST_BYTES:
+            requests.append(("\n".join(chunk), len(chunk)))
+            chunk, size = [], 0
+    if chunk or not requests:
+        requests.append(("\n".join(chunk), len(chunk)))
+    sent = 0
+    for i, (text, n) in enumerate(requests):
+        update = (clear if replace and i == 0 else "") + (
+            f"INSERT DATA {{ {open_graph}{text}{close_graph} }}" if n else ""
+        )
+        update = update.rstrip(" ;\n")
+        if not update:
+            continue
+        try:
+            _update(url, update, timeout)
+        except RemoteError as exc:
+            if i == 0:
+                raise
+            raise RemoteError(
+                f"{exc.message}: {where} at {url} now holds {sent:,} of the {len(lines):,} "
+                "triples (sent in parts, as the graph is large)",
+                hint="rerun publish to replace it whole",
+            ) from None
+        sent += n
 
 
 def _update(url: str, update: str, timeout: float) -> None:
