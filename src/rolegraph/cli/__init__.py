@@ -10,6 +10,7 @@ import contextlib
 import errno
 import io
 import os
+import signal
 import sys
 from pathlib import Path
 from typing import Any
@@ -17,6 +18,7 @@ from typing import Any
 import click
 
 from rolegraph import __version__
+from rolegraph.__main__ import INTERRUPTED
 from rolegraph.errors import RolegraphError
 
 
@@ -201,9 +203,6 @@ class _ClosedStdout(io.TextIOBase):
         raise OSError(errno.EBADF, "standard output is closed")
 
 
-INTERRUPTED = "rolegraph: interrupted; no output file was left half-written"
-
-
 def main(argv: list[str] | None = None) -> None:
     if sys.stdout is None:
         sys.stdout = _ClosedStdout()
@@ -212,6 +211,12 @@ def main(argv: list[str] | None = None) -> None:
     except KeyboardInterrupt:  # Ctrl-C outside a command (while Click parses or exits)
         click.echo(INTERRUPTED, err=True)
         sys.exit(130)
+    except SystemExit:
+        if argv is None:
+            # The command is done and its outputs complete: a Ctrl-C while Python
+            # shuts down must not turn success into a signal death.
+            signal.signal(signal.SIGINT, signal.SIG_IGN)
+        raise
 
 
 from rolegraph.cli import (  # noqa: E402,F401  (registers the commands)
