@@ -43,7 +43,8 @@ class NotFound(InputError):
         self.kind = kind
         self.name = name
         self.suggestions = tuple(suggestions)
-        message = f"no {kind} named {name!r}"
+        shown = name if len(name) <= 100 else name[:99] + "…"  # a pasted essay is not echoed
+        message = f"no {kind} named {shown!r}"
         hint = otherwise
         if self.suggestions:
             hint = "did you mean " + ", ".join(repr(s) for s in self.suggestions) + "?"

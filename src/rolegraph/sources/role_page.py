@@ -179,7 +179,7 @@ def page_records(page: RolePage, report: ImportReport) -> Framework:
         note(
             "missing",
             f"the page says there are {page.stated_level_count} role levels but "
-            f"{len(found)} were found",
+            f"{len(found)} {'was' if len(found) == 1 else 'were'} found",
         )
     missing = [n for n in page.announced_levels if n not in found]
     if missing:
