@@ -312,6 +312,113 @@ def graph_inputs() -> Iterator[tuple[str, str, bytes]]:
     )
 
 
+def page_inputs() -> Iterator[tuple[str, str, bytes]]:
+    """Saved pages: malformed, nested absurdly deep, not pages at all."""
+    from minipages import role_page_html, role_page_text, skills_page_html
+
+    good = role_page_html().encode("utf-8")
+    yield "valid role page", "page.html", good
+    for n in (600, 5_000, 100_000):
+        deep = b"<div>" * n + b"What a software developer does" + b"</div>" * n
+        yield f"{n} nested divs", "page.html", b"<html><body>" + deep + b"</body></html>"
+    at = good.index(b"You can:")
+    yield (
+        "1,500 spans before a descriptor",
+        "page.html",
+        good[:at] + b"<span>" * 1500 + good[at:],
+    )
+    yield (
+        "skills page nested deep",
+        "skills.html",
+        skills_page_html().encode().replace(b"<main", b"<div>" * 2000 + b"<main", 1),
+    )
+    for i in range(1, 6):
+        yield f"role page cut at {i}/6", "page.html", good[: len(good) * i // 6]
+    yield "unclosed tags everywhere", "page.html", good.replace(b"</", b"<")
+    yield "end tags only", "page.html", b"</div>" * 1000
+    yield "tags in attributes", "page.html", good.replace(b'class="', b'class="<script>')
+    yield "NUL bytes in a page", "page.html", good[:500] + b"\x00" * 10 + good[500:]
+    yield "UTF-16 page", "page.html", role_page_html().encode("utf-16")
+    yield (
+        "latin-1 page",
+        "page.html",
+        role_page_html().replace("—", "é").encode("latin-1", "replace"),
+    )
+    yield "empty page", "page.html", b""
+    yield "only whitespace", "page.html", b" \n\t\n"
+    yield "a CSV named .html", "page.html", VALID
+    yield (
+        "binary as a page",
+        "page.html",
+        bytes(random.Random(2).randrange(256) for _ in range(900)),
+    )
+    yield "a script and nothing else", "page.html", b"<script>alert(1)</script>"
+    yield "comment that never ends", "page.html", b"<html><!-- " + good
+    yield "text page cut short", "page.txt", role_page_text().encode()[:700]
+    yield (
+        "text page with control characters",
+        "page.txt",
+        role_page_text().replace("\n", "\n\x07\x1b[31m", 5).encode(),
+    )
+    yield "megabyte of one paragraph", "page.html", b"<p>" + b"a" * 2_000_000 + b"</p>"
+
+
+def profile_inputs() -> Iterator[tuple[str, str, bytes]]:
+    """Profiles for `assess`: YAML and CSV, wrong in every way a person could make them."""
+    yield (
+        "profile nested 3,000 deep",
+        "p.yaml",
+        "".join("  " * i + f"k{i}:\n" for i in range(3000)).encode(),
+    )
+    yield "profile of 5,000 brackets", "p.yaml", b"[" * 5000
+    yield "profile in UTF-16", "p.yaml", "Systems integration: working\n".encode("utf-16")
+    yield "profile with an unknown tier", "p.yaml", b"Systems integration: guru\n"
+    yield "profile with an unknown skill", "p.yaml", b"Basket weaving: expert\n"
+    yield "profile as a list", "p.yaml", b"- Systems integration\n"
+    yield "profile as one word", "p.yaml", b"expert\n"
+    yield "profile with a tab indent", "p.yaml", b"skills:\n\tSystems integration: working\n"
+    yield "profile with an anchor bomb", "p.yaml", b"a: &a [1,1,1,1]\nb: [*a,*a,*a,*a]\n" * 3
+    yield "profile with a Python tag", "p.yaml", b"x: !!python/object/apply:os.system ['true']\n"
+    yield "empty profile", "p.yaml", b""
+    yield "binary profile", "p.yaml", bytes(range(256))
+    yield "CSV profile without columns", "p.csv", b"a,b\n1,2\n"
+    yield "CSV profile with a formula", "p.csv", b"skill,tier\n=cmd|' /C calc'!A0,expert\n"
+    yield "profile with no extension", "profile", b"Systems integration: working\n"
+
+
+def graph_value_inputs() -> Iterator[tuple[str, bytes]]:
+    """Well-formed RDF whose values make no sense for the framework."""
+    from rolegraph.build import build_graph
+    from rolegraph.export import serialize
+    from rolegraph.sources import load_framework
+
+    good = serialize(build_graph(load_framework()), "turtle")
+    yield "a rank that is a word", good.replace(b"rg:rank 2 ;", b'rg:rank "two" ;', 1)
+    yield "a rank that is a fraction", good.replace(b"rg:rank 2 ;", b"rg:rank 2.5 ;", 1)
+    start = good.index(b"a rg:SkillRequirement")
+    at = good.index(b"rg:tier tier:", start)
+    yield (
+        "a tier that is not one of the four",
+        good[:at] + b"rg:tier tier:guru ; rg:tierX tier:" + good[at + len(b"rg:tier tier:") :],
+    )
+    yield (
+        "every label removed",
+        b"\n".join(
+            line
+            for line in good.split(b"\n")
+            if b"rdfs:label" not in line or line.rstrip().endswith(b".")
+        ),
+    )
+    yield (
+        "two roles with one name",
+        good
+        + (
+            b"\n<https://w3id.org/rolegraph/id/role/x> a <https://w3id.org/rolegraph/ontology#Role> ;"
+            b' <http://www.w3.org/2000/01/rdf-schema#label> "Machine learning engineer" .\n'
+        ),
+    )
+
+
 QUERY_INPUTS = [
     ("broken SPARQL", "SELECT ?x WHERE { ?x"),
     ("update through query", "DELETE WHERE { ?s ?p ?o }"),
@@ -363,6 +470,54 @@ def test_graph_file_inputs(label: str, name: str, raw: bytes, tmp_path: Path) ->
     assert outcome.kind in ("accepted", "error"), (label, outcome)
 
 
+@pytest.mark.parametrize(
+    ("label", "name", "raw"), list(page_inputs()), ids=[x[0] for x in page_inputs()]
+)
+def test_page_inputs(label: str, name: str, raw: bytes, tmp_path: Path) -> None:
+    src = tmp_path / name
+    src.write_bytes(raw)
+    out = tmp_path / "out.ttl"
+    outcome = attempt(
+        CliRunner(), ["build", "--page", str(src), "-o", str(out), "-q"], tmp_path, [out]
+    )
+    assert outcome.kind in ("accepted", "error"), (label, outcome)
+
+
+@pytest.mark.parametrize(
+    ("label", "name", "raw"), list(profile_inputs()), ids=[x[0] for x in profile_inputs()]
+)
+def test_profile_inputs(label: str, name: str, raw: bytes, tmp_path: Path) -> None:
+    src = tmp_path / name
+    src.write_bytes(raw)
+    outcome = attempt(CliRunner(), ["assess", str(src)], tmp_path, [])
+    assert outcome.kind in ("accepted", "error"), (label, outcome)
+    assert not (tmp_path / "executed").exists()
+
+
+@pytest.mark.parametrize(
+    ("label", "raw"), list(graph_value_inputs()), ids=[x[0] for x in graph_value_inputs()]
+)
+def test_graph_values_that_make_no_sense(label: str, raw: bytes, tmp_path: Path) -> None:
+    """Every command that reads levels and tiers answers, or names the bad value."""
+    graph = tmp_path / "g.ttl"
+    graph.write_bytes(raw)
+    senior, lead = "Senior machine learning engineer", "Lead machine learning engineer"
+    for args in (
+        ["gap", senior, lead],
+        ["ladder", "Machine learning engineer"],
+        ["path", senior, lead],
+        ["similar", "Machine learning engineer"],
+        ["overlap"],
+        ["diff", str(graph), str(graph)],
+        ["viz", "--role", "Machine learning engineer", "-o", str(tmp_path / "v.html"), "-q"],
+    ):
+        has_graph = args[0] != "diff"
+        outcome = attempt(
+            CliRunner(), [*args, *(["--graph", str(graph)] if has_graph else [])], tmp_path, []
+        )
+        assert outcome.kind in ("accepted", "error"), (label, args, outcome)
+
+
 @pytest.mark.parametrize(("label", "text"), QUERY_INPUTS, ids=[x[0] for x in QUERY_INPUTS])
 def test_query_inputs(label: str, text: str, tmp_path: Path) -> None:
     src = tmp_path / "q.rq"
@@ -409,6 +564,8 @@ def test_arbitrary_cells_in_the_official_shape(
 def test_there_are_at_least_200_distinct_malformed_inputs() -> None:
     labels = [x[0] for x in role_inputs()] + [x[0] for x in skill_inputs()]
     labels += [x[0] for x in graph_inputs()] + [x[0] for x in QUERY_INPUTS]
+    labels += [x[0] for x in page_inputs()] + [x[0] for x in profile_inputs()]
+    labels += [x[0] for x in graph_value_inputs()]
     assert len(set(labels)) == len(labels) >= 200
 
 
@@ -604,6 +761,52 @@ def test_read_only_output_folder(tmp_path: Path, runner: CliRunner) -> None:
             subprocess.run(["umount", str(target)], check=False)
         else:
             target.chmod(0o755)
+
+
+def test_standard_output_full_or_closed(tmp_path: Path) -> None:
+    """A full disk behind a redirect, or a closed standard output: one line, exit 2."""
+    for args in (["stats"], ["query", "families"], ["build", "-q"], ["export"]):
+        for target, shown in (
+            ("> /dev/full", "No space left on device (writing standard output)"),
+            (">&-", "standard output is closed (give -o FILE"),
+        ):
+            count("faults")
+            command = " ".join([sys.executable, "-m", "rolegraph", *args]) + " " + target
+            done = subprocess.run(
+                ["bash", "-c", command], cwd=tmp_path, capture_output=True, text=True, check=False
+            )
+            lines = done.stderr.splitlines()
+            assert done.returncode == 2, (args, target, done.stderr)
+            assert len(lines) == 1 and shown in lines[0], (args, target, lines)
+
+
+def test_an_output_through_a_symbolic_link_writes_its_target(
+    tmp_path: Path, runner: CliRunner
+) -> None:
+    count("faults")
+    real = tmp_path / "real.ttl"
+    real.write_text("old", encoding="utf-8")
+    link = tmp_path / "link.ttl"
+    link.symlink_to(real)
+    assert runner.invoke(cli, ["build", "-q", "-o", str(link)]).exit_code == 0
+    assert link.is_symlink()
+    assert real.read_text(encoding="utf-8").endswith(" .\n")
+
+
+def test_an_output_never_replaces_an_input(tmp_path: Path, runner: CliRunner) -> None:
+    roles = tmp_path / "roles.csv"
+    roles.write_bytes(VALID)
+    for args in (
+        ["build", "--roles", str(roles), "-o", str(roles)],
+        ["build", "--roles", str(roles), "--report", str(roles)],
+        ["build", "-o", str(tmp_path / "g.ttl"), "--report", str(tmp_path / "g.ttl")],
+    ):
+        count("attacks")
+        outcome = attempt(runner, args, tmp_path, [])
+        assert outcome.kind == "error", outcome
+        if roles.read_bytes() != VALID:
+            count("attacks that worked")
+        assert roles.read_bytes() == VALID
 
 
 def test_devices_are_not_replaced(runner: CliRunner) -> None:
