@@ -68,7 +68,12 @@ def test_view_of_the_bundled_graph() -> None:
 def test_sparse_role_pairs_equal_the_saved_query(full_build: Any) -> None:
     graph = full_build[2]
     table = run_query(get_query("role-pairs"), {}, LocalRunner(graph))
-    assert role_pairs(framework_view(graph)) == [tuple(r.values()) for r in table.records()]
+    expected = [tuple(r.values()) for r in table.records()]
+    assert role_pairs(framework_view(graph)) == expected
+    # The lean view (roles, skills and what each role uses) gives the same pairs.
+    lean = framework_view(graph, tiers=False, levels=False)
+    assert not lean.levels and not lean.requirements
+    assert role_pairs(lean) == expected
 
 
 def test_two_roles_with_one_name_are_still_a_pair(tmp_path: Any) -> None:
@@ -92,3 +97,4 @@ def test_two_roles_with_one_name_are_still_a_pair(tmp_path: Any) -> None:
     expected = [tuple(r.values()) for r in table.records()]
     assert expected[0] == ("Software developer", "Software developer", 2)
     assert role_pairs(framework_view(graph, tiers=False)) == expected
+    assert role_pairs(framework_view(graph, tiers=False, levels=False)) == expected
