@@ -383,6 +383,10 @@ def test_viz_command_writes_one_file_and_a_summary(
         (["--view", "role"], "the role view needs a role (give --role NAME)"),
         (["--view", "skill"], "the skill view needs a skill (give --skill NAME)"),
         (["--view", "framework", "--role", "Data scientist"], "--role is for the role view"),
+        (
+            ["--role", "Machine learning engineer", "--skill", "Systems integration"],
+            "--role and --skill each choose a view",
+        ),
     ],
 )
 def test_viz_command_errors(

@@ -211,6 +211,11 @@ def build_explorer(
         raise InputError("the role view needs a role", hint="give --role NAME")
     if view == "skill" and skill is None:
         raise InputError("the skill view needs a skill", hint="give --skill NAME")
+    if role is not None and skill is not None:
+        raise InputError(
+            "--role and --skill each choose a view (the role's, the skill's)",
+            hint="give one of them",
+        )
     if role is not None and view != "role":
         raise InputError(f"--role is for the role view, not the {view} view")
     if skill is not None and view != "skill":
