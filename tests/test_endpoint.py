@@ -71,6 +71,20 @@ def test_the_cli_prints_the_same_table(
     there = runner.invoke(cli, [*args, "--endpoint", published])
     assert here.exit_code == there.exit_code == 0, there.output
     assert there.stdout_bytes == here.stdout_bytes
+    # A graph the endpoint does not hold: no rows, and a note that says why.
+    absent = runner.invoke(
+        cli,
+        [
+            "query",
+            "role-levels",
+            "--endpoint",
+            f"{oxigraph_server}/query",
+            "--graph-iri",
+            iri + "x",
+        ],
+    )
+    assert absent.exit_code == 0 and "(0 rows)" in absent.stdout
+    assert f"The graph <{iri}x> at {oxigraph_server}/query holds no triples" in absent.stderr
 
 
 def test_publish_into_a_named_graph_with_sparql_update(

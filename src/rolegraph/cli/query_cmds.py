@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -22,10 +23,13 @@ from rolegraph.errors import InputError
 from rolegraph.render import render, render_json
 from rolegraph.results import RESULT_FORMATS
 
+if TYPE_CHECKING:
+    from rolegraph.queries import Runner
+
 
 def _runner(
     graph_path: Path | None, endpoint: str | None, timeout: float, graph_iri: str | None
-) -> object:
+) -> Runner:
     if endpoint is not None:
         if graph_path is not None:
             raise InputError("give either --graph or --endpoint, not both")
@@ -212,8 +216,14 @@ def query(
         check_output_path(output)
     fmt = output_format(fmt, output, TABLE_EXTENSIONS)
     runner = _runner(graph_path, endpoint, timeout, graph_iri)
-    table = run_query(q, parse_param_args(params), runner, limit=limit)  # type: ignore[arg-type]
+    table = run_query(q, parse_param_args(params), runner, limit=limit)
     emit(table.format(fmt, safe=not raw), output)
+    if graph_iri is not None and not table.rows:
+        # No rows from a named graph may mean no such graph: say so, rather than let an
+        # empty answer pass for one about the framework.
+        probe = runner.select("SELECT ?s WHERE { ?s ?p ?o } LIMIT 1", {})
+        if not probe.rows:
+            note(f"The graph <{graph_iri}> at {endpoint} holds no triples (is the IRI right?).")
 
 
 @cli.command()
