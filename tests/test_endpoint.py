@@ -71,20 +71,6 @@ def test_the_cli_prints_the_same_table(
     there = runner.invoke(cli, [*args, "--endpoint", published])
     assert here.exit_code == there.exit_code == 0, there.output
     assert there.stdout_bytes == here.stdout_bytes
-    # A graph the endpoint does not hold: no rows, and a note that says why.
-    absent = runner.invoke(
-        cli,
-        [
-            "query",
-            "role-levels",
-            "--endpoint",
-            f"{oxigraph_server}/query",
-            "--graph-iri",
-            iri + "x",
-        ],
-    )
-    assert absent.exit_code == 0 and "(0 rows)" in absent.stdout
-    assert f"The graph <{iri}x> at {oxigraph_server}/query holds no triples" in absent.stderr
 
 
 def test_publish_into_a_named_graph_with_sparql_update(
@@ -128,6 +114,21 @@ def test_publish_into_a_named_graph_with_sparql_update(
     here = runner.invoke(cli, ["query", "role-levels", "-f", "csv"])
     assert there.exit_code == 0, there.output
     assert there.stdout_bytes == here.stdout_bytes
+    # A graph the endpoint does not hold: no rows, and a note that says why.
+    absent = runner.invoke(
+        cli,
+        [
+            "query",
+            "-e",
+            "SELECT ?role WHERE { ?r a rg:Role ; rdfs:label ?role }",
+            "--endpoint",
+            f"{oxigraph_server}/query",
+            "--graph-iri",
+            iri + "x",
+        ],
+    )
+    assert absent.exit_code == 0 and "(0 rows)" in absent.stdout
+    assert f"The graph <{iri}x> at {oxigraph_server}/query holds no triples" in absent.stderr
 
 
 NASTY = ['x" } ?s ?p ?o { "', "> } UNION { ?s ?p ?o } #", 'a\\" }\nSELECT * {']
@@ -174,6 +175,7 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         type(self).behaviour(self)
 
     do_GET = do_POST
+    do_PUT = do_POST
 
     def log_message(self, *args: object) -> None:
         pass
@@ -228,6 +230,28 @@ def _drip(h: Any) -> None:
         time.sleep(0.3)
 
 
+def _slow_headers(h: Any) -> None:
+    """The status line and headers one byte every 0.3 s: each read gets something."""
+    h.rfile.read(int(h.headers.get("Content-Length") or 0))
+    head = b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n" + b"X-Pad: " + b"a" * 200
+    for byte in head:
+        h.wfile.write(bytes([byte]))
+        h.wfile.flush()
+        time.sleep(0.3)
+
+
+def _cut_short(h: Any) -> None:
+    """Promises 1,000 bytes, sends a short (complete-looking) answer and hangs up."""
+    h.rfile.read(int(h.headers.get("Content-Length") or 0))
+    h.send_response(200)
+    h.send_header("Content-Type", "application/sparql-results+json")
+    h.send_header("Content-Length", "1000")
+    h.end_headers()
+    h.wfile.write(b'{"head": {"vars": []}, "results": {"bindings": []}}')
+    h.wfile.flush()
+    h.close_connection = True
+
+
 def _endless(h: Any) -> None:
     """An answer that never ends, as fast as the client reads."""
     h.rfile.read(int(h.headers.get("Content-Length") or 0))
@@ -246,6 +270,8 @@ def _results(doc: str) -> Callable[[Any], None]:
 
 FAULTS = {
     "trickles": (_drip, "did not finish answering within 1 s"),
+    "slow-headers": (_slow_headers, "did not finish answering within 1 s"),
+    "cut-short": (_cut_short, "broke off its answer"),
     # Whichever comes first: the deadline, the size cap, or the parser giving up.
     "never-ends": (
         _endless,
@@ -420,3 +446,40 @@ def test_publish_refuses_a_bad_graph_iri(runner: CliRunner, iri: str) -> None:
         )
         assert result.exit_code == 2
         assert "is not a valid graph IRI" in result.stderr
+
+
+@pytest.mark.parametrize("fault", ["trickles", "slow-headers", "never-ends"])
+def test_publish_gives_up_at_its_time_out(fault: str, runner: CliRunner) -> None:
+    HARDENING["faults"] = HARDENING.get("faults", 0) + 1
+    behaviour = FAULTS[fault][0]
+    for url in _serve(behaviour):
+        for protocol in ("gsp", "update"):
+            started = time.monotonic()
+            result = runner.invoke(
+                cli, ["publish", "--endpoint", url, "--protocol", protocol, "--timeout", "1"]
+            )
+            assert result.exit_code == 2, result.output
+            assert time.monotonic() - started < 8
+            lines = result.stderr.splitlines()
+            assert len(lines) == 1 and "within 1 s" in lines[0] or "more than" in lines[0], lines
+
+
+@pytest.mark.parametrize(
+    ("url", "problem"),
+    [
+        ("http://[::1", "Invalid IPv6 URL"),
+        ("http://127.0.0.1:99999/x", "Port out of range"),
+        ("http://127.0.0.1:7878/q\nx", "spaces or control characters"),
+        ("http://127.0.0.1:7878/caf\u00e9", "percent-encode them"),
+        ("http://user:pw@127.0.0.1:7878/q", "user name or password"),
+    ],
+)
+def test_unusable_urls_are_named(url: str, problem: str, runner: CliRunner) -> None:
+    for args in (
+        ["query", "families", "--endpoint", url],
+        ["publish", "--endpoint", url],
+        ["build", "--page", url],
+    ):
+        result = runner.invoke(cli, args)
+        assert result.exit_code == 2, (args, result.output)
+        assert "cannot be used" in result.stderr and problem in result.stderr, result.stderr

@@ -17,6 +17,7 @@ import urllib.request
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
+from rolegraph.deadline import within
 from rolegraph.errors import RemoteError
 from rolegraph.queries import bind_values, labels_of
 from rolegraph.results import ResultTable, Term, from_sparql_json
@@ -26,12 +27,9 @@ if TYPE_CHECKING:
 
 
 def _check_url(url: str) -> str:
-    parsed = urllib.parse.urlparse(url)
-    if parsed.scheme not in ("http", "https") or not parsed.netloc:
-        raise RemoteError(
-            f"{url!r} is not an http(s) URL", hint="as in http://127.0.0.1:7878/query"
-        )
-    return url
+    from rolegraph.deadline import check_url
+
+    return check_url(url, "http://127.0.0.1:7878/query")
 
 
 def _explain(url: str, exc: BaseException, timeout: float) -> RemoteError:
@@ -118,10 +116,16 @@ class RemoteRunner:
         if self.default_graph:
             wrapper.addDefaultGraph(self.default_graph)
         deadline = time.monotonic() + self.timeout
-        try:
+
+        def exchange() -> tuple[bytes, str]:
             result = wrapper.query()
             raw = _read_answer(result.response, self.url, deadline, self.timeout)
-            content_type = result.response.headers.get("Content-Type", "")
+            return raw, result.response.headers.get("Content-Type", "")
+
+        try:
+            raw, content_type = within(
+                self.timeout + 0.5, exchange, lambda: _too_slow(self.url, self.timeout)
+            )
         except RemoteError:
             raise
         except BaseException as exc:
@@ -143,6 +147,13 @@ class RemoteRunner:
             ) from None
 
 
+def _too_slow(url: str, timeout: float) -> RemoteError:
+    return RemoteError(
+        f"the endpoint {url} did not finish answering within {timeout:g} s",
+        hint="raise --timeout, or check the server",
+    )
+
+
 #: the largest answer read from an endpoint (a 100x framework's biggest is ~100 MB)
 MAX_ANSWER = 512 * 1024 * 1024
 
@@ -162,6 +173,12 @@ def _read_answer(response: Any, url: str, deadline: float, timeout: float) -> by
             )
         chunk = response.read1(64 * 1024) if hasattr(response, "read1") else response.read(65536)
         if not chunk:
+            if getattr(response, "length", None):  # Content-Length promised more
+                raise RemoteError(
+                    f"the endpoint {url} broke off its answer ({size:,} bytes of "
+                    f"{size + response.length:,})",
+                    hint="try again, or check the server",
+                )
             return b"".join(chunks)
         size += len(chunk)
         if size > MAX_ANSWER:
@@ -267,9 +284,16 @@ def _http(url: str, body: bytes, method: str, content_type: str, timeout: float)
     request = urllib.request.Request(
         url, data=body, method=method, headers={"Content-Type": content_type}
     )
-    try:
+    deadline = time.monotonic() + timeout
+
+    def exchange() -> None:
         with urllib.request.urlopen(request, timeout=timeout) as response:
-            response.read()
+            _read_answer(response, url.split("?")[0], deadline, timeout)
+
+    try:
+        within(timeout + 0.5, exchange, lambda: _too_slow(url.split("?")[0], timeout))
+    except RemoteError:
+        raise
     except urllib.error.HTTPError as exc:
         detail = exc.read(300).decode("utf-8", "replace").strip().splitlines()
         raise RemoteError(

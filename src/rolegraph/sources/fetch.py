@@ -32,7 +32,8 @@ class Fetched:
 
 
 def is_url(location: str) -> bool:
-    return urllib.parse.urlparse(location).scheme.lower() in ("http", "https")
+    """Does ``location`` name a web address (checked, when fetched, by ``check_url``)?"""
+    return location.lower().startswith(("http://", "https://"))
 
 
 def _too_slow(url: str, timeout: float) -> RemoteError:
@@ -44,10 +45,10 @@ def _too_slow(url: str, timeout: float) -> RemoteError:
 
 def fetch(url: str, *, timeout: float, max_bytes: int = MAX_BYTES) -> Fetched:
     """The body of ``url`` (http or https), read within ``timeout`` seconds."""
-    parsed = urllib.parse.urlparse(url)
-    if parsed.scheme.lower() not in ("http", "https") or not parsed.netloc:
-        raise RemoteError(f"{url!r} is not an http(s) URL", hint="as in https://host/role/name")
     from rolegraph import __version__
+    from rolegraph.deadline import check_url, within
+
+    check_url(url, "https://ddat-capability-framework.service.gov.uk/role/data-scientist")
 
     request = urllib.request.Request(
         url,
@@ -58,32 +59,11 @@ def fetch(url: str, *, timeout: float, max_bytes: int = MAX_BYTES) -> Fetched:
     )
     deadline = time.monotonic() + timeout
     try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:
-            content_type = response.headers.get_content_type()
-            charset = response.headers.get_content_charset()
-            declared = response.headers.get("Content-Type")
-            if declared and content_type not in _TEXT_TYPES:
-                raise RemoteError(
-                    f"{url} answered {content_type}, not a web page",
-                    hint="give the address of a framework role page or the Skills A to Z page",
-                )
-            chunks: list[bytes] = []
-            size = 0
-            while True:
-                if time.monotonic() > deadline:
-                    raise _too_slow(url, timeout)
-                chunk = response.read1(_CHUNK)  # whatever has arrived, so the deadline holds
-                if not chunk:
-                    break
-                size += len(chunk)
-                if size > max_bytes:
-                    raise RemoteError(
-                        f"{url} answered more than {max_bytes // (1024 * 1024)} MB; "
-                        "that is not a framework page",
-                        hint="check the address",
-                    )
-                chunks.append(chunk)
-            final = response.geturl() or url
+        return within(
+            timeout + 0.5,
+            lambda: _fetch(request, url, timeout, deadline, max_bytes),
+            lambda: _too_slow(url, timeout),
+        )
     except RemoteError:
         raise
     except urllib.error.HTTPError as exc:
@@ -113,4 +93,35 @@ def fetch(url: str, *, timeout: float, max_bytes: int = MAX_BYTES) -> Fetched:
         ) from None
     except OSError as exc:
         raise RemoteError(f"cannot read {url}: {exc.strerror or exc}") from None
+
+
+def _fetch(
+    request: urllib.request.Request, url: str, timeout: float, deadline: float, max_bytes: int
+) -> Fetched:
+    with urllib.request.urlopen(request, timeout=timeout) as response:
+        content_type = response.headers.get_content_type()
+        charset = response.headers.get_content_charset()
+        declared = response.headers.get("Content-Type")
+        if declared and content_type not in _TEXT_TYPES:
+            raise RemoteError(
+                f"{url} answered {content_type}, not a web page",
+                hint="give the address of a framework role page or the Skills A to Z page",
+            )
+        chunks: list[bytes] = []
+        size = 0
+        while True:
+            if time.monotonic() > deadline:
+                raise _too_slow(url, timeout)
+            chunk = response.read1(_CHUNK)  # whatever has arrived, so the deadline holds
+            if not chunk:
+                break
+            size += len(chunk)
+            if size > max_bytes:
+                raise RemoteError(
+                    f"{url} answered more than {max_bytes // (1024 * 1024)} MB; "
+                    "that is not a framework page",
+                    hint="check the address",
+                )
+            chunks.append(chunk)
+        final = response.geturl() or url
     return Fetched(final, b"".join(chunks), content_type, charset)

@@ -1,0 +1,62 @@
+"""Network work with a deadline for the whole of it, and URLs checked before use.
+
+A socket time-out bounds each read, not the exchange: a server that sends its headers or
+body one byte at a time would never time out. :func:`within` runs the exchange in a
+daemon thread and gives up when the deadline passes (the thread ends with its socket's
+own time-out, or with the process).
+"""
+
+from __future__ import annotations
+
+import threading
+import urllib.parse
+from collections.abc import Callable
+from typing import TypeVar
+
+from rolegraph.errors import RemoteError
+
+T = TypeVar("T")
+
+
+def within(seconds: float, work: Callable[[], T], too_slow: Callable[[], Exception]) -> T:
+    """``work()``'s result, or ``too_slow()`` raised once ``seconds`` have passed."""
+    done: list[T] = []
+    failed: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            done.append(work())
+        except BaseException as exc:  # handed to the caller's thread
+            failed.append(exc)
+
+    thread = threading.Thread(target=run, name="rolegraph-network", daemon=True)
+    thread.start()
+    thread.join(seconds)
+    if thread.is_alive():
+        raise too_slow()
+    if failed:
+        raise failed[0]
+    return done[0]
+
+
+def check_url(url: str, example: str) -> str:
+    """``url`` if it is a usable http(s) URL; else a :class:`RemoteError` saying why."""
+    problem = None
+    if any(ord(c) < 0x21 or ord(c) == 0x7F for c in url):
+        problem = "it contains spaces or control characters"
+    elif not url.isascii():
+        problem = "it contains characters a URL cannot hold (percent-encode them)"
+    else:
+        try:
+            parts = urllib.parse.urlsplit(url)
+            parts.port  # noqa: B018  (raises on a port that is not a number up to 65535)
+        except ValueError as exc:
+            problem = str(exc)
+        else:
+            if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+                problem = "it is not an http(s) URL"
+            elif parts.username is not None:
+                problem = "it holds a user name or password (rolegraph sends none)"
+    if problem:
+        raise RemoteError(f"{url!r} cannot be used: {problem}", hint=f"as in {example}")
+    return url
