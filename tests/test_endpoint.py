@@ -461,7 +461,8 @@ def test_publish_gives_up_at_its_time_out(fault: str, runner: CliRunner) -> None
             assert result.exit_code == 2, result.output
             assert time.monotonic() - started < 8
             lines = result.stderr.splitlines()
-            assert len(lines) == 1 and "within 1 s" in lines[0] or "more than" in lines[0], lines
+            assert len(lines) == 1, lines
+            assert "within 1 s" in lines[0] or "more than" in lines[0], lines
 
 
 @pytest.mark.parametrize(
