@@ -318,3 +318,41 @@ def test_a_time_out_must_be_a_sensible_number_of_seconds(runner: CliRunner, valu
         assert result.exit_code == 2
         assert "Invalid value for '--timeout'" in result.stderr
         assert "seconds" in result.stderr
+
+
+def test_an_interrupt_names_the_outputs_already_complete(
+    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Ctrl-C after the report was written and before the store and graph were: the
+    message says which outputs are complete, so none is mistaken for current."""
+    import rolegraph.store
+
+    def interrupted(*args: object) -> object:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(rolegraph.store.RoleGraph, "save_store", interrupted)
+    report, out = tmp_path / "r.md", tmp_path / "out.ttl"
+    result = runner.invoke(
+        cli,
+        ["build", "-o", str(out), "--store", str(tmp_path / "st"), "--report", str(report)],
+    )
+    assert result.exit_code == 130
+    assert result.stderr == (
+        "rolegraph: interrupted; no output file was left half-written "
+        f"({report} had been written in full before it)\n"
+    )
+    assert report.exists() and not out.exists()
+
+
+def test_dash_as_the_output_is_standard_output(runner: CliRunner, tmp_path: Path) -> None:
+    result = runner.invoke(cli, ["query", "families", "-f", "csv", "-o", "-"])
+    assert result.exit_code == 0 and result.stdout.startswith("family,role,levels")
+    assert not Path("-").exists()
+
+
+def test_a_replaced_output_keeps_its_permissions(runner: CliRunner, tmp_path: Path) -> None:
+    out = tmp_path / "private.ttl"
+    out.write_text("old", encoding="utf-8")
+    out.chmod(0o600)
+    assert runner.invoke(cli, ["build", "-q", "-o", str(out)]).exit_code == 0
+    assert out.stat().st_mode & 0o777 == 0o600 and out.read_text(encoding="utf-8") != "old"

@@ -765,7 +765,7 @@ def test_read_only_output_folder(tmp_path: Path, runner: CliRunner) -> None:
 
 def test_standard_output_full_or_closed(tmp_path: Path) -> None:
     """A full disk behind a redirect, or a closed standard output: one line, exit 2."""
-    for args in (["stats"], ["query", "families"], ["build", "-q"], ["export"]):
+    for args in (["stats"], ["query", "families"], ["build", "-q"], ["export"], ["--help"]):
         for target, shown in (
             ("> /dev/full", "No space left on device (writing standard output)"),
             (">&-", "standard output is closed (give -o FILE"),
@@ -807,6 +807,23 @@ def test_an_output_never_replaces_an_input(tmp_path: Path, runner: CliRunner) ->
         if roles.read_bytes() != VALID:
             count("attacks that worked")
         assert roles.read_bytes() == VALID
+    # Every command that writes -o: a query file, a graph, a diff's side.
+    graph, query = tmp_path / "g.ttl", tmp_path / "q.rq"
+    assert runner.invoke(cli, ["build", "-q", "-o", str(graph)]).exit_code == 0
+    query.write_text("SELECT * WHERE { ?s ?p ?o } LIMIT 1\n", encoding="utf-8")
+    kept = {graph: graph.read_bytes(), query: query.read_bytes()}
+    for args in (
+        ["query", "--file", str(query), "-o", str(query)],
+        ["query", "families", "-g", str(graph), "-o", str(graph)],
+        ["export", "-g", str(graph), "-o", str(graph)],
+        ["diff", str(graph), str(graph), "-o", str(graph)],
+    ):
+        count("attacks")
+        outcome = attempt(runner, args, tmp_path, [])
+        assert outcome.kind == "error" and "is also an input" in outcome.detail, (args, outcome)
+        if any(path.read_bytes() != data for path, data in kept.items()):
+            count("attacks that worked")
+        assert all(path.read_bytes() == data for path, data in kept.items())
 
 
 def test_devices_are_not_replaced(runner: CliRunner) -> None:

@@ -16,9 +16,15 @@ def check_output_path(path: Path | str) -> Path:
     """Fail early, before any work, if ``path`` cannot be written; the path to write.
 
     A symbolic link is followed: its target is written (and the link left a link)."""
+    if not str(path):
+        raise InputError("the output file name is empty", hint="give a file name")
     p = Path(path)
     if p.is_symlink():
         p = Path(os.path.realpath(p))
+        if p.is_symlink():
+            raise InputError(
+                f"{path} is a loop of symbolic links", hint="give a file name for the output"
+            )
     if p.is_dir():
         raise InputError(f"{p} is a directory", hint="give a file name for the output")
     if p.exists() and not p.is_file():
@@ -36,19 +42,26 @@ def check_output_path(path: Path | str) -> Path:
     return p
 
 
+#: the outputs this process has written in full (named if it is interrupted later)
+WRITTEN: list[Path] = []
+
+
 @contextlib.contextmanager
 def atomic_open(path: Path | str) -> Iterator[BinaryIO]:
     """Write to a temporary file beside ``path`` and move it into place only on success."""
     p = check_output_path(path)
     fd, tmp = tempfile.mkstemp(prefix=f".{p.name}.", suffix=".part", dir=p.parent or ".")
     try:
-        # mkstemp makes the file private (0600); give it the mode a plain open() would.
-        Path(tmp).chmod(0o666 & ~_umask())
+        # mkstemp makes the file private (0600): keep the mode of the file replaced, or
+        # give the one a plain open() would.
+        mode = p.stat().st_mode & 0o7777 if p.is_file() else 0o666 & ~_umask()
+        Path(tmp).chmod(mode)
         with os.fdopen(fd, "wb") as handle:
             yield handle
             handle.flush()
             os.fsync(handle.fileno())
         Path(tmp).replace(p)
+        WRITTEN.append(Path(path))
     except OSError as exc:
         _unlink(tmp)
         raise InputError(f"cannot write {p}: {exc.strerror or exc}") from None

@@ -199,6 +199,9 @@ def add_release(directory: Path | str, graph: RoleGraph, name: str) -> Release:
         f"{target.name} [--release NAME]\n",
         encoding="utf-8",
     )
+    from rolegraph.fsutil import WRITTEN
+
+    WRITTEN.append(target)
     return Release(name, iri, count, replaced=any(r.name == name for r in existing))
 
 

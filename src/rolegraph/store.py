@@ -201,6 +201,9 @@ def write_store(directory: Path | str, quads: Iterable[ox.Quad]) -> Path:
         if target.is_dir():
             shutil.rmtree(target)
         tmp.rename(target)
+        from rolegraph.fsutil import WRITTEN
+
+        WRITTEN.append(target)
     except OSError as exc:
         shutil.rmtree(tmp, ignore_errors=True)
         raise InputError(f"cannot write store {target}: {exc.strerror or exc}") from None

@@ -64,6 +64,9 @@ class RolegraphGroup(click.Group):
     command_class = RolegraphCommand
 
     def invoke(self, ctx: click.Context) -> Any:
+        from rolegraph.fsutil import WRITTEN
+
+        WRITTEN.clear()  # this command's outputs (one process may run several, in tests)
         try:
             result = super().invoke(ctx)
             # Output still buffered must reach its reader now, where a failure (a full
@@ -86,7 +89,7 @@ class RolegraphGroup(click.Group):
             click.echo(f"rolegraph: error: {message}", err=True)
             ctx.exit(exc.exit_code)
         except KeyboardInterrupt:
-            click.echo(INTERRUPTED, err=True)
+            click.echo(interrupted_message(), err=True)
             ctx.exit(130)
         except BrokenPipeError:
             # The reader of our stdout went away (e.g. `| head`): not an error.
@@ -163,6 +166,16 @@ class _StdoutError(OSError):
         super().__init__(cause.errno, cause.strerror or str(cause))
 
 
+def interrupted_message() -> str:
+    """Ctrl-C: no file is half-written, and those already complete are named."""
+    from rolegraph.fsutil import WRITTEN
+
+    if not WRITTEN:
+        return INTERRUPTED
+    done = ", ".join(str(p) for p in WRITTEN)
+    return f"{INTERRUPTED} ({done} had been written in full before it)"
+
+
 def os_error_message(exc: OSError) -> str:
     """``No space left on device: out/x.ttl (...)``: what failed, on what, what to do."""
     what = exc.strerror or str(exc)
@@ -209,8 +222,13 @@ def main(argv: list[str] | None = None) -> None:
     try:
         cli.main(args=argv, prog_name="rolegraph")
     except KeyboardInterrupt:  # Ctrl-C outside a command (while Click parses or exits)
-        click.echo(INTERRUPTED, err=True)
+        click.echo(interrupted_message(), err=True)
         sys.exit(130)
+    except OSError as exc:  # writing --help or --version, or an error message, failed
+        _silence_stdout()
+        with contextlib.suppress(OSError):
+            click.echo(f"rolegraph: error: {os_error_message(exc)}", err=True)
+        sys.exit(2)
     except SystemExit:
         if argv is None:
             # The command is done and its outputs complete: a Ctrl-C while Python

@@ -114,7 +114,19 @@ def load_graph(path: Path | None) -> RoleGraph:
     release = ctx.meta.get(_RELEASE_KEY) if ctx is not None else None
     if ctx is not None and path is None:
         ctx.meta[BUNDLED_KEY] = True
+    if path is not None:
+        remember_input(path)
     return open_graph(path, release)
+
+
+_INPUTS_KEY = "rolegraph.inputs"
+
+
+def remember_input(path: Path | str) -> None:
+    """Note a file the command reads, so that no output of it may replace the file."""
+    ctx = click.get_current_context(silent=True)
+    if ctx is not None:
+        ctx.meta.setdefault(_INPUTS_KEY, []).append(Path(path))
 
 
 #: set in a command's context when it read the bundled data (no --graph given)
@@ -126,10 +138,13 @@ BUNDLED_NOTE = (
 
 
 def emit(text: str | bytes, output: Path | None) -> None:
-    """Print to stdout, or write ``output`` atomically."""
-    if output is not None:
-        from rolegraph.fsutil import atomic_write
+    """Print to stdout, or write ``output`` atomically (``-`` is stdout). An output that is
+    one of the command's inputs is refused: the input would be lost."""
+    if output is not None and str(output) != "-":
+        from rolegraph.fsutil import atomic_write, check_outputs_apart
 
+        ctx = click.get_current_context(silent=True)
+        check_outputs_apart({"-o": output}, ctx.meta.get(_INPUTS_KEY, []) if ctx else [])
         atomic_write(output, text)
         return
     if isinstance(text, bytes):

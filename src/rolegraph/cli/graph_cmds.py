@@ -19,6 +19,7 @@ from rolegraph.cli.common import (
     note,
     output_format,
     output_option,
+    remember_input,
 )
 from rolegraph.errors import InputError
 from rolegraph.formats import EXPORT_NAMES
@@ -353,6 +354,10 @@ def diff(
     holding the two CSV files of one release, or a role page.
     """
     from rolegraph.diff import diff_sources
+
+    for side in (old, new):
+        if not side.startswith(("http://", "https://")):
+            remember_input(side)
 
     result = diff_sources(old, new, role=role, old_release=old_release, new_release=new_release)
     fmt = output_format(

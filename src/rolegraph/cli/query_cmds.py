@@ -18,6 +18,7 @@ from rolegraph.cli.common import (
     note,
     output_format,
     output_option,
+    remember_input,
 )
 from rolegraph.errors import InputError
 from rolegraph.render import render, render_json
@@ -204,6 +205,7 @@ def query(
     if name is not None:
         q = get_query(name)
     elif query_file is not None:
+        remember_input(query_file)
         q = load_query_file(query_file)
     else:
         assert expression is not None
