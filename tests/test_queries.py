@@ -561,3 +561,17 @@ def test_rendering_floats_and_header_cells() -> None:
     assert got == "'=score,role\r\n0.500,a\r\n0.333,b\r\n1.000,c\r\n2,d\r\n"
     table = render(["score"], [[0.5], [1 / 3]], "table").splitlines()
     assert table[2:] == ["0.500", "0.333"]
+
+
+def test_numbers_stay_numbers_in_csv_and_a_backslash_keeps_a_markdown_cell(
+    runner: CliRunner,
+) -> None:
+    csv_out = runner.invoke(
+        cli, ["query", "-e", 'SELECT ?a ?b WHERE { BIND(-2 AS ?a) BIND("-2" AS ?b) }', "-f", "csv"]
+    ).stdout
+    assert csv_out.splitlines()[1] == "-2,'-2"  # the number is data; the text is neutralised
+    md = runner.invoke(
+        cli, ["query", "-e", 'SELECT ?a WHERE { BIND("x\\\\|y" AS ?a) }', "-f", "md"]
+    ).stdout
+    row = md.splitlines()[2]
+    assert row == "| x\\\\\\|y |"

@@ -59,7 +59,7 @@ def test_missing_file_directory_and_malformed_rdf(runner: CliRunner, tmp_path: P
     broken = tmp_path / "broken.ttl"
     broken.write_text('@prefix ex: <http://ex/> .\nex:a ex:b "unterminated .\n')
     cases = {
-        str(tmp_path / "missing.ttl"): "graph file not found",
+        str(tmp_path / "missing.ttl"): "graph not found",
         str(tmp_path): "is a directory, not a graph file",
         str(broken): "broken.ttl is not valid turtle: Parser error",
     }

@@ -71,7 +71,8 @@ def render(
             + "|"
         )
         for row in rows:
-            cells = [_one_line(_text(c)).replace("|", "\\|") for c in row]
+            # A backslash is escaped first, so "x\\|y" stays one cell.
+            cells = [_one_line(_text(c)).replace("\\", "\\\\").replace("|", "\\|") for c in row]
             out.append("| " + " | ".join(cells) + " |")
         return "\n".join(out) + "\n"
     # Plain text table.

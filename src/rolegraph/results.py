@@ -40,6 +40,10 @@ class Term:
             datatype = None
         return cls("literal", value, datatype, lang)
 
+    def is_number(self) -> bool:
+        """A numeric literal written as a plain number (``-2``, ``1.5e3``)."""
+        return self.kind == "literal" and self.datatype in _NUMERIC and _plain_number(self.value)
+
     def python(self) -> str | int | float:
         """A plain Python value for tables and analysis."""
         if self.kind == "literal" and self.datatype in _NUMERIC:
@@ -160,7 +164,13 @@ class ResultTable:
             cells = [
                 "" if t is None else (f"_:{t.value}" if t.kind == "bnode" else t.value) for t in row
             ]
-            writer.writerow([safe_cell(c) for c in cells] if safe else cells)
+            # A number (-2) is data, not a formula: only text is neutralised.
+            writer.writerow(
+                [
+                    c if not safe or (t is not None and t.is_number()) else safe_cell(c)
+                    for c, t in zip(cells, row, strict=True)
+                ]
+            )
         return buf.getvalue()
 
     def to_tsv(self, *, safe: bool = True) -> str:

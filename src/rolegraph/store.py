@@ -347,6 +347,11 @@ def open_graph(source: Path | str | None = None, release: str | None = None) -> 
             f"{p} is a directory, not a graph file",
             hint="give a .ttl/.nt/.jsonld file, or a store written by 'rolegraph build --store DIR'",
         )
+    if not p.exists():
+        raise InputError(
+            f"graph not found: {p}",
+            hint="check the path; a graph is a .ttl/.nt/.jsonld file or a store folder",
+        )
     if release is not None:
         raise InputError(f"--release needs a store folder, and {p.name} is a file")
     graph = load_rdf_file(p)

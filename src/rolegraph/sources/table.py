@@ -101,6 +101,8 @@ def decode_utf8(data: bytes, label: str, *, hint: str | None = None, csv: bool =
     """UTF-8 text (a BOM is accepted), or an error naming the line and giving a hint
     (``hint``; else for a ``csv`` how to save a spreadsheet as UTF-8; else how to save
     a text file as UTF-8)."""
+    if data.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):
+        raise InputError(f"{label} is UTF-32, not UTF-8", hint=hint or _TEXT_HINT)
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise InputError(
             f"{label} is UTF-16, not UTF-8", hint=hint or (_UTF16_HINT if csv else _TEXT_HINT)
@@ -287,7 +289,7 @@ def _match_columns(
         # A spreadsheet saved with another separator has its whole header in one cell.
         for sep, name in ((";", "semicolons"), ("\t", "tabs"), ("|", "bars")):
             if len(header) <= 2 and any(
-                name_key(col) in {name_key(h) for h in cell.split(sep)}
+                sep in cell and name_key(col) in {name_key(h) for h in cell.split(sep)}
                 for cell in raw or header
                 for col in required
             ):
