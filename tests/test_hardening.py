@@ -402,6 +402,10 @@ def graph_value_inputs() -> Iterator[tuple[str, bytes]]:
         good[:at] + b"rg:tier tier:guru ; rg:tierX tier:" + good[at + len(b"rg:tier tier:") :],
     )
     yield (
+        "a requirement with two tiers",
+        good[:at] + b"rg:tier tier:awareness , tier:" + good[at + len(b"rg:tier tier:") :],
+    )
+    yield (
         "every label removed",
         b"\n".join(
             line

@@ -234,7 +234,18 @@ def framework_view(graph: RoleGraph, *, tiers: bool = True, levels: bool = True)
                 "--graph GRAPH' lists every problem",
             )
         tier = rank_value(found, f"tier <{row['t'].value}>") if found is not None else None
-        view.requirements.setdefault(row["l"].value, {})[row["s"].value] = tier
+        needs = view.requirements.setdefault(row["l"].value, {})
+        if tiers and needs.get(row["s"].value, tier) != tier:
+            level = view.levels.get(row["l"].value)
+            raise DataInvalid(
+                f"{level.label if level else row['l'].value} needs "
+                f"{view.skills.get(row['s'].value, row['s'].value)} at two tiers "
+                f"({TIERS[min(needs[row['s'].value] or 1, tier or 1) - 1]} and "
+                f"{TIERS[max(needs[row['s'].value] or 1, tier or 1) - 1]})",
+                hint="a requirement has one tier; 'rolegraph validate --graph GRAPH' lists "
+                "every problem",
+            )
+        needs[row["s"].value] = tier
     alts: dict[str, set[str]] = {}
     for row in graph.query(
         "SELECT ?x ?alt WHERE { ?x <http://www.w3.org/2004/02/skos/core#altLabel> ?alt }"

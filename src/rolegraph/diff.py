@@ -39,6 +39,12 @@ PREFIX dcat: <http://www.w3.org/ns/dcat#>
 """
 
 
+def _short(term: str) -> str:
+    from rolegraph.vocab import compact_iri
+
+    return compact_iri(term) or term
+
+
 def _norm(text: str | None) -> str | None:
     return " ".join(text.split()) if text else None
 
@@ -136,14 +142,21 @@ def snapshot(graph: RoleGraph, label: str) -> Snapshot:
             FILTER EXISTS { ?x a ?c . VALUES ?c { rg:Role rg:Skill rg:RoleLevel } } }"""
     ):
         snap.alt.setdefault(str(r["name"]), set()).add(str(r["alt"]))
+    tiers: dict[tuple[str, str, str], set[str]] = {}
     for r in rows(
-        """SELECT ?role ?level ?skill ?tier ?text WHERE {
+        """SELECT ?role ?level ?skill ?t ?tier ?text WHERE {
             ?q a rg:SkillRequirement ; rg:roleLevel ?l ; rg:skill/rdfs:label ?skill .
             ?l rdfs:label ?level ; rg:role/rdfs:label ?role .
-            OPTIONAL { ?q rg:tier/rdfs:label ?tier } OPTIONAL { ?q rg:descriptor ?text } }"""
+            OPTIONAL { ?q rg:tier ?t OPTIONAL { ?t rdfs:label ?tier } }
+            OPTIONAL { ?q rg:descriptor ?text } }"""
     ):
         key = (str(r["role"]), str(r["level"]), str(r["skill"]))
-        snap.requirements[key] = (r["tier"], _norm(r["text"]))
+        # A tier the graph does not name (tier:guru, a literal) is still a change of tier;
+        # a requirement with two tiers shows both.
+        if r["t"] is not None:
+            tiers.setdefault(key, set()).add(str(r["tier"] or _short(r["t"])))
+        joined = " + ".join(sorted(tiers.get(key, ()), key=lambda t: (TIER_RANK.get(t, 9), t)))
+        snap.requirements[key] = (joined or None, _norm(r["text"]))
     for r in rows("SELECT ?kind WHERE { ?d a dcat:Dataset ; dcterms:source/dcterms:type ?kind }"):
         snap.source_kinds.add(str(r["kind"]))
     return snap
@@ -527,7 +540,10 @@ def compare(old: Snapshot, new: Snapshot, *, role: str | None = None) -> Diff:
         else:
             (t_old, d_old), (t_new, d_new) = mapped_old[key], new.requirements[key]
             if t_old != t_new and t_old and t_new:
-                direction = "raised" if TIER_RANK[t_new] > TIER_RANK[t_old] else "lowered"
+                if t_old in TIER_RANK and t_new in TIER_RANK:
+                    direction = "raised" if TIER_RANK[t_new] > TIER_RANK[t_old] else "lowered"
+                else:
+                    direction = "changed"  # to or from something that is not one of the four
                 add(Change(r, "tier", direction, f"{lv}: {s}", t_old, t_new))
             if d_old and d_new and d_old != d_new:
                 add(Change(r, "descriptor", "changed", f"{lv}: {s}", d_old, d_new))
