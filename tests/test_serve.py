@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import subprocess
 import sys
@@ -404,3 +405,54 @@ def test_saved_query_formats_run_and_empty_fields_take_defaults(bundled_server: 
     assert status == 404
     assert b"no saved query named 'level-skils' (did you mean level-skills" in body
     assert b"/queries lists them" in body
+
+
+def test_a_refused_results_type_is_not_served_under_another_name(bundled_server: str) -> None:
+    q = urllib.parse.quote("SELECT ?s WHERE { ?s ?p ?o } LIMIT 1")
+    for accept in (
+        "application/sparql-results+json;q=0, */*",
+        "application/sparql-results+json;q=0, application/json",
+    ):
+        status, ctype, body = get(f"{bundled_server}/sparql?query={q}", accept)
+        assert status == 200 and not ctype.startswith("application/sparql-results+json"), ctype
+
+
+def test_ctrl_c_stops_the_server_while_a_query_runs(tmp_path: Path) -> None:
+    """Oxigraph cannot cancel a query; the server must not wait for it to finish."""
+    import signal
+    import threading
+
+    port = free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "rolegraph", "serve", "--port", str(port)],
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                get(base + "/")
+                break
+            except OSError:
+                assert proc.poll() is None and time.monotonic() < deadline
+                time.sleep(0.1)
+        slow = urllib.parse.quote(
+            "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
+        )
+
+        def ask() -> None:
+            with contextlib.suppress(OSError):  # the server goes away mid-answer
+                get(f"{base}/sparql?query={slow}", "text/csv")
+
+        threading.Thread(target=ask, daemon=True).start()
+        time.sleep(1.0)
+        proc.send_signal(signal.SIGINT)
+        proc.wait(timeout=10)  # fails the test (TimeoutExpired) if the query holds it open
+        assert b"Stopped." in proc.stderr.read()  # type: ignore[union-attr]
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()

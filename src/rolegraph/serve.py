@@ -352,10 +352,8 @@ class Handler(BaseHTTPRequestHandler):
                     HTTPStatus.NOT_ACCEPTABLE, "results are served as " + ", ".join(_SELECT_TYPES)
                 )
             fmt = getattr(ox.QueryResultsFormat, _SELECT_TYPES[media])
-            media = {
-                "application/json": "application/sparql-results+json",
-                "application/xml": "application/sparql-results+xml",
-            }.get(media, media)
+            # Served as the type negotiated: a client that refused the SPARQL type by
+            # name (q=0) but takes application/json gets application/json.
             self.send(HTTPStatus.OK, result.serialize(format=fmt) or b"", f"{media}; charset=utf-8")
             return
         if _accepts(accept, [*_GRAPH_TYPES, "text/html"]) == "text/html":
@@ -715,6 +713,9 @@ def make_server(
             f"cannot listen on {HOST}:{port}: {exc.strerror or exc}", hint="try another --port"
         ) from None
     server.daemon_threads = True
+    # Ctrl-C stops the server at once: a query still running (Oxigraph cannot cancel
+    # one) ends with the process instead of holding it open.
+    server.block_on_close = False
     return server
 
 
