@@ -413,7 +413,7 @@ def test_a_refused_results_type_is_not_served_under_another_name(bundled_server:
         "application/sparql-results+json;q=0, */*",
         "application/sparql-results+json;q=0, application/json",
     ):
-        status, ctype, body = get(f"{bundled_server}/sparql?query={q}", accept)
+        status, ctype, _ = get(f"{bundled_server}/sparql?query={q}", accept)
         assert status == 200 and not ctype.startswith("application/sparql-results+json"), ctype
 
 
