@@ -284,7 +284,7 @@ def test_a_csv_or_page_given_as_a_graph_says_how_to_build_one(
         (["build", "--roles", "a.csv", "--roles", "b.csv"], "--roles"),
         (["query", "families", "-g", "a.ttl", "--graph=b.ttl"], "--graph"),
         (["query", "families", "-fcsv", "-f", "json"], "--format"),
-        (["build", "--bundled", "--no-bundled"], "--bundled"),
+        (["build", "--bundled", "--no-bundled"], "--bundled / --no-bundled"),
         (["query", "families", "-o", "a.csv", "--output", "b.csv"], "--output"),
     ],
 )
@@ -356,3 +356,24 @@ def test_a_replaced_output_keeps_its_permissions(runner: CliRunner, tmp_path: Pa
     out.chmod(0o600)
     assert runner.invoke(cli, ["build", "-q", "-o", str(out)]).exit_code == 0
     assert out.stat().st_mode & 0o777 == 0o600 and out.read_text(encoding="utf-8") != "old"
+
+
+def test_no_source_at_all_is_an_error(runner: CliRunner, tmp_path: Path) -> None:
+    out = tmp_path / "c.ttl"
+    result = runner.invoke(cli, ["build", "--no-bundled", "-o", str(out)])
+    assert result.exit_code == 2 and "no source to build from" in result.stderr
+    assert not out.exists()
+
+
+def test_a_heatmap_of_too_many_roles_is_refused(
+    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import rolegraph.careers
+
+    # The bundled data has 6 roles; a limit of 3 stands in for 25,000 roles.
+    monkeypatch.setattr(rolegraph.careers, "MAX_HEATMAP_ROLES", 3)
+    out = tmp_path / "h.png"
+    result = runner.invoke(cli, ["overlap", "-o", str(out)])
+    assert result.exit_code == 2
+    assert "roles are too many for a readable heatmap (at most 3)" in result.stderr
+    assert not out.exists()

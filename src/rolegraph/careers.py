@@ -394,6 +394,10 @@ _PALETTE = (
 )
 
 
+#: the most roles a heatmap draws (the framework has 52; its image is 1,000 px a side)
+MAX_HEATMAP_ROLES = 1500
+
+
 def write_heatmap(matrix: Overlap, path: Path | str) -> Path:
     """Draw the similarity matrix as a heatmap (.png or .svg, by extension), atomically.
 
@@ -411,6 +415,13 @@ def write_heatmap(matrix: Overlap, path: Path | str) -> Path:
         )
     if not matrix.roles:
         raise InputError("no role uses any skill, so there is nothing to draw")
+    if len(matrix.roles) > MAX_HEATMAP_ROLES:
+        # A cell per pair: 25,000 roles took 16 GB and made an image nobody can read.
+        raise InputError(
+            f"{len(matrix.roles):,} roles are too many for a readable heatmap "
+            f"(at most {MAX_HEATMAP_ROLES:,})",
+            hint="write the matrix as data with -f csv or -f json, or draw one family's roles",
+        )
     check_output_path(p)
     return atomic_write(p, lambda handle: _draw_heatmap(matrix, handle, fmt))
 

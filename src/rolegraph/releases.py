@@ -167,7 +167,9 @@ def add_release(directory: Path | str, graph: RoleGraph, name: str) -> Release:
         target.mkdir(parents=False, exist_ok=True)
         store = ox.Store(str(store_path(target)))
     except OSError as exc:
-        raise InputError(f"cannot open the store {target}: {exc}") from None
+        from rolegraph.store import _busy
+
+        raise InputError(f"cannot open the store {target}: {exc}", hint=_busy(exc)) from None
     existing = list_releases(store)
     clash = next((r for r in existing if r.iri == iri and r.name != name), None)
     if clash is not None:

@@ -146,6 +146,13 @@ class RoleGraph:
         return write_store(directory, self.store)
 
 
+def _busy(exc: BaseException) -> str | None:
+    """The hint for a store another process holds (Oxigraph's lock file)."""
+    if "LOCK" in str(exc) or "temporarily unavailable" in str(exc):
+        return "another rolegraph is writing to it: wait for it to finish and retry"
+    return None
+
+
 def write_store(directory: Path | str, quads: Iterable[ox.Quad]) -> Path:
     """Write ``quads`` as an on-disk store in ``directory`` (replacing a rolegraph store
     there), through a temporary folder beside it, so a failure leaves no partial store.
@@ -332,7 +339,7 @@ def open_graph(source: Path | str | None = None, release: str | None = None) -> 
             try:
                 store = ox.Store.read_only(str(store_path(p)))
             except OSError as exc:
-                raise InputError(f"cannot open the store in {p}: {exc}") from None
+                raise InputError(f"cannot open the store in {p}: {exc}", hint=_busy(exc)) from None
             chosen = pick_release(store, release)
             if chosen is None:
                 return RoleGraph(store, location=str(p))

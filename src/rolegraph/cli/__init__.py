@@ -52,7 +52,7 @@ class RolegraphCommand(click.Command):
                 continue
             name = option.name or opt
             if name in seen:
-                shown = max(option.opts, key=len)
+                shown = " / ".join([max(option.opts, key=len), *option.secondary_opts])
                 raise click.UsageError(f"{shown} is given twice; give it once", ctx=ctx)
             seen.add(name)
         return super().parse_args(ctx, args)

@@ -297,7 +297,7 @@ def releases(store: Path, remove: str | None, fmt: str) -> None:
         raise InputError(f"cannot open the store {store}: {exc}") from None
     if not found and fmt in ("table", "md"):
         note(
-            f"{store.name} holds one graph and no releases (it was built without --release); "
+            f"{store.name} holds no releases (built without --release, or all removed); "
             "add one with 'rolegraph build ... --store DIR --release NAME'"
         )
         return

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from rolegraph.errors import InputError
 from rolegraph.records import Framework
 from rolegraph.report import ImportReport
 
@@ -69,6 +70,11 @@ def load_framework(
             parts.append(read_page(page, report, timeout=timeout))
     if bundled or (bundled is None and not parts):
         parts.extend(load_bundled())
+    if not parts:
+        raise InputError(
+            "no source to build from (--no-bundled, and no --roles, --skills or --page)",
+            hint="give the export's files, a role page, or leave out --no-bundled",
+        )
     if release is not None:
         from dataclasses import replace
 
