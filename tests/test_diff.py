@@ -336,7 +336,10 @@ def test_a_store_against_itself_is_refused(tmp_path: Path, runner: CliRunner) ->
         plain.stderr
     )
     listed = runner.invoke(cli, ["releases", str(store)])
-    assert listed.exit_code == 0 and "store holds no releases (built without --release" in listed.stderr
+    assert (
+        listed.exit_code == 0
+        and "store holds no releases (built without --release" in listed.stderr
+    )
     other = tmp_path / "released"
     build[-1] = str(other)
     assert runner.invoke(cli, [*build, "--release", "R1"]).exit_code == 0

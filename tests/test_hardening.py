@@ -321,6 +321,11 @@ def page_inputs() -> Iterator[tuple[str, str, bytes]]:
     for n in (600, 5_000, 100_000):
         deep = b"<div>" * n + b"What a software developer does" + b"</div>" * n
         yield f"{n} nested divs", "page.html", b"<html><body>" + deep + b"</body></html>"
+    yield (
+        "half a million stray end tags",
+        b"<html><body>" + b"<div>" * 500 + b"</b>" * 500_000 + b"</body></html>",
+    )
+    yield "a third of a million list items", b"<html><body>" + b"<li>" * 300_000 + b"</body></html>"
     at = good.index(b"You can:")
     yield (
         "1,500 spans before a descriptor",

@@ -231,6 +231,8 @@ class Document:
 
 #: the deepest nesting of elements read
 MAX_DEPTH = 512
+#: the most tags (start and end) read from one page
+MAX_TAGS = 400_000
 
 
 class _Builder(HTMLParser):
@@ -239,14 +241,30 @@ class _Builder(HTMLParser):
         self.root = Node("#document", {}, 1)
         self.stack: list[Node] = [self.root]
         self.stray: list[tuple[str, int]] = []
+        #: how many of each tag are open: a tag not open is found without a scan
+        self.open: dict[str, int] = {}
+        self.tags = 0
 
     # Opening ---------------------------------------------------------------------
 
     def _close_to(self, index: int) -> None:
+        for node in self.stack[index:]:
+            self.open[node.tag] -= 1
         del self.stack[index:]
+
+    def _count_tag(self) -> None:
+        self.tags += 1
+        if self.tags > MAX_TAGS:
+            # The Skills A to Z page, the largest the site has, holds 17,000 elements.
+            raise ValueError(
+                f"more than {MAX_TAGS:,} tags by line {self.getpos()[0]}: far more than any "
+                "page of the framework site has"
+            )
 
     def _find_open(self, tags: frozenset[str] | set[str], stop: frozenset[str]) -> int | None:
         """Index in the stack of the nearest open element in ``tags``, not beyond ``stop``."""
+        if not any(self.open.get(t) for t in tags):
+            return None
         for i in range(len(self.stack) - 1, 0, -1):
             tag = self.stack[i].tag
             if tag in tags:
@@ -289,18 +307,22 @@ class _Builder(HTMLParser):
             raise ValueError(
                 f"elements are nested more than {MAX_DEPTH} deep, at line {self.getpos()[0]}"
             )
+        self._count_tag()
         parent = self.stack[-1]
         node = Node(tag, {k: v or "" for k, v in attrs}, self.getpos()[0], parent)
         parent.children.append(node)
         if tag not in VOID:
             self.stack.append(node)
+            self.open[tag] = self.open.get(tag, 0) + 1
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self._count_tag()
         parent = self.stack[-1]
         node = Node(tag, {k: v or "" for k, v in attrs}, self.getpos()[0], parent)
         parent.children.append(node)
 
     def handle_endtag(self, tag: str) -> None:
+        self._count_tag()
         if tag in VOID:
             return
         stop = frozenset({"html"}) if tag in ("table", "html", "body") else _SCOPE
