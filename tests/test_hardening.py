@@ -323,9 +323,14 @@ def page_inputs() -> Iterator[tuple[str, str, bytes]]:
         yield f"{n} nested divs", "page.html", b"<html><body>" + deep + b"</body></html>"
     yield (
         "half a million stray end tags",
+        "page.html",
         b"<html><body>" + b"<div>" * 500 + b"</b>" * 500_000 + b"</body></html>",
     )
-    yield "a third of a million list items", b"<html><body>" + b"<li>" * 300_000 + b"</body></html>"
+    yield (
+        "a third of a million list items",
+        "page.html",
+        b"<html><body>" + b"<li>" * 300_000 + b"</body></html>",
+    )
     at = good.index(b"You can:")
     yield (
         "1,500 spans before a descriptor",
