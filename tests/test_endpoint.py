@@ -427,9 +427,20 @@ def test_publish_in_parts_says_how_far_it_got(
     sent = sum(u.count(" .\n") + 1 for u in seen[:2])
     assert f"the default graph at {url} now holds {sent:,} of the 336 triples" in result.stderr
     assert "rerun publish to replace it whole" in result.stderr
+    seen, behave = _recording(fail_from=2)
+    for url in _serve(behave):
+        appended = runner.invoke(
+            cli, ["publish", "--endpoint", url, "--protocol", "update", "--append"]
+        )
+    assert appended.exit_code == 2
+    sent = seen[0].count(" .\n") + 1
+    assert f"now holds what it held before and {sent:,} of the 336 triples" in appended.stderr
+    assert "rerun publish without --append" in appended.stderr
 
 
-@pytest.mark.parametrize("iri", ["http://x/\n", "http://x/a b", "no-scheme", "http://x/<y>"])
+@pytest.mark.parametrize(
+    "iri", ["http://x/\n", "http://x/a b", "no-scheme", "http://x/<y>", "http://x/g\udc85"]
+)
 def test_publish_refuses_a_bad_graph_iri(runner: CliRunner, iri: str) -> None:
     for protocol in ("gsp", "update"):
         result = runner.invoke(
@@ -446,6 +457,10 @@ def test_publish_refuses_a_bad_graph_iri(runner: CliRunner, iri: str) -> None:
         )
         assert result.exit_code == 2
         assert "is not a valid graph IRI" in result.stderr
+    query = runner.invoke(
+        cli, ["query", "families", "--endpoint", "http://127.0.0.1:9/q", "--graph-iri", iri]
+    )
+    assert query.exit_code == 2 and "is not a valid graph IRI" in query.stderr
 
 
 @pytest.mark.parametrize("fault", ["trickles", "slow-headers", "never-ends"])

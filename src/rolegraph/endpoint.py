@@ -205,11 +205,8 @@ def publish(
     from rolegraph.export import sorted_ntriples
 
     _check_url(url)
-    if graph_iri is not None and not _IRI.fullmatch(graph_iri):
-        raise RemoteError(
-            f"{graph_iri!r} is not a valid graph IRI",
-            hint="give an absolute IRI without spaces, such as https://example.org/graph/ddat",
-        )
+    if graph_iri is not None:
+        check_graph_iri(graph_iri)
     data = sorted_ntriples(graph)
     triples = data.count(b"\n")
     if protocol == "gsp":
@@ -230,6 +227,22 @@ def publish(
 _IRI = re.compile(r'[A-Za-z][A-Za-z0-9+.-]*:[^\x00-\x20<>"{}|^`\\]*')
 #: the most sent in one SPARQL Update request (a whole framework fits in one)
 UPDATE_REQUEST_BYTES = 16 * 1024 * 1024
+
+
+def check_graph_iri(iri: str) -> str:
+    """``iri`` if it can name a graph (absolute, no spaces or control characters, text
+    that UTF-8 can carry); else a :class:`RemoteError`."""
+    try:
+        iri.encode("utf-8")
+        ok = _IRI.fullmatch(iri) is not None
+    except UnicodeEncodeError:  # a byte the shell could not decode
+        ok = False
+    if not ok:
+        raise RemoteError(
+            f"{iri!r} is not a valid graph IRI",
+            hint="give an absolute IRI without spaces, such as https://example.org/graph/ddat",
+        )
+    return iri
 
 
 def _publish_by_update(
@@ -267,10 +280,17 @@ def _publish_by_update(
         except RemoteError as exc:
             if i == 0:
                 raise
+            held = (
+                f"{where} at {url} now holds {sent:,} of the {len(lines):,} triples"
+                if replace
+                else f"{where} at {url} now holds what it held before and {sent:,} of the "
+                f"{len(lines):,} triples"
+            )
             raise RemoteError(
-                f"{exc.message}: {where} at {url} now holds {sent:,} of the {len(lines):,} "
-                "triples (sent in parts, as the graph is large)",
-                hint="rerun publish to replace it whole",
+                f"{exc.message}: {held} (sent in parts, as the graph is large)",
+                hint="rerun publish without --append to replace the graph whole"
+                if not replace
+                else "rerun publish to replace it whole",
             ) from None
         sent += n
 

@@ -34,8 +34,10 @@ def _runner(
     if endpoint is not None:
         if graph_path is not None:
             raise InputError("give either --graph or --endpoint, not both")
-        from rolegraph.endpoint import RemoteRunner
+        from rolegraph.endpoint import RemoteRunner, check_graph_iri
 
+        if graph_iri is not None:
+            check_graph_iri(graph_iri)
         return RemoteRunner(endpoint, timeout=timeout, default_graph=graph_iri)
     if graph_iri is not None:
         raise InputError(
