@@ -16,6 +16,7 @@ from typing import Any, cast
 
 import pytest
 import rdflib
+import rdflib.compare
 
 from conftest import free_port
 from rolegraph.endpoint import RemoteRunner
@@ -222,6 +223,21 @@ def test_ontology_and_context_are_published(bundled_server: str) -> None:
     assert body == paths.context_file().read_bytes()
     status, _, body = get(bundled_server + "/ontology")
     assert status == 200 and b"owl:versionIRI" in body
+    assert body == paths.ontology_file().read_bytes()  # */* gets the Turtle as published
+    # The same ontology as JSON-LD and N-Triples, and as a page of its terms.
+    turtle = rdflib.Graph().parse(data=body, format="turtle")
+    status, ctype, body = get(bundled_server + "/ontology", "application/ld+json")
+    assert status == 200 and ctype.startswith("application/ld+json")
+    assert rdflib.compare.isomorphic(rdflib.Graph().parse(data=body, format="json-ld"), turtle)
+    status, ctype, body = get(bundled_server + "/ontology", "application/n-triples")
+    assert rdflib.compare.isomorphic(rdflib.Graph().parse(data=body, format="nt"), turtle)
+    status, ctype, body = get(bundled_server + "/ontology", "text/html,*/*;q=0.8")
+    page = body.decode()
+    assert status == 200 and ctype.startswith("text/html")
+    assert (
+        '<tr id="SkillRequirement"><td><code>rg:SkillRequirement</code></td><td>class</td>' in page
+    )
+    assert "<td>property</td>" in page
 
 
 def test_binds_to_loopback_only(bundled_server: str) -> None:

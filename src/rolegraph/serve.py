@@ -106,6 +106,42 @@ def _page(title: str, body: str) -> bytes:
     ).encode()
 
 
+def _ontology_page(triples: list[Any]) -> bytes:
+    """The ontology's classes and properties as a table: term, kind, label, definition."""
+    owl = "http://www.w3.org/2002/07/owl#"
+    definition = "http://www.w3.org/2004/02/skos/core#definition"
+    kinds = {
+        owl + "Class": "class",
+        owl + "ObjectProperty": "property",
+        owl + "DatatypeProperty": "property",
+    }
+    terms: dict[str, dict[str, str]] = {}
+    for t in triples:
+        if not t.subject.value.startswith(RG):
+            continue
+        term = terms.setdefault(t.subject.value, {})
+        if t.predicate.value == RDF + "type" and t.object.value in kinds:
+            term["kind"] = kinds[t.object.value]
+        elif t.predicate.value == RDFS + "label":
+            term["label"] = t.object.value
+        elif t.predicate.value == definition:
+            term["definition"] = t.object.value
+    rows = "".join(
+        f'<tr id="{html.escape(iri[len(RG) :], quote=True)}"><td><code>rg:{html.escape(iri[len(RG) :])}</code></td>'
+        f"<td>{html.escape(t.get('kind', ''))}</td><td>{html.escape(t.get('label', ''))}</td>"
+        f"<td>{html.escape(t.get('definition', ''))}</td></tr>"
+        for iri, t in sorted(terms.items(), key=lambda kv: (kv[1].get("kind", ""), kv[0]))
+        if "kind" in t
+    )
+    body = (
+        '<p>Also as <a href="/ontology/rolegraph.ttl">Turtle</a>; the JSON-LD context is '
+        '<a href="/ontology/context.jsonld">context.jsonld</a>, the shapes '
+        '<a href="/ontology/shapes.ttl">shapes.ttl</a>.</p>'
+        f"<table><tr><th>term</th><th>kind</th><th>label</th><th>definition</th></tr>{rows}</table>"
+    )
+    return _page("The rolegraph ontology", body)
+
+
 def local_path(iri: str) -> str | None:
     """The server path of one of our IRIs (``/id/...``), or None for others."""
     if iri.startswith(ID):
@@ -254,7 +290,9 @@ class Handler(BaseHTTPRequestHandler):
             self.query_list()
         elif path.startswith("/queries/"):
             self.saved_query(urllib.parse.unquote(path[len("/queries/") :]))
-        elif path in ("/ontology", "/ontology/rolegraph.ttl"):
+        elif path == "/ontology":
+            self.ontology()
+        elif path == "/ontology/rolegraph.ttl":
             self.file("rolegraph.ttl", "text/turtle; charset=utf-8")
         elif path == "/ontology/context.jsonld":
             self.file("context.jsonld", "application/ld+json")
@@ -278,6 +316,39 @@ class Handler(BaseHTTPRequestHandler):
             self.home()
         else:
             raise _HttpError(HTTPStatus.NOT_FOUND, f"nothing at {path}")
+
+    def ontology(self) -> None:
+        """The ontology by content negotiation: Turtle (as published), JSON-LD, N-Triples,
+        or a page of its classes and properties for a browser."""
+        import pyoxigraph as ox
+
+        from rolegraph import paths
+
+        offered = ["text/turtle", "application/ld+json", "application/n-triples", "text/html"]
+        media = _accepts(self.headers.get("Accept"), offered)
+        if media is None:
+            raise _HttpError(
+                HTTPStatus.NOT_ACCEPTABLE, "the ontology is served as " + ", ".join(offered)
+            )
+        if media == "text/turtle":
+            self.file("rolegraph.ttl", "text/turtle; charset=utf-8")
+            return
+        data = (paths.ontology_dir() / "rolegraph.ttl").read_bytes()
+        triples = sorted(
+            ox.parse(data, format=ox.RdfFormat.TURTLE),
+            key=lambda t: (t.subject.value, t.predicate.value, str(t.object)),
+        )
+        plain = [ox.Triple(t.subject, t.predicate, t.object) for t in triples]
+        if media == "application/ld+json":
+            from rolegraph.jsonld import to_jsonld
+
+            self.send(HTTPStatus.OK, to_jsonld(plain), "application/ld+json; charset=utf-8")
+            return
+        if media == "application/n-triples":
+            body = ox.serialize(plain, format=ox.RdfFormat.N_TRIPLES) or b""
+            self.send(HTTPStatus.OK, body, "application/n-triples; charset=utf-8")
+            return
+        self.send(HTTPStatus.OK, _ontology_page(plain), "text/html; charset=utf-8")
 
     def file(self, name: str, content_type: str) -> None:
         from rolegraph import paths
