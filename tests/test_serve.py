@@ -416,6 +416,9 @@ def test_saved_query_formats_run_and_empty_fields_take_defaults(bundled_server: 
     assert status == 200 and "no level named" not in page
     assert '<input id="level" name="level" value="Senior machine learning engineer"' in page
     assert page.count("<td>practitioner</td>") == 6
+    # A parameter given twice is refused, not half-read.
+    status, _, body = get(bundled_server + "/queries/families?format=csv&format=json")
+    assert status == 400 and b"format given more than once" in body
     # An unknown query name: a 404 naming the nearest queries and where they are listed.
     status, _, body = get(bundled_server + "/queries/level-skils")
     assert status == 404

@@ -666,8 +666,14 @@ class Handler(BaseHTTPRequestHandler):
             raise _HttpError(
                 HTTPStatus.NOT_FOUND, f"no saved query named {name!r} ({hint}/queries lists them)"
             ) from None
+        form = self.form()
+        twice = sorted(k for k, v in form.items() if len(v) > 1)
+        if twice:
+            raise _HttpError(
+                HTTPStatus.BAD_REQUEST, f"{', '.join(twice)} given more than once: give each once"
+            )
         # An empty field is a value not given (its default, if it has one).
-        params = {k: v[-1] for k, v in self.form().items() if v[-1].strip()}
+        params = {k: v[-1] for k, v in form.items() if v[-1].strip()}
         fmt = params.pop("format", "html")
         types = {
             "csv": "text/csv",
