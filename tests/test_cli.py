@@ -347,6 +347,8 @@ def test_an_interrupt_names_the_outputs_already_complete(
 def test_dash_as_the_output_is_standard_output(runner: CliRunner, tmp_path: Path) -> None:
     result = runner.invoke(cli, ["query", "families", "-f", "csv", "-o", "-"])
     assert result.exit_code == 0 and result.stdout.startswith("family,role,levels")
+    built = runner.invoke(cli, ["build", "-q", "-o", "-", "-f", "nt"])
+    assert built.exit_code == 0 and built.stdout.count(" .\n") == 336
     assert not Path("-").exists()
 
 

@@ -449,6 +449,10 @@ QUERY_INPUTS = [
         "SELECT * WHERE { SERVICE <http://example.org/sparql> { ?s ?p ?o } }",
     ),
     ("SERVICE in lower case", "select * where { service <http://127.0.0.1:1/x> { ?s ?p ?o } }"),
+    (
+        "SERVICE right after a dot",
+        "SELECT * WHERE { ?s ?p ?o .SERVICE <http://127.0.0.1:1/x> { ?a ?b ?c } }",
+    ),
     ("LOAD", "LOAD <http://example.org/x>"),
 ]
 

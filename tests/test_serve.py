@@ -291,6 +291,9 @@ def test_service_is_refused_however_it_is_hidden(bundled_server: str) -> None:
         "SELECT * WHERE { SERVICE <http://127.0.0.1:9/x> { ?s ?p ?o } }",
         "SELECT * WHERE { # comment\rSERVICE <http://127.0.0.1:9/x> { ?s ?p ?o } }",
         "select * where { service silent <http://127.0.0.1:9/x> { ?s ?p ?o } }",
+        "SELECT * WHERE { ?s ?p ?o .SERVICE <http://127.0.0.1:9/x> { ?a ?b ?c } }",
+        "SELECT * WHERE { ?s ?p ?o}SERVICE <http://127.0.0.1:9/x> { ?a ?b ?c }",
+        "SELECT * WHERE { { ?s ?p ?o } UNION{}SERVICE<http://127.0.0.1:9/x>{ ?a ?b ?c } }",
     ):
         q = urllib.parse.quote(query)
         status, _, body = get(
@@ -359,6 +362,9 @@ def test_accept_follows_quality_and_specificity(bundled_server: str) -> None:
     assert _accepts("text/turtle;q=0, */*;q=0.5", offered) == "application/ld+json"
     assert _accepts("text/html;q=0.2, application/ld+json;q=0.3", offered) == "application/ld+json"
     assert _accepts("image/png", offered) is None
+    # A type range is more specific than */*: it can lower or refuse its types.
+    assert _accepts("application/*;q=0, */*", offered) == "text/turtle"
+    assert _accepts("text/*;q=0.1, */*;q=1", offered) == "application/ld+json"
     assert _accepts(None, offered) == "text/turtle"
     # Over HTTP: a client that refuses HTML gets Turtle for a resource.
     url = bundled_server + "/id/role/machine-learning-engineer"

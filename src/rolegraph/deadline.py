@@ -44,8 +44,6 @@ def check_url(url: str, example: str) -> str:
     problem = None
     if any(ord(c) < 0x21 or ord(c) == 0x7F for c in url):
         problem = "it contains spaces or control characters"
-    elif not url.isascii():
-        problem = "it contains characters a URL cannot hold (percent-encode them)"
     else:
         try:
             parts = urllib.parse.urlsplit(url)
@@ -57,6 +55,13 @@ def check_url(url: str, example: str) -> str:
                 problem = "it is not an http(s) URL"
             elif parts.username is not None:
                 problem = "it holds a user name or password (rolegraph sends none)"
+            elif not (parts.path + parts.query + parts.fragment).isascii():
+                problem = "its path holds characters a URL cannot (percent-encode them)"
+            elif not parts.hostname.isascii():
+                try:
+                    parts.hostname.encode("idna")  # an international name resolves as such
+                except UnicodeError:
+                    problem = "its host name is not a valid international name"
     if problem:
         raise RemoteError(f"{url!r} cannot be used: {problem}", hint=f"as in {example}")
     return url

@@ -18,6 +18,8 @@ def check_output_path(path: Path | str) -> Path:
     A symbolic link is followed: its target is written (and the link left a link)."""
     if not str(path):
         raise InputError("the output file name is empty", hint="give a file name")
+    if str(path) == "-":  # standard output (see rolegraph.cli.common.emit)
+        return Path("-")
     p = Path(path)
     if p.is_symlink():
         p = Path(os.path.realpath(p))
@@ -54,7 +56,7 @@ def atomic_open(path: Path | str) -> Iterator[BinaryIO]:
     try:
         # mkstemp makes the file private (0600): keep the mode of the file replaced, or
         # give the one a plain open() would.
-        mode = p.stat().st_mode & 0o7777 if p.is_file() else 0o666 & ~_umask()
+        mode = p.stat().st_mode & 0o777 if p.is_file() else 0o666 & ~_umask()
         Path(tmp).chmod(mode)
         with os.fdopen(fd, "wb") as handle:
             yield handle

@@ -80,7 +80,7 @@ def _accepts(header: str | None, offered: list[str]) -> str | None:
     for i, o in enumerate(offered):
         # specificity: 2 exact, 1 type/*, 0 */*
         matches = [
-            (2 if m == o else 1 if m.endswith("/*") else 0, q)
+            (2 if m == o else 0 if m == "*/*" else 1, q)
             for m, q in ranges
             if m in (o, "*/*") or (m.endswith("/*") and o.startswith(m[:-1]))
         ]

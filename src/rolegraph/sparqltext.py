@@ -51,8 +51,12 @@ def mentions_variable(sparql: str, name: str) -> bool:
 
 def uses_keyword(sparql: str, keyword: str) -> bool:
     """Is ``keyword`` one of the query's own words (not in a string, IRI or comment, and
-    not part of a variable or prefixed name such as ``?from`` or ``ex:service``)?"""
-    found = re.search(rf"(?<![\w?$:.-]){re.escape(keyword)}(?![\w:-])", mask(sparql), re.IGNORECASE)
+    not a variable or a prefixed name's part such as ``?from`` or ``ex:service``)?
+
+    A ``.`` or ``-`` before it counts as a boundary (``?o .SERVICE <x>`` is a SERVICE
+    clause): a prefixed name such as ``ex:a.service`` is then taken for the keyword too,
+    which errs on the safe side for the SERVICE check."""
+    found = re.search(rf"(?<![\w?$:]){re.escape(keyword)}(?![\w:-])", mask(sparql), re.IGNORECASE)
     return found is not None
 
 

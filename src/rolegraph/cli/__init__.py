@@ -189,12 +189,14 @@ def os_error_message(exc: OSError) -> str:
     where = (
         f": {exc.filename}" if exc.filename else " (writing standard output)" if to_stdout else ""
     )
+    if exc.errno is None:  # not the file system's (a library's own OSError)
+        return f"{what}{where}"
     hint = {
         errno.ENOSPC: "free some space, or write elsewhere with -o FILE",
         errno.EROFS: "write somewhere writable",
         errno.EACCES: "check the permissions, or write elsewhere",
         errno.EPERM: "check the permissions, or write elsewhere",
-    }.get(exc.errno or 0, "check the path and the disk")
+    }.get(exc.errno, "check the path and the disk")
     return f"{what}{where} ({hint})"
 
 
