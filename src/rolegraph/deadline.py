@@ -9,9 +9,10 @@ own time-out, or with the process).
 from __future__ import annotations
 
 import threading
+import time
 import urllib.parse
 from collections.abc import Callable
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from rolegraph.errors import RemoteError
 
@@ -37,6 +38,35 @@ def within(seconds: float, work: Callable[[], T], too_slow: Callable[[], Excepti
     if failed:
         raise failed[0]
     return done[0]
+
+
+def read_body(
+    response: Any,
+    deadline: float,
+    max_bytes: int,
+    *,
+    too_slow: Callable[[int], Exception],
+    too_big: Callable[[], Exception],
+    cut_short: Callable[[int, int], Exception],
+) -> bytes:
+    """An HTTP response's whole body, read as it arrives so that ``deadline`` (a
+    ``time.monotonic()`` value) holds, at most ``max_bytes``, and as long as its
+    Content-Length promised. The callables make the error for each case (given the bytes
+    read so far, and for ``cut_short`` the bytes promised)."""
+    chunks: list[bytes] = []
+    size = 0
+    while True:
+        if time.monotonic() > deadline:
+            raise too_slow(size)
+        chunk = response.read1(64 * 1024)  # whatever has arrived, so the deadline holds
+        if not chunk:
+            if getattr(response, "length", None):  # Content-Length promised more
+                raise cut_short(size, size + response.length)
+            return b"".join(chunks)
+        size += len(chunk)
+        if size > max_bytes:
+            raise too_big()
+        chunks.append(chunk)
 
 
 def check_url(url: str, example: str) -> str:

@@ -17,7 +17,7 @@ import urllib.request
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from rolegraph.deadline import within
+from rolegraph.deadline import read_body, within
 from rolegraph.errors import RemoteError
 from rolegraph.queries import bind_values, labels_of
 from rolegraph.results import ResultTable, Term, from_sparql_json
@@ -159,34 +159,26 @@ MAX_ANSWER = 512 * 1024 * 1024
 
 
 def _read_answer(response: Any, url: str, deadline: float, timeout: float) -> bytes:
-    """The whole answer, or a :class:`RemoteError` once it takes longer than ``timeout``
-    in all (an endpoint that trickles bytes never times out a single read) or grows past
-    :data:`MAX_ANSWER`."""
-    chunks: list[bytes] = []
-    size = 0
-    while True:
-        if time.monotonic() > deadline:
-            raise RemoteError(
-                f"the endpoint {url} did not finish answering within {timeout:g} s "
-                f"({size:,} bytes so far)",
-                hint="raise --timeout, or check the server",
-            )
-        chunk = response.read1(64 * 1024) if hasattr(response, "read1") else response.read(65536)
-        if not chunk:
-            if getattr(response, "length", None):  # Content-Length promised more
-                raise RemoteError(
-                    f"the endpoint {url} broke off its answer ({size:,} bytes of "
-                    f"{size + response.length:,})",
-                    hint="try again, or check the server",
-                )
-            return b"".join(chunks)
-        size += len(chunk)
-        if size > MAX_ANSWER:
-            raise RemoteError(
-                f"the endpoint {url} answered more than {MAX_ANSWER // (1024 * 1024)} MB",
-                hint="is it the query endpoint? Narrow the query with --limit or a FILTER",
-            )
-        chunks.append(chunk)
+    """The whole answer, within ``timeout`` in all (an endpoint that trickles bytes never
+    times out a single read) and :data:`MAX_ANSWER`."""
+    return read_body(
+        response,
+        deadline,
+        MAX_ANSWER,
+        too_slow=lambda size: RemoteError(
+            f"the endpoint {url} did not finish answering within {timeout:g} s "
+            f"({size:,} bytes so far)",
+            hint="raise --timeout, or check the server",
+        ),
+        too_big=lambda: RemoteError(
+            f"the endpoint {url} answered more than {MAX_ANSWER // (1024 * 1024)} MB",
+            hint="is it the query endpoint? Narrow the query with --limit or a FILTER",
+        ),
+        cut_short=lambda size, promised: RemoteError(
+            f"the endpoint {url} broke off its answer ({size:,} bytes of {promised:,})",
+            hint="try again, or check the server",
+        ),
+    )
 
 
 def publish(

@@ -19,7 +19,6 @@ from rolegraph.errors import RemoteError
 
 #: Largest page accepted (the Skills A to Z page is about 1.6 MB).
 MAX_BYTES = 32 * 1024 * 1024
-_CHUNK = 64 * 1024
 _TEXT_TYPES = ("text/html", "application/xhtml+xml", "text/plain")
 
 
@@ -98,6 +97,8 @@ def fetch(url: str, *, timeout: float, max_bytes: int = MAX_BYTES) -> Fetched:
 def _fetch(
     request: urllib.request.Request, url: str, timeout: float, deadline: float, max_bytes: int
 ) -> Fetched:
+    from rolegraph.deadline import read_body
+
     with urllib.request.urlopen(request, timeout=timeout) as response:
         content_type = response.headers.get_content_type()
         charset = response.headers.get_content_charset()
@@ -107,21 +108,19 @@ def _fetch(
                 f"{url} answered {content_type}, not a web page",
                 hint="give the address of a framework role page or the Skills A to Z page",
             )
-        chunks: list[bytes] = []
-        size = 0
-        while True:
-            if time.monotonic() > deadline:
-                raise _too_slow(url, timeout)
-            chunk = response.read1(_CHUNK)  # whatever has arrived, so the deadline holds
-            if not chunk:
-                break
-            size += len(chunk)
-            if size > max_bytes:
-                raise RemoteError(
-                    f"{url} answered more than {max_bytes // (1024 * 1024)} MB; "
-                    "that is not a framework page",
-                    hint="check the address",
-                )
-            chunks.append(chunk)
+        body = read_body(
+            response,
+            deadline,
+            max_bytes,
+            too_slow=lambda _size: _too_slow(url, timeout),
+            too_big=lambda: RemoteError(
+                f"{url} answered more than {max_bytes // (1024 * 1024)} MB; "
+                "that is not a framework page",
+                hint="check the address",
+            ),
+            cut_short=lambda size, promised: RemoteError(
+                f"{url} broke off its answer ({size:,} bytes of {promised:,})", hint="try again"
+            ),
+        )
         final = response.geturl() or url
-    return Fetched(final, b"".join(chunks), content_type, charset)
+    return Fetched(final, body, content_type, charset)
