@@ -151,13 +151,14 @@ class FrameworkView:
 
 
 def rank_value(term: Any, what: str) -> int:
-    """An ``rg:rank`` read from the graph as an integer; a graph that gives something else
-    (``"two"``) is invalid data, named, never a crash."""
+    """An ``rg:rank`` read from the graph (an RDF term, or its text) as an integer; a
+    graph that gives something else (``"two"``) is invalid data, named, never a crash."""
+    text = term if isinstance(term, str) else term.value
     try:
-        return int(term.value)
+        return int(text)
     except (TypeError, ValueError):
         raise DataInvalid(
-            f"{what} has rank {term.value!r}, which is not an integer",
+            f"{what} has rank {text!r}, which is not an integer",
             hint="fix the graph; 'rolegraph validate --graph GRAPH' lists every problem",
         ) from None
 

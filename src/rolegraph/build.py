@@ -211,13 +211,13 @@ def _dataset_triples(sources: list[Source]) -> Iterator[Triple]:
         yield (
             d,
             DCTERMS + "modified",
-            (dates[-1], XSD + "date") if _is_date(dates[-1]) else _lit(dates[-1]),
+            (dates[-1], XSD + "date") if date_type(dates[-1]) == XSD + "date" else _lit(dates[-1]),
         )
     for release in sorted({s.release for s in sources if s.release}):
         yield d, RG + "release", _lit(release)
-        date_type = release_date_type(release)
-        if date_type is not None:
-            yield d, DCTERMS + "issued", (release, date_type)
+        typed = date_type(release)
+        if typed is not None:
+            yield d, DCTERMS + "issued", (release, typed)
     for src in sources:
         s = v.source_iri(src.key)
         yield d, DCTERMS + "source", s
@@ -232,7 +232,11 @@ def _dataset_triples(sources: list[Source]) -> Iterator[Triple]:
             yield s, DCTERMS + "license", src.licence
         for prop, value in (("issued", src.published), ("modified", src.updated)):
             if value:
-                yield s, DCTERMS + prop, (value, XSD + "date") if _is_date(value) else _lit(value)
+                yield (
+                    s,
+                    DCTERMS + prop,
+                    (value, XSD + "date") if date_type(value) == XSD + "date" else _lit(value),
+                )
         if src.release:
             yield s, RG + "release", _lit(src.release)
         if src.description:
@@ -241,22 +245,16 @@ def _dataset_triples(sources: list[Source]) -> Iterator[Triple]:
             yield s, SKOS + "changeNote", _lit(f"{date}: {note}")
 
 
-def release_date_type(name: str) -> str | None:
-    """The XSD type of a release name written as a date (2025-09-15: xsd:date, 2025-09:
-    xsd:gYearMonth), or None for other names."""
+def date_type(text: str) -> str | None:
+    """The XSD type of a text written as a date (2025-09-15: xsd:date, 2025-09:
+    xsd:gYearMonth; a release name, a page's dates), or None for other texts."""
     import re
 
-    if re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])", name):
+    if re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])", text):
         return XSD + "date"
-    if re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", name):
+    if re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", text):
         return XSD + "gYearMonth"
     return None
-
-
-def _is_date(text: str) -> bool:
-    import re
-
-    return re.fullmatch(r"\d{4}-\d{2}-\d{2}", text) is not None
 
 
 def to_oxigraph(triples: Iterable[Triple]) -> Iterator[ox.Quad]:

@@ -39,12 +39,6 @@ PREFIX dcat: <http://www.w3.org/ns/dcat#>
 """
 
 
-def _short(term: str) -> str:
-    from rolegraph.vocab import compact_iri
-
-    return compact_iri(term) or term
-
-
 def _norm(text: str | None) -> str | None:
     return " ".join(text.split()) if text else None
 
@@ -102,6 +96,9 @@ class Snapshot:
 
 
 def snapshot(graph: RoleGraph, label: str) -> Snapshot:
+    from rolegraph.analysis import rank_value
+    from rolegraph.results import shorten
+
     snap = Snapshot(label)
 
     def rows(sparql: str) -> Iterable[dict[str, str | None]]:
@@ -123,7 +120,9 @@ def snapshot(graph: RoleGraph, label: str) -> Snapshot:
     ):
         grades = tuple(sorted(g for g in (r["grades"] or "").split("|") if g))
         snap.levels[(str(r["role"]), str(r["level"]))] = {
-            "rank": _rank(r["rank"], str(r["level"]), label) if r["rank"] else None,
+            "rank": rank_value(r["rank"], f"{label}: role level {r['level']!r}")
+            if r["rank"]
+            else None,
             "description": _norm(r["desc"]),
             "grades": grades,
         }
@@ -154,24 +153,12 @@ def snapshot(graph: RoleGraph, label: str) -> Snapshot:
         # A tier the graph does not name (tier:guru, a literal) is still a change of tier;
         # a requirement with two tiers shows both.
         if r["t"] is not None:
-            tiers.setdefault(key, set()).add(str(r["tier"] or _short(r["t"])))
+            tiers.setdefault(key, set()).add(str(r["tier"] or shorten(str(r["t"]))))
         joined = " + ".join(sorted(tiers.get(key, ()), key=lambda t: (TIER_RANK.get(t, 9), t)))
         snap.requirements[key] = (joined or None, _norm(r["text"]))
     for r in rows("SELECT ?kind WHERE { ?d a dcat:Dataset ; dcterms:source/dcterms:type ?kind }"):
         snap.source_kinds.add(str(r["kind"]))
     return snap
-
-
-def _rank(value: str, level: str, label: str) -> int:
-    try:
-        return int(value)
-    except ValueError:
-        from rolegraph.errors import DataInvalid
-
-        raise DataInvalid(
-            f"{label}: role level {level!r} has rank {value!r}, which is not an integer",
-            hint="fix the graph; 'rolegraph validate --graph GRAPH' lists every problem",
-        ) from None
 
 
 @dataclass(frozen=True)

@@ -94,8 +94,9 @@ class Term:
 
 def _tsv_cell(term: Term, safe: bool) -> str:
     """A TSV cell: the term in Turtle syntax. A spreadsheet drops the quotes of a string,
-    so (``safe``) a text that would run as a formula gets a leading ``'`` inside them."""
-    if safe and term.kind == "literal" and not _plain_number(term.value):
+    so (``safe``) a text that would run as a formula gets a leading ``'`` inside them, by
+    the same rule as a CSV cell."""
+    if safe and term.kind == "literal" and not term.is_number():
         value = safe_cell(term.value)
         if value != term.value:
             term = Term(term.kind, value, term.datatype, term.lang)
