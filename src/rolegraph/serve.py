@@ -410,32 +410,25 @@ class Handler(BaseHTTPRequestHandler):
             ) from None
         except (OSError, RuntimeError) as exc:
             raise _HttpError(HTTPStatus.INTERNAL_SERVER_ERROR, f"the query failed: {exc}") from None
+        select = isinstance(result, ox.QuerySolutions | ox.QueryBoolean)
+        types = _SELECT_TYPES if select else _GRAPH_TYPES
+        # A browser (text/html preferred) gets a page; a client asking for nothing in
+        # particular (*/*) gets the first type offered (SPARQL JSON, Turtle).
         accept = self.headers.get("Accept")
+        if _accepts(accept, [*types, "text/html"]) == "text/html":
+            self.sparql_form(queries[0], result)
+            return
+        media = _accepts(accept, list(types))
+        if media is None:
+            what = "results" if select else "graphs"
+            raise _HttpError(HTTPStatus.NOT_ACCEPTABLE, f"{what} are served as " + ", ".join(types))
         if isinstance(result, ox.QuerySolutions | ox.QueryBoolean):
-            # A browser (text/html preferred) gets a page; a client asking for nothing in
-            # particular (*/*) gets SPARQL JSON, the first type offered.
-            if _accepts(accept, [*_SELECT_TYPES, "text/html"]) == "text/html":
-                self.sparql_form(queries[0], result)
-                return
-            media = _accepts(accept, list(_SELECT_TYPES))
-            if media is None:
-                raise _HttpError(
-                    HTTPStatus.NOT_ACCEPTABLE, "results are served as " + ", ".join(_SELECT_TYPES)
-                )
-            fmt = getattr(ox.QueryResultsFormat, _SELECT_TYPES[media])
+            fmt = getattr(ox.QueryResultsFormat, types[media])
             # Served as the type negotiated: a client that refused the SPARQL type by
             # name (q=0) but takes application/json gets application/json.
             self.send(HTTPStatus.OK, result.serialize(format=fmt) or b"", f"{media}; charset=utf-8")
             return
-        if _accepts(accept, [*_GRAPH_TYPES, "text/html"]) == "text/html":
-            self.sparql_form(queries[0], result)
-            return
-        media = _accepts(accept, list(_GRAPH_TYPES))
-        if media is None:
-            raise _HttpError(
-                HTTPStatus.NOT_ACCEPTABLE, "graphs are served as " + ", ".join(_GRAPH_TYPES)
-            )
-        fmt = getattr(ox.RdfFormat, _GRAPH_TYPES[media])
+        fmt = getattr(ox.RdfFormat, types[media])
         data = ox.serialize(
             result, format=fmt, prefixes=PREFIXES if fmt == ox.RdfFormat.TURTLE else None
         )
