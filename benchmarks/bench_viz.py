@@ -24,18 +24,9 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import shared_folder
+from common import CHROMIUM, CHROMIUM_ARGS, shared_folder
 
 ROOT = Path(__file__).resolve().parent.parent
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 VIEWS: list[tuple[str, dict[str, Any]]] = [
     ("framework", {}),
     ("overlap", {}),
@@ -83,9 +74,7 @@ def main() -> None:
             times.append(time.perf_counter() - start)
         rows.append((view, explorer, path, times))
 
-    drawn = (
-        draw_times([path for _, _, path, _ in rows], args.runs) if Path(CHROMIUM).exists() else None
-    )
+    drawn = draw_times([path for _, _, path, _ in rows], args.runs) if CHROMIUM.exists() else None
 
     print(
         f"{'view':<10} {'nodes':>6} {'edges':>6} {'left out':>9} {'HTML':>8} "
@@ -113,7 +102,7 @@ def draw_times(paths: list[Path], runs: int) -> list[list[float]]:
 
     result: list[list[float]] = [[] for _ in paths]
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         for _ in range(runs):
             for i, path in enumerate(paths):
                 context = browser.new_context(viewport={"width": 1600, "height": 1000})

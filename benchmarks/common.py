@@ -1,4 +1,5 @@
-"""What the benchmark scripts share: where the official export is, and timing."""
+"""What the benchmark scripts (and the tests' fixtures) share: where the official export
+is, how headless Chromium is started, and timing."""
 
 from __future__ import annotations
 
@@ -23,6 +24,16 @@ def shared_folder() -> Path:
 
 
 FRAMEWORK = shared_folder() / "framework"
+#: Debian's Chromium, and the flags that keep it from reaching the network on its own
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 
 
 def timed(fn: Callable[[], Any], runs: int) -> tuple[list[float], Any]:

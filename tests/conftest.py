@@ -7,6 +7,7 @@ without it they are skipped with a reason; in CI (CI=true) a missing copy fails.
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -14,20 +15,11 @@ import pytest
 from click.testing import CliRunner
 
 ROOT = Path(__file__).resolve().parent.parent
+# The benchmarks' helpers say where ../shared is and how Chromium starts: one place.
+sys.path.insert(0, str(ROOT / "benchmarks"))
+from common import CHROMIUM, CHROMIUM_ARGS, shared_folder  # noqa: E402
 
-
-def _shared() -> Path:
-    """``$ROLEGRAPH_SHARED``, else ``../shared`` beside the checkout (or beside the folder
-    holding it, for a git worktree such as ``wt/NAME``)."""
-    if os.environ.get("ROLEGRAPH_SHARED"):
-        return Path(os.environ["ROLEGRAPH_SHARED"])
-    for base in (ROOT.parent, ROOT.parent.parent):
-        if (base / "shared").is_dir():
-            return base / "shared"
-    return ROOT.parent / "shared"
-
-
-SHARED = _shared()
+SHARED = shared_folder()
 FRAMEWORK = SHARED / "framework"
 ROLE_CSV = FRAMEWORK / "role-content.csv"
 SKILL_CSV = FRAMEWORK / "skill-descriptions.csv"
@@ -184,17 +176,6 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
     for key, label in labels.items():
         if key in HARDENING or "must be 0" in label:
             tr.write_line(f"{label:<52} {HARDENING.get(key, 0):>6}")
-
-
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 
 
 @pytest.fixture(scope="session")

@@ -101,13 +101,25 @@ def test_python_dash_m(tmp_path: Path) -> None:
     assert json.loads(result.stdout)["roles"] == 6
 
 
+HEAVY = {
+    "rdflib",
+    "pyoxigraph",
+    "networkx",
+    "pyvis",
+    "SPARQLWrapper",
+    "pyshacl",
+    "yaml",
+    "numpy",
+    "scipy",
+    "matplotlib",
+}
+
+
 def test_import_and_help_stay_light() -> None:
     code = (
         "import sys, rolegraph\n"
         "from rolegraph.cli import cli\n"
-        "heavy = {'rdflib', 'pyoxigraph', 'networkx', 'pyvis', 'SPARQLWrapper', 'pyshacl', "
-        "'yaml', 'numpy', 'scipy', 'matplotlib'}\n"
-        "print(sorted(m for m in heavy if m in sys.modules))\n"
+        f"print(sorted(m for m in {sorted(HEAVY)!r} if m in sys.modules))\n"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
@@ -136,20 +148,6 @@ def test_keyboard_interrupt_exits_130(runner: CliRunner, monkeypatch: object) ->
     result = runner.invoke(cli, ["stats"])
     assert result.exit_code == 130
     assert "interrupted" in result.stderr
-
-
-HEAVY = {
-    "rdflib",
-    "pyoxigraph",
-    "networkx",
-    "pyvis",
-    "SPARQLWrapper",
-    "pyshacl",
-    "yaml",
-    "numpy",
-    "scipy",
-    "matplotlib",
-}
 
 
 @pytest.mark.parametrize(
