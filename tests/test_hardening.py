@@ -549,6 +549,7 @@ def test_query_inputs(label: str, text: str, tmp_path: Path) -> None:
     max_examples=60,
     deadline=None,
     derandomize=True,  # the same examples every run, so the summary's counts are stable
+    database=None,  # ... and no examples replayed from an earlier run's database
     suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
 @given(st.binary(max_size=600) | st.text(max_size=400).map(lambda t: t.encode("utf-8")))
@@ -564,6 +565,7 @@ def test_arbitrary_bytes_as_role_content(
     max_examples=40,
     deadline=None,
     derandomize=True,  # the same examples every run, so the summary's counts are stable
+    database=None,  # ... and no examples replayed from an earlier run's database
     suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
 @given(

@@ -92,7 +92,12 @@ class RemoteRunner:
         self._labels: dict[str, list[tuple[str, str]]] = {}
 
     def select(self, sparql: str, bindings: Mapping[str, Term]) -> ResultTable:
+        from rolegraph.sparqltext import gate
+
         text = bind_values(sparql, bindings)
+        # The endpoint the user named applies its own policy to SERVICE; the nesting
+        # limit holds everywhere.
+        gate(text, allow_service=True)
         doc = self._request(text)
         try:
             return from_sparql_json(doc)

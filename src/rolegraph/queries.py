@@ -37,6 +37,7 @@ from rolegraph.text import name_key
 from rolegraph.vocab import PREFIXES, RG, TIER_RANK, TIERS, XSD, tier_iri, tier_name
 
 if TYPE_CHECKING:
+    from rolegraph.bounded import QueryPool
     from rolegraph.store import RoleGraph
 
 PARAM_TYPES = ("role", "level", "skill", "family", "tier", "string", "integer", "iri")
@@ -350,14 +351,21 @@ class Runner(Protocol):
 class LocalRunner:
     """Runs on a :class:`RoleGraph` (Oxigraph); parameters bound by :func:`bind_values`."""
 
-    def __init__(self, graph: RoleGraph) -> None:
+    def __init__(self, graph: RoleGraph, pool: QueryPool | None = None) -> None:
+        """``pool``: run the queries in its worker processes, within its bounds (see
+        :mod:`rolegraph.bounded`); without one they run in this process."""
         self.graph = graph
+        self.pool = pool
         self._labels: dict[str, list[tuple[str, str]]] = {}
 
     def select(self, sparql: str, bindings: Mapping[str, Term]) -> ResultTable:
         from rolegraph.results import from_oxigraph
 
-        solutions = self.graph.query(sparql, bindings)
+        if self.pool is not None:
+            text, dataset = self.graph.prepare(sparql, bindings)
+            solutions = self.pool.run(text, dataset=dataset).solutions()
+        else:
+            solutions = self.graph.query(sparql, bindings)
         if not hasattr(solutions, "variables"):
             raise QueryError("only SELECT queries give a result table")
         return from_oxigraph(solutions)

@@ -15,6 +15,8 @@ Every text from the data is HTML-escaped; pages load nothing from elsewhere.
 from __future__ import annotations
 
 import html
+import select
+import socket
 import sys
 import threading
 import urllib.parse
@@ -23,11 +25,13 @@ from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import TYPE_CHECKING, Any
 
+from rolegraph.bounded import QueryCancelled, QueryLimit
 from rolegraph.errors import NotFound, RolegraphError
 from rolegraph.formats import FORMATS, GRAPH_MEDIA_TYPES
 from rolegraph.vocab import BASE, ID, PREFIXES, RDF, RDFS, RG
 
 if TYPE_CHECKING:
+    from rolegraph.bounded import Limits, QueryPool
     from rolegraph.store import RoleGraph
 
 HOST = "127.0.0.1"
@@ -163,9 +167,10 @@ class _App:
     #: explorer pages kept, most recent last (each is made once, on first request)
     MAX_PAGES = 16
 
-    def __init__(self, graph: RoleGraph, explorer: ExplorerMaker | None) -> None:
+    def __init__(self, graph: RoleGraph, explorer: ExplorerMaker | None, pool: QueryPool) -> None:
         self.graph = graph
         self.explorer = explorer
+        self.pool = pool
         self._pages: dict[tuple[str, str | None, str | None], bytes] = {}
         self._lock = threading.Lock()
 
@@ -254,6 +259,10 @@ class Handler(BaseHTTPRequestHandler):
             self.fail(exc.status, exc.message)
         except NotFound as exc:
             self.fail(HTTPStatus.NOT_FOUND, str(exc))
+        except QueryCancelled:
+            self.close_connection = True  # nobody is there to read an answer
+        except QueryLimit as exc:
+            self.fail(HTTPStatus.SERVICE_UNAVAILABLE, str(exc))
         except RolegraphError as exc:
             self.fail(HTTPStatus.BAD_REQUEST, str(exc))
         except (ValueError, UnicodeError) as exc:
@@ -360,7 +369,6 @@ class Handler(BaseHTTPRequestHandler):
 
         from rolegraph.errors import QueryError
         from rolegraph.sparqltext import UPDATE_FORMS, query_form
-        from rolegraph.store import refuse_federation
 
         params = self.form()
         if "update" in params:
@@ -384,55 +392,61 @@ class Handler(BaseHTTPRequestHandler):
         graph = self.app.graph
         defaults = params.get("default-graph-uri", [])
         named = params.get("named-graph-uri", [])
+        select = query_form(queries[0]) in ("SELECT", "ASK")
+        types = _SELECT_TYPES if select else _GRAPH_TYPES
+        # A browser (text/html preferred) gets a page; a client asking for nothing in
+        # particular (*/*) gets the first type offered (SPARQL JSON, Turtle).
+        accept = self.headers.get("Accept")
+        page = _accepts(accept, [*types, "text/html"]) == "text/html"
+        media = None if page else _accepts(accept, list(types))
+        if not page and media is None:
+            what = "results" if select else "graphs"
+            raise _HttpError(HTTPStatus.NOT_ACCEPTABLE, f"{what} are served as " + ", ".join(types))
         try:
+            sparql, dataset = graph.prepare(queries[0])
             # The protocol's dataset overrides the query's FROM; with neither, the query
             # sees the served graph (or release).
-            kwargs: dict[str, Any] = {} if defaults or named else graph.dataset_for(queries[0])
+            if defaults or named:
+                dataset = {}
             try:
                 if defaults:
-                    kwargs["default_graph"] = [ox.NamedNode(u) for u in defaults]
+                    dataset["default_graph"] = [ox.NamedNode(u) for u in defaults]
                 if named:
-                    kwargs["named_graphs"] = [ox.NamedNode(u) for u in named]
+                    dataset["named_graphs"] = [ox.NamedNode(u) for u in named]
             except ValueError as exc:
                 raise _HttpError(
                     HTTPStatus.BAD_REQUEST,
                     f"default-graph-uri / named-graph-uri must be absolute IRIs: {exc}",
                 ) from None
-            refuse_federation(queries[0])
-            result = graph.store.query(queries[0], **kwargs)
+            name = "JSON" if page or media is None else types[media]
+            answer = self.app.pool.run(
+                sparql,
+                dataset=dataset,
+                results_format=name if select else "JSON",
+                graph_format="N_TRIPLES" if page or select else name,
+                prefixes=PREFIXES,
+                cancelled=self.client_gone,
+            )
+        except (QueryLimit, QueryCancelled):
+            raise
         except QueryError as exc:
             raise _HttpError(HTTPStatus.BAD_REQUEST, str(exc)) from None
-        except (SyntaxError, ValueError) as exc:
-            from rolegraph.store import syntax_message
-
-            raise _HttpError(
-                HTTPStatus.BAD_REQUEST, f"invalid SPARQL: {syntax_message(exc)}"
-            ) from None
-        except (OSError, RuntimeError) as exc:
-            raise _HttpError(HTTPStatus.INTERNAL_SERVER_ERROR, f"the query failed: {exc}") from None
-        select = isinstance(result, ox.QuerySolutions | ox.QueryBoolean)
-        types = _SELECT_TYPES if select else _GRAPH_TYPES
-        # A browser (text/html preferred) gets a page; a client asking for nothing in
-        # particular (*/*) gets the first type offered (SPARQL JSON, Turtle).
-        accept = self.headers.get("Accept")
-        if _accepts(accept, [*types, "text/html"]) == "text/html":
+        if page:
+            result = answer.solutions() if answer.kind != "graph" else answer.triples()
             self.sparql_form(queries[0], result)
             return
-        media = _accepts(accept, list(types))
-        if media is None:
-            what = "results" if select else "graphs"
-            raise _HttpError(HTTPStatus.NOT_ACCEPTABLE, f"{what} are served as " + ", ".join(types))
-        if isinstance(result, ox.QuerySolutions | ox.QueryBoolean):
-            fmt = getattr(ox.QueryResultsFormat, types[media])
-            # Served as the type negotiated: a client that refused the SPARQL type by
-            # name (q=0) but takes application/json gets application/json.
-            self.send(HTTPStatus.OK, result.serialize(format=fmt) or b"", f"{media}; charset=utf-8")
-            return
-        fmt = getattr(ox.RdfFormat, types[media])
-        data = ox.serialize(
-            result, format=fmt, prefixes=PREFIXES if fmt == ox.RdfFormat.TURTLE else None
-        )
-        self.send(HTTPStatus.OK, data or b"", f"{media}; charset=utf-8")
+        assert media is not None
+        # Served as the type negotiated: a client that refused the SPARQL type by name
+        # (q=0) but takes application/json gets application/json.
+        self.send(HTTPStatus.OK, answer.data, f"{media}; charset=utf-8")
+
+    def client_gone(self) -> bool:
+        """Has the client closed its connection (so its query may stop)?"""
+        try:
+            ready, _, _ = select.select([self.connection], [], [], 0)
+            return bool(ready) and self.connection.recv(1, socket.MSG_PEEK) == b""
+        except (OSError, ValueError):
+            return True
 
     def sparql_form(self, query: str | None = None, result: Any = None) -> None:
         """The endpoint's page: a query box, and the answer to ``query`` as a table."""
@@ -680,7 +694,7 @@ class Handler(BaseHTTPRequestHandler):
             )
         # Asking for a format other than the page means running the query.
         run = params.pop("run", None) is not None or not query.params or fmt != "html"
-        runner = LocalRunner(self.app.graph)
+        runner = LocalRunner(self.app.graph, self.app.pool)
         table = None
         problem, status = "", HTTPStatus.OK
         if run:
@@ -692,7 +706,11 @@ class Handler(BaseHTTPRequestHandler):
                 # Shown in the form, beside the values to correct.
                 problem = str(exc)
                 status = (
-                    HTTPStatus.NOT_FOUND if isinstance(exc, NotFound) else HTTPStatus.BAD_REQUEST
+                    HTTPStatus.NOT_FOUND
+                    if isinstance(exc, NotFound)
+                    else HTTPStatus.SERVICE_UNAVAILABLE
+                    if isinstance(exc, QueryLimit)
+                    else HTTPStatus.BAD_REQUEST
                 )
             if table is not None and fmt in types:
                 self.send(
@@ -756,6 +774,8 @@ class _HttpError(Exception):
 
 
 class _Server(ThreadingHTTPServer):
+    pool: QueryPool | None = None
+
     def handle_error(self, request: Any, client_address: Any) -> None:
         """A client that hangs up mid-answer is routine: say nothing. Anything else is one
         line on stderr, not a traceback."""
@@ -768,23 +788,42 @@ class _Server(ThreadingHTTPServer):
             file=sys.stderr,
         )
 
+    def server_close(self) -> None:
+        super().server_close()
+        if self.pool is not None:
+            self.pool.close()
+
 
 def make_server(
-    graph: RoleGraph, port: int = 0, *, explorer: ExplorerMaker | None = None
+    graph: RoleGraph,
+    port: int = 0,
+    *,
+    explorer: ExplorerMaker | None = None,
+    limits: Limits | None = None,
+    workers: int = 2,
 ) -> ThreadingHTTPServer:
-    """A server bound to 127.0.0.1 (port 0: any free port); call ``serve_forever``."""
-    handler = type("RolegraphHandler", (Handler,), {"app": _App(graph, explorer)})
+    """A server bound to 127.0.0.1 (port 0: any free port); call ``serve_forever``, and
+    ``server_close`` at the end (it stops the query workers too).
+
+    Queries sent to it run in ``workers`` worker processes within ``limits`` (see
+    :mod:`rolegraph.bounded`): at most ``workers`` at once, each stopped past its time-out,
+    memory or result size, or when its client goes away."""
+    from rolegraph.bounded import QueryPool
+
+    pool = QueryPool(graph, workers=workers, limits=limits)
+    handler = type("RolegraphHandler", (Handler,), {"app": _App(graph, explorer, pool)})
     try:
         server = _Server((HOST, port), handler)
     except OSError as exc:
+        pool.close()
         from rolegraph.errors import InputError
 
         raise InputError(
             f"cannot listen on {HOST}:{port}: {exc.strerror or exc}", hint="try another --port"
         ) from None
+    server.pool = pool
     server.daemon_threads = True
-    # Ctrl-C stops the server at once: a query still running (Oxigraph cannot cancel
-    # one) ends with the process instead of holding it open.
+    # Ctrl-C stops the server at once: the queries still running end with their workers.
     server.block_on_close = False
     return server
 

@@ -1,30 +1,175 @@
-"""Reading SPARQL text without parsing it: where its strings, IRIs and comments are.
+"""Reading SPARQL text without parsing it: a tokenizer, and the gate every query passes.
 
-:func:`mask` blanks them out (keeping every other character where it was), so a
-keyword or a brace found in the masked text is one of the query's own.
+:func:`tokens` splits a query into the terminals of SPARQL 1.1's grammar (strings of
+the four quote forms, IRIs, comments, variables, prefixed names, blank nodes, numbers,
+words, punctuation). :func:`gate` is the one check that every path running SPARQL text
+calls before a parser sees it: it refuses ``SERVICE`` (found as a token wherever it
+stands: ``1SERVICE``, ``.SERVICE``, ``}SERVICE``, ``SERVICE:x``) and nesting deeper
+than :data:`MAX_NESTING`. :func:`mask` blanks out strings, IRIs and comments (keeping
+every other character where it was), so a keyword or a brace found in the masked text
+is one of the query's own.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
-# As SPARQL's grammar has them: a comment runs to the end of the line (LF or CR); a
-# short string cannot span one; an IRI holds no space, control character or <>"{}|^`\.
-_NOISE = re.compile(
+from rolegraph.errors import QueryError
+
+#: The deepest nesting of ``{ }``, ``( )`` and ``[ ]`` a query may have. Oxigraph's
+#: parser recurses once per level (a few thousand levels overflow a thread's stack) and
+#: parses nested collections in about n^3.7 time (64 levels: 0.2 s; 160: 10 s).
+MAX_NESTING = 64
+
+# The grammar's character classes (SPARQL 1.1, section 19.8).
+_BASE = (
+    "A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u02ff\u0370-\u037d\u037f-\u1fff"
+    "\u200c-\u200d\u2070-\u218f\u2c00-\u2fef\u3001-\ud7ff\uf900-\ufdcf"
+    "\ufdf0-\ufffd\U00010000-\U000effff"
+)
+_CHARS_U = _BASE + "_"
+_VAR_EXTRA = "0-9\u00b7\u0300-\u036f\u203f-\u2040"
+_CHARS = _CHARS_U + r"\-" + _VAR_EXTRA
+_PLX = r"%[0-9A-Fa-f]{2}|\\[_~.\-!$&'()*+,;=/?#@%]"
+_PREFIX = f"[{_BASE}](?:[{_CHARS}.]*[{_CHARS}])?"
+_LOCAL = f"(?:[{_CHARS_U}:0-9]|{_PLX})(?:(?:[{_CHARS}.:]|{_PLX})*(?:[{_CHARS}:]|{_PLX}))?"
+_STRING = (
     r'"""(?:[^"\\]|\\.|"(?!""))*"""'
     r"|'''(?:[^'\\]|\\.|'(?!''))*'''"
     r'|"(?:[^"\\\n\r]|\\.)*"'
     r"|'(?:[^'\\\n\r]|\\.)*'"
-    r'|<[^<>"{}|^`\\\x00-\x20]*>'
-    r"|#[^\n\r]*",
+)
+_IRI = r'<(?:[^<>"{}|^`\\\x00-\x20]|\\u[0-9A-Fa-f]{4}|\\U[0-9A-Fa-f]{8})*>'
+_NUMBER = r"[0-9]+(?:\.[0-9]*)?(?:[eE][+-]?[0-9]+)?|\.[0-9]+(?:[eE][+-]?[0-9]+)?"
+_TOKEN = re.compile(
+    "|".join(
+        (
+            r"(?P<ws>[ \t\r\n]+)",
+            r"(?P<comment>#[^\n\r]*)",
+            f"(?P<string>{_STRING})",
+            f"(?P<iri>{_IRI})",
+            f"(?P<var>[?$][{_CHARS_U}0-9][{_CHARS_U}{_VAR_EXTRA}]*)",
+            f"(?P<bnode>_:[{_CHARS_U}0-9](?:[{_CHARS}.]*[{_CHARS}])?)",
+            f"(?P<pname>(?P<prefix>{_PREFIX})?:(?:{_LOCAL})?)",
+            f"(?P<number>{_NUMBER})",
+            r"(?P<lang>@[A-Za-z]+(?:-[A-Za-z0-9]+)*)",
+            f"(?P<word>[{_CHARS_U}][{_CHARS_U}0-9]*)",
+            r"(?P<punct>\^\^|&&|\|\||!=|<=|>=|[{}()\[\].,;*+\-/=<>!|^])",
+            r"(?P<other>.)",
+        )
+    ),
     re.DOTALL,
 )
-_TOKENS = re.compile(r"[(){}]")
+_ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
+_OPEN, _CLOSE = "{([", "})]"
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    #: ws, comment, string, iri, var, bnode, pname, number, lang, word, punct or other
+    kind: str
+    text: str
+    start: int
+    #: a prefixed name's prefix ("" for ``:x``), else None
+    prefix: str | None = None
+
+
+def tokens(sparql: str) -> list[Token]:
+    """Every token of ``sparql``, whitespace and comments included, in order.
+
+    Nothing is skipped: a character that starts no terminal is an ``other`` token."""
+    out = []
+    for m in _TOKEN.finditer(sparql):
+        kind = m.lastgroup or "other"
+        prefix = (m.group("prefix") or "") if kind == "pname" else None
+        out.append(Token(kind, m.group(0), m.start(), prefix))
+    return out
+
+
+def _unescaped(sparql: str) -> str:
+    """``sparql`` with its codepoint escapes (``\\u0053``) decoded, as SPARQL 1.1
+    (section 19.2) lets a parser do before anything else."""
+
+    def char(m: re.Match[str]) -> str:
+        code = int(m.group(1) or m.group(2), 16)
+        return chr(code) if code <= 0x10FFFF and not 0xD800 <= code <= 0xDFFF else " "
+
+    return _ESCAPE.sub(char, sparql)
+
+
+def _holds_keyword(token: Token, word: str) -> bool:
+    """Could a parser read the keyword ``word`` in ``token``? Oxigraph reads keywords
+    without a word boundary (``SERVICESILENT`` is ``SERVICE SILENT``, ``trueSERVICE`` is
+    ``true SERVICE``, ``SERVICE:x`` is ``SERVICE :x``), so a word, a language tag, a blank
+    node label or a prefixed name's prefix that holds it anywhere counts."""
+    if token.kind in ("word", "lang", "bnode"):
+        return word in token.text.upper()
+    return token.kind == "pname" and word in (token.prefix or "").upper()
+
+
+def nesting(toks: list[Token]) -> tuple[int, int]:
+    """The deepest nesting of brackets among ``toks``, and where it is first reached."""
+    depth = deepest = at = 0
+    for t in toks:
+        if t.kind != "punct":
+            continue
+        if t.text in _OPEN:
+            depth += 1
+            if depth > deepest:
+                deepest, at = depth, t.start
+        elif t.text in _CLOSE:
+            depth = max(0, depth - 1)
+    return deepest, at
+
+
+def line_col(text: str, index: int) -> str:
+    """``line L, column C`` of ``index`` in ``text`` (both from 1)."""
+    line = text.count("\n", 0, index) + 1
+    col = index - (text.rfind("\n", 0, index) + 1) + 1
+    return f"line {line}, column {col}"
+
+
+def gate(sparql: str, *, allow_service: bool = False) -> None:
+    """Refuse what no query that rolegraph runs may do, before any parser sees the text.
+
+    * ``SERVICE`` (federated query), with which Oxigraph would fetch the named endpoint
+      over the network: found among the tokens of the text, and of the text with its
+      codepoint escapes decoded. ``allow_service`` is for a remote endpoint the user
+      named, which applies its own policy.
+    * Nesting deeper than :data:`MAX_NESTING`.
+
+    Raises :class:`~rolegraph.errors.QueryError`."""
+    toks = tokens(sparql)
+    deepest, at = nesting(toks)
+    if deepest > MAX_NESTING:
+        raise QueryError(
+            f"the query nests brackets {deepest} deep ({line_col(sparql, at)}); rolegraph "
+            f"runs queries nested at most {MAX_NESTING} deep",
+            hint="flatten it: put the patterns side by side in one group",
+        )
+    if allow_service:
+        return
+    decoded = _unescaped(sparql)
+    for text, toks_of in ((sparql, toks), (decoded, tokens(decoded) if decoded != sparql else [])):
+        for t in toks_of:
+            if _holds_keyword(t, "SERVICE"):
+                raise QueryError(
+                    f"SERVICE (federated query) is not allowed ({line_col(text, t.start)}): "
+                    "rolegraph does not fetch data from other endpoints",
+                    hint="run the query on the remote endpoint with --endpoint instead",
+                )
+
+
+_NOISE_KINDS = frozenset({"comment", "string", "iri"})
 
 
 def mask(sparql: str) -> str:
     """``sparql`` with strings, IRIs and comments replaced by spaces (same length)."""
-    return _NOISE.sub(lambda m: " " * len(m.group(0)), sparql)
+    return "".join(" " * len(t.text) if t.kind in _NOISE_KINDS else t.text for t in tokens(sparql))
+
+
+_TOKENS = re.compile(r"[(){}]")
 
 
 def where_group_start(sparql: str) -> int | None:
@@ -50,14 +195,11 @@ def mentions_variable(sparql: str, name: str) -> bool:
 
 
 def uses_keyword(sparql: str, keyword: str) -> bool:
-    """Is ``keyword`` one of the query's own words (not in a string, IRI or comment, and
-    not a variable or a prefixed name's part such as ``?from`` or ``ex:service``)?
-
-    A ``.`` or ``-`` before it counts as a boundary (``?o .SERVICE <x>`` is a SERVICE
-    clause): a prefixed name such as ``ex:a.service`` is then taken for the keyword too,
-    which errs on the safe side for the SERVICE check."""
-    found = re.search(rf"(?<![\w?$:]){re.escape(keyword)}(?![\w:-])", mask(sparql), re.IGNORECASE)
-    return found is not None
+    """Is ``keyword`` one of the query's own words: a token, not in a string, IRI or
+    comment, and not a variable or a prefixed name's part such as ``?from`` or
+    ``ex:service``?"""
+    word = keyword.upper()
+    return any(t.kind == "word" and t.text.upper() == word for t in tokens(sparql))
 
 
 def has_dataset_clause(sparql: str) -> bool:

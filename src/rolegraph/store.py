@@ -98,18 +98,27 @@ class RoleGraph:
         graph = self._graph() or ox.DefaultGraph()
         return self.store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=graph) or b""
 
-    def query(self, sparql: str, bindings: Mapping[str, Any] | None = None) -> Any:
-        """Run SPARQL on this graph (or release); federated queries are refused.
-
-        ``bindings`` (variable -> RDF term, a pyoxigraph term or a
-        :class:`rolegraph.results.Term`) are bound by :func:`rolegraph.queries.bind_values`,
-        never pasted into the text as text."""
+    def prepare(
+        self, sparql: str, bindings: Mapping[str, Any] | None = None
+    ) -> tuple[str, dict[str, Any]]:
+        """``sparql`` with ``bindings`` bound (by :func:`rolegraph.queries.bind_values`,
+        never pasted into the text as text) and through the query gate, and the dataset
+        it runs on (``store.query`` keyword arguments)."""
         if bindings:
             from rolegraph.queries import bind_values
 
             sparql = bind_values(sparql, bindings)
         refuse_federation(sparql)
-        scope = self.dataset_for(sparql)
+        return sparql, self.dataset_for(sparql)
+
+    def query(self, sparql: str, bindings: Mapping[str, Any] | None = None) -> Any:
+        """Run SPARQL on this graph (or release), in this process and without bounds:
+        for rolegraph's own queries. Text from users goes through a
+        :class:`rolegraph.bounded.QueryPool`. Federated queries are refused.
+
+        ``bindings`` (variable -> RDF term, a pyoxigraph term or a
+        :class:`rolegraph.results.Term`) are bound, never pasted into the text."""
+        sparql, scope = self.prepare(sparql, bindings)
         try:
             return self.store.query(sparql, **scope)
         except SyntaxError as exc:
@@ -221,16 +230,12 @@ def write_store(directory: Path | str, quads: Iterable[ox.Quad]) -> Path:
 
 
 def refuse_federation(sparql: str) -> None:
-    """Oxigraph would fetch a SERVICE clause's endpoint over the network; rolegraph never
-    lets a query (a user's, or one sent to ``rolegraph serve``) make it do that."""
-    from rolegraph.sparqltext import uses_keyword
+    """The query gate (:func:`rolegraph.sparqltext.gate`): Oxigraph would fetch a SERVICE
+    clause's endpoint over the network, and rolegraph never lets a query (a user's, or one
+    sent to ``rolegraph serve``) make it do that; nesting too deep is refused too."""
+    from rolegraph.sparqltext import gate
 
-    if uses_keyword(sparql, "SERVICE"):
-        raise QueryError(
-            "SERVICE (federated query) is not allowed: rolegraph does not fetch data from "
-            "other endpoints",
-            hint="run the query on the remote endpoint with --endpoint instead",
-        )
+    gate(sparql)
 
 
 def syntax_message(exc: BaseException, sparql: str | None = None) -> str:

@@ -375,14 +375,42 @@ def diff(
     show_default=True,
     help="Port on 127.0.0.1 (0: any free port).",
 )
-def serve(graph_path: Path | None, port: int) -> None:
+@click.option(
+    "--query-timeout",
+    type=Seconds(),
+    default=30.0,
+    show_default=True,
+    help="Seconds a query may run; then it is stopped and the client told (503).",
+)
+@click.option(
+    "--query-memory",
+    type=click.IntRange(min=16, max=1024 * 1024),
+    default=384,
+    show_default=True,
+    metavar="MB",
+    help="Memory one query may use; past it the query is stopped (503).",
+)
+@click.option(
+    "--max-queries",
+    type=click.IntRange(min=1, max=64),
+    default=2,
+    show_default=True,
+    help="Queries that run at once (each in its own worker process); others wait.",
+)
+def serve(
+    graph_path: Path | None, port: int, query_timeout: float, query_memory: int, max_queries: int
+) -> None:
     """Serve the graph on 127.0.0.1: a read-only SPARQL endpoint, a page per resource
     (HTML, Turtle or JSON-LD by content negotiation), the saved queries as forms, and the
     explorer. Stop it with Ctrl-C."""
+    from rolegraph.bounded import MB, Limits
     from rolegraph.serve import describe, make_server
 
     graph = load_graph(graph_path)
-    server = make_server(graph, port, explorer=explorer_for(graph))
+    limits = Limits(timeout=query_timeout, memory=query_memory * MB)
+    server = make_server(
+        graph, port, explorer=explorer_for(graph), limits=limits, workers=max_queries
+    )
     url = describe(server)
     note(f"Serving {len(graph):,} triples at {url} (SPARQL: {url}sparql). Press Ctrl-C to stop.")
     try:

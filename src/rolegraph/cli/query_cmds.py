@@ -25,11 +25,12 @@ from rolegraph.render import render, render_json
 from rolegraph.results import RESULT_FORMATS
 
 if TYPE_CHECKING:
+    from rolegraph.bounded import Limits
     from rolegraph.queries import Runner
 
 
 def _runner(
-    graph_path: Path | None, endpoint: str | None, timeout: float, graph_iri: str | None
+    graph_path: Path | None, endpoint: str | None, limits: Limits, graph_iri: str | None
 ) -> Runner:
     if endpoint is not None:
         if graph_path is not None:
@@ -38,15 +39,17 @@ def _runner(
 
         if graph_iri is not None:
             check_graph_iri(graph_iri)
-        return RemoteRunner(endpoint, timeout=timeout, default_graph=graph_iri)
+        return RemoteRunner(endpoint, timeout=limits.timeout, default_graph=graph_iri)
     if graph_iri is not None:
         raise InputError(
             "--graph-iri names a graph of a remote endpoint: give --endpoint URL too",
             hint="a local store's graphs are its releases: pick one with --release NAME",
         )
+    from rolegraph.bounded import QueryPool
     from rolegraph.queries import LocalRunner
 
-    return LocalRunner(load_graph(graph_path))
+    graph = load_graph(graph_path)
+    return LocalRunner(graph, QueryPool(graph, limits=limits))
 
 
 @cli.command("queries")
@@ -159,7 +162,15 @@ def _quote(value: str | None) -> str:
     type=Seconds(),
     default=30.0,
     show_default=True,
-    help="Seconds to wait for the endpoint.",
+    help="Seconds the query may run (locally, or at the endpoint); then it is stopped.",
+)
+@click.option(
+    "--max-memory",
+    type=click.IntRange(min=16, max=1024 * 1024),
+    default=1024,
+    show_default=True,
+    metavar="MB",
+    help="Memory a local query may use; past it the query is stopped.",
 )
 @click.option(
     "--limit", type=click.IntRange(min=0), default=None, help="Show at most this many rows."
@@ -180,6 +191,7 @@ def query(
     endpoint: str | None,
     graph_iri: str | None,
     timeout: float,
+    max_memory: int,
     limit: int | None,
     raw: bool,
     output: Path | None,
@@ -219,7 +231,10 @@ def query(
 
         check_output_path(output)
     fmt = output_format(fmt, output, TABLE_EXTENSIONS)
-    runner = _runner(graph_path, endpoint, timeout, graph_iri)
+    from rolegraph.bounded import MB, Limits
+
+    limits = Limits(timeout=timeout, memory=max_memory * MB)
+    runner = _runner(graph_path, endpoint, limits, graph_iri)
     table = run_query(q, parse_param_args(params), runner, limit=limit)
     emit(table.format(fmt, safe=not raw), output)
     if graph_iri is not None and not table.rows:
