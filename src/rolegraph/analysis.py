@@ -132,7 +132,7 @@ class FrameworkView:
                     ?skill rg:tierDescriptor ?d . ?d rg:tier/rg:rank ?rank ; rg:descriptor ?text }""",
                 {"skill": ox.NamedNode(skill)},
             ):
-                rank = rank_value(row["rank"], f"a tier of skill <{skill}>")
+                rank = tier_rank_value(row["rank"], f"a tier of skill <{skill}>")
                 self.tier_descriptors[(skill, rank)] = row["text"].value
 
     def labels(self, kind: str) -> list[tuple[str, str]]:
@@ -157,10 +157,25 @@ def rank_value(term: Any, what: str) -> int:
     try:
         return int(text)
     except (TypeError, ValueError):
+        shown = text if len(text) <= 40 else text[:39] + "…"
         raise DataInvalid(
-            f"{what} has rank {text!r}, which is not an integer",
+            f"{what} has rank {shown!r}, which is not an integer",
             hint="fix the graph; 'rolegraph validate --graph GRAPH' lists every problem",
         ) from None
+
+
+def tier_rank_value(term: Any, what: str) -> int:
+    """A proficiency tier's ``rg:rank``: an integer from 1 to 4 (the shapes say so, and
+    the analyses index the four tiers by it); anything else is invalid data, named."""
+    rank = rank_value(term, what)
+    if not 1 <= rank <= len(TIERS):
+        text = str(rank)
+        shown = text if len(text) <= 40 else text[:39] + "…"
+        raise DataInvalid(
+            f"{what} has rank {shown}, out of range: a proficiency tier's rank is 1 to 4",
+            hint="fix the graph; 'rolegraph validate --graph GRAPH' lists every problem",
+        )
+    return rank
 
 
 def framework_view(graph: RoleGraph, *, tiers: bool = True, levels: bool = True) -> FrameworkView:
@@ -234,7 +249,7 @@ def framework_view(graph: RoleGraph, *, tiers: bool = True, levels: bool = True)
                 hint="use awareness, working, practitioner or expert; 'rolegraph validate "
                 "--graph GRAPH' lists every problem",
             )
-        tier = rank_value(found, f"tier <{row['t'].value}>") if found is not None else None
+        tier = tier_rank_value(found, f"tier <{row['t'].value}>") if found is not None else None
         needs = view.requirements.setdefault(row["l"].value, {})
         if tiers and needs.get(row["s"].value, tier) != tier:
             level = view.levels.get(row["l"].value)

@@ -218,16 +218,46 @@ def from_oxigraph(solutions: Any, variables: Sequence[str] | None = None) -> Res
     return ResultTable(names, rows)
 
 
+def _text(value: Any, where: str) -> str:
+    """``value`` if it is a string that UTF-8 can carry; else ``ValueError`` naming
+    ``where`` (JSON can hold a lone surrogate, ``"\\ud800"``, that no output can write)."""
+    if not isinstance(value, str):
+        raise ValueError(f"{where} is not a string (it is a JSON {_json_kind(value)})")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise ValueError(
+            f"{where} holds a lone surrogate ({value[exc.start]!r}), which is not a character"
+        ) from None
+    return value
+
+
+def _json_kind(value: Any) -> str:
+    if isinstance(value, dict):
+        return "object"
+    if isinstance(value, list):
+        return "array"
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int | float):
+        return "number"
+    return "null" if value is None else type(value).__name__
+
+
 def from_sparql_json(doc: Any) -> ResultTable:
     """A table from a W3C SPARQL JSON results document (as parsed JSON).
 
-    Anything not in that shape raises ``ValueError`` naming where (``results.bindings[3]``)."""
+    Anything not in that shape (a non-string ``datatype``, a lone surrogate in a value, a
+    variable that is not a string) raises ``ValueError`` naming where
+    (``results.bindings[3].x.datatype``)."""
     if not isinstance(doc, dict) or "head" not in doc or "results" not in doc:
         raise ValueError("not SPARQL JSON results (no 'head' and 'results')")
     head, results = doc["head"], doc["results"]
     if not isinstance(head, dict) or not isinstance(head.get("vars", []), list):
         raise ValueError("'head' is not an object with a 'vars' list")
-    names = [str(n) for n in head.get("vars", [])]
+    names = [_text(n, f"head.vars[{i}]") for i, n in enumerate(head.get("vars", []))]
+    if len(set(names)) != len(names):
+        raise ValueError("head.vars names a variable twice")
     if not isinstance(results, dict) or not isinstance(results.get("bindings", []), list):
         raise ValueError("'results' is not an object with a 'bindings' list")
     rows: list[list[Term | None]] = []
@@ -243,12 +273,23 @@ def from_sparql_json(doc: Any) -> ResultTable:
             where = f"results.bindings[{i}].{name}"
             if not isinstance(b, dict) or not isinstance(b.get("value"), str):
                 raise ValueError(f"{where} is not a term with a string 'value'")
+            value = _text(b["value"], f"{where}.value")
             kind = b.get("type")
             if kind in ("uri", "bnode"):
-                row.append(Term(kind, b["value"]))
+                row.append(Term(kind, value))
             elif kind in ("literal", "typed-literal"):
-                row.append(Term.literal(b["value"], b.get("datatype"), b.get("xml:lang")))
+                datatype = b.get("datatype")
+                lang = b.get("xml:lang")
+                row.append(
+                    Term.literal(
+                        value,
+                        None if datatype is None else _text(datatype, f"{where}.datatype"),
+                        None if lang is None else _text(lang, f"{where}.xml:lang"),
+                    )
+                )
+            elif isinstance(kind, str):
+                raise ValueError(f"{where} has an unknown term type {kind[:40]!r}")
             else:
-                raise ValueError(f"{where} has an unknown term type {kind!r}")
+                raise ValueError(f"{where} has a 'type' that is not a string")
         rows.append(row)
     return ResultTable(names, rows)

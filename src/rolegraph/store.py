@@ -7,6 +7,7 @@ graph for code that wants rdflib's API (pySHACL, users' scripts).
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 from collections.abc import Iterable, Iterator, Mapping
@@ -147,12 +148,32 @@ class RoleGraph:
         g = rdflib.Graph()
         for prefix, ns in PREFIXES.items():
             g.bind(prefix, ns, override=True)
-        g.parse(data=data, format="nt")
+        with quiet_rdflib():
+            g.parse(data=data, format="nt")
         return g
 
     def save_store(self, directory: Path | str) -> Path:
         """Write an on-disk Oxigraph store that :func:`open_graph` opens without parsing."""
         return write_store(directory, self.store)
+
+
+@contextlib.contextmanager
+def quiet_rdflib() -> Iterator[None]:
+    """Silence rdflib's log records and warnings meanwhile: it logs a traceback, or warns,
+    for every ill-typed literal (``"abc"^^xsd:integer``, a boolean ``"maybe"``), which
+    is the data's problem, reported by rolegraph's own checks."""
+    import logging
+    import warnings
+
+    logger = logging.getLogger("rdflib")
+    level = logger.level
+    logger.setLevel(logging.CRITICAL)
+    try:
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", module=r"rdflib(\.|$)")
+            yield
+    finally:
+        logger.setLevel(level)
 
 
 def _busy(exc: BaseException) -> str | None:
@@ -310,6 +331,8 @@ def load_rdf_file(path: Path, fmt: RdfFormat | None = None) -> RoleGraph:
 
     fmt = fmt or detect_format(path)
     data = read_bytes(path, "graph file")
+    if fmt.name == "rdfxml":
+        refuse_xml_entities(data, path.name)
     store = ox.Store()
     try:
         store.load(data, format=_ox_format(fmt), base_iri=path.resolve().as_uri())
@@ -318,9 +341,60 @@ def load_rdf_file(path: Path, fmt: RdfFormat | None = None) -> RoleGraph:
             f"{path.name} is not valid {fmt.name}: {exc}",
             hint="check the file, or rebuild it with 'rolegraph build -o FILE'",
         ) from None
+    except MemoryError as exc:  # Oxigraph's parser buffers one token at most 16 MB long
+        raise InputError(
+            f"cannot parse {path.name} as {fmt.name}: it holds a value (a text or IRI) "
+            f"longer than the parser's limit ({exc})",
+            hint="a framework graph has no such value: check the file, or rebuild it with "
+            "'rolegraph build -o FILE'",
+        ) from None
     except (ValueError, OSError) as exc:
         raise InputError(f"cannot parse {path.name} as {fmt.name}: {exc}") from None
+    if store.query(_QUOTED_TRIPLE, use_default_graph_as_union=True):
+        raise InputError(
+            f"{path.name} holds quoted triples (RDF-star / RDF 1.2 triple terms), which a "
+            "framework graph never has and rolegraph does not read",
+            hint="remove them, or rebuild the graph with 'rolegraph build -o FILE'",
+        )
     return RoleGraph(store, location=str(path))
+
+
+#: a triple term anywhere in the file (RDF 1.2 puts them in the object position only)
+_QUOTED_TRIPLE = "ASK { ?s ?p ?o FILTER (isTRIPLE(?o) || isTRIPLE(?s)) }"
+
+
+def refuse_xml_entities(data: bytes, name: str) -> None:
+    """Refuse an XML document that declares entities, before any parser expands them (an
+    "entity bomb" of nested entities grows to gigabytes from a few hundred bytes). Expat
+    (the standard library's XML parser) reads the document and stops at the first
+    declaration; RDF/XML never needs one."""
+    from xml.parsers import expat
+
+    class _Declared(Exception):
+        pass
+
+    def declared(entity: str, *_args: object) -> None:
+        raise _Declared(entity)
+
+    parser = expat.ParserCreate()
+    parser.EntityDeclHandler = declared
+    parser.UnparsedEntityDeclHandler = declared
+    parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
+    try:
+        parser.Parse(data, True)
+    except _Declared as exc:
+        raise InputError(
+            f"{name} declares the XML entity {str(exc)[:60]!r}: rolegraph refuses RDF/XML "
+            "with entity declarations (they can expand without bound)",
+            hint="remove the DOCTYPE's <!ENTITY ...> declarations, or give the graph as "
+            "Turtle or N-Triples",
+        ) from None
+    except expat.ExpatError as exc:
+        raise InputError(
+            f"{name} is not valid rdfxml: {expat.ErrorString(exc.code)} at line {exc.lineno}, "
+            f"column {exc.offset + 1}",
+            hint="check the file, or rebuild it with 'rolegraph build -o FILE'",
+        ) from None
 
 
 def open_graph(source: Path | str | None = None, release: str | None = None) -> RoleGraph:

@@ -105,7 +105,18 @@ def _split_shapes(shapes: rdflib.Graph) -> list[_SparqlConstraint]:
 
 
 def validate(graph: RoleGraph, shapes: Path | None = None) -> ValidationReport:
-    """Validate ``graph``; raises :class:`InputError` only if validation cannot run."""
+    """Validate ``graph``; raises :class:`InputError` only if validation cannot run.
+
+    rdflib logs a traceback (and warns) for each ill-typed literal it meets (a rank
+    ``"abc"^^xsd:integer``); the shapes report such values, so rdflib's own output is
+    silenced here: only the report is shown."""
+    from rolegraph.store import quiet_rdflib
+
+    with quiet_rdflib():
+        return _validate(graph, shapes)
+
+
+def _validate(graph: RoleGraph, shapes: Path | None) -> ValidationReport:
     import pyshacl
     import rdflib
 

@@ -368,7 +368,7 @@ def _skill_texts(graph: RoleGraph, skill: str) -> _SkillTexts:
     """What the skill view shows in tooltips that the framework view does not carry."""
     import pyoxigraph as ox
 
-    from rolegraph.analysis import rank_value
+    from rolegraph.analysis import tier_rank_value
 
     texts = _SkillTexts()
     bind = {"skill": ox.NamedNode(skill)}
@@ -387,11 +387,11 @@ def _skill_texts(graph: RoleGraph, skill: str) -> _SkillTexts:
         if kind == "description":
             texts.description = row["text"].value
         elif kind == "tier":
-            texts.descriptors[rank_value(row["rank"], "a tier")] = row["text"].value
+            texts.descriptors[tier_rank_value(row["rank"], "a tier")] = row["text"].value
         elif kind == "untiered":
             texts.descriptors[0] = row["text"].value
         else:
-            texts.undefined.add(rank_value(row["rank"], "a tier"))
+            texts.undefined.add(tier_rank_value(row["rank"], "a tier"))
     for row in graph.query(
         _PREFIX
         + "SELECT ?skill ?l ?text WHERE { ?q rg:skill ?skill ; rg:roleLevel ?l ; rg:descriptor ?text }",

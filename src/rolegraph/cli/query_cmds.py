@@ -265,6 +265,12 @@ def query(
 )
 @click.option("--append", is_flag=True, help="Add to the graph instead of replacing it.")
 @click.option(
+    "--query-endpoint",
+    metavar="URL",
+    help="The store's SPARQL query URL, asked afterwards how many triples the graph holds "
+    "(default: beside an endpoint ending /store, /data or /update, the /query URL).",
+)
+@click.option(
     "--timeout",
     type=Seconds(),
     default=60.0,
@@ -277,24 +283,32 @@ def publish(
     graph_iri: str | None,
     protocol: str,
     append: bool,
+    query_endpoint: str | None,
     timeout: float,
 ) -> None:
     """Load the graph into a triple store, so a team can serve it."""
     from rolegraph.endpoint import publish as send
 
-    count = send(
+    done = send(
         load_graph(graph_path),
         endpoint,
         graph_iri=graph_iri,
         protocol=protocol,
         replace=not append,
         timeout=timeout,
+        query_url=query_endpoint,
     )
     where = f"graph <{graph_iri}>" if graph_iri else "the default graph"
-    what = f"{count:,} triples" + (
+    what = f"{done.sent:,} triples" + (
         " (the bundled data: the Machine learning engineer page)" if graph_path is None else ""
     )
+    # Said only when the store could not be asked: a success is otherwise confirmed.
+    checked = (
+        ""
+        if done.held is not None
+        else " (not checked: give --query-endpoint URL to have the store count them)"
+    )
     if append:
-        note(f"Added {what} to {where} of {endpoint}.")
+        note(f"Added {what} to {where} of {endpoint}{checked}.")
     else:
-        note(f"Replaced {where} of {endpoint} with {what}.")
+        note(f"Replaced {where} of {endpoint} with {what}{checked}.")
