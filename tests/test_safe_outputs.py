@@ -191,7 +191,15 @@ def test_markdown_query_cells_render_as_the_data(hostile: dict[str, Path]) -> No
     values = " ".join('"' + p.replace("\\", "\\\\").replace('"', '\\"') + '"' for p in PAYLOADS)
     r = CliRunner().invoke(
         cli,
-        ["query", "--graph", str(hostile["graph"]), "-f", "md", "-e", f"SELECT ?x WHERE {{ VALUES ?x {{ {values} }} }}"],
+        [
+            "query",
+            "--graph",
+            str(hostile["graph"]),
+            "-f",
+            "md",
+            "-e",
+            f"SELECT ?x WHERE {{ VALUES ?x {{ {values} }} }}",
+        ],
     )
     assert r.exit_code == 0, r.output
     html = assert_inert(r.stdout, expect=PAYLOADS)
@@ -250,7 +258,16 @@ def served(hostile: dict[str, Path]) -> Iterator[str]:
 
     port = free_port()
     proc = subprocess.Popen(
-        [sys.executable, "-m", "rolegraph", "serve", "--port", str(port), "--graph", str(hostile["graph"])],
+        [
+            sys.executable,
+            "-m",
+            "rolegraph",
+            "serve",
+            "--port",
+            str(port),
+            "--graph",
+            str(hostile["graph"]),
+        ],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
     )
@@ -276,7 +293,7 @@ def served(hostile: dict[str, Path]) -> Iterator[str]:
 def _cli_table(graph: Path, fmt: str) -> str:
     r = CliRunner().invoke(cli, ["query", "--graph", str(graph), "-f", fmt, "-e", _values_query()])
     assert r.exit_code == 0, r.output
-    return r.stdout
+    return r.stdout_bytes.decode("utf-8")  # as written: CRLF line ends kept
 
 
 @pytest.mark.server

@@ -424,9 +424,16 @@ class Handler(BaseHTTPRequestHandler):
             raise _HttpError(HTTPStatus.NOT_ACCEPTABLE, f"{what} are served as " + ", ".join(types))
         if isinstance(result, ox.QuerySolutions | ox.QueryBoolean):
             fmt = getattr(ox.QueryResultsFormat, types[media])
+            if types[media] in ("CSV", "TSV") and isinstance(result, ox.QuerySolutions):
+                from rolegraph.results import spreadsheet_results
+
+                # The CLI's writer: formula-like cells neutralised, as 'rolegraph query' does.
+                body = spreadsheet_results(result, types[media].lower())
+            else:
+                body = result.serialize(format=fmt) or b""
             # Served as the type negotiated: a client that refused the SPARQL type by
             # name (q=0) but takes application/json gets application/json.
-            self.send(HTTPStatus.OK, result.serialize(format=fmt) or b"", f"{media}; charset=utf-8")
+            self.send(HTTPStatus.OK, body, f"{media}; charset=utf-8")
             return
         fmt = getattr(ox.RdfFormat, types[media])
         data = ox.serialize(
