@@ -355,6 +355,6 @@ def test_a_repeated_header_row_is_refused_in_either_file(
     lines = r.stderr.strip().splitlines()
     assert lines[0] == (
         f"rolegraph: error: {name}, row {row}: repeats the header row "
-        "(two exports pasted into one file?)"
+        "(two files pasted into one? remove the row and retry)"
     ), r.stderr
     assert "Traceback" not in r.stderr and not out.exists()
