@@ -86,6 +86,7 @@ def rendered(markdown: str) -> _Html:
     from markdown_it import MarkdownIt
 
     md = MarkdownIt("commonmark", {"linkify": True}).enable(["table", "strikethrough", "linkify"])
+    assert md.linkify is not None
     md.linkify.set({"fuzzy_link": False})  # GitHub links scheme://, www. and e-mail only
     parsed = _Html()
     parsed.feed(md.render(markdown))
@@ -98,7 +99,7 @@ def assert_inert(markdown: str, *, expect: list[str]) -> _Html:
     escape character (backslash, entity) left visible anywhere else."""
     html = rendered(markdown)
     assert html.tags <= OWN_TAGS, sorted(html.tags - OWN_TAGS)
-    assert html.attrs <= OWN_ATTRS, sorted(html.attrs - OWN_ATTRS)  # type: ignore[operator]
+    assert html.attrs <= OWN_ATTRS, sorted(html.attrs - OWN_ATTRS)
     text = " ".join("".join(html.text).split())
     for payload in expect:
         assert " ".join(payload.split()) in text, (payload, text)
@@ -358,3 +359,57 @@ def test_a_repeated_header_row_is_refused_in_either_file(
         "(two files pasted into one? remove the row and retry)"
     ), r.stderr
     assert "Traceback" not in r.stderr and not out.exists()
+
+
+# -- look-alike names ----------------------------------------------------------------------
+
+CYRILLIC_A = "\u0430"
+
+
+def test_lookalike_role_names_are_reported_and_kept_apart(tmp_path: Path) -> None:
+    import json
+
+    import rdflib
+
+    rows = role_rows()
+    twin = list(rows[0])
+    twin[1] = f"D{CYRILLIC_A}ta analyst"  # prints as "Data analyst"
+    rows.insert(1, twin)
+    roles, skills = tmp_path / "role-content.csv", tmp_path / "skill-descriptions.csv"
+    roles.write_text(to_csv(ROLE_HEADER, rows), encoding="utf-8")
+    skills.write_text(to_csv(SKILL_HEADER, skill_rows()), encoding="utf-8")
+    graph, report = tmp_path / "g.ttl", tmp_path / "report.json"
+    args = ["--roles", str(roles), "--skills", str(skills), "-o", str(graph)]
+    r = _run(["build", *args, "--report", str(report), "-q"])
+    assert r.returncode == 0, r.stderr
+    warning = (
+        f"role 'Data analyst' (role-content.csv, row 2) and role 'D{CYRILLIC_A}ta analyst' "
+        f"(role-content.csv, row 3) differ only by look-alike characters ('{CYRILLIC_A}' U+0430 "
+        "CYRILLIC SMALL LETTER A): kept as two roles; if they are one, correct the spelling "
+        "in the source"
+    )
+    entries = json.loads(report.read_text(encoding="utf-8"))["entries"]
+    assert [(e["message"], e["severity"]) for e in entries if e["category"] == "lookalike"] == [
+        (warning, "warning")
+    ]
+    g = rdflib.Graph().parse(graph)
+    rg = rdflib.Namespace("https://w3id.org/rolegraph/ontology#")
+    labels = {str(g.value(s, rdflib.RDFS.label)) for s in g.subjects(rdflib.RDF.type, rg.Role)}
+    assert {"Data analyst", f"D{CYRILLIC_A}ta analyst"} <= labels  # not merged
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("Data", "D\u0430ta"),  # Cyrillic а
+        ("Ops", "\u039fps"),  # Greek capital Omicron
+        ("Cloud", "\uff23loud"),  # fullwidth C
+        ("Programme", "Prograrnme"),  # rn for m
+    ],
+)
+def test_skeletons_match_lookalikes_and_not_other_names(a: str, b: str) -> None:
+    from rolegraph.confusables import lookalikes, skeleton
+
+    assert skeleton(a) == skeleton(b)
+    assert lookalikes([a, b, a.upper(), "Other"]) == [[a, b]]
+    assert lookalikes([a, a.lower(), f" {a} "]) == []  # one name by name_key: not look-alikes

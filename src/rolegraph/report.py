@@ -31,6 +31,7 @@ CATEGORIES: dict[str, str] = {
     "one-source": "Described in one file only",
     "order": "Level order",
     "alias": "Names reconciled",
+    "lookalike": "Look-alike names",
     "ignored": "Ignored input",
     "missing": "Missing from a source",
 }
