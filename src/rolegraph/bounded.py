@@ -197,7 +197,13 @@ def _execute(graph: RoleGraph, request: Mapping[str, Any]) -> tuple[Any, ...]:
             if isinstance(result, ox.QuerySolutions | ox.QueryBoolean):
                 kind = "boolean" if isinstance(result, ox.QueryBoolean) else "solutions"
                 fmt = request["results_format"]
-                result.serialize(sink, format=getattr(ox.QueryResultsFormat, fmt))
+                if kind == "solutions" and fmt in ("CSV", "TSV") and request["spreadsheet_safe"]:
+                    from rolegraph.results import spreadsheet_results
+
+                    # The CLI's writer: cells a spreadsheet would run are neutralised.
+                    sink.write(spreadsheet_results(result, fmt.lower()))
+                else:
+                    result.serialize(sink, format=getattr(ox.QueryResultsFormat, fmt))
             else:
                 kind, fmt = "graph", request["graph_format"]
                 turtle = fmt == "TURTLE"
@@ -395,6 +401,7 @@ class QueryPool:
         results_format: str = "JSON",
         graph_format: str = "N_TRIPLES",
         prefixes: Mapping[str, str] | None = None,
+        spreadsheet_safe: bool = False,
         cancelled: Callable[[], bool] | None = None,
         limits: Limits | None = None,
     ) -> Answer:
@@ -402,8 +409,9 @@ class QueryPool:
 
         ``dataset``: ``store.query`` keyword arguments (default graph, named graphs);
         ``results_format`` / ``graph_format``: pyoxigraph format names for SELECT/ASK
-        and CONSTRUCT/DESCRIBE answers (``prefixes`` for Turtle); ``cancelled`` is polled
-        while the query runs.
+        and CONSTRUCT/DESCRIBE answers (``prefixes`` for Turtle; ``spreadsheet_safe``: CSV
+        and TSV with formula-like cells neutralised, as the CLI writes them);
+        ``cancelled`` is polled while the query runs.
         Raises :class:`QueryLimit`, :class:`QueryCancelled` or :class:`QueryError`."""
         limits = limits or self.limits
         request = {
@@ -412,6 +420,7 @@ class QueryPool:
             "results_format": results_format,
             "graph_format": graph_format,
             "prefixes": dict(prefixes) if prefixes else None,
+            "spreadsheet_safe": spreadsheet_safe,
             "cap": limits.result_bytes,
         }
         if self._control is None:

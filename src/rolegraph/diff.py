@@ -228,7 +228,7 @@ class Diff:
         return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
 
     def render(self, fmt: str) -> str:
-        from rolegraph.render import render
+        from rolegraph.render import md_text, render
 
         if fmt == "json":
             return self.to_json()
@@ -241,9 +241,9 @@ class Diff:
         if not any(c.note for c in self.changes):  # no renames: no empty column
             headers, rows = headers[:-1], [r[:-1] for r in rows]
         if fmt == "md":
-            out = [f"# Changes from {self.old} to {self.new}", ""]
-            out += [self.scope_line, ""] if self.scope_line else []
-            out += [f"- {line}" for line in self.summary_lines()] or ["No changes."]
+            out = [f"# {md_text(f'Changes from {self.old} to {self.new}')}", ""]
+            out += [md_text(self.scope_line), ""] if self.scope_line else []
+            out += [f"- {md_text(line)}" for line in self.summary_lines()] or ["No changes."]
             out += ["", render(headers, rows, "md")] if rows else []
             return "\n".join(out).rstrip() + "\n"
         head = f"Changes from {self.old} to {self.new}: {len(self.changes)}\n"

@@ -302,7 +302,37 @@ def combine(
     _reconcile_listed(listed, out, report)
     _reconcile_shared(out, report)
     _order_levels(out, report)
+    _lookalike_names(out, report)
     return out
+
+
+def _lookalike_names(fw: Framework, report: ImportReport) -> None:
+    """Warn of names that print alike but differ (confusable characters, Unicode TR39):
+    they stay two things, the report says where each comes from."""
+    from rolegraph.confusables import differing, lookalikes
+
+    kinds: list[tuple[str, str, list[tuple[str, Origin | None]]]] = [
+        ("family", "families", [(f.name, f.origin) for f in fw.families]),
+        ("role", "roles", [(r.name, r.origin) for r in fw.roles]),
+        ("level", "role levels", [(lv.name, lv.origin) for lv in fw.levels]),
+        ("skill", "skills", [(k.name, k.origin) for k in fw.skills]),
+    ]
+    for kind, many, named in kinds:
+        where: dict[str, Origin | None] = {}
+        for name, origin in named:
+            where.setdefault(name, origin)
+        for group in lookalikes(where):
+            first = group[0]
+            for other in group[1:]:
+                chars = "; ".join(differing(first, other))
+                report.add(
+                    "lookalike",
+                    f"{kind} {first!r} ({where[first] or 'no source row'}) and {kind} "
+                    f"{other!r} ({where[other] or 'no source row'}) differ only by look-alike "
+                    f"characters ({chars}): kept as two {many}; if they are one, correct the "
+                    "spelling in the source",
+                    severity="warning",
+                )
 
 
 def _merge_role(

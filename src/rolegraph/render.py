@@ -1,7 +1,8 @@
 """Plain tables for people and programs: text, Markdown, CSV, TSV and JSON, deterministic.
 
 CSV and TSV cells that a spreadsheet would run as a formula (leading ``=``, ``+``,
-``-``, ``@``, tab or carriage return) are prefixed with ``'``.
+``-``, ``@``, tab or carriage return) are prefixed with ``'``. Every text put into
+Markdown, by any command, goes through :func:`md_text`, so it renders as itself.
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import unicodedata
 from collections.abc import Sequence
 from typing import Any
@@ -21,6 +23,47 @@ _FORMULA = ("=", "+", "-", "@", "\t", "\r")
 def safe_cell(value: str) -> str:
     """Neutralise spreadsheet formulas (OWASP "CSV injection")."""
     return "'" + value if value.startswith(_FORMULA) else value
+
+
+#: HTML's own characters, written as entities (a backslash does not escape them everywhere).
+_MD_ENTITIES = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
+#: Markdown's inline syntax: code, emphasis, links and images (escaping the brackets is
+#: enough: "(" and "!" make a link or image only beside "[" "]"), table cells,
+#: strikethrough, headings' closing hashes, math (a forge's $...$), and the backslash.
+_MD_INLINE = re.compile(r"[&<>\\`*_\[\]|~#$]")
+#: At the start of a text: a list item, thematic break or setext underline (- + =) or an
+#: ordered list's "1." or "1)".
+_MD_LEAD = re.compile(r"^([-+=]|\d+(?=[.)]))")
+#: Bare links a forge turns into links (GFM's extended autolinks): scheme://, www. and
+#: e-mail addresses.
+_MD_AUTOLINK = re.compile(r"(?<=[A-Za-z0-9]):(?=//)|(?<=\bwww)\.|(?<=\w)@(?=\w)", re.IGNORECASE)
+
+
+def md_text(value: str) -> str:
+    """``value`` as Markdown (CommonMark / GitHub Flavored) that renders as exactly that text.
+
+    The one escaper of every Markdown output (tables, headings, list items, the import
+    report): HTML's ``& < >`` become entities; Markdown's punctuation (code, emphasis,
+    link and image brackets, cells, strikethrough, ``#``, ``$``, backslash) gets a
+    backslash, as do a leading list, quote or heading marker and what makes a bare link
+    (the ``:`` of ``scheme://``, the ``.`` of ``www.``, the ``@`` of an e-mail address).
+    Line breaks become spaces: the result is one line.
+    """
+    text = _one_line(value).strip()
+    text = _MD_INLINE.sub(lambda m: _MD_ENTITIES.get(m[0], "\\" + m[0]), text)
+    text = _MD_AUTOLINK.sub(lambda m: "\\" + m[0], text)
+    lead = _MD_LEAD.match(text)
+    if lead:
+        n = lead.end()
+        text = text[:n] + "\\" + text[n:] if text[0].isdigit() else "\\" + text
+    return text
+
+
+def _md_cell(value: Cell) -> str:
+    """A table cell: a number as written, a text through :func:`md_text`."""
+    if isinstance(value, int | float):
+        return _text(value)
+    return md_text(_text(value))
 
 
 def _text(value: Cell) -> str:
@@ -63,17 +106,15 @@ def render(
             writer.writerow([safe_cell(_text(c)) for c in row])
         return buf.getvalue()
     if fmt == "md":
-        out = [f"**{title}**", ""] if title else []
-        out.append("| " + " | ".join(headers) + " |")
+        out = [f"**{md_text(title)}**", ""] if title else []
+        out.append("| " + " | ".join(md_text(h) for h in headers) + " |")
         out.append(
             "|"
             + "|".join("---:" if _numeric(rows, i) else "---" for i in range(len(headers)))
             + "|"
         )
         for row in rows:
-            # A backslash is escaped first, so "x\\|y" stays one cell.
-            cells = [_one_line(_text(c)).replace("\\", "\\\\").replace("|", "\\|") for c in row]
-            out.append("| " + " | ".join(cells) + " |")
+            out.append("| " + " | ".join(_md_cell(c) for c in row) + " |")
         return "\n".join(out) + "\n"
     # Plain text table.
     texts = [[_clip(_one_line(_text(c)), max_width) for c in row] for row in rows]

@@ -11,6 +11,7 @@ from collections import Counter
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
+from rolegraph.render import md_text as _md
 from rolegraph.text import plural
 
 if TYPE_CHECKING:
@@ -30,6 +31,7 @@ CATEGORIES: dict[str, str] = {
     "one-source": "Described in one file only",
     "order": "Level order",
     "alias": "Names reconciled",
+    "lookalike": "Look-alike names",
     "ignored": "Ignored input",
     "missing": "Missing from a source",
 }
@@ -159,13 +161,13 @@ class ImportReport:
             ]
             for f in self.files:
                 out.append(
-                    f"| {_md(f.file)} | {f.kind} | {f.rows_read} | {f.rows_used} | "
+                    f"| {_md(f.file)} | {_md(f.kind)} | {f.rows_read} | {f.rows_used} | "
                     f"{f.rows_merged} | {f.rows_reported} | {'yes' if f.reconciles else 'NO'} |"
                 )
             out.append("")
         if self.totals:
             out += ["## Graph", ""]
-            out += [f"- {k}: {v}" for k, v in self.totals.items()]
+            out += [f"- {_md(k)}: {v}" for k, v in self.totals.items()]
             out.append("")
         if self.uncertain_orders:
             out += [
@@ -198,10 +200,6 @@ class ImportReport:
                 out.append(f"- {flag}{_md(e.message)}" + (f" ({_md(where)})" if where else ""))
             out.append("")
         return "\n".join(out).rstrip() + "\n"
-
-
-def _md(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
 
 
 def row_ranges(rows: tuple[int, ...] | list[int]) -> str:

@@ -244,6 +244,13 @@ def _json_kind(value: Any) -> str:
     return "null" if value is None else type(value).__name__
 
 
+def spreadsheet_results(solutions: Any, fmt: str) -> bytes:
+    """pyoxigraph SELECT ``solutions`` as W3C CSV or TSV (``fmt``) by the CLI's writer, so
+    texts a spreadsheet would run as a formula are neutralised as ``rolegraph query``'s are
+    (``serve``'s /sparql uses this for text/csv and text/tab-separated-values)."""
+    return from_oxigraph(solutions).format(fmt).encode("utf-8")
+
+
 def from_sparql_json(doc: Any) -> ResultTable:
     """A table from a W3C SPARQL JSON results document (as parsed JSON).
 

@@ -425,6 +425,7 @@ class Handler(BaseHTTPRequestHandler):
                 results_format=name if select else "JSON",
                 graph_format="N_TRIPLES" if page or select else name,
                 prefixes=PREFIXES,
+                spreadsheet_safe=True,
                 cancelled=self.client_gone,
             )
         except (QueryLimit, QueryCancelled):

@@ -11,7 +11,7 @@ import click
 from rolegraph.cli import cli
 from rolegraph.cli.common import F, emit, format_option, graph_option, load_graph, note
 from rolegraph.errors import InputError
-from rolegraph.render import Cell, render, render_json
+from rolegraph.render import Cell, md_text, render, render_json
 
 if TYPE_CHECKING:
     from rolegraph.analysis import FrameworkView
@@ -84,18 +84,29 @@ def _gap_json(g: Gap) -> dict[str, Any]:
     }
 
 
+def _md_lines(text: str) -> list[str]:
+    """A multi-line text (a descriptor: "You can:" then "- " bullets) as Markdown lines:
+    the bullets stay a list, every text is escaped."""
+    return [
+        f"- {md_text(line[2:])}" if line.startswith("- ") else md_text(line)
+        for line in text.splitlines()
+        if line.strip()
+    ]
+
+
 def _gap_text(g: Gap, fmt: str) -> str:
     head = f"{g.source} {ARROW} {g.target}: {g.summary()}"
     from rolegraph.careers import GAP
 
     gaps = g.with_status(GAP)
     if fmt == "md":
-        out = [f"### {g.source} {ARROW} {g.target}", "", g.summary(), ""]
+        out = [f"### {md_text(f'{g.source} {ARROW} {g.target}')}", "", md_text(g.summary()), ""]
         out.append(render(GAP_HEADERS, _gap_rows(g), "md").rstrip("\n"))
         if gaps:
-            out += ["", f"**What {g.target} needs you to be able to do**", ""]
+            out += ["", f"**{md_text(f'What {g.target} needs you to be able to do')}**", ""]
             for s in gaps:
-                out += [f"#### {s.label}: {s.need}", "", s.descriptor or "(no descriptor)", ""]
+                out += [f"#### {md_text(f'{s.label}: {s.need}')}", ""]
+                out += [*_md_lines(s.descriptor or "(no descriptor)"), ""]
         return "\n".join(out).rstrip("\n") + "\n"
     parts = [head, render(GAP_HEADERS, _gap_rows(g), "table", max_width=60)]
     if gaps:
@@ -134,6 +145,12 @@ def gap(source: str, target: str, fmt: str, graph_path: Path | None) -> None:
 LADDER_HEADERS = ("from_level", "to_level", "change", "skill", "from_tier", "to_tier")
 
 
+def _md_numbered(line: str) -> str:
+    """ "1. text" as a Markdown ordered-list item whose text is escaped."""
+    number, _, rest = line.partition(". ")
+    return f"{number}. {md_text(rest)}"
+
+
 def _ladder_text(lad: Ladder, fmt: str) -> str:
     from collections import Counter
 
@@ -156,7 +173,7 @@ def _ladder_text(lad: Ladder, fmt: str) -> str:
         # No source states this role's order: rolegraph derived it (see the import report).
         title += " (order derived from level names and tiers, not stated by a source)"
     if fmt == "md":
-        out = [f"### {title}", "", *summary, ""]
+        out = [f"### {md_text(title)}", "", *(_md_numbered(line) for line in summary), ""]
         if rows:
             out.append(render(LADDER_HEADERS, rows, "md"))
         return "\n".join(out).rstrip("\n") + "\n"
@@ -288,10 +305,14 @@ def similar(name: str, as_level: bool, top: int, fmt: str, graph_path: Path | No
     kind = "roles" if is_role else "role levels"
     title = f"The {kind} most similar to {label} (tier-weighted Jaccard; shared = skills both use)"
     if not found:
-        emit(f"{title}\n\n(no {kind} share a skill with {label})\n", None)
+        empty = f"(no {kind} share a skill with {label})"
+        if fmt == "md":
+            emit(f"### {md_text(title)}\n\n{md_text(empty)}\n", None)
+        else:
+            emit(f"{title}\n\n{empty}\n", None)
         return
     if fmt == "md":
-        emit(f"### {title}\n\n" + render(headers, rows, "md"), None)
+        emit(f"### {md_text(title)}\n\n" + render(headers, rows, "md"), None)
     else:
         emit(_blocks(title, render(headers, rows, "table")), None)
 
@@ -320,7 +341,7 @@ def _overlap_text(ov: Overlap, fmt: str, measure: str) -> str:
     )
     title = f"Role overlap: {what}; columns numbered as rows; clustered order"
     if fmt == "md":
-        return f"### {title}\n\n" + render(headers, rows, "md")
+        return f"### {md_text(title)}\n\n" + render(headers, rows, "md")
     return _blocks(title, render(headers, rows, "table"))
 
 
@@ -399,7 +420,7 @@ def _path_text(p: CareerPath, fmt: str) -> str:
         f"{_s(p.cost, 'tier step')} to gain"
     )
     if not p.moves:
-        return head + "\n"
+        return (md_text(head) if fmt == "md" else head) + "\n"
     moves: list[list[Cell]] = [
         [i + 1, m.kind, m.gap.source, m.gap.target, m.cost] for i, m in enumerate(p.moves)
     ]
@@ -413,13 +434,13 @@ def _path_text(p: CareerPath, fmt: str) -> str:
     footer = "'rolegraph gap FROM TO' shows what each move needs you to be able to do."
     if fmt == "md":
         out = [
-            f"### {head}",
+            f"### {md_text(head)}",
             "",
             render(MOVE_HEADERS, moves, "md"),
         ]  # ends in a newline: a blank line
         for title, body in sections:
-            out += [f"#### {title}", "", body.rstrip("\n"), ""]
-        return "\n".join(out).rstrip("\n") + "\n\n" + footer + "\n"
+            out += [f"#### {md_text(title)}", "", body.rstrip("\n"), ""]
+        return "\n".join(out).rstrip("\n") + "\n\n" + md_text(footer) + "\n"
     return _blocks(
         head, render(MOVE_HEADERS, moves, "table"), *(t + "\n" + b for t, b in sections), footer
     )
@@ -547,7 +568,7 @@ def _person_text(
         "coverage = share of the level's tiers held)"
     )
     if fmt == "md":
-        first = f"### {title}\n\n" + render(headers, rows, "md")
+        first = f"### {md_text(title)}\n\n" + render(headers, rows, "md")
         return "\n".join([first, *(_gap_text(g, "md") for g in gaps)])
     return _blocks(title, render(headers, rows, "table"), *(_gap_text(g, fmt) for g in gaps))
 
@@ -608,7 +629,7 @@ def _team_text(
             for c in cov
         ]
         if fmt == "md":
-            parts.append(f"### {title}\n\n" + render(headers, rows, "md"))
+            parts.append(f"### {md_text(title)}\n\n" + render(headers, rows, "md"))
         else:
             parts.append(title + "\n\n" + render(headers, rows, "table"))
     return _blocks(*parts)

@@ -216,6 +216,7 @@ def _rows(
 ) -> Iterator[tuple[int, dict[str, str]]]:
     label, header = table.label, table.header
     width = len(header)
+    header_keys = {canon: name_key(header[i]) for canon, i in columns.items()}
     row_no = 1
     try:
         for cells in reader:
@@ -241,7 +242,14 @@ def _rows(
                         f"{width}{detail}",
                         hint="check the row for a missing or extra comma or quote",
                     )
-            yield row_no, {canon: cells[i] for canon, i in columns.items()}
+            row = {canon: cells[i] for canon, i in columns.items()}
+            if all(name_key(row[c]) == k for c, k in header_keys.items()):
+                # Every CSV read here has the same rule: a header row again is never data.
+                raise InputError(
+                    f"{label}, row {row_no}: repeats the header row",
+                    hint="two files pasted into one? remove the row and retry",
+                )
+            yield row_no, row
     except UnicodeDecodeError:
         raise _decode_error(table.path, label) from None
     except csv.Error as exc:
