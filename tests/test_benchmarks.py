@@ -51,7 +51,8 @@ def test_generated_framework_has_the_real_shape(
     assert big["skills"] == 3 * real["skills"]  # type: ignore[operator]
 
 
-def test_runner_regenerates_stale_inputs(tmp_path: Path) -> None:
+def test_runner_regenerates_stale_inputs(tmp_path: Path, role_csv: Path) -> None:
+    """(The stamp holds the export's checksums: it needs the export.)"""
     from run import fresh_inputs, stamp
 
     folder = tmp_path / "x1"
