@@ -259,6 +259,15 @@ def _isolate_network() -> bool:
     address but a closed loopback exists; False where the system does not allow it."""
     if not sys.platform.startswith("linux"):
         return False
+    unshare = getattr(os, "unshare", None)  # Python 3.12+
+    if unshare is not None:
+        for flags in (_CLONE_NEWNET, _CLONE_NEWUSER | _CLONE_NEWNET):
+            try:
+                unshare(flags)
+                return True
+            except OSError:
+                continue
+        return False
     return _libc_call("unshare", _CLONE_NEWNET) or _libc_call(
         "unshare", _CLONE_NEWUSER | _CLONE_NEWNET
     )
@@ -353,9 +362,10 @@ class QueryPool:
         self._lock = threading.Lock()
         self._closed = False
         self._all: set[_Worker] = set()
-        self.isolated = False
+        self._isolated = False
         self._zygote_pid: int | None = None
         self._control: socket.socket | None = None
+        self._isolation_read = False
         if hasattr(os, "fork") and hasattr(socket, "send_fds"):
             self._start_zygote()
         for _ in range(self.size):
@@ -375,12 +385,26 @@ class QueryPool:
         child.close()
         self._zygote_pid = pid
         self._control = parent
-        self.isolated = parent.recv(1) == b"\x01"
+
+    def _read_isolation(self) -> None:
+        """The zygote's first word: whether it has a network of its own (read when first
+        needed, so the parent's work goes on while the zygote sets itself up)."""
+        if not self._isolation_read and self._control is not None:
+            self._isolated = self._control.recv(1) == b"\x01"
+            self._isolation_read = True
+
+    @property
+    def isolated(self) -> bool:
+        """Do the workers run without a network (their own empty network namespace)?"""
+        with self._lock:
+            self._read_isolation()
+        return self._isolated
 
     def _spawn(self) -> _Worker:
         assert self._control is not None
         mine, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
         with self._lock:
+            self._read_isolation()
             try:
                 socket.send_fds(self._control, [b"spawn"], [theirs.fileno()])
                 reply = _recv_exactly(self._control, 8)
