@@ -284,7 +284,12 @@ def nested_collections(n: int) -> str:
     return "SELECT * WHERE { ?s ?p " + "(" * n + "1" + ")" * n + " }"
 
 
+def nested_quoted_triples(n: int) -> str:
+    return "SELECT * WHERE { " + "<< " * n + "?s ?p ?o" + " >> ?p ?o" * n + " }"
+
+
 NESTED = {
+    "20,000 quoted triples": (nested_quoted_triples(20000), 20001),
     "2,500 groups": (nested_groups(2500), 2500),
     "4,000 OPTIONALs": (nested_optionals(4000), 4001),
     "5,000 parentheses in a FILTER": (nested_parentheses(5000), 5002),

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from rolegraph.errors import QueryError
 
-#: The deepest nesting of ``{ }``, ``( )`` and ``[ ]`` a query may have. Oxigraph's
+#: The deepest nesting of ``{ }``, ``( )``, ``[ ]`` and ``<< >>`` a query may have. Oxigraph's
 #: parser recurses once per level (a few thousand levels overflow a thread's stack) and
 #: parses nested collections in about n^3.7 time (64 levels: 0.2 s; 160: 10 s).
 MAX_NESTING = 64
@@ -52,14 +52,15 @@ _TOKEN = re.compile(
             f"(?P<number>{_NUMBER})",
             r"(?P<lang>@[A-Za-z]+(?:-[A-Za-z0-9]+)*)",
             r"(?P<word>[^\W\d]\w*)",
-            r"(?P<punct>\^\^|&&|\|\||!=|<=|>=|[{}()\[\].,;*+\-/=<>!|^])",
+            r"(?P<punct>\^\^|&&|\|\||!=|<<|>>|<=|>=|[{}()\[\].,;*+\-/=<>!|^])",
             r"(?P<other>.)",
         )
     ),
     re.DOTALL,
 )
 _ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
-_OPEN, _CLOSE = "{([", "})]"
+#: brackets, and the quoted triples of RDF-star (``<< ?s ?p ?o >>``), which nest too
+_OPEN, _CLOSE = ("{", "(", "[", "<<"), ("}", ")", "]", ">>")
 
 
 @dataclass(frozen=True, slots=True)
