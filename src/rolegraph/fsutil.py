@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
+import stat
+import sys
 import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -20,6 +23,8 @@ def check_output_path(path: Path | str) -> Path:
         raise InputError("the output file name is empty", hint="give a file name")
     if str(path) == "-":  # standard output (see rolegraph.cli.common.emit)
         return Path("-")
+    if is_stream(path):  # a pipe, FIFO or this process's terminal: written straight
+        return Path(path)
     p = Path(path)
     if p.is_symlink():
         p = Path(os.path.realpath(p))
@@ -44,14 +49,87 @@ def check_output_path(path: Path | str) -> Path:
     return p
 
 
+def is_stream(path: Path | str) -> bool:
+    """``path`` is a pipe or FIFO (``/dev/stdout`` into a pipe), or this process's own
+    standard output or error (``/dev/stdout`` on a terminal): written straight through,
+    since no file can be moved into its place. Other devices are refused."""
+    try:
+        st = Path(path).stat()
+    except (OSError, ValueError):
+        return False
+    if stat.S_ISFIFO(st.st_mode):
+        return True
+    if not stat.S_ISCHR(st.st_mode):
+        return False
+    for fd in (1, 2):
+        with contextlib.suppress(OSError):
+            if os.path.samestat(st, os.fstat(fd)):
+                return True
+    return False
+
+
 #: the outputs this process has written in full (named if it is interrupted later)
 WRITTEN: list[Path] = []
 
+#: what this process cleaned up (debris of an interrupted or failed run), in order
+NOTICES: list[str] = []
+#: called with each notice as it happens (the CLI prints it on stderr)
+LISTENERS: list[Callable[[str], None]] = []
+
+
+def notify(message: str) -> None:
+    """Report ``message`` (one line) to the person running rolegraph."""
+    NOTICES.append(message)
+    for listener in LISTENERS:
+        listener(message)
+
+
+def removed_debris(path: Path, what: str) -> None:
+    notify(f"rolegraph: removed {path} ({what}) left by an interrupted or failed run")
+
+
+def part_file_pattern(name: str) -> re.Pattern[str]:
+    """The names :func:`atomic_open`'s temporary files for ``name`` have (mkstemp's)."""
+    return re.compile(re.escape(f".{name}.") + r"[a-z0-9_]{8}\.part")
+
+
+def remove_part_files(p: Path) -> None:
+    """Remove the temporary files an interrupted write of ``p`` left beside it."""
+    pattern = part_file_pattern(p.name)
+    parent = p.parent if str(p.parent) else Path()
+    try:
+        found = sorted(e.name for e in os.scandir(parent) if pattern.fullmatch(e.name))
+    except OSError:
+        return
+    for name in found:
+        left = parent / name
+        if left.is_file() and not left.is_symlink():
+            with contextlib.suppress(FileNotFoundError):
+                left.unlink()
+                removed_debris(left, "a partly written file")
+
 
 @contextlib.contextmanager
-def atomic_open(path: Path | str) -> Iterator[BinaryIO]:
-    """Write to a temporary file beside ``path`` and move it into place only on success."""
+def atomic_open(path: Path | str, *, record: bool = True) -> Iterator[BinaryIO]:
+    """Write to a temporary file beside ``path`` and move it into place only on success.
+
+    A pipe or FIFO (see :func:`is_stream`) is written straight through. Temporary files
+    an interrupted write of ``path`` left are removed (with a notice). ``record=False``
+    keeps the file out of :data:`WRITTEN` (a store's own files)."""
     p = check_output_path(path)
+    if is_stream(p):
+        try:
+            with contextlib.suppress(OSError, ValueError):
+                if os.path.samestat(p.stat(), os.fstat(1)):
+                    sys.stdout.flush()  # what was printed before comes first
+            with p.open("wb") as handle:
+                yield handle
+        except OSError as exc:
+            raise InputError(f"cannot write {p}: {exc.strerror or exc}") from None
+        if record:
+            WRITTEN.append(Path(path))
+        return
+    remove_part_files(p)
     fd, tmp = tempfile.mkstemp(prefix=f".{p.name}.", suffix=".part", dir=p.parent or ".")
     try:
         # mkstemp makes the file private (0600): keep the mode of the file replaced, or
@@ -63,7 +141,8 @@ def atomic_open(path: Path | str) -> Iterator[BinaryIO]:
             handle.flush()
             os.fsync(handle.fileno())
         Path(tmp).replace(p)
-        WRITTEN.append(Path(path))
+        if record:
+            WRITTEN.append(Path(path))
     except OSError as exc:
         _unlink(tmp)
         raise InputError(f"cannot write {p}: {exc.strerror or exc}") from None
@@ -83,9 +162,11 @@ def _unlink(path: str) -> None:
         Path(path).unlink()
 
 
-def atomic_write(path: Path | str, data: bytes | str | Callable[[BinaryIO], None]) -> Path:
+def atomic_write(
+    path: Path | str, data: bytes | str | Callable[[BinaryIO], None], *, record: bool = True
+) -> Path:
     """Write ``data`` (bytes, text as UTF-8, or a writer callback) to ``path`` atomically."""
-    with atomic_open(path) as handle:
+    with atomic_open(path, record=record) as handle:
         if callable(data):
             data(handle)
         else:

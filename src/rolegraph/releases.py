@@ -143,81 +143,87 @@ def add_release(directory: Path | str, graph: RoleGraph, name: str) -> Release:
     """Add ``graph`` to the store in ``directory`` as release ``name``, replacing a release
     of that name. The store is created if the folder does not exist.
 
-    The data is loaded into a scratch graph first; one SPARQL update then swaps it in, so
-    a failure leaves the store's releases as they were."""
+    The release is added to a copy of the store's database (hard links, so cheap), which
+    replaces it in one atomic step (:func:`rolegraph.store.new_database`): a failure or
+    a kill at any instant leaves the store's releases as they were."""
     import pyoxigraph as ox
 
     from rolegraph.export import sorted_ntriples
-    from rolegraph.store import STORE_MARKER, store_path
+    from rolegraph.store import STORE_MARKER, check_store_target, new_database, store_path
 
     iri = release_iri(name)
     target = Path(directory)
-    if (
-        target.exists()
-        and not (target / STORE_MARKER).exists()
-        and (target.is_file() or any(target.iterdir()))
-    ):
-        raise InputError(
-            f"{target} exists and is not a rolegraph store",
-            hint="give a new folder name, or a store written by rolegraph",
-        )
+    check_store_target(target)
     data = sorted_ntriples(graph)
     count = data.count(b"\n")
+    source = store_path(target) if (target / STORE_MARKER).exists() else None
     try:
-        target.mkdir(parents=False, exist_ok=True)
-        store = ox.Store(str(store_path(target)))
+        with new_database(target, releases=True) as db:
+            store = _copy(source, db, target)
+            existing = list_releases(store)
+            clash = next((r for r in existing if r.iri == iri and r.name != name), None)
+            if clash is not None:
+                raise InputError(
+                    f"release {name!r} would share the graph of release {clash.name!r} "
+                    f"(both are <{iri}>)",
+                    hint="choose a name that differs in its letters or digits",
+                )
+            label = str(ox.Literal(name))
+            try:
+                store.load(
+                    data, format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(iri + "--loading")
+                )
+                store.update(
+                    f"DROP SILENT GRAPH <{iri}> ;\n"
+                    f"MOVE SILENT GRAPH <{iri}--loading> TO GRAPH <{iri}> ;\n"
+                    f"DELETE WHERE {{ <{iri}> ?p ?o }} ;\n"
+                    f"INSERT DATA {{ <{iri}> <{RDF}type> <{RG}Release> ; <{RG}release> {label} ;\n"
+                    f'  <{RDFS}label> {label} ; <{RG}triples> "{count}"^^<{XSD}integer> ;\n'
+                    f"  <{DCTERMS}hasPart> <{iri}> . }}"
+                )
+                store.flush()
+            except (OSError, SyntaxError, RuntimeError, ValueError) as exc:
+                raise InputError(f"cannot add release {name!r} to {target}: {exc}") from None
+            finally:
+                del store
     except OSError as exc:
-        from rolegraph.store import _busy
-
-        raise InputError(f"cannot open the store {target}: {exc}", hint=_busy(exc)) from None
-    existing = list_releases(store)
-    clash = next((r for r in existing if r.iri == iri and r.name != name), None)
-    if clash is not None:
-        raise InputError(
-            f"release {name!r} would share the graph of release {clash.name!r} (both are <{iri}>)",
-            hint="choose a name that differs in its letters or digits",
-        )
-    scratch = ox.NamedNode(iri + "--loading")
-    label = str(ox.Literal(name))
-    try:
-        store.update(f"DROP SILENT GRAPH {scratch}")
-        store.load(data, format=ox.RdfFormat.N_TRIPLES, to_graph=scratch)
-        store.update(
-            f"DROP SILENT GRAPH <{iri}> ;\n"
-            f"MOVE SILENT GRAPH {scratch} TO GRAPH <{iri}> ;\n"
-            f"DELETE WHERE {{ <{iri}> ?p ?o }} ;\n"
-            f"INSERT DATA {{ <{iri}> <{RDF}type> <{RG}Release> ; <{RG}release> {label} ;\n"
-            f'  <{RDFS}label> {label} ; <{RG}triples> "{count}"^^<{XSD}integer> ;\n'
-            f"  <{DCTERMS}hasPart> <{iri}> . }}"
-        )
-        store.flush()
-    except (OSError, SyntaxError, RuntimeError, ValueError) as exc:
-        store.update(f"DROP SILENT GRAPH {scratch}")
-        raise InputError(f"cannot add release {name!r} to {target}: {exc}") from None
-    finally:
-        del store
-    (target / STORE_MARKER).write_text(
-        "A rolegraph store (Oxigraph). Open it with: rolegraph ... --graph "
-        f"{target.name} [--release NAME]\n",
-        encoding="utf-8",
-    )
-    from rolegraph.fsutil import WRITTEN
-
-    WRITTEN.append(target)
+        raise InputError(f"cannot write store {target}: {exc.strerror or exc}") from None
     return Release(name, iri, count, replaced=any(r.name == name for r in existing))
 
 
-def remove_release(directory: Path | str, name: str) -> Release:
+def _copy(source: Path | None, db: Path, target: Path) -> ox.Store:
+    """A writable database in ``db``: a copy of ``source`` (a checkpoint: its files are
+    hard-linked where they can be), or a new, empty one."""
     import pyoxigraph as ox
 
-    from rolegraph.store import store_path
+    from rolegraph.store import _busy
 
     try:
-        store = ox.Store(str(store_path(Path(directory))))
+        if source is not None:
+            ox.Store.read_only(str(source)).backup(str(db))
+        return ox.Store(str(db))
     except OSError as exc:
-        raise InputError(f"cannot open the store {directory}: {exc}") from None
-    release = pick_release(store, name)
-    assert release is not None
-    store.update(f"DROP SILENT GRAPH <{release.iri}> ; DELETE WHERE {{ <{release.iri}> ?p ?o }}")
-    store.flush()
+        raise InputError(f"cannot open the store {target}: {exc}", hint=_busy(exc)) from None
+
+
+def remove_release(directory: Path | str, name: str) -> Release:
+    """Remove release ``name`` from the store in ``directory``, as atomically as
+    :func:`add_release` adds one."""
+    from rolegraph.store import STORE_MARKER, check_store_target, new_database, store_path
+
+    target = Path(directory)
+    if not (target / STORE_MARKER).exists():
+        raise InputError(f"{target} is not a rolegraph store")
+    check_store_target(target)
+    with new_database(target, releases=True) as db:
+        store = _copy(store_path(target), db, target)
+        try:
+            release = pick_release(store, name)
+            assert release is not None
+            store.update(
+                f"DROP SILENT GRAPH <{release.iri}> ; DELETE WHERE {{ <{release.iri}> ?p ?o }}"
+            )
+            store.flush()
+        finally:
+            del store
     return release

@@ -21,13 +21,198 @@ if TYPE_CHECKING:
     import pyoxigraph as ox
     import rdflib
 
-#: A file in this folder marks it as a persisted rolegraph store.
+#: A file in this folder marks it as a persisted rolegraph store; its ``database:`` line
+#: names the folder inside that holds the current Oxigraph database (see write_store).
 STORE_MARKER = "rolegraph-store.txt"
+_DATABASE = r"oxigraph(?:-[0-9a-f]{12})?"
+_DATABASE_NAME = re.compile(_DATABASE)
+_DATABASE_LINE = re.compile(rf"^database: ({_DATABASE})$", re.M)
 
 
-def store_path(directory: Path) -> Path:
-    """Where the Oxigraph database of a store folder lives."""
-    return directory / "oxigraph"
+def store_path(directory: Path | str) -> Path:
+    """Where the current Oxigraph database of a store folder lives (the one its marker
+    names; ``oxigraph`` in stores written before the marker named one)."""
+    d = Path(directory)
+    try:
+        text = (d / STORE_MARKER).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return d / "oxigraph"
+    found = _DATABASE_LINE.search(text)
+    return d / (found.group(1) if found else "oxigraph")
+
+
+def _marker_text(name: str, database: str, releases: bool) -> str:
+    more = " [--release NAME]" if releases else ""
+    return (
+        f"A rolegraph store (Oxigraph). Open it with: rolegraph ... --graph {name}{more}\n"
+        f"database: {database}\n"
+    )
+
+
+def _is_marker_part(name: str) -> bool:
+    from rolegraph.fsutil import part_file_pattern
+
+    return part_file_pattern(STORE_MARKER).fullmatch(name) is not None
+
+
+def _only_ours(folder: Path, *, marker: bool) -> bool:
+    """Every entry of ``folder`` is one rolegraph makes in a store: database folders, the
+    marker (when ``marker``) and the marker's temporary files."""
+    try:
+        found = list(os.scandir(folder))
+    except OSError:
+        return False
+    for entry in found:
+        if _DATABASE_NAME.fullmatch(entry.name) and entry.is_dir(follow_symlinks=False):
+            continue
+        if entry.is_file(follow_symlinks=False) and (
+            _is_marker_part(entry.name) or (marker and entry.name == STORE_MARKER)
+        ):
+            continue
+        return False
+    return True
+
+
+def _remove(path: Path, what: str) -> None:
+    import shutil
+
+    from rolegraph.fsutil import removed_debris
+
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path, ignore_errors=True)
+    else:
+        path.unlink(missing_ok=True)
+    removed_debris(path, what)
+
+
+def clean_debris(target: Path) -> None:
+    """Remove what a killed or failed write of the store ``target`` left, each with a
+    notice: temporary store copies beside it (``.NAME.xxxxxxxx``), databases inside it
+    that its marker does not name (half-built or replaced), and a half-made store (a
+    folder holding only a database, no marker). Anything else is left alone."""
+    from rolegraph.fsutil import remove_part_files
+
+    parent = target.parent if str(target.parent) else Path()
+    copy = re.compile(re.escape(f".{target.name}.") + r"[a-z0-9_]{8}")
+    try:
+        beside = sorted(e.name for e in os.scandir(parent) if copy.fullmatch(e.name))
+    except OSError:
+        beside = []
+    for name in beside:
+        path = parent / name
+        if path.is_dir() and not path.is_symlink() and _only_ours(path, marker=True):
+            _remove(path, "a temporary store copy")
+    if not target.is_dir() or target.is_symlink():
+        return
+    remove_part_files(target / STORE_MARKER)
+    if (target / STORE_MARKER).is_file():
+        current = store_path(target).name
+        for entry in sorted(os.scandir(target), key=lambda e: e.name):
+            if (
+                _DATABASE_NAME.fullmatch(entry.name)
+                and entry.name != current
+                and entry.is_dir(follow_symlinks=False)
+            ):
+                _remove(target / entry.name, "an unfinished or replaced store database")
+    elif any(_DATABASE_NAME.fullmatch(e.name) for e in target.iterdir()) and _only_ours(
+        target, marker=False
+    ):
+        import shutil
+
+        from rolegraph.fsutil import removed_debris
+
+        for path in list(target.iterdir()):  # the folder itself stays, with its mode
+            if path.is_dir() and not path.is_symlink():
+                shutil.rmtree(path)
+            else:
+                path.unlink()
+        removed_debris(target, "a half-made store")
+
+
+def _folder_mode(target: Path) -> int:
+    """The mode the store folder keeps: its own, or a new folder's (the umask's)."""
+    try:
+        return target.stat().st_mode & 0o7777
+    except OSError:
+        mask = os.umask(0)
+        os.umask(mask)
+        return 0o777 & ~mask
+
+
+@contextlib.contextmanager
+def new_database(target: Path, *, releases: bool) -> Iterator[Path]:
+    """A new, empty database folder for the store ``target``, to fill in the ``with``
+    block; on success it becomes the store's database in one atomic step.
+
+    A kill at any instant leaves the store usable, with the old graph or the new one:
+
+    - an existing store gets the new database in a folder inside it; replacing the
+      marker (an atomic rename of one file) then switches to it, and only after that is
+      the old database removed;
+    - a new store is made in a hidden folder beside it (``.NAME.xxxxxxxx``), renamed into
+      place when complete (onto an empty folder, if one is there).
+
+    What a kill leaves (a database the marker does not name, a hidden copy, the
+    marker's ``.part`` file) is removed by the next write (:func:`clean_debris`). The
+    store folder keeps its mode."""
+    import secrets
+    import shutil
+    import tempfile
+
+    from rolegraph.fsutil import WRITTEN, atomic_write
+
+    database = f"oxigraph-{secrets.token_hex(6)}"
+    text = _marker_text(target.name, database, releases)
+    if (target / STORE_MARKER).is_file():
+        old = store_path(target)
+        db = target / database
+        try:
+            yield db
+            atomic_write(target / STORE_MARKER, text, record=False)
+        except BaseException:
+            shutil.rmtree(db, ignore_errors=True)
+            raise
+        shutil.rmtree(old, ignore_errors=True)
+    else:
+        mode = _folder_mode(target)
+        parent = target.parent if str(target.parent) else Path()
+        tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=parent))
+        try:
+            yield tmp / database
+            (tmp / STORE_MARKER).write_text(text, encoding="utf-8")
+            tmp.chmod(mode)  # mkdtemp's folder is private (0700)
+            try:
+                tmp.rename(target)  # onto an empty folder too (POSIX)
+            except OSError:
+                if not target.is_dir() or any(target.iterdir()):
+                    raise
+                target.rmdir()  # where rename does not replace a folder (Windows)
+                tmp.rename(target)
+        except BaseException:
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise
+    WRITTEN.append(target)
+
+
+def check_store_target(target: Path) -> None:
+    """Refuse a store folder that cannot be written: a file, a folder of something else,
+    a missing or read-only parent. Debris of an interrupted write is removed first."""
+    if target.exists() and not target.is_dir():
+        raise InputError(
+            f"{target} is a file, and a store is a folder",
+            hint="give --store a folder name; a graph file is written with -o FILE",
+        )
+    parent = target.parent if str(target.parent) else Path()
+    if not parent.is_dir():
+        raise InputError(f"cannot write {target}: folder {parent} does not exist")
+    if not os.access(parent, os.W_OK):
+        raise InputError(f"cannot write {target}: folder {parent} is not writable")
+    clean_debris(target)
+    if target.is_dir() and any(target.iterdir()) and not (target / STORE_MARKER).exists():
+        raise InputError(
+            f"{target} exists and is not a rolegraph store",
+            hint="give a new folder name, or remove the folder first",
+        )
 
 
 class RoleGraph:
@@ -185,29 +370,13 @@ def _busy(exc: BaseException) -> str | None:
 
 def write_store(directory: Path | str, quads: Iterable[ox.Quad]) -> Path:
     """Write ``quads`` as an on-disk store in ``directory`` (replacing a rolegraph store
-    there), through a temporary folder beside it, so a failure leaves no partial store.
-    The quads stream in: a large graph need not be held in memory first."""
-    import shutil
-    import tempfile
-
+    there); a failure or a kill at any instant leaves the old store as it was (see
+    :func:`new_database`). The quads stream in: a large graph need not be held in memory
+    first."""
     import pyoxigraph as ox
 
     target = Path(directory)
-    if target.exists() and not target.is_dir():
-        raise InputError(
-            f"{target} is a file, and a store is a folder",
-            hint="give --store a folder name; a graph file is written with -o FILE",
-        )
-    if target.is_dir() and any(target.iterdir()) and not (target / STORE_MARKER).exists():
-        raise InputError(
-            f"{target} exists and is not a rolegraph store",
-            hint="give a new folder name, or remove the folder first",
-        )
-    parent = target.parent
-    if not parent.is_dir():
-        raise InputError(f"cannot write {target}: folder {parent} does not exist")
-    if not os.access(parent, os.W_OK):
-        raise InputError(f"cannot write {target}: folder {parent} is not writable")
+    check_store_target(target)
     if (target / STORE_MARKER).exists():
         from rolegraph.releases import list_releases
 
@@ -222,31 +391,14 @@ def write_store(directory: Path | str, quads: Iterable[ox.Quad]) -> Path:
                 hint="add this graph as a release with --release NAME, or give a new folder",
             )
     try:
-        tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=parent))
+        with new_database(target, releases=False) as db:
+            disk = ox.Store(str(db))
+            disk.bulk_extend(quads)
+            disk.flush()
+            disk.optimize()
+            del disk
     except OSError as exc:
         raise InputError(f"cannot write store {target}: {exc.strerror or exc}") from None
-    try:
-        disk = ox.Store(str(store_path(tmp)))
-        disk.bulk_extend(quads)
-        disk.flush()
-        disk.optimize()
-        del disk
-        (tmp / STORE_MARKER).write_text(
-            f"A rolegraph store (Oxigraph). Open it with: rolegraph ... --graph {target.name}\n",
-            encoding="utf-8",
-        )
-        if target.is_dir():
-            shutil.rmtree(target)
-        tmp.rename(target)
-        from rolegraph.fsutil import WRITTEN
-
-        WRITTEN.append(target)
-    except OSError as exc:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise InputError(f"cannot write store {target}: {exc.strerror or exc}") from None
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
     return target
 
 
@@ -417,8 +569,15 @@ def open_graph(source: Path | str | None = None, release: str | None = None) -> 
 
             try:
                 store = ox.Store.read_only(str(store_path(p)))
-            except OSError as exc:
-                raise InputError(f"cannot open the store in {p}: {exc}", hint=_busy(exc)) from None
+            except OSError:
+                # A writer may have switched the store to a new database (and removed
+                # the one the marker named) between the two reads: read the marker again.
+                try:
+                    store = ox.Store.read_only(str(store_path(p)))
+                except OSError as exc:
+                    raise InputError(
+                        f"cannot open the store in {p}: {exc}", hint=_busy(exc)
+                    ) from None
             chosen = pick_release(store, release)
             if chosen is None:
                 return RoleGraph(store, location=str(p))

@@ -64,9 +64,12 @@ class RolegraphGroup(click.Group):
     command_class = RolegraphCommand
 
     def invoke(self, ctx: click.Context) -> Any:
-        from rolegraph.fsutil import WRITTEN
+        from rolegraph.fsutil import LISTENERS, NOTICES, WRITTEN
 
         WRITTEN.clear()  # this command's outputs (one process may run several, in tests)
+        NOTICES.clear()
+        # The library's notices (debris of an interrupted run removed) go to stderr.
+        LISTENERS[:] = [lambda message: click.echo(message, err=True)]
         try:
             result = super().invoke(ctx)
             # Output still buffered must reach its reader now, where a failure (a full
