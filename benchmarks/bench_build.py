@@ -31,10 +31,10 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=7)
     args = parser.parse_args()
 
-    from rolegraph.build import build_graph
-    from rolegraph.export import serialize
-    from rolegraph.report import ImportReport
-    from rolegraph.sources import load_framework
+    from rolegraph.combine.framework import load_framework
+    from rolegraph.graph.build import build_graph
+    from rolegraph.graph.export import serialize
+    from rolegraph.model.report import ImportReport
 
     def parse_only() -> int:
         n = 0

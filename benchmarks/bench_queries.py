@@ -30,10 +30,16 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=9)
     args = parser.parse_args()
 
-    from rolegraph.build import build_graph
-    from rolegraph.queries import LocalRunner, bind_params, bind_values, load_catalogue, run_query
-    from rolegraph.sources import load_framework
-    from rolegraph.store import open_graph
+    from rolegraph.combine.framework import load_framework
+    from rolegraph.graph.build import build_graph
+    from rolegraph.graph.store import open_graph
+    from rolegraph.sparql.catalogue import (
+        LocalRunner,
+        bind_params,
+        bind_values,
+        load_catalogue,
+        run_query,
+    )
 
     if args.graph:
         graph = open_graph(args.graph)

@@ -44,10 +44,10 @@ def main() -> None:
     parser.add_argument("--scale", type=int, default=1)
     args = parser.parse_args()
 
-    from rolegraph.build import build_graph
-    from rolegraph.sources import load_framework
-    from rolegraph.store import open_graph
-    from rolegraph.visualize import build_explorer, write_html
+    from rolegraph.combine.framework import load_framework
+    from rolegraph.explorer.page import build_explorer, write_html
+    from rolegraph.graph.build import build_graph
+    from rolegraph.graph.store import open_graph
 
     if args.graph:
         graph = open_graph(args.graph)

@@ -35,13 +35,19 @@ def worker(size: int, work: Path, runs: int) -> dict[str, Any]:
     """Everything measured for one size, in this process."""
     from synthetic import generate
 
-    from rolegraph.analysis import framework_view, role_pairs
-    from rolegraph.build import build_graph
-    from rolegraph.export import serialize
-    from rolegraph.queries import LocalRunner, bind_params, bind_values, load_catalogue, run_query
-    from rolegraph.report import ImportReport
-    from rolegraph.sources import load_framework
-    from rolegraph.store import open_graph
+    from rolegraph.analysis.view import framework_view, role_pairs
+    from rolegraph.combine.framework import load_framework
+    from rolegraph.graph.build import build_graph
+    from rolegraph.graph.export import serialize
+    from rolegraph.graph.store import open_graph
+    from rolegraph.model.report import ImportReport
+    from rolegraph.sparql.catalogue import (
+        LocalRunner,
+        bind_params,
+        bind_values,
+        load_catalogue,
+        run_query,
+    )
 
     folder = work / f"x{size}"
     roles, skills = folder / "role-content.csv", folder / "skill-descriptions.csv"
@@ -97,7 +103,7 @@ def worker(size: int, work: Path, runs: int) -> dict[str, Any]:
     table = run_query(load_catalogue()["role-pairs"], {}, LocalRunner(runner_graph))
     out["overlap_agrees"] = pairs == [tuple(r.values()) for r in table.records()]
     out["overlap_pairs"] = len(pairs)
-    from rolegraph.visualize import build_explorer, write_html
+    from rolegraph.explorer.page import build_explorer, write_html
 
     html = folder / "explorer.html"
     t, _ = timed(lambda: write_html(build_explorer(runner_graph, "overlap"), html), heavy)

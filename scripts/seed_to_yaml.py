@@ -11,9 +11,9 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from rolegraph.report import ImportReport
+from rolegraph.model.report import ImportReport
 from rolegraph.sources.bundled import dump_role_yaml
-from rolegraph.sources.govuk_text import read_govuk_text
+from rolegraph.sources.pages.role_text import read_govuk_text
 
 HEADER = (
     "Bundled data: the Machine learning engineer role page of the Government Digital and Data",

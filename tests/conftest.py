@@ -61,9 +61,9 @@ def snapshot_dir() -> Path:
 @pytest.fixture(scope="session")
 def full_build(role_csv: Path, skill_csv: Path) -> Iterator[object]:
     """(framework, report, graph) built from the whole official export, once per session."""
-    from rolegraph.build import build_graph
-    from rolegraph.report import ImportReport
-    from rolegraph.sources import load_framework
+    from rolegraph.combine.framework import load_framework
+    from rolegraph.graph.build import build_graph
+    from rolegraph.model.report import ImportReport
 
     report = ImportReport()
     framework = load_framework(roles=role_csv, skills=skill_csv, report=report)
@@ -75,7 +75,7 @@ def full_graph_file(
     full_build: tuple[object, object, object], tmp_path_factory: pytest.TempPathFactory
 ) -> Path:
     """The full framework as a Turtle file (what `rolegraph build -o` writes)."""
-    from rolegraph.export import write
+    from rolegraph.graph.export import write
 
     path = tmp_path_factory.mktemp("full") / "framework.ttl"
     write(full_build[2], path)  # type: ignore[arg-type]

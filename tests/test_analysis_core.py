@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from rolegraph.analysis import (
+from rolegraph.analysis.view import (
     FrameworkView,
     LevelInfo,
     RoleInfo,
@@ -17,9 +17,9 @@ from rolegraph.analysis import (
     shared_counts,
     weighted_jaccard,
 )
-from rolegraph.build import build_graph
-from rolegraph.queries import LocalRunner, get_query, run_query
-from rolegraph.sources import load_framework
+from rolegraph.combine.framework import load_framework
+from rolegraph.graph.build import build_graph
+from rolegraph.sparql.catalogue import LocalRunner, get_query, run_query
 
 
 def tiny() -> FrameworkView:
@@ -78,7 +78,7 @@ def test_sparse_role_pairs_equal_the_saved_query(full_build: Any) -> None:
 
 def test_two_roles_with_one_name_are_still_a_pair(tmp_path: Any) -> None:
     """The sparse pairs and the saved query agree when two roles share a name."""
-    from rolegraph.store import open_graph
+    from rolegraph.graph.store import open_graph
 
     rg = "https://w3id.org/rolegraph/ontology#"
     ttl = tmp_path / "same-name.ttl"

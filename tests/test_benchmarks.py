@@ -10,9 +10,9 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
 
-from rolegraph.build import build_graph
-from rolegraph.report import ImportReport
-from rolegraph.sources import load_framework
+from rolegraph.combine.framework import load_framework
+from rolegraph.graph.build import build_graph
+from rolegraph.model.report import ImportReport
 
 pytestmark = pytest.mark.framework
 

@@ -6,9 +6,9 @@ from typing import Any
 
 import pytest
 
-from rolegraph.build import build_graph
-from rolegraph.sources import load_framework
-from rolegraph.store import RoleGraph
+from rolegraph.combine.framework import load_framework
+from rolegraph.graph.build import build_graph
+from rolegraph.graph.store import RoleGraph
 
 PREFIXES = """
 PREFIX rg: <https://w3id.org/rolegraph/ontology#>
@@ -199,7 +199,7 @@ def test_role_links_to_official_page(graph: RoleGraph) -> None:
 
 def test_the_ladder_links_only_ranked_levels() -> None:
     """A level whose rank is unknown gets no nextLevel/previousLevel: it has no place."""
-    from rolegraph.records import Framework, Role, RoleLevel
+    from rolegraph.model.records import Framework, Role, RoleLevel
 
     fw = Framework(
         roles=[Role("Tester")],

@@ -10,9 +10,7 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-from rolegraph.analysis import FrameworkView, LevelInfo, RoleInfo, framework_view, tier_similarity
-from rolegraph.build import build_graph
-from rolegraph.careers import (
+from rolegraph.analysis.careers import (
     BANDS,
     GAP,
     LATERAL,
@@ -35,9 +33,17 @@ from rolegraph.careers import (
     similar,
     team_coverage,
 )
+from rolegraph.analysis.view import (
+    FrameworkView,
+    LevelInfo,
+    RoleInfo,
+    framework_view,
+    tier_similarity,
+)
 from rolegraph.cli import cli
+from rolegraph.combine.framework import load_framework
 from rolegraph.errors import InputError, NotFound
-from rolegraph.sources import load_framework
+from rolegraph.graph.build import build_graph
 
 ROOT = Path(__file__).resolve().parent.parent
 SENIOR = "Senior machine learning engineer"

@@ -20,8 +20,7 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from rolegraph.analysis import FrameworkView, framework_view
-from rolegraph.careers import (
+from rolegraph.analysis.careers import (
     best_matches,
     career_path,
     find_level,
@@ -34,6 +33,7 @@ from rolegraph.careers import (
     similar,
     team_coverage,
 )
+from rolegraph.analysis.view import FrameworkView, framework_view
 from rolegraph.cli import cli
 
 pytestmark = pytest.mark.framework

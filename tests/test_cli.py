@@ -126,12 +126,12 @@ def test_import_and_help_stay_light() -> None:
 
 
 def test_internal_errors_are_one_line(runner: CliRunner, monkeypatch: object) -> None:
-    import rolegraph.store
+    import rolegraph.graph.store
 
     def broken(*args: object) -> object:
         raise ValueError("boom")
 
-    monkeypatch.setattr(rolegraph.store, "open_graph", broken)  # type: ignore[attr-defined]
+    monkeypatch.setattr(rolegraph.graph.store, "open_graph", broken)  # type: ignore[attr-defined]
     result = runner.invoke(cli, ["stats"])
     assert result.exit_code == 2
     assert result.stderr.startswith("rolegraph: internal error: ValueError: boom")
@@ -139,12 +139,12 @@ def test_internal_errors_are_one_line(runner: CliRunner, monkeypatch: object) ->
 
 
 def test_keyboard_interrupt_exits_130(runner: CliRunner, monkeypatch: object) -> None:
-    import rolegraph.store
+    import rolegraph.graph.store
 
     def interrupted(*args: object) -> object:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(rolegraph.store, "open_graph", interrupted)  # type: ignore[attr-defined]
+    monkeypatch.setattr(rolegraph.graph.store, "open_graph", interrupted)  # type: ignore[attr-defined]
     result = runner.invoke(cli, ["stats"])
     assert result.exit_code == 130
     assert "interrupted" in result.stderr
@@ -218,7 +218,7 @@ def test_a_report_that_does_not_reconcile_writes_no_graph(
     runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Fault injected: rows unaccounted for. Nothing is written; the figures are said."""
-    from rolegraph.report import ImportReport
+    from rolegraph.model.report import ImportReport
 
     monkeypatch.setattr(ImportReport, "reconciles", property(lambda self: False))
     graph, report = tmp_path / "g.ttl", tmp_path / "report.md"
@@ -323,12 +323,12 @@ def test_an_interrupt_names_the_outputs_already_complete(
 ) -> None:
     """Ctrl-C after the report was written and before the store and graph were: the
     message says which outputs are complete, so none is mistaken for current."""
-    import rolegraph.store
+    import rolegraph.graph.store
 
     def interrupted(*args: object) -> object:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(rolegraph.store.RoleGraph, "save_store", interrupted)
+    monkeypatch.setattr(rolegraph.graph.store.RoleGraph, "save_store", interrupted)
     report, out = tmp_path / "r.md", tmp_path / "out.ttl"
     result = runner.invoke(
         cli,
@@ -368,10 +368,10 @@ def test_no_source_at_all_is_an_error(runner: CliRunner, tmp_path: Path) -> None
 def test_a_heatmap_of_too_many_roles_is_refused(
     runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import rolegraph.careers
+    import rolegraph.analysis.careers
 
     # The bundled data has 6 roles; a limit of 3 stands in for 25,000 roles.
-    monkeypatch.setattr(rolegraph.careers, "MAX_HEATMAP_ROLES", 3)
+    monkeypatch.setattr(rolegraph.analysis.careers, "MAX_HEATMAP_ROLES", 3)
     out = tmp_path / "h.png"
     result = runner.invoke(cli, ["overlap", "-o", str(out)])
     assert result.exit_code == 2

@@ -18,10 +18,10 @@ from minicsv import (
     write_pair,
 )
 from rolegraph.cli import cli
+from rolegraph.combine.framework import load_framework
 from rolegraph.errors import InputError
-from rolegraph.records import Framework
-from rolegraph.report import ImportReport
-from rolegraph.sources import load_framework
+from rolegraph.model.records import Framework
+from rolegraph.model.report import ImportReport
 
 
 def load(tmp_path: Path, **kw: object) -> tuple[Framework, ImportReport]:

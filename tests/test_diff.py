@@ -12,8 +12,8 @@ import pytest
 from click.testing import CliRunner
 
 from minicsv import ROLE_HEADER, SKILL_HEADER, role_rows, skill_rows, to_csv, write_pair
+from rolegraph.analysis.diff.compare import diff_sources
 from rolegraph.cli import cli
-from rolegraph.diff import diff_sources
 from rolegraph.errors import InputError
 
 

@@ -20,9 +20,15 @@ from click.testing import CliRunner
 
 from conftest import HARDENING
 from rolegraph.cli import cli
-from rolegraph.endpoint import RemoteRunner
 from rolegraph.errors import RemoteError
-from rolegraph.queries import LocalRunner, adhoc_query, get_query, load_catalogue, run_query
+from rolegraph.sparql.catalogue import (
+    LocalRunner,
+    adhoc_query,
+    get_query,
+    load_catalogue,
+    run_query,
+)
+from rolegraph.sparql.remote import RemoteRunner
 
 pytestmark = [pytest.mark.server, pytest.mark.framework]
 
@@ -76,9 +82,9 @@ def test_the_cli_prints_the_same_table(
 def test_publish_into_a_named_graph_with_sparql_update(
     oxigraph_server: str, runner: CliRunner, local: LocalRunner, tmp_path: Path
 ) -> None:
-    from rolegraph.build import build_graph
-    from rolegraph.export import write
-    from rolegraph.sources import load_framework
+    from rolegraph.combine.framework import load_framework
+    from rolegraph.graph.build import build_graph
+    from rolegraph.graph.export import write
 
     mle = tmp_path / "mle.ttl"
     write(build_graph(load_framework()), mle)
@@ -415,11 +421,11 @@ def test_publish_by_update_is_one_request_when_it_fits(runner: CliRunner) -> Non
 def test_publish_in_parts_says_how_far_it_got(
     runner: CliRunner, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import rolegraph.endpoint
+    import rolegraph.sparql.remote
 
     HARDENING["faults"] = HARDENING.get("faults", 0) + 1
     # A small request size stands in for a graph too large for one request.
-    monkeypatch.setattr(rolegraph.endpoint, "UPDATE_REQUEST_BYTES", 20_000)
+    monkeypatch.setattr(rolegraph.sparql.remote, "UPDATE_REQUEST_BYTES", 20_000)
     seen, behave = _recording(fail_from=3)
     for url in _serve(behave):
         result = runner.invoke(cli, ["publish", "--endpoint", url, "--protocol", "update"])

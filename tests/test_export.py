@@ -12,11 +12,11 @@ import rdflib
 from click.testing import CliRunner
 from rdflib.compare import isomorphic
 
-from rolegraph.build import build_graph, framework_triples, ontology_triples
 from rolegraph.cli import cli
-from rolegraph.export import serialize
-from rolegraph.sources import load_framework
-from rolegraph.store import RoleGraph
+from rolegraph.combine.framework import load_framework
+from rolegraph.graph.build import build_graph, framework_triples, ontology_triples
+from rolegraph.graph.export import serialize
+from rolegraph.graph.store import RoleGraph
 
 
 @pytest.fixture(scope="module")
@@ -123,7 +123,7 @@ def test_write_to_missing_folder_fails_cleanly(tmp_path: Path, runner: CliRunner
 
 
 def test_failed_write_leaves_no_file(tmp_path: Path) -> None:
-    from rolegraph.fsutil import atomic_write
+    from rolegraph.util.files import atomic_write
 
     target = tmp_path / "out.ttl"
 
@@ -138,7 +138,7 @@ def test_failed_write_leaves_no_file(tmp_path: Path) -> None:
 
 
 def test_existing_file_survives_a_failed_overwrite(tmp_path: Path) -> None:
-    from rolegraph.fsutil import atomic_write
+    from rolegraph.util.files import atomic_write
 
     target = tmp_path / "out.ttl"
     target.write_text("old")
@@ -155,7 +155,7 @@ def test_existing_file_survives_a_failed_overwrite(tmp_path: Path) -> None:
 def test_jsonld_uses_the_published_context(graph: RoleGraph) -> None:
     import json
 
-    from rolegraph import paths
+    from rolegraph.model import paths
 
     published = json.loads(paths.context_file().read_text(encoding="utf-8"))
     exported = json.loads(serialize(graph, "jsonld"))
@@ -178,7 +178,7 @@ def test_written_files_get_the_usual_permissions(tmp_path: Path) -> None:
     import os
     import stat
 
-    from rolegraph.fsutil import atomic_write
+    from rolegraph.util.files import atomic_write
 
     out = atomic_write(tmp_path / "g.ttl", b"x")
     mask = os.umask(0)
@@ -189,7 +189,7 @@ def test_written_files_get_the_usual_permissions(tmp_path: Path) -> None:
 def test_jsonld_of_an_odd_graph_reads_back_as_the_same_graph(tmp_path: Path) -> None:
     """Triples rolegraph never builds but a user's graph file may hold: a literal
     rdf:type, IRIs outside the bound namespaces, language tags, typed literals, blank nodes."""
-    from rolegraph.store import open_graph
+    from rolegraph.graph.store import open_graph
 
     turtle = """
         @prefix rg: <https://w3id.org/rolegraph/ontology#> .

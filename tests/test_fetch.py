@@ -13,9 +13,9 @@ from click.testing import CliRunner
 import minipages as mp
 from conftest import free_port
 from rolegraph.cli import cli
+from rolegraph.combine.framework import load_framework
 from rolegraph.errors import InputError, RemoteError
-from rolegraph.report import ImportReport
-from rolegraph.sources import load_framework
+from rolegraph.model.report import ImportReport
 from rolegraph.sources.fetch import fetch
 from rolegraph.sources.pages import read_page
 

@@ -15,11 +15,11 @@ from typing import Any
 
 import pytest
 
-from rolegraph.build import build_graph
-from rolegraph.report import ImportReport
-from rolegraph.sources import load_framework
-from rolegraph.store import RoleGraph
-from rolegraph.validate import validate
+from rolegraph.combine.framework import load_framework
+from rolegraph.graph.build import build_graph
+from rolegraph.graph.store import RoleGraph
+from rolegraph.graph.validate import validate
+from rolegraph.model.report import ImportReport
 
 pytestmark = pytest.mark.framework
 

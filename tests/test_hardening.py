@@ -281,9 +281,9 @@ def skill_inputs() -> Iterator[tuple[str, bytes]]:
 
 
 def graph_inputs() -> Iterator[tuple[str, str, bytes]]:
-    from rolegraph.build import build_graph
-    from rolegraph.export import serialize
-    from rolegraph.sources import load_framework
+    from rolegraph.combine.framework import load_framework
+    from rolegraph.graph.build import build_graph
+    from rolegraph.graph.export import serialize
 
     good = serialize(build_graph(load_framework()), "turtle")
     for i in range(15):
@@ -398,9 +398,9 @@ def profile_inputs() -> Iterator[tuple[str, str, bytes]]:
 
 def graph_value_inputs() -> Iterator[tuple[str, bytes]]:
     """Well-formed RDF whose values make no sense for the framework."""
-    from rolegraph.build import build_graph
-    from rolegraph.export import serialize
-    from rolegraph.sources import load_framework
+    from rolegraph.combine.framework import load_framework
+    from rolegraph.graph.build import build_graph
+    from rolegraph.graph.export import serialize
 
     good = serialize(build_graph(load_framework()), "turtle")
     yield "a rank that is a word", good.replace(b"rg:rank 2 ;", b'rg:rank "two" ;', 1)
@@ -611,7 +611,7 @@ NASTY = [
 def test_sparql_injection_through_every_saved_query_parameter(
     runner: CliRunner, tmp_path: Path
 ) -> None:
-    from rolegraph.queries import load_catalogue
+    from rolegraph.sparql.catalogue import load_catalogue
 
     baseline = {
         name: runner.invoke(cli, ["query", name, "-f", "csv"]).stdout_bytes
@@ -698,9 +698,9 @@ def test_markup_in_every_text_field_is_escaped_in_served_pages(tmp_path: Path) -
     import urllib.parse
     import urllib.request
 
-    from rolegraph.build import build_graph
-    from rolegraph.serve import make_server
-    from rolegraph.sources import load_framework
+    from rolegraph.combine.framework import load_framework
+    from rolegraph.graph.build import build_graph
+    from rolegraph.serve.server import make_server
 
     roles, _ = xss_framework(tmp_path)
     graph = build_graph(load_framework(roles=roles))
@@ -909,10 +909,10 @@ def test_no_injected_script_runs_in_served_pages(tmp_path: Path, browser: Any) -
     import threading
     import urllib.parse
 
-    from rolegraph.build import build_graph
     from rolegraph.cli.graph_cmds import explorer_for
-    from rolegraph.serve import make_server
-    from rolegraph.sources import load_framework
+    from rolegraph.combine.framework import load_framework
+    from rolegraph.graph.build import build_graph
+    from rolegraph.serve.server import make_server
 
     roles, _ = xss_framework(tmp_path)
     graph = build_graph(load_framework(roles=roles))

@@ -35,9 +35,9 @@ def _one_error_line(stderr: str) -> str:
 
 @pytest.fixture(scope="module")
 def bundled_nt(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from rolegraph.build import build_graph
-    from rolegraph.export import write
-    from rolegraph.sources import load_framework
+    from rolegraph.combine.framework import load_framework
+    from rolegraph.graph.build import build_graph
+    from rolegraph.graph.export import write
 
     path = tmp_path_factory.mktemp("bundled") / "bundled.nt"
     write(build_graph(load_framework()), path)

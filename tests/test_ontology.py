@@ -5,9 +5,9 @@ from __future__ import annotations
 import rdflib
 from rdflib.namespace import OWL, RDF, RDFS, SKOS
 
-from rolegraph import paths, vocab
-from rolegraph.build import build_graph
-from rolegraph.sources import load_framework
+from rolegraph.combine.framework import load_framework
+from rolegraph.graph.build import build_graph
+from rolegraph.model import paths, vocab
 
 RG = rdflib.Namespace(vocab.RG)
 

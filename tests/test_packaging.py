@@ -70,7 +70,7 @@ def test_installed_copy_runs_from_another_directory(wheel: Path, tmp_path: Path)
     elsewhere.mkdir()
     env = {**os.environ, "PYTHONPATH": str(site)}
     where = subprocess.run(
-        [sys.executable, "-c", "from rolegraph import paths; print(paths.resource_root())"],
+        [sys.executable, "-c", "from rolegraph.model import paths; print(paths.resource_root())"],
         cwd=elsewhere,
         env=env,
         capture_output=True,

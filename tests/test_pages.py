@@ -13,13 +13,13 @@ from click.testing import CliRunner
 import minipages as mp
 from minicsv import write_pair
 from rolegraph.cli import cli
+from rolegraph.combine.framework import load_framework
 from rolegraph.errors import InputError
-from rolegraph.records import Framework
-from rolegraph.report import ImportReport
-from rolegraph.sources import load_framework
+from rolegraph.model.records import Framework
+from rolegraph.model.report import ImportReport
 from rolegraph.sources.csv_export import read_role_content, read_skill_descriptions
-from rolegraph.sources.html_tree import block_text, parse_html
 from rolegraph.sources.pages import page_kind, parse_page, read_page
+from rolegraph.sources.pages.tree import block_text, parse_html
 
 
 def read(text: str, label: str = "page.html") -> tuple[Framework, ImportReport]:

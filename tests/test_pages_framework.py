@@ -16,12 +16,12 @@ import pytest
 from click.testing import CliRunner
 
 from rolegraph.cli import cli
-from rolegraph.records import Framework
-from rolegraph.report import ImportReport
-from rolegraph.sources import load_framework
+from rolegraph.combine.framework import load_framework
+from rolegraph.model.records import Framework
+from rolegraph.model.report import ImportReport
 from rolegraph.sources.bundled import load_role_yaml
 from rolegraph.sources.pages import read_page
-from rolegraph.text import clean_text
+from rolegraph.util.text import clean_text
 
 pytestmark = pytest.mark.framework
 ROOT = Path(__file__).resolve().parent.parent
@@ -336,8 +336,8 @@ def test_cli_build_from_csv_and_pages_is_deterministic(
 
 
 def test_pages_alone_build_and_validate(developer_page: Path, skills_page: Path) -> None:
-    from rolegraph.build import build_graph
-    from rolegraph.validate import validate
+    from rolegraph.graph.build import build_graph
+    from rolegraph.graph.validate import validate
 
     report = ImportReport()
     fw = load_framework(pages=[developer_page, skills_page], report=report)

@@ -11,10 +11,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from rolegraph.build import build_graph
 from rolegraph.cli import cli
+from rolegraph.combine.framework import load_framework
 from rolegraph.errors import NotFound, QueryError
-from rolegraph.queries import (
+from rolegraph.graph.build import build_graph
+from rolegraph.sparql.catalogue import (
     LocalRunner,
     adhoc_query,
     check_query,
@@ -24,8 +25,7 @@ from rolegraph.queries import (
     run_query,
     values_clause,
 )
-from rolegraph.results import Term
-from rolegraph.sources import load_framework
+from rolegraph.sparql.results import Term
 
 REQUIRED_TOPICS = {
     "level-skills",
@@ -420,7 +420,7 @@ def test_bad_param_syntax(runner: CliRunner) -> None:
 
 
 def test_values_are_bound_at_the_start_of_the_where_group() -> None:
-    from rolegraph.queries import bind_values
+    from rolegraph.sparql.catalogue import bind_values
 
     term = {"role": Term("uri", "https://w3id.org/rolegraph/id/role/x")}
     q = (
@@ -539,13 +539,13 @@ def test_graph_iri_needs_an_endpoint(runner: CliRunner) -> None:
     ],
 )
 def test_parameter_visibility(sparql: str, name: str, visible: bool) -> None:
-    from rolegraph.sparqltext import visible_in_where
+    from rolegraph.sparql.text import visible_in_where
 
     assert visible_in_where(sparql, name) is visible
 
 
 def test_undeclared_prefixes() -> None:
-    from rolegraph.sparqltext import undeclared_prefixes
+    from rolegraph.sparql.text import undeclared_prefixes
 
     sparql = (
         "PREFIX rg: <urn:a#>\nSELECT ?s WHERE { ?s a rg:Role ; rdfs:label 'x:y' ; "
@@ -555,7 +555,7 @@ def test_undeclared_prefixes() -> None:
 
 
 def test_rendering_floats_and_header_cells() -> None:
-    from rolegraph.render import render
+    from rolegraph.util.render import render
 
     got = render(["=score", "role"], [[0.5, "a"], [1 / 3, "b"], [1.0, "c"], [2, "d"]], "csv")
     assert got == "'=score,role\r\n0.500,a\r\n0.333,b\r\n1.000,c\r\n2,d\r\n"

@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from rolegraph.queries import LocalRunner, get_query, load_catalogue, run_query
+from rolegraph.sparql.catalogue import LocalRunner, get_query, load_catalogue, run_query
 
 pytestmark = pytest.mark.framework
 TIERS = ["Awareness", "Working", "Practitioner", "Expert"]

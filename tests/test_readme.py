@@ -105,7 +105,7 @@ def test_the_first_command_runs_and_prints_what_the_readme_shows(tmp_path: Path)
 
 
 def test_every_saved_query_is_documented() -> None:
-    from rolegraph.queries import load_catalogue
+    from rolegraph.sparql.catalogue import load_catalogue
 
     for name, q in load_catalogue().items():
         row = next((line for line in README.splitlines() if line.startswith(f"| `{name}` |")), None)

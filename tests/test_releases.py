@@ -55,8 +55,8 @@ def test_two_releases_in_one_store(tmp_path: Path, runner: CliRunner) -> None:
     import pyoxigraph as ox
     import rdflib
 
-    from rolegraph import paths, vocab
-    from rolegraph.store import store_path
+    from rolegraph.graph.store import store_path
+    from rolegraph.model import paths, vocab
 
     onto = rdflib.Graph().parse(paths.ontology_file(), format="turtle")
     defined = {str(t) for t in onto.subjects() if str(t).startswith(vocab.RG)}

@@ -408,7 +408,7 @@ def test_lookalike_role_names_are_reported_and_kept_apart(tmp_path: Path) -> Non
     ],
 )
 def test_skeletons_match_lookalikes_and_not_other_names(a: str, b: str) -> None:
-    from rolegraph.confusables import lookalikes, skeleton
+    from rolegraph.util.confusables import lookalikes, skeleton
 
     assert skeleton(a) == skeleton(b)
     assert lookalikes([a, b, a.upper(), "Other"]) == [[a, b]]

@@ -19,8 +19,8 @@ import rdflib
 import rdflib.compare
 
 from conftest import free_port
-from rolegraph.endpoint import RemoteRunner
-from rolegraph.queries import LocalRunner, load_catalogue, run_query
+from rolegraph.sparql.catalogue import LocalRunner, load_catalogue, run_query
+from rolegraph.sparql.remote import RemoteRunner
 
 pytestmark = pytest.mark.server
 MLE = "https://w3id.org/rolegraph/id/role/machine-learning-engineer"
@@ -216,7 +216,7 @@ def test_pages_escape_data_and_load_nothing_else(bundled_server: str) -> None:
 
 
 def test_ontology_and_context_are_published(bundled_server: str) -> None:
-    from rolegraph import paths
+    from rolegraph.model import paths
 
     status, ctype, body = get(bundled_server + "/ontology/context.jsonld")
     assert status == 200 and ctype.startswith("application/ld+json")
@@ -333,9 +333,9 @@ def test_requests_for_another_host_are_refused(bundled_server: str) -> None:
 def test_a_failed_request_is_one_line_and_a_hang_up_is_nothing(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    from rolegraph.build import build_graph
-    from rolegraph.serve import make_server
-    from rolegraph.sources import load_framework
+    from rolegraph.combine.framework import load_framework
+    from rolegraph.graph.build import build_graph
+    from rolegraph.serve.server import make_server
 
     server = make_server(build_graph(load_framework()))
     try:
@@ -353,7 +353,7 @@ def test_a_failed_request_is_one_line_and_a_hang_up_is_nothing(
 
 def test_accept_follows_quality_and_specificity(bundled_server: str) -> None:
     """RFC 9110: the most specific range sets an offered type's quality; q=0 refuses it."""
-    from rolegraph.serve import _accepts
+    from rolegraph.serve.server import _accepts
 
     offered = ["text/turtle", "application/ld+json", "text/html"]
     assert _accepts("*/*, text/html;q=0", offered) == "text/turtle"

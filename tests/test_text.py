@@ -6,7 +6,7 @@ import itertools
 
 import pytest
 
-from rolegraph.text import DECOMPOSED, _clean, clean_name, clean_text, name_key
+from rolegraph.util.text import DECOMPOSED, _clean, clean_name, clean_text, name_key
 
 ALPHABET = ("a", " ", "\n", "\u00a0", "\t", "\r", "\u200b", "é", "e\u0301")
 

@@ -86,9 +86,9 @@ def test_one_pass_sparql_constraints_agree_with_pyshacl(runner: CliRunner, tmp_p
     import pyshacl
     import rdflib
 
-    from rolegraph import paths
-    from rolegraph.store import open_graph
-    from rolegraph.validate import validate
+    from rolegraph.graph.store import open_graph
+    from rolegraph.graph.validate import validate
+    from rolegraph.model import paths
 
     lead = "<https://w3id.org/rolegraph/id/level/machine-learning-engineer--lead-machine-learning-engineer>"
     lines = [

@@ -19,13 +19,13 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from rolegraph.build import build_graph
 from rolegraph.cli import cli
+from rolegraph.combine.framework import load_framework
 from rolegraph.errors import InputError, NotFound
-from rolegraph.sources import load_framework
-from rolegraph.store import RoleGraph
-from rolegraph.visualize import Explorer, build_explorer, render_html, write_html
-from rolegraph.viz_assets import PYVIS_CDN_HOSTS, csp_hash, json_for_script
+from rolegraph.explorer.assets import PYVIS_CDN_HOSTS, csp_hash, json_for_script
+from rolegraph.explorer.page import Explorer, build_explorer, render_html, write_html
+from rolegraph.graph.build import build_graph
+from rolegraph.graph.store import RoleGraph
 from vizfacts import (
     EVIL_FAMILY,
     EVIL_ROLE,
@@ -64,7 +64,7 @@ def labels(explorer: Explorer, kind: str) -> set[str]:
 
 def overlapping_boxes(explorer: Explorer) -> list[tuple[str, str]]:
     """Pairs of nodes whose drawn node-plus-label boxes overlap (as laid out)."""
-    from rolegraph.visualize import _box, _Node
+    from rolegraph.explorer.page import _box, _Node
 
     boxes = []
     for n in explorer.nodes:
@@ -224,8 +224,8 @@ def test_the_same_input_gives_the_same_bytes_whatever_the_hash_seed(
 ) -> None:
     code = (
         "import hashlib, sys\n"
-        "from rolegraph.store import open_graph\n"
-        "from rolegraph.visualize import build_explorer, render_html\n"
+        "from rolegraph.graph.store import open_graph\n"
+        "from rolegraph.explorer.page import build_explorer, render_html\n"
         "g = open_graph(sys.argv[1])\n"
         "for view, kw in [('framework', {}), ('overlap', {}), ('role', {'role': 'Data scientist'}),"
         " ('skill', {'skill': 'User focus'})]:\n"
@@ -418,10 +418,10 @@ def test_digest_of_the_bundled_overlap_page_is_stable(bundled: RoleGraph) -> Non
 
 @pytest.mark.framework
 def test_a_family_has_one_colour_in_every_graph(full_build: Any) -> None:
-    from rolegraph.analysis import framework_view
-    from rolegraph.build import build_graph
-    from rolegraph.sources import load_framework
-    from rolegraph.visualize import _family_colors
+    from rolegraph.analysis.view import framework_view
+    from rolegraph.combine.framework import load_framework
+    from rolegraph.explorer.page import _family_colors
+    from rolegraph.graph.build import build_graph
 
     bundled = _family_colors(framework_view(build_graph(load_framework())))
     whole = _family_colors(framework_view(full_build[2]))

@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from rolegraph.records import Family, Framework, Requirement, Role, RoleLevel, Skill
+from rolegraph.model.records import Family, Framework, Requirement, Role, RoleLevel, Skill
 
 RANK = {"awareness": 1, "working": 2, "practitioner": 3, "expert": 4}
 EVIL_ROLE = '<img src=x onerror="window.__xss=1">'

@@ -8,7 +8,7 @@ The public entry points::
 
     from rolegraph import load_framework, build_graph
     framework = load_framework()            # bundled data: the Machine learning engineer page
-    graph = build_graph(framework)          # a rolegraph.store.RoleGraph
+    graph = build_graph(framework)          # a rolegraph.graph.store.RoleGraph
     graph.query("SELECT ...")
 """
 
@@ -24,8 +24,7 @@ from rolegraph.errors import (
     RemoteError,
     RolegraphError,
 )
-
-__version__ = "0.1.0"
+from rolegraph.version import __version__
 
 __all__ = [
     "DataInvalid",
@@ -41,14 +40,14 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:
-    from rolegraph.build import build_graph
-    from rolegraph.sources import load_framework
-    from rolegraph.store import open_graph
+    from rolegraph.combine.framework import load_framework
+    from rolegraph.graph.build import build_graph
+    from rolegraph.graph.store import open_graph
 
 _LAZY = {
-    "build_graph": "rolegraph.build",
-    "load_framework": "rolegraph.sources",
-    "open_graph": "rolegraph.store",
+    "build_graph": "rolegraph.graph.build",
+    "load_framework": "rolegraph.combine.framework",
+    "open_graph": "rolegraph.graph.store",
 }
 
 

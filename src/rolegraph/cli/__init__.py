@@ -17,9 +17,9 @@ from typing import Any
 
 import click
 
-from rolegraph import __version__
 from rolegraph.__main__ import INTERRUPTED
 from rolegraph.errors import RolegraphError
+from rolegraph.version import __version__
 
 
 class RolegraphCommand(click.Command):
@@ -64,7 +64,7 @@ class RolegraphGroup(click.Group):
     command_class = RolegraphCommand
 
     def invoke(self, ctx: click.Context) -> Any:
-        from rolegraph.fsutil import LISTENERS, NOTICES, WRITTEN
+        from rolegraph.util.files import LISTENERS, NOTICES, WRITTEN
 
         WRITTEN.clear()  # this command's outputs (one process may run several, in tests)
         NOTICES.clear()
@@ -82,7 +82,7 @@ class RolegraphGroup(click.Group):
                 raise _StdoutError(exc) from None
             return result
         except RolegraphError as exc:
-            from rolegraph.cli.common import BUNDLED_KEY, BUNDLED_NOTE
+            from rolegraph.cli.options import BUNDLED_KEY, BUNDLED_NOTE
             from rolegraph.errors import NotFound
 
             message = one_line(str(exc))
@@ -171,7 +171,7 @@ class _StdoutError(OSError):
 
 def interrupted_message() -> str:
     """Ctrl-C: no file is half-written, and those already complete are named."""
-    from rolegraph.fsutil import WRITTEN
+    from rolegraph.util.files import WRITTEN
 
     if not WRITTEN:
         return INTERRUPTED

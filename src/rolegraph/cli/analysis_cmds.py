@@ -1,4 +1,4 @@
-"""gap, ladder, similar, overlap, path, assess: career analytics (rolegraph.careers)."""
+"""gap, ladder, similar, overlap, path, assess: career analytics (rolegraph.analysis.careers)."""
 
 from __future__ import annotations
 
@@ -9,13 +9,13 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from rolegraph.cli import cli
-from rolegraph.cli.common import F, emit, format_option, graph_option, load_graph, note
+from rolegraph.cli.options import F, emit, format_option, graph_option, load_graph, note
 from rolegraph.errors import InputError
-from rolegraph.render import Cell, md_text, render, render_json
+from rolegraph.util.render import Cell, md_text, render, render_json
 
 if TYPE_CHECKING:
-    from rolegraph.analysis import FrameworkView
-    from rolegraph.careers import CareerPath, Gap, Ladder, Overlap
+    from rolegraph.analysis.careers import CareerPath, Gap, Ladder, Overlap
+    from rolegraph.analysis.view import FrameworkView
 
 FORMATS = ("table", "md", "json")
 ARROW = "→"
@@ -26,7 +26,7 @@ MEASURE = (
 
 
 def _view(graph_path: Path | None) -> FrameworkView:
-    from rolegraph.analysis import framework_view
+    from rolegraph.analysis.view import framework_view
 
     return framework_view(load_graph(graph_path))
 
@@ -96,7 +96,7 @@ def _md_lines(text: str) -> list[str]:
 
 def _gap_text(g: Gap, fmt: str) -> str:
     head = f"{g.source} {ARROW} {g.target}: {g.summary()}"
-    from rolegraph.careers import GAP
+    from rolegraph.analysis.careers import GAP
 
     gaps = g.with_status(GAP)
     if fmt == "md":
@@ -130,7 +130,7 @@ def gap(source: str, target: str, fmt: str, graph_path: Path | None) -> None:
     for each gap, what TO needs a person to be able to do; then the skills already met
     and those FROM has that TO does not need. Any two levels, of one role or two.
     """
-    from rolegraph.careers import find_level, level_gap
+    from rolegraph.analysis.careers import find_level, level_gap
 
     view = _view(graph_path)
     result = level_gap(view, find_level(view, source), find_level(view, target))
@@ -194,8 +194,8 @@ def ladder(role: str, fmt: str, graph_path: Path | None) -> None:
     removes. Lowered tiers are real: leadership levels need some skills less.
 
     ROLE is a role's name, or the name of one of its levels."""
-    from rolegraph.careers import find_role_of
-    from rolegraph.careers import ladder as build_ladder
+    from rolegraph.analysis.careers import find_role_of
+    from rolegraph.analysis.careers import ladder as build_ladder
 
     view = _view(graph_path)
     lad = build_ladder(view, find_role_of(view, role))
@@ -258,8 +258,8 @@ def similar(name: str, as_level: bool, top: int, fmt: str, graph_path: Path | No
     any of its levels needs. A name that is both a role and a level means the role,
     unless --levels is given.
     """
-    from rolegraph.careers import find_role_or_level
-    from rolegraph.careers import similar as nearest
+    from rolegraph.analysis.careers import find_role_or_level
+    from rolegraph.analysis.careers import similar as nearest
 
     view = _view(graph_path)
     iri = find_role_or_level(view, name, level=as_level)
@@ -367,11 +367,11 @@ def overlap(measure: str, output: Path | None, fmt: str, graph_path: Path | None
     """The role x role overlap matrix, in an order that puts clusters of similar roles
     together (average-linkage hierarchical clustering with optimal leaf order); with -o,
     as a heatmap image. The same graph gives byte-identical output."""
-    from rolegraph.careers import IMAGE_FORMATS, write_heatmap
-    from rolegraph.careers import overlap as build_overlap
+    from rolegraph.analysis.careers import IMAGE_FORMATS, write_heatmap
+    from rolegraph.analysis.careers import overlap as build_overlap
 
     if output is not None:
-        from rolegraph.fsutil import check_output_path
+        from rolegraph.util.files import check_output_path
 
         if output.suffix.lower() not in IMAGE_FORMATS:
             raise InputError(
@@ -413,7 +413,7 @@ STEP_HEADERS = ("skill", "has", "needs", "steps")
 
 
 def _path_text(p: CareerPath, fmt: str) -> str:
-    from rolegraph.careers import GAP
+    from rolegraph.analysis.careers import GAP
 
     head = (
         f"{p.source} {ARROW} {p.target}: {_s(len(p.moves), 'move')}, "
@@ -459,7 +459,7 @@ def path(source: str, target: str, fmt: str, graph_path: Path | None) -> None:
     principal, head; from the level's name). A move costs the tier steps the new level
     needs beyond the current one. Ties: fewer moves, then names in alphabetical order.
     """
-    from rolegraph.careers import career_path, find_level
+    from rolegraph.analysis.careers import career_path, find_level
 
     view = _view(graph_path)
     result = career_path(view, find_level(view, source), find_level(view, target))
@@ -507,7 +507,7 @@ def assess(
     levels and, with --target, the gap to each target. A CSV with a person column is a
     team: for each skill the --target levels need, who has it at that tier.
     """
-    from rolegraph.careers import find_level, read_profile
+    from rolegraph.analysis.careers import find_level, read_profile
 
     view = _view(graph_path)
     read = read_profile(profile, view)
@@ -534,7 +534,7 @@ def _person_text(
     top: int,
     fmt: str,
 ) -> str:
-    from rolegraph.careers import best_matches, compare
+    from rolegraph.analysis.careers import best_matches, compare
 
     matches = best_matches(view, tiers, top=top)
     gaps = [compare(view, tiers, lv, source=name) for lv in levels]
@@ -580,7 +580,7 @@ def _team_text(
     levels: list[str],
     fmt: str,
 ) -> str:
-    from rolegraph.careers import team_coverage
+    from rolegraph.analysis.careers import team_coverage
 
     results = [(lv, team_coverage(view, people, lv)) for lv in levels]
     if fmt == "json":

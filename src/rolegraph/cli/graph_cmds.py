@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 import click
 
 from rolegraph.cli import cli
-from rolegraph.cli.common import (
+from rolegraph.cli.options import (
     RDF_EXTENSIONS,
     Progress,
     Seconds,
@@ -22,13 +22,13 @@ from rolegraph.cli.common import (
     remember_input,
 )
 from rolegraph.errors import InputError
-from rolegraph.formats import EXPORT_NAMES
-from rolegraph.render import TABLE_FORMATS, render, render_json
-from rolegraph.text import plural
+from rolegraph.model.formats import EXPORT_NAMES
+from rolegraph.util.render import TABLE_FORMATS, render, render_json
+from rolegraph.util.text import plural
 
 if TYPE_CHECKING:
-    from rolegraph.serve import ExplorerMaker
-    from rolegraph.store import RoleGraph
+    from rolegraph.graph.store import RoleGraph
+    from rolegraph.serve.server import ExplorerMaker
 
 
 @cli.command()
@@ -104,11 +104,11 @@ def build(
     warnings go to stderr; the import report (--report) says what was read, merged,
     interpreted and skipped, row by row.
     """
-    from rolegraph.build import build_graph
-    from rolegraph.export import serialize
-    from rolegraph.fsutil import atomic_write, check_output_path, check_outputs_apart
-    from rolegraph.report import ImportReport
-    from rolegraph.sources import load_framework
+    from rolegraph.combine.framework import load_framework
+    from rolegraph.graph.build import build_graph
+    from rolegraph.graph.export import serialize
+    from rolegraph.model.report import ImportReport
+    from rolegraph.util.files import atomic_write, check_output_path, check_outputs_apart
 
     for path in (output, report):
         if path is not None:
@@ -120,7 +120,7 @@ def build(
     )
     fmt = output_format(fmt, output, RDF_EXTENSIONS)
     if release is not None:
-        from rolegraph.releases import check_name
+        from rolegraph.graph.releases import check_name
 
         check_name(release)
     import_report = ImportReport()
@@ -150,8 +150,8 @@ def build(
         )
     if store is not None and release is None and output is None:
         # Only a store: stream the quads into it, never holding the graph in memory.
-        from rolegraph.build import graph_quads
-        from rolegraph.store import open_graph, write_store
+        from rolegraph.graph.build import graph_quads
+        from rolegraph.graph.store import open_graph, write_store
 
         write_store(store, graph_quads(framework))
         graph = open_graph(store)
@@ -167,7 +167,7 @@ def build(
         )
         atomic_write(report, text)
     if store is not None and release is not None:
-        from rolegraph.releases import add_release
+        from rolegraph.graph.releases import add_release
 
         added = add_release(store, graph, release)
         verb = "Replaced" if added.replaced else "Added"
@@ -212,13 +212,13 @@ def export(graph_path: Path | None, fmt: str, output: Path | None, with_ontology
     """Write the graph as Turtle, N-Triples or JSON-LD (byte-identical for the same input).
 
     With -o FILE and no --format, the file's extension chooses (.ttl, .nt, .jsonld)."""
-    from rolegraph.export import serialize
+    from rolegraph.graph.export import serialize
 
     fmt = output_format(fmt, output, RDF_EXTENSIONS)
     graph = load_graph(graph_path)
     if with_ontology:
-        from rolegraph import paths
-        from rolegraph.store import RoleGraph, parse_rdf_file
+        from rolegraph.graph.store import RoleGraph, parse_rdf_file
+        from rolegraph.model import paths
 
         graph = RoleGraph.from_triples([*graph.triples(), *parse_rdf_file(paths.ontology_file())])
     emit(serialize(graph, fmt), output)
@@ -229,7 +229,7 @@ def export(graph_path: Path | None, fmt: str, output: Path | None, with_ontology
 @format_option(TABLE_FORMATS, "table")
 def stats(graph_path: Path | None, fmt: str) -> None:
     """Count families, roles, role levels, skills, requirements and triples."""
-    from rolegraph.store import graph_stats
+    from rolegraph.graph.store import graph_stats
 
     counts = graph_stats(load_graph(graph_path))
     if fmt == "json":
@@ -247,7 +247,7 @@ def validate(graph: Path | None, graph_path: Path | None, fmt: str) -> None:
     from dataclasses import asdict
 
     from rolegraph.errors import DataInvalid
-    from rolegraph.validate import validate as run
+    from rolegraph.graph.validate import validate as run
 
     if graph is not None and graph_path is not None:
         raise InputError("give the graph either as an argument or with --graph, not both")
@@ -279,8 +279,8 @@ def releases(store: Path, remove: str | None, fmt: str) -> None:
     """List the releases kept side by side in a store (or remove one)."""
     import pyoxigraph as ox
 
-    from rolegraph.releases import list_releases, remove_release
-    from rolegraph.store import STORE_MARKER, store_path
+    from rolegraph.graph.releases import list_releases, remove_release
+    from rolegraph.graph.store import STORE_MARKER, store_path
 
     if not (store / STORE_MARKER).exists():
         raise InputError(
@@ -353,7 +353,7 @@ def diff(
     OLD and NEW are each a graph file, a store folder, a role-content CSV, a folder
     holding the two CSV files of one release, or a role page.
     """
-    from rolegraph.diff import diff_sources
+    from rolegraph.analysis.diff.compare import diff_sources
 
     for side in (old, new):
         if not side.startswith(("http://", "https://")):
@@ -403,8 +403,8 @@ def serve(
     """Serve the graph on 127.0.0.1: a read-only SPARQL endpoint, a page per resource
     (HTML, Turtle or JSON-LD by content negotiation), the saved queries as forms, and the
     explorer. Stop it with Ctrl-C."""
-    from rolegraph.bounded import MB, Limits
-    from rolegraph.serve import describe, make_server
+    from rolegraph.serve.server import describe, make_server
+    from rolegraph.sparql.pool import MB, Limits
 
     graph = load_graph(graph_path)
     limits = Limits(timeout=query_timeout, memory=query_memory * MB)
@@ -425,7 +425,7 @@ def explorer_for(graph: RoleGraph) -> ExplorerMaker:
     """Makes the explorer page of one view of ``graph`` (the server asks on request)."""
 
     def page(view: str, role: str | None, skill: str | None) -> bytes:
-        from rolegraph.visualize import build_explorer, render_html
+        from rolegraph.explorer.page import build_explorer, render_html
 
         return render_html(build_explorer(graph, view, role=role, skill=skill)).encode("utf-8")
 

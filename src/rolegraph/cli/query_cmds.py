@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 import click
 
 from rolegraph.cli import cli
-from rolegraph.cli.common import (
+from rolegraph.cli.options import (
     TABLE_EXTENSIONS,
     Seconds,
     emit,
@@ -21,12 +21,12 @@ from rolegraph.cli.common import (
     remember_input,
 )
 from rolegraph.errors import InputError
-from rolegraph.render import render, render_json
-from rolegraph.results import RESULT_FORMATS
+from rolegraph.sparql.results import RESULT_FORMATS
+from rolegraph.util.render import render, render_json
 
 if TYPE_CHECKING:
-    from rolegraph.bounded import Limits
-    from rolegraph.queries import Runner
+    from rolegraph.sparql.catalogue import Runner
+    from rolegraph.sparql.pool import Limits
 
 
 def _runner(
@@ -35,7 +35,7 @@ def _runner(
     if endpoint is not None:
         if graph_path is not None:
             raise InputError("give either --graph or --endpoint, not both")
-        from rolegraph.endpoint import RemoteRunner, check_graph_iri
+        from rolegraph.sparql.remote import RemoteRunner, check_graph_iri
 
         if graph_iri is not None:
             check_graph_iri(graph_iri)
@@ -45,8 +45,8 @@ def _runner(
             "--graph-iri names a graph of a remote endpoint: give --endpoint URL too",
             hint="a local store's graphs are its releases: pick one with --release NAME",
         )
-    from rolegraph.bounded import QueryPool
-    from rolegraph.queries import LocalRunner
+    from rolegraph.sparql.catalogue import LocalRunner
+    from rolegraph.sparql.pool import QueryPool
 
     graph = load_graph(graph_path)
     return LocalRunner(graph, QueryPool(graph, limits=limits))
@@ -57,7 +57,7 @@ def _runner(
 @format_option(("table", "md", "json"), "table")
 def list_queries(name: str | None, fmt: str) -> None:
     """List the saved queries, or describe one (NAME) with its parameters and columns."""
-    from rolegraph.queries import check_query, get_query, load_catalogue
+    from rolegraph.sparql.catalogue import check_query, get_query, load_catalogue
 
     if name is not None:
         q = get_query(name)
@@ -201,7 +201,7 @@ def query(
     Parameters are bound as RDF terms, never pasted into the query. Names of roles,
     levels, skills and families match case-insensitively; a miss suggests the nearest.
     """
-    from rolegraph.queries import (
+    from rolegraph.sparql.catalogue import (
         adhoc_query,
         check_query,
         get_query,
@@ -227,11 +227,11 @@ def query(
     if name is None:
         check_query(q)
     if output is not None:
-        from rolegraph.fsutil import check_output_path
+        from rolegraph.util.files import check_output_path
 
         check_output_path(output)
     fmt = output_format(fmt, output, TABLE_EXTENSIONS)
-    from rolegraph.bounded import MB, Limits
+    from rolegraph.sparql.pool import MB, Limits
 
     limits = Limits(timeout=timeout, memory=max_memory * MB)
     runner = _runner(graph_path, endpoint, limits, graph_iri)
@@ -287,7 +287,7 @@ def publish(
     timeout: float,
 ) -> None:
     """Load the graph into a triple store, so a team can serve it."""
-    from rolegraph.endpoint import publish as send
+    from rolegraph.sparql.remote import publish as send
 
     done = send(
         load_graph(graph_path),

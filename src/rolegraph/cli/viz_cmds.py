@@ -7,8 +7,8 @@ from pathlib import Path
 import click
 
 from rolegraph.cli import cli
-from rolegraph.cli.common import graph_option, load_graph, note
-from rolegraph.visualize import DEFAULT_MAX_EDGES, DEFAULT_MAX_NODES, VIEWS
+from rolegraph.cli.options import graph_option, load_graph, note
+from rolegraph.explorer.page import DEFAULT_MAX_EDGES, DEFAULT_MAX_NODES, VIEWS
 
 
 @cli.command()
@@ -74,8 +74,8 @@ def viz(
     and the role levels that need it). The page has a legend, search, and filters by
     family and minimum tier.
     """
-    from rolegraph.fsutil import check_output_path
-    from rolegraph.visualize import build_explorer, write_html
+    from rolegraph.explorer.page import build_explorer, write_html
+    from rolegraph.util.files import check_output_path
 
     if view is None:
         view = "role" if role is not None else "skill" if skill is not None else "overlap"

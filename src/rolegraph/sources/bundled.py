@@ -13,7 +13,8 @@ from pathlib import Path
 from typing import Any
 
 from rolegraph.errors import InputError
-from rolegraph.records import (
+from rolegraph.model import paths
+from rolegraph.model.records import (
     Framework,
     Origin,
     Requirement,
@@ -23,9 +24,9 @@ from rolegraph.records import (
     Skill,
     Source,
 )
-from rolegraph.sources.table import decode_utf8, read_bytes
-from rolegraph.text import clean_name, clean_text
-from rolegraph.vocab import OGL, TIERS, tier_name
+from rolegraph.model.vocab import OGL, TIERS, tier_name
+from rolegraph.util.tables import decode_utf8, read_bytes
+from rolegraph.util.text import clean_name, clean_text
 
 _TOP = {"source", "role", "levels", "shared_skills"}
 _SOURCE = {"title", "kind", "url", "published", "updated", "release", "licence", "summary", "key"}
@@ -255,3 +256,8 @@ def dump_role_yaml(fw: Framework, *, header: Iterable[str] = ()) -> str:
     body = yaml.dump(doc, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100)
     lines = [f"# {line}" if line else "#" for line in header]
     return ("\n".join(lines) + "\n" if lines else "") + body
+
+
+def load_bundled() -> list[Framework]:
+    """The bundled role pages in ``data/roles/``."""
+    return [load_role_yaml(p) for p in paths.bundled_files()]

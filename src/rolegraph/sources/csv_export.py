@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from rolegraph.errors import InputError
-from rolegraph.records import (
+from rolegraph.model.records import (
     Family,
     Framework,
     Origin,
@@ -28,10 +28,10 @@ from rolegraph.records import (
     Skill,
     Source,
 )
-from rolegraph.report import ImportReport
-from rolegraph.sources.table import Table, stream_table
-from rolegraph.text import DECOMPOSED, clean_name, clean_text, name_key
-from rolegraph.vocab import OGL, TIERS, tier_name
+from rolegraph.model.report import ImportReport
+from rolegraph.model.vocab import OGL, TIERS, tier_name
+from rolegraph.util.tables import Table, stream_table
+from rolegraph.util.text import DECOMPOSED, clean_name, clean_text, name_key
 
 ROLE_COLUMNS = (
     "Role Family",

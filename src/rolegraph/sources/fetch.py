@@ -44,8 +44,8 @@ def _too_slow(url: str, timeout: float) -> RemoteError:
 
 def fetch(url: str, *, timeout: float, max_bytes: int = MAX_BYTES) -> Fetched:
     """The body of ``url`` (http or https), read within ``timeout`` seconds."""
-    from rolegraph import __version__
-    from rolegraph.deadline import check_url, within
+    from rolegraph.util.net import check_url, within
+    from rolegraph.version import __version__
 
     check_url(url, "https://ddat-capability-framework.service.gov.uk/role/data-scientist")
 
@@ -97,7 +97,7 @@ def fetch(url: str, *, timeout: float, max_bytes: int = MAX_BYTES) -> Fetched:
 def _fetch(
     request: urllib.request.Request, url: str, timeout: float, deadline: float, max_bytes: int
 ) -> Fetched:
-    from rolegraph.deadline import read_body
+    from rolegraph.util.net import read_body
 
     with urllib.request.urlopen(request, timeout=timeout) as response:
         content_type = response.headers.get_content_type()

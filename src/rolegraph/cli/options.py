@@ -1,0 +1,202 @@
+"""Options and helpers shared by the commands."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import click
+
+from rolegraph.model.formats import EXPORT_EXTENSIONS
+
+if TYPE_CHECKING:
+    from rolegraph.graph.store import RoleGraph
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+_RELEASE_KEY = "rolegraph.release"
+
+
+def _remember_release(ctx: click.Context, _param: click.Parameter, value: str | None) -> None:
+    ctx.meta[_RELEASE_KEY] = value
+
+
+def graph_option(func: F) -> F:
+    """``--graph FILE|DIR`` and ``--release NAME`` (for stores holding several releases)."""
+    func = click.option(
+        "--release",
+        metavar="NAME",
+        default=None,
+        expose_value=False,
+        callback=_remember_release,
+        help="With a store folder holding several releases: which one (default: the latest).",
+    )(func)
+    return click.option(
+        "--graph",
+        "-g",
+        "graph_path",
+        type=click.Path(path_type=Path),
+        default=None,
+        metavar="FILE|DIR",
+        help="Graph to read: a .ttl/.nt/.jsonld file or a store folder (default: the bundled data).",
+    )(func)
+
+
+def format_option(choices: tuple[str, ...], default: str) -> Callable[[F], F]:
+    def decorate(func: F) -> F:
+        return click.option(
+            "--format",
+            "-f",
+            "fmt",
+            type=click.Choice(choices),
+            default=default,
+            show_default=True,
+            help="Output format.",
+        )(func)
+
+    return decorate
+
+
+RDF_EXTENSIONS = EXPORT_EXTENSIONS
+TABLE_EXTENSIONS = {
+    ".csv": "csv",
+    ".tsv": "tsv",
+    ".json": "json",
+    ".srj": "json",
+    ".md": "md",
+    ".txt": "table",
+}
+
+
+def output_format(fmt: str, output: Path | None, extensions: dict[str, str]) -> str:
+    """The format to write: the one --format names, else the one -o FILE's extension says.
+
+    Writing Turtle into ``graph.jsonld`` would make a file nothing can read back."""
+    if output is None:
+        return fmt
+    said = extensions.get(output.suffix.lower())
+    if said is None:
+        return fmt
+    ctx = click.get_current_context(silent=True)
+    explicit = (
+        ctx is not None
+        and ctx.get_parameter_source("fmt") == click.core.ParameterSource.COMMANDLINE
+    )
+    if explicit and said != fmt:
+        from rolegraph.errors import InputError
+
+        raise InputError(
+            f"--format {fmt} does not match the extension of {output.name} (which says {said})",
+            hint="drop --format, or rename the output file",
+        )
+    return said
+
+
+def output_option(func: F) -> F:
+    return click.option(
+        "--output",
+        "-o",
+        type=click.Path(path_type=Path),
+        default=None,
+        metavar="FILE",
+        help="Write to FILE (atomically) instead of standard output.",
+    )(func)
+
+
+def load_graph(path: Path | None) -> RoleGraph:
+    """The graph the command's --graph / --release options name."""
+    from rolegraph.graph.store import open_graph
+
+    ctx = click.get_current_context(silent=True)
+    release = ctx.meta.get(_RELEASE_KEY) if ctx is not None else None
+    if ctx is not None and path is None:
+        ctx.meta[BUNDLED_KEY] = True
+    if path is not None:
+        remember_input(path)
+    return open_graph(path, release)
+
+
+_INPUTS_KEY = "rolegraph.inputs"
+
+
+def remember_input(path: Path | str) -> None:
+    """Note a file the command reads, so that no output of it may replace the file."""
+    ctx = click.get_current_context(silent=True)
+    if ctx is not None:
+        ctx.meta.setdefault(_INPUTS_KEY, []).append(Path(path))
+
+
+#: set in a command's context when it read the bundled data (no --graph given)
+BUNDLED_KEY = "rolegraph.bundled"
+BUNDLED_NOTE = (
+    "the bundled data holds only the Machine learning engineer page; give --graph FILE "
+    "for the whole framework"
+)
+
+
+def emit(text: str | bytes, output: Path | None) -> None:
+    """Print to stdout, or write ``output`` atomically (``-`` is stdout). An output that is
+    one of the command's inputs is refused: the input would be lost."""
+    if output is not None and str(output) != "-":
+        from rolegraph.util.files import atomic_write, check_outputs_apart
+
+        ctx = click.get_current_context(silent=True)
+        check_outputs_apart({"-o": output}, ctx.meta.get(_INPUTS_KEY, []) if ctx else [])
+        atomic_write(output, text)
+        return
+    if isinstance(text, bytes):
+        sys.stdout.buffer.write(text)
+        sys.stdout.flush()
+    else:
+        click.echo(text, nl=False)
+
+
+def note(message: str, quiet: bool = False) -> None:
+    """A message for the person at the terminal (stderr), unless --quiet."""
+    if not quiet:
+        click.echo(message, err=True)
+
+
+class Progress:
+    """A progress bar on stderr, shown only when stderr is a terminal."""
+
+    def __init__(self, enabled: bool) -> None:
+        self.enabled = enabled and sys.stderr.isatty()
+        self.done = 0
+        self.total = 0
+        self.label = ""
+
+    def __call__(self, label: str, done: int, total: int) -> None:
+        if not self.enabled:
+            return
+        self.label, self.done, self.total = label, done, total
+        width = 30
+        filled = int(width * done / total) if total else width
+        sys.stderr.write(f"\r{label} [{'#' * filled}{'.' * (width - filled)}] {done}/{total} rows")
+        if done >= total:
+            sys.stderr.write("\n")
+        sys.stderr.flush()
+
+
+# Click's ParamType is generic in newer versions only: no type argument, so older ones work.
+class Seconds(click.ParamType):  # type: ignore[type-arg,unused-ignore]
+    """A time-out in seconds: a finite number from 0.1 to a day (nan and inf are not)."""
+
+    name = "SECONDS"
+
+    def convert(
+        self, value: Any, param: click.Parameter | None, ctx: click.Context | None
+    ) -> float:
+        if isinstance(value, float):
+            seconds = value
+        else:
+            try:
+                seconds = float(value)
+            except (TypeError, ValueError):
+                self.fail(f"{value!r} is not a number of seconds", param, ctx)
+        if not (0.1 <= seconds <= 86400):  # also false for nan
+            self.fail(f"{value!r} is not between 0.1 and 86400 seconds", param, ctx)
+        return seconds

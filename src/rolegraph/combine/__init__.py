@@ -1,0 +1,1 @@
+"""Combining what the sources read: aliases, merging, level ordering."""

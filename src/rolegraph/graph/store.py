@@ -1,0 +1,643 @@
+"""The triple store behind a rolegraph graph.
+
+Oxigraph parses, serialises and answers SPARQL (it is 10-1000x faster than rdflib's
+engine on this data; see DESIGN.md); :meth:`RoleGraph.to_rdflib` gives an rdflib
+graph for code that wants rdflib's API (pySHACL, users' scripts).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+from collections.abc import Iterable, Iterator, Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from rolegraph.errors import InputError, QueryError
+from rolegraph.model.formats import BY_NAME, FORMATS, RdfFormat, by_extension
+
+if TYPE_CHECKING:
+    import pyoxigraph as ox
+    import rdflib
+
+#: A file in this folder marks it as a persisted rolegraph store; its ``database:`` line
+#: names the folder inside that holds the current Oxigraph database (see write_store).
+STORE_MARKER = "rolegraph-store.txt"
+_DATABASE = r"oxigraph(?:-[0-9a-f]{12})?"
+_DATABASE_NAME = re.compile(_DATABASE)
+_DATABASE_LINE = re.compile(rf"^database: ({_DATABASE})$", re.M)
+
+
+def store_path(directory: Path | str) -> Path:
+    """Where the current Oxigraph database of a store folder lives (the one its marker
+    names; ``oxigraph`` in stores written before the marker named one)."""
+    d = Path(directory)
+    try:
+        text = (d / STORE_MARKER).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return d / "oxigraph"
+    found = _DATABASE_LINE.search(text)
+    return d / (found.group(1) if found else "oxigraph")
+
+
+def _marker_text(name: str, database: str, releases: bool) -> str:
+    more = " [--release NAME]" if releases else ""
+    return (
+        f"A rolegraph store (Oxigraph). Open it with: rolegraph ... --graph {name}{more}\n"
+        f"database: {database}\n"
+    )
+
+
+def _is_marker_part(name: str) -> bool:
+    from rolegraph.util.files import part_file_pattern
+
+    return part_file_pattern(STORE_MARKER).fullmatch(name) is not None
+
+
+def _only_ours(folder: Path, *, marker: bool) -> bool:
+    """Every entry of ``folder`` is one rolegraph makes in a store: database folders, the
+    marker (when ``marker``) and the marker's temporary files."""
+    try:
+        found = list(os.scandir(folder))
+    except OSError:
+        return False
+    for entry in found:
+        if _DATABASE_NAME.fullmatch(entry.name) and entry.is_dir(follow_symlinks=False):
+            continue
+        if entry.is_file(follow_symlinks=False) and (
+            _is_marker_part(entry.name) or (marker and entry.name == STORE_MARKER)
+        ):
+            continue
+        return False
+    return True
+
+
+def _remove(path: Path, what: str) -> None:
+    import shutil
+
+    from rolegraph.util.files import removed_debris
+
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path, ignore_errors=True)
+    else:
+        path.unlink(missing_ok=True)
+    removed_debris(path, what)
+
+
+def clean_debris(target: Path) -> None:
+    """Remove what a killed or failed write of the store ``target`` left, each with a
+    notice: temporary store copies beside it (``.NAME.xxxxxxxx``), databases inside it
+    that its marker does not name (half-built or replaced), and a half-made store (a
+    folder holding only a database, no marker). Anything else is left alone."""
+    from rolegraph.util.files import remove_part_files
+
+    parent = target.parent if str(target.parent) else Path()
+    copy = re.compile(re.escape(f".{target.name}.") + r"[a-z0-9_]{8}")
+    try:
+        beside = sorted(e.name for e in os.scandir(parent) if copy.fullmatch(e.name))
+    except OSError:
+        beside = []
+    for name in beside:
+        path = parent / name
+        if path.is_dir() and not path.is_symlink() and _only_ours(path, marker=True):
+            _remove(path, "a temporary store copy")
+    if not target.is_dir() or target.is_symlink():
+        return
+    remove_part_files(target / STORE_MARKER)
+    if (target / STORE_MARKER).is_file():
+        current = store_path(target).name
+        for entry in sorted(os.scandir(target), key=lambda e: e.name):
+            if (
+                _DATABASE_NAME.fullmatch(entry.name)
+                and entry.name != current
+                and entry.is_dir(follow_symlinks=False)
+            ):
+                _remove(target / entry.name, "an unfinished or replaced store database")
+    elif any(_DATABASE_NAME.fullmatch(e.name) for e in target.iterdir()) and _only_ours(
+        target, marker=False
+    ):
+        import shutil
+
+        from rolegraph.util.files import removed_debris
+
+        for path in list(target.iterdir()):  # the folder itself stays, with its mode
+            if path.is_dir() and not path.is_symlink():
+                shutil.rmtree(path)
+            else:
+                path.unlink()
+        removed_debris(target, "a half-made store")
+
+
+def _folder_mode(target: Path) -> int:
+    """The mode the store folder keeps: its own, or a new folder's (the umask's)."""
+    try:
+        return target.stat().st_mode & 0o7777
+    except OSError:
+        mask = os.umask(0)
+        os.umask(mask)
+        return 0o777 & ~mask
+
+
+@contextlib.contextmanager
+def new_database(target: Path, *, releases: bool) -> Iterator[Path]:
+    """A new, empty database folder for the store ``target``, to fill in the ``with``
+    block; on success it becomes the store's database in one atomic step.
+
+    A kill at any instant leaves the store usable, with the old graph or the new one:
+
+    - an existing store gets the new database in a folder inside it; replacing the
+      marker (an atomic rename of one file) then switches to it, and only after that is
+      the old database removed;
+    - a new store is made in a hidden folder beside it (``.NAME.xxxxxxxx``), renamed into
+      place when complete (onto an empty folder, if one is there).
+
+    What a kill leaves (a database the marker does not name, a hidden copy, the
+    marker's ``.part`` file) is removed by the next write (:func:`clean_debris`). The
+    store folder keeps its mode."""
+    import secrets
+    import shutil
+    import tempfile
+
+    from rolegraph.util.files import WRITTEN, atomic_write
+
+    database = f"oxigraph-{secrets.token_hex(6)}"
+    text = _marker_text(target.name, database, releases)
+    if (target / STORE_MARKER).is_file():
+        old = store_path(target)
+        db = target / database
+        try:
+            yield db
+            atomic_write(target / STORE_MARKER, text, record=False)
+        except BaseException:
+            shutil.rmtree(db, ignore_errors=True)
+            raise
+        shutil.rmtree(old, ignore_errors=True)
+    else:
+        mode = _folder_mode(target)
+        parent = target.parent if str(target.parent) else Path()
+        tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=parent))
+        try:
+            yield tmp / database
+            (tmp / STORE_MARKER).write_text(text, encoding="utf-8")
+            tmp.chmod(mode)  # mkdtemp's folder is private (0700)
+            try:
+                tmp.rename(target)  # onto an empty folder too (POSIX)
+            except OSError:
+                if not target.is_dir() or any(target.iterdir()):
+                    raise
+                target.rmdir()  # where rename does not replace a folder (Windows)
+                tmp.rename(target)
+        except BaseException:
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise
+    WRITTEN.append(target)
+
+
+def check_store_target(target: Path) -> None:
+    """Refuse a store folder that cannot be written: a file, a folder of something else,
+    a missing or read-only parent. Debris of an interrupted write is removed first."""
+    if target.exists() and not target.is_dir():
+        raise InputError(
+            f"{target} is a file, and a store is a folder",
+            hint="give --store a folder name; a graph file is written with -o FILE",
+        )
+    parent = target.parent if str(target.parent) else Path()
+    if not parent.is_dir():
+        raise InputError(f"cannot write {target}: folder {parent} does not exist")
+    if not os.access(parent, os.W_OK):
+        raise InputError(f"cannot write {target}: folder {parent} is not writable")
+    clean_debris(target)
+    if target.is_dir() and any(target.iterdir()) and not (target / STORE_MARKER).exists():
+        raise InputError(
+            f"{target} exists and is not a rolegraph store",
+            hint="give a new folder name, or remove the folder first",
+        )
+
+
+class RoleGraph:
+    """A framework graph: an Oxigraph store plus where it came from.
+
+    ``release`` names one release of a store that holds several (each in its own named
+    graph, see :mod:`rolegraph.graph.releases`); queries then see that release only.
+    """
+
+    def __init__(
+        self,
+        store: ox.Store,
+        *,
+        location: str = "(in memory)",
+        release: str | None = None,
+        graph_name: str | None = None,
+        size: int | None = None,
+    ) -> None:
+        self.store = store
+        self.location = location
+        self.release = release
+        self.graph_name = graph_name
+        self._size = size
+
+    def _graph(self) -> Any:
+        import pyoxigraph as ox
+
+        return ox.NamedNode(self.graph_name) if self.graph_name else None
+
+    @classmethod
+    def from_triples(cls, triples: Iterable[ox.Triple], *, location: str = "(built)") -> RoleGraph:
+        import pyoxigraph as ox
+
+        graph = ox.DefaultGraph()
+        return cls.from_quads(
+            [ox.Quad(t.subject, t.predicate, t.object, graph) for t in triples], location=location
+        )
+
+    @classmethod
+    def from_quads(cls, quads: Iterable[ox.Quad], *, location: str = "(built)") -> RoleGraph:
+        import pyoxigraph as ox
+
+        store = ox.Store()
+        store.bulk_extend(quads)
+        return cls(store, location=location)
+
+    def __len__(self) -> int:
+        if self._size is not None:
+            return self._size
+        if self.graph_name is None:
+            return len(self.store)
+        return sum(1 for _ in self.store.quads_for_pattern(None, None, None, self._graph()))
+
+    def triples(self) -> Iterator[ox.Triple]:
+        for quad in self.store.quads_for_pattern(None, None, None, self._graph()):
+            yield quad.triple
+
+    def pattern(
+        self, subject: Any = None, predicate: Any = None, obj: Any = None
+    ) -> Iterator[ox.Triple]:
+        """Triples matching a pattern (None = any), in this graph (or release) only."""
+        for quad in self.store.quads_for_pattern(subject, predicate, obj, self._graph()):
+            yield quad.triple
+
+    def ntriples(self) -> bytes:
+        """This graph as N-Triples (unsorted; see :func:`rolegraph.graph.export.sorted_ntriples`)."""
+        import pyoxigraph as ox
+
+        graph = self._graph() or ox.DefaultGraph()
+        return self.store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=graph) or b""
+
+    def prepare(
+        self, sparql: str, bindings: Mapping[str, Any] | None = None
+    ) -> tuple[str, dict[str, Any]]:
+        """``sparql`` with ``bindings`` bound (by :func:`rolegraph.sparql.catalogue.bind_values`,
+        never pasted into the text as text) and through the query gate, and the dataset
+        it runs on (``store.query`` keyword arguments)."""
+        if bindings:
+            from rolegraph.sparql.catalogue import bind_values
+
+            sparql = bind_values(sparql, bindings)
+        refuse_federation(sparql)
+        return sparql, self.dataset_for(sparql)
+
+    def query(self, sparql: str, bindings: Mapping[str, Any] | None = None) -> Any:
+        """Run SPARQL on this graph (or release), in this process and without bounds:
+        for rolegraph's own queries. Text from users goes through a
+        :class:`rolegraph.sparql.pool.QueryPool`. Federated queries are refused.
+
+        ``bindings`` (variable -> RDF term, a pyoxigraph term or a
+        :class:`rolegraph.sparql.results.Term`) are bound, never pasted into the text."""
+        sparql, scope = self.prepare(sparql, bindings)
+        try:
+            return self.store.query(sparql, **scope)
+        except SyntaxError as exc:
+            raise QueryError(f"invalid SPARQL: {syntax_message(exc)}") from None
+        except (RuntimeError, OSError, ValueError) as exc:
+            raise QueryError(f"the query failed: {exc}") from None
+
+    def dataset_for(self, sparql: str) -> dict[str, Any]:
+        """How ``sparql`` sees the store: the graph (or release) as its default graph,
+        unless the query picks its own with FROM / FROM NAMED."""
+        from rolegraph.sparql.text import has_dataset_clause
+
+        if has_dataset_clause(sparql):
+            return {}
+        if self.graph_name:
+            return {"default_graph": self._graph()}
+        return {"use_default_graph_as_union": True}
+
+    def to_rdflib(self) -> rdflib.Graph:
+        """A copy of the graph as an rdflib ``Graph`` (prefixes bound)."""
+        import rdflib
+
+        from rolegraph.model.vocab import PREFIXES
+
+        data = self.ntriples()
+        g = rdflib.Graph()
+        for prefix, ns in PREFIXES.items():
+            g.bind(prefix, ns, override=True)
+        with quiet_rdflib():
+            g.parse(data=data, format="nt")
+        return g
+
+    def save_store(self, directory: Path | str) -> Path:
+        """Write an on-disk Oxigraph store that :func:`open_graph` opens without parsing."""
+        return write_store(directory, self.store)
+
+
+@contextlib.contextmanager
+def quiet_rdflib() -> Iterator[None]:
+    """Silence rdflib's log records and warnings meanwhile: it logs a traceback, or warns,
+    for every ill-typed literal (``"abc"^^xsd:integer``, a boolean ``"maybe"``), which
+    is the data's problem, reported by rolegraph's own checks."""
+    import logging
+    import warnings
+
+    logger = logging.getLogger("rdflib")
+    level = logger.level
+    logger.setLevel(logging.CRITICAL)
+    try:
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", module=r"rdflib(\.|$)")
+            yield
+    finally:
+        logger.setLevel(level)
+
+
+def _busy(exc: BaseException) -> str | None:
+    """The hint for a store another process holds (Oxigraph's lock file)."""
+    if "LOCK" in str(exc) or "temporarily unavailable" in str(exc):
+        return "another rolegraph is writing to it: wait for it to finish and retry"
+    return None
+
+
+def write_store(directory: Path | str, quads: Iterable[ox.Quad]) -> Path:
+    """Write ``quads`` as an on-disk store in ``directory`` (replacing a rolegraph store
+    there); a failure or a kill at any instant leaves the old store as it was (see
+    :func:`new_database`). The quads stream in: a large graph need not be held in memory
+    first."""
+    import pyoxigraph as ox
+
+    target = Path(directory)
+    check_store_target(target)
+    if (target / STORE_MARKER).exists():
+        from rolegraph.graph.releases import list_releases
+
+        try:
+            held = list_releases(ox.Store.read_only(str(store_path(target))))
+        except OSError as exc:
+            raise InputError(f"cannot open the store {target}: {exc}") from None
+        if held:
+            raise InputError(
+                f"{target} holds {len(held)} release(s); writing a plain store there would "
+                "delete them",
+                hint="add this graph as a release with --release NAME, or give a new folder",
+            )
+    try:
+        with new_database(target, releases=False) as db:
+            disk = ox.Store(str(db))
+            disk.bulk_extend(quads)
+            disk.flush()
+            disk.optimize()
+            del disk
+    except OSError as exc:
+        raise InputError(f"cannot write store {target}: {exc.strerror or exc}") from None
+    return target
+
+
+def refuse_federation(sparql: str) -> None:
+    """The query gate (:func:`rolegraph.sparql.text.gate`): Oxigraph would fetch a SERVICE
+    clause's endpoint over the network, and rolegraph never lets a query (a user's, or one
+    sent to ``rolegraph serve``) make it do that; nesting too deep is refused too."""
+    from rolegraph.sparql.text import gate
+
+    gate(sparql)
+
+
+def syntax_message(exc: BaseException, sparql: str | None = None) -> str:
+    """Oxigraph's parser messages, shortened: the position and the first expectations.
+
+    An undeclared prefix (Oxigraph says "Prefix not found" at the end of the name) is
+    named, with the declaration to add."""
+    text = " ".join(str(exc).split())
+    at = re.match(r"error at (\d+):(\d+)", text)
+    if sparql is not None and at and "Prefix not found" in text:
+        line_no, col = int(at.group(1)), int(at.group(2))
+        lines = sparql.splitlines()
+        line = lines[line_no - 1] if 0 < line_no <= len(lines) else ""
+        name = re.search(r"([A-Za-z][\w.-]*)?:[\w.%-]*$", line[: col - 1])
+        if name:
+            prefix = name.group(1) or ""
+            return (
+                f"unknown prefix '{prefix}:' in {name.group(0)} (line {line_no}, column "
+                f"{name.start() + 1}): declare it first, as in PREFIX {prefix}: <http://...>"
+            )
+    if "expected one of" in text and len(text) > 160:
+        text = text[:157] + "…"
+    return text
+
+
+def _ox_format(fmt: RdfFormat) -> Any:
+    import pyoxigraph as ox
+
+    return getattr(ox.RdfFormat, fmt.oxigraph)
+
+
+def detect_format(path: Path | str, name: str | None = None) -> RdfFormat:
+    if name is not None:
+        try:
+            return BY_NAME[name]
+        except KeyError:
+            raise InputError(
+                f"unknown RDF format {name!r}", hint=f"use one of {', '.join(BY_NAME)}"
+            ) from None
+    fmt = by_extension(path)
+    if fmt is None:
+        known = ", ".join(ext for f in FORMATS for ext in f.extensions)
+        suffix = Path(path).suffix.lower()
+        hint = f"name it with one of {known}"
+        if suffix == ".csv":
+            hint = (
+                "a CSV of the official export is not a graph: build one with 'rolegraph build "
+                "--roles role-content.csv --skills skill-descriptions.csv -o framework.ttl' "
+                "and give framework.ttl"
+            )
+        elif suffix in (".html", ".htm", ".txt"):
+            hint = (
+                "a role page is not a graph: build one with 'rolegraph build --page "
+                f"{Path(path).name} -o graph.ttl' and give graph.ttl"
+            )
+        raise InputError(
+            f"cannot tell the RDF format of {Path(path).name} from its extension", hint=hint
+        )
+    return fmt
+
+
+def parse_rdf_file(path: Path | str, fmt: RdfFormat | None = None) -> list[ox.Triple]:
+    """An RDF file's triples (graph names of quad formats dropped), with clear errors."""
+    return list(load_rdf_file(Path(path), fmt).triples())
+
+
+def load_rdf_file(path: Path, fmt: RdfFormat | None = None) -> RoleGraph:
+    """Parse an RDF file straight into a store (no Python object per triple)."""
+    import pyoxigraph as ox
+
+    from rolegraph.util.tables import read_bytes
+
+    fmt = fmt or detect_format(path)
+    data = read_bytes(path, "graph file")
+    if fmt.name == "rdfxml":
+        refuse_xml_entities(data, path.name)
+    store = ox.Store()
+    try:
+        store.load(data, format=_ox_format(fmt), base_iri=path.resolve().as_uri())
+    except SyntaxError as exc:
+        raise InputError(
+            f"{path.name} is not valid {fmt.name}: {exc}",
+            hint="check the file, or rebuild it with 'rolegraph build -o FILE'",
+        ) from None
+    except MemoryError as exc:  # Oxigraph's parser buffers one token at most 16 MB long
+        raise InputError(
+            f"cannot parse {path.name} as {fmt.name}: it holds a value (a text or IRI) "
+            f"longer than the parser's limit ({exc})",
+            hint="a framework graph has no such value: check the file, or rebuild it with "
+            "'rolegraph build -o FILE'",
+        ) from None
+    except (ValueError, OSError) as exc:
+        raise InputError(f"cannot parse {path.name} as {fmt.name}: {exc}") from None
+    if store.query(_QUOTED_TRIPLE, use_default_graph_as_union=True):
+        raise InputError(
+            f"{path.name} holds quoted triples (RDF-star / RDF 1.2 triple terms), which a "
+            "framework graph never has and rolegraph does not read",
+            hint="remove them, or rebuild the graph with 'rolegraph build -o FILE'",
+        )
+    return RoleGraph(store, location=str(path))
+
+
+#: a triple term anywhere in the file (RDF 1.2 puts them in the object position only)
+_QUOTED_TRIPLE = "ASK { ?s ?p ?o FILTER (isTRIPLE(?o) || isTRIPLE(?s)) }"
+
+
+def refuse_xml_entities(data: bytes, name: str) -> None:
+    """Refuse an XML document that declares entities, before any parser expands them (an
+    "entity bomb" of nested entities grows to gigabytes from a few hundred bytes). Expat
+    (the standard library's XML parser) reads the document and stops at the first
+    declaration; RDF/XML never needs one."""
+    from xml.parsers import expat
+
+    class _Declared(Exception):
+        pass
+
+    def declared(entity: str, *_args: object) -> None:
+        raise _Declared(entity)
+
+    parser = expat.ParserCreate()
+    parser.EntityDeclHandler = declared
+    parser.UnparsedEntityDeclHandler = declared
+    parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
+    try:
+        parser.Parse(data, True)
+    except _Declared as exc:
+        raise InputError(
+            f"{name} declares the XML entity {str(exc)[:60]!r}: rolegraph refuses RDF/XML "
+            "with entity declarations (they can expand without bound)",
+            hint="remove the DOCTYPE's <!ENTITY ...> declarations, or give the graph as "
+            "Turtle or N-Triples",
+        ) from None
+    except expat.ExpatError as exc:
+        raise InputError(
+            f"{name} is not valid rdfxml: {expat.ErrorString(exc.code)} at line {exc.lineno}, "
+            f"column {exc.offset + 1}",
+            hint="check the file, or rebuild it with 'rolegraph build -o FILE'",
+        ) from None
+
+
+def open_graph(source: Path | str | None = None, release: str | None = None) -> RoleGraph:
+    """Open a graph: ``None`` builds the bundled data; a folder is a persisted store
+    (``release`` picks one of its releases, default the latest); a file is parsed by
+    its extension."""
+    if source is None:
+        if release is not None:
+            raise InputError("--release needs --graph STORE_DIR (a store that holds releases)")
+        from rolegraph.combine.framework import load_framework
+        from rolegraph.graph.build import build_graph
+
+        return build_graph(load_framework())
+    p = Path(source)
+    if p.is_dir():
+        if (p / STORE_MARKER).exists():
+            import pyoxigraph as ox
+
+            from rolegraph.graph.releases import pick_release
+
+            try:
+                store = ox.Store.read_only(str(store_path(p)))
+            except OSError:
+                # A writer may have switched the store to a new database (and removed
+                # the one the marker named) between the two reads: read the marker again.
+                try:
+                    store = ox.Store.read_only(str(store_path(p)))
+                except OSError as exc:
+                    raise InputError(
+                        f"cannot open the store in {p}: {exc}", hint=_busy(exc)
+                    ) from None
+            chosen = pick_release(store, release)
+            if chosen is None:
+                return RoleGraph(store, location=str(p))
+            return RoleGraph(
+                store,
+                location=str(p),
+                release=chosen.name,
+                graph_name=chosen.iri,
+                size=chosen.triples,
+            )
+        raise InputError(
+            f"{p} is a directory, not a graph file",
+            hint="give a .ttl/.nt/.jsonld file, or a store written by 'rolegraph build --store DIR'",
+        )
+    if not p.exists():
+        raise InputError(
+            f"graph not found: {p}",
+            hint="check the path; a graph is a .ttl/.nt/.jsonld file or a store folder",
+        )
+    if release is not None:
+        raise InputError(f"--release needs a store folder, and {p.name} is a file")
+    graph = load_rdf_file(p)
+    if len(graph) == 0:
+        raise InputError(
+            f"{p.name} contains no triples", hint="build one with 'rolegraph build -o FILE'"
+        )
+    return graph
+
+
+_STATS_QUERY = """
+PREFIX rg: <https://w3id.org/rolegraph/ontology#>
+SELECT
+  (SUM(IF(?c = rg:RoleFamily, 1, 0)) AS ?families)
+  (SUM(IF(?c = rg:Role, 1, 0)) AS ?roles)
+  (SUM(IF(?c = rg:SeniorCivilServiceRole, 1, 0)) AS ?scs)
+  (SUM(IF(?c = rg:RoleLevel, 1, 0)) AS ?levels)
+  (SUM(IF(?c = rg:Skill, 1, 0)) AS ?skills)
+  (SUM(IF(?c = rg:SkillRequirement, 1, 0)) AS ?requirements)
+  (SUM(IF(?c = rg:TierDescriptor, 1, 0)) AS ?descriptors)
+  (SUM(IF(?c = rg:SharedSkillSet, 1, 0)) AS ?shared)
+WHERE { ?s a ?c }
+"""
+STAT_NAMES = {
+    "families": "families",
+    "roles": "roles",
+    "scs": "Senior Civil Service roles",
+    "levels": "role levels",
+    "skills": "skills",
+    "requirements": "requirements",
+    "descriptors": "tier descriptors",
+    "shared": "shared skill sets",
+}
+
+
+def graph_stats(graph: RoleGraph) -> dict[str, int]:
+    """Counts of the graph's things, and its triples."""
+    row = next(iter(graph.query(_STATS_QUERY)))
+    out = {
+        label: int(row[key].value) if row[key] is not None else 0
+        for key, label in STAT_NAMES.items()
+    }
+    out["triples"] = len(graph)
+    return out

@@ -1,0 +1,1 @@
+"""The web server: pages, the SPARQL endpoint and the explorer over HTTP."""

@@ -1,0 +1,397 @@
+"""Reader for a role page of the framework site as HTML (``/role/software-developer``).
+
+The page's main content (``#main-content``) holds, in order:
+
+* the title (``h1``), a lede, "Last updated ..." and a contents list of the levels;
+* "What a ... does": the role's description and "In this role, you will:" bullets;
+* "... role levels": "There are N ... role levels", then one ``h3`` per level
+  ("1. Apprentice developer") with its description, the Civil Service grades it is most
+  often performed at (where shown) and a Skill / Description table: the skill, "Level:
+  awareness" and the "You can:" descriptor;
+* "Roles that share ... skills": a Role / Shared skills table;
+* "Senior Civil Service roles that ... could lead to" (not part of the records);
+* "Updates": "Published ...", "Last updated ..." and dated change notes.
+
+The side navigation says which family the role is in (the heading above the current
+page's link, "Software development roles") and the page's own address.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from rolegraph.errors import InputError
+from rolegraph.model.records import Framework
+from rolegraph.model.report import ImportReport
+from rolegraph.model.vocab import SITE
+from rolegraph.sources.pages.role_page import (
+    PageLevel,
+    PageSkill,
+    RolePage,
+    SharedRow,
+    iso_date,
+    level_count,
+    page_date,
+    page_records,
+)
+from rolegraph.sources.pages.tree import Document, Node, block_text
+from rolegraph.util.text import clean_name, name_key
+
+_WHAT = re.compile(r"^What an? (.+) does$", re.IGNORECASE)
+_LEVEL = re.compile(r"^(\d+)\.\s+(.+)$")
+_TIER = re.compile(r"^Level:\s*(.+?)\s*$", re.IGNORECASE)
+_GRADES_INTRO = "this role level is most often performed at"
+_HEADINGS = frozenset({"h2", "h3"})
+_WRAPPERS = frozenset({"div", "section", "article", "main"})
+
+
+def main_content(doc: Document) -> Node:
+    """The page's main content: ``#main-content``, else ``<main>``, else the body."""
+    for match in (
+        lambda n: n.id == "main-content",
+        lambda n: n.tag == "main",
+        lambda n: n.tag == "body",
+    ):
+        found = doc.find(match)
+        if found is not None:
+            return found
+    return doc.root
+
+
+def page_title(doc: Document) -> Node | None:
+    main = main_content(doc)
+    return main.find(lambda n: n.tag == "h1") or doc.find(lambda n: n.tag == "h1")
+
+
+def _role_heading(node: Node) -> bool:
+    return bool(
+        (node.tag == "h2" and _WHAT.match(node.text()))
+        or node.id == "role-levels"
+        or node.has_class("role-level-header")
+    )
+
+
+def is_role_page(doc: Document) -> bool:
+    """A role page has a "What a ... does" heading or numbered role-level headings."""
+    return any(_role_heading(n) for n in doc.root.iter())
+
+
+def _blocks(node: Node) -> Iterator[Node]:
+    """Content as a flat sequence of blocks, unwrapping divs that hold headings."""
+    for child in node.children:
+        if not isinstance(child, Node):
+            continue
+        if child.tag in _WRAPPERS and child.find(lambda n: n.tag in ("h1", *_HEADINGS)):
+            yield from _blocks(child)
+        else:
+            yield child
+
+
+def _family_and_url(doc: Document) -> tuple[str | None, str | None]:
+    """The current page's family (its navigation heading) and address, from the side menu."""
+    heading: str | None = None
+    for node in doc.root.iter():
+        if node.tag == "h4" or node.has_class("moj-side-navigation__title"):
+            heading = node.text()
+        elif node.tag == "a" and node.attrs.get("aria-current"):
+            href = node.attrs.get("href", "")
+            url = SITE + href if href.startswith("/role/") else None
+            family = None
+            if heading and heading.lower().endswith(" roles"):
+                family = heading[: -len(" roles")].strip() or None
+            return family, url
+    return None, None
+
+
+def _skill_row(row: Node, cut: set[int]) -> PageSkill | None:
+    header = row.find(lambda n: n.tag == "th")
+    cell = row.find(lambda n: n.tag == "td")
+    if header is None:
+        return None
+    link = header.find(lambda n: n.has_class("skill-name"))
+    paragraphs = [p.text() for p in header.find_all(lambda n: n.tag == "p")]
+    tier: str | None = None
+    for text in paragraphs:
+        m = _TIER.match(text)
+        if m:
+            tier = m.group(1)
+    if link is not None:
+        name = link.text()
+    else:
+        name = next((t for t in paragraphs if t and not _TIER.match(t)), "") or header.text()
+    if not name:
+        return None
+    descriptor = block_text(cell.children) if cell is not None else ""
+    return PageSkill(
+        name,
+        tier,
+        descriptor or None,
+        row.line,
+        cut_off=id(row) in cut or (cell is not None and id(cell) in cut),
+    )
+
+
+def _shared_row(row: Node, cut: set[int]) -> SharedRow | None:
+    header = row.find(lambda n: n.tag == "th")
+    cell = row.find(lambda n: n.tag == "td")
+    if header is None or not header.text() or header.text() == "Role":
+        return None
+    skills: list[str] = []
+    if cell is not None:
+        items = cell.find_all(lambda n: n.tag in ("p", "li"))
+        skills = [t for t in (i.text() for i in items) if t] or [t for t in (cell.text(),) if t]
+    return SharedRow(header.text(), skills, row.line, cut_off=id(row) in cut)
+
+
+def _body_rows(table: Node) -> list[Node]:
+    return [
+        tr
+        for tr in table.find_all(lambda n: n.tag == "tr")
+        if not tr.inside("thead")
+        and tr.find(lambda n: n.tag in ("td", "th"))
+        and not all(c.attrs.get("scope") == "col" for c in tr.find_all(lambda n: n.tag == "th"))
+    ]
+
+
+def read_role_page_html(
+    doc: Document, label: str, *, location: str = "", url: str | None = None
+) -> RolePage:
+    """The facts of a role page parsed from HTML (raises if it is not a role page)."""
+    h1 = page_title(doc)
+    if h1 is None or not h1.text():
+        raise InputError(
+            f"{label} is not a framework page: it has no title (h1)",
+            hint="give a role page of https://ddat-capability-framework.service.gov.uk, saved "
+            "whole",
+        )
+    title = clean_name(h1.text())[0]
+    if not is_role_page(doc):
+        raise InputError(
+            f"{label} is not a role page: no 'What a ... does' section or role levels under "
+            f"the title {title!r}",
+            hint="give a role page (/role/...) or the Skills A to Z page (/skills)",
+        )
+    family, own_url = _family_and_url(doc)
+    page = RolePage(
+        title=title,
+        label=label,
+        kind="role-page",
+        location=location,
+        url=url or own_url,
+        line=h1.line,
+        family=family,
+    )
+    cut = {id(n) for n in doc.unclosed}
+    section = "head"
+    role_blocks: list[Node | str] = []
+    level: PageLevel | None = None
+    level_blocks: list[Node | str] = []
+    grades_next = described = False
+    updated_at_top: str | None = None
+    levels: list[tuple[PageLevel, list[Node | str]]] = []
+
+    main = main_content(doc)
+    in_main = {id(n) for n in main.iter()}
+    if any(_role_heading(n) and id(n) not in in_main for n in doc.root.iter()):
+        # A stray end tag closed the main content early: read on from the title instead.
+        page.remarks.append(
+            (
+                "interpreted",
+                "the page's main content ends before its sections (a stray end tag?); read "
+                "from the title to the footer instead",
+                main.line,
+            )
+        )
+        main = doc.find(lambda n: n.tag == "body") or doc.root
+    started = False
+    for block in _blocks(main):
+        if block.tag == "footer":
+            break
+        if not started:
+            started = block is h1 or block.find(lambda n: n is h1) is not None
+            continue
+        text = block.text() if block.tag in _HEADINGS or block.tag == "p" else ""
+        if block.tag == "h2":
+            what = _WHAT.match(text)
+            key = name_key(text)
+            if what or block.id.startswith("what-"):
+                section = "role"
+            elif block.id == "role-levels" or key.endswith("role levels"):
+                section = "levels"
+            elif block.id == "related-roles" or key.startswith("roles that share"):
+                section = "shared"
+            elif block.id == "related-scs-roles" or key.startswith(
+                "senior civil service roles that"
+            ):
+                section = "leads-to"
+            elif block.id == "update-history" or key == "updates":
+                section = "updates"
+            else:
+                section = "other"
+                page.unread_sections.append((text, block.line))
+            level = None
+            continue
+        if section == "head":
+            dated = page_date(text) if block.tag == "p" else None
+            if dated and dated[0] == "updated":
+                updated_at_top = dated[1]
+            elif dated:
+                page.published = dated[1]
+            elif block.has_class("govuk-body-l") and text:
+                page.summary = text
+            elif block.tag == "ul" and block.has_class("contents-list-links"):
+                for item in block.find_all(lambda n: n.tag == "a"):
+                    m = _LEVEL.match(item.text())
+                    if m:
+                        page.announced_levels.append(clean_name(m.group(2))[0])
+        elif section == "role":
+            role_blocks.append(block)
+        elif section == "levels":
+            m = _LEVEL.match(text) if block.tag == "h3" else None
+            if m or block.has_class("role-level-header"):
+                if id(block) in cut:
+                    page.remarks.append(
+                        ("skipped", f"the page ends inside the heading {text!r}", block.line)
+                    )
+                    level = None
+                    continue
+                number, name = (int(m.group(1)), m.group(2)) if m else (None, text)
+                level = PageLevel(clean_name(name)[0], block.line, number)
+                level_blocks = []
+                levels.append((level, level_blocks))
+                grades_next = False
+                described = False
+                continue
+            if level is None:
+                count = level_count(text) if block.tag == "p" else None
+                if count is None and block.tag == "p":
+                    counts = [level_count(p.text()) for p in block.find_all(lambda n: n.tag == "p")]
+                    count = next((c for c in counts if c is not None), None)
+                if count is not None:
+                    page.stated_level_count = count
+                continue
+            if block.tag == "p" and text.lower().startswith(_GRADES_INTRO):
+                grades_next = described = True
+            elif block.tag in ("ul", "ol") and grades_next:
+                level.grades.extend(_items(block, cut))
+                grades_next = False
+            elif block.tag in ("ul", "ol") and not block.find(lambda n: n.tag == "li"):
+                continue  # an empty list where grades would be
+            elif block.tag == "table":
+                described = True
+                for row in _body_rows(block):
+                    skill = _skill_row(row, cut)
+                    if skill is not None:
+                        level.skills.append(skill)
+            else:
+                level_blocks.append(block)
+        elif section == "shared":
+            if block.tag == "table":
+                page.has_shared_table = True
+                for row in _body_rows(block):
+                    shared = _shared_row(row, cut)
+                    if shared is not None:
+                        page.shared.append(shared)
+        elif section == "leads-to":
+            page.leads_to.extend(_items(block, cut))
+        elif section == "updates":
+            _read_updates(block, page, cut)
+    if doc.unclosed and id(main) not in cut:
+        page.remarks.append(
+            (
+                "ignored",
+                f"the page ends early (line {doc.lines}), after its main content: nothing of "
+                "the role is missing",
+                None,
+            )
+        )
+    elif doc.unclosed:
+        # The page stops in the middle: the last section read may be incomplete.
+        inner = doc.unclosed[-1]
+        where = {
+            "head": "before its first section",
+            "role": "in 'What a ... does'",
+            "levels": "in its role levels" + (f" (level {levels[-1][0].name!r})" if levels else ""),
+            "shared": "in its shared-skills table",
+            "leads-to": "in 'Senior Civil Service roles that ... could lead to'",
+            "updates": "in its Updates section",
+        }.get(section, "after its known sections")
+        page.truncated = (
+            f"the page ends {where}, inside <{inner.tag}> opened on line {inner.line} "
+            f"(input line {doc.lines}), with {len(doc.unclosed)} element(s) left open: it "
+            "looks truncated; only what is there was read"
+        )
+        if section == "levels" and levels:
+            levels[-1][0].cut_off = True
+            if not described:
+                levels[-1][1].clear()
+                page.remarks.append(
+                    (
+                        "missing",
+                        f"the description of level {levels[-1][0].name!r} is cut off; not used",
+                        levels[-1][0].line,
+                    )
+                )
+        if section == "updates" and page.change_notes:
+            date, _ = page.change_notes.pop()
+            page.remarks.append(
+                ("missing", f"the change note dated {date} is cut off; not used", None)
+            )
+        if section == "role":
+            role_blocks.clear()
+            page.remarks.append(
+                ("missing", "the role's description is cut off; not used", page.line)
+            )
+    if updated_at_top and page.updated and updated_at_top != page.updated:
+        page.remarks.append(
+            (
+                "disagreement",
+                f"the page's header says last updated {updated_at_top}, its Updates section "
+                f"{page.updated}; kept {page.updated}",
+                h1.line,
+            )
+        )
+    page.updated = page.updated or updated_at_top
+    page.description = block_text(role_blocks) or None
+    for lv, blocks in levels:
+        lv.description = block_text(blocks) or None
+    page.levels = [lv for lv, _ in levels]
+    return page
+
+
+def _items(block: Node, cut: set[int]) -> list[str]:
+    """The texts of a list's items, leaving out an item the page ends inside."""
+    items = block.find_all(lambda n: n.tag == "li" and id(n) not in cut)
+    return [t for t in (li.text() for li in items) if t]
+
+
+def _read_updates(block: Node, page: RolePage, cut: set[int]) -> None:
+    """The "Published ...", "Last updated ..." lines and the change log: a bold date, then
+    its notes."""
+    paragraphs = [block] if block.tag == "p" else block.find_all(lambda n: n.tag == "p")
+    for p in paragraphs:
+        if id(p) in cut:
+            continue
+        text = p.text()
+        dated = page_date(text)
+        date = iso_date(text)
+        if dated:
+            setattr(page, dated[0], dated[1])
+        elif date is not None:
+            page.change_notes.append((date, ""))
+        elif text and page.change_notes:
+            date, notes = page.change_notes[-1]
+            page.change_notes[-1] = (date, f"{notes}\n\n{text}" if notes else text)
+
+
+def parse_role_page_html(
+    doc: Document,
+    report: ImportReport,
+    *,
+    label: str,
+    location: str = "",
+    url: str | None = None,
+) -> Framework:
+    """Records of a role page given as parsed HTML."""
+    return page_records(read_role_page_html(doc, label, location=location, url=url), report)

@@ -1,0 +1,331 @@
+"""What a role page says, whatever form it was read from, and how it becomes records.
+
+The HTML reader (:mod:`rolegraph.sources.pages.role_html`) and the GOV.UK text reader
+(:mod:`rolegraph.sources.pages.role_text`) both fill a :class:`RolePage`;
+:func:`page_records` turns it into :class:`~rolegraph.model.records.Framework` records and
+reports what the page lacks or what could not be used. Nothing is invented: a fact the
+page does not show stays empty, and the report says so.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from rolegraph.model.records import (
+    Framework,
+    Origin,
+    Requirement,
+    Role,
+    RoleLevel,
+    SharedSkills,
+    Skill,
+    Source,
+)
+from rolegraph.model.report import ImportReport
+from rolegraph.model.vocab import OGL, TIERS, tier_name
+from rolegraph.util.text import clean_name, clean_text
+
+_LEVEL_COUNT = re.compile(r"^There (?:are|is) (\d+) .*role levels?\b", re.IGNORECASE)
+_DATE = re.compile(r"^(Published|Last updated):?\s+(\d{1,2} \w+ \d{4})", re.IGNORECASE)
+
+
+def iso_date(text: str) -> str | None:
+    """``"29 August 2025"`` -> ``"2025-08-29"``; None if it is not such a date."""
+    try:
+        return datetime.strptime(" ".join(text.split()), "%d %B %Y").date().isoformat()
+    except ValueError:
+        return None
+
+
+def level_count(text: str) -> int | None:
+    """The number in "There are 9 software developer role levels, ..."."""
+    m = _LEVEL_COUNT.match(text)
+    return int(m.group(1)) if m else None
+
+
+def page_date(text: str) -> tuple[str, str] | None:
+    """``"Last updated 29 August 2025 —"`` -> ``("updated", "2025-08-29")``."""
+    m = _DATE.match(text)
+    if not m:
+        return None
+    date = iso_date(m.group(2))
+    if date is None:
+        return None
+    return ("published" if m.group(1).lower() == "published" else "updated", date)
+
+
+@dataclass
+class PageSkill:
+    """One row of a level's Skill / Description table."""
+
+    name: str
+    tier: str | None
+    descriptor: str | None
+    line: int | None = None
+    #: The page ends inside this row: what was read may be cut short.
+    cut_off: bool = False
+
+
+@dataclass
+class PageLevel:
+    name: str
+    line: int | None = None
+    number: int | None = None
+    description: str | None = None
+    grades: list[str] = field(default_factory=list)
+    skills: list[PageSkill] = field(default_factory=list)
+    #: The page ends inside this level's section.
+    cut_off: bool = False
+
+
+@dataclass
+class SharedRow:
+    role: str
+    skills: list[str]
+    line: int | None = None
+    cut_off: bool = False
+
+
+@dataclass
+class RolePage:
+    """The facts of one role page, in page order."""
+
+    title: str
+    label: str
+    kind: str
+    location: str = ""
+    url: str | None = None
+    line: int | None = None
+    summary: str | None = None
+    published: str | None = None
+    updated: str | None = None
+    change_notes: list[tuple[str, str]] = field(default_factory=list)
+    family: str | None = None
+    description: str | None = None
+    #: Level names the page announces (its contents list), in order; empty if none.
+    announced_levels: list[str] = field(default_factory=list)
+    stated_level_count: int | None = None
+    levels: list[PageLevel] = field(default_factory=list)
+    #: Whether the page has a "Role / Shared skills" table at all.
+    has_shared_table: bool = False
+    shared: list[SharedRow] = field(default_factory=list)
+    #: "Senior Civil Service roles that ... could lead to" (not part of the records).
+    leads_to: list[str] = field(default_factory=list)
+    #: Sections the reader found but does not read: (heading, line).
+    unread_sections: list[tuple[str, int | None]] = field(default_factory=list)
+    #: Where the page seems to be cut off: a message for the report, or None.
+    truncated: str | None = None
+    #: Other things the reader noticed: (report category, message, line).
+    remarks: list[tuple[str, str, int | None]] = field(default_factory=list)
+
+
+def _text(value: str | None) -> str | None:
+    if value is None:
+        return None
+    return clean_text(value)[0] or None
+
+
+def page_records(page: RolePage, report: ImportReport) -> Framework:
+    """Records of a role page; what is missing or unusable goes to ``report``."""
+    label = page.label
+
+    def note(
+        category: str, message: str, line: int | None = None, severity: str = "warning"
+    ) -> None:
+        report.add(
+            category,
+            message,
+            file=label,
+            lines=line or (),
+            severity="warning" if severity == "warning" else "info",
+        )
+
+    role = clean_name(page.title)[0]
+    source = Source(
+        key=label,
+        kind=page.kind,
+        title=page.title,
+        location=page.location,
+        url=page.url,
+        published=page.published,
+        updated=page.updated,
+        licence=OGL,
+        description=_text(page.summary),
+        change_notes=tuple((d, clean_text(t)[0]) for d, t in page.change_notes if t.strip()),
+    )
+    fw = Framework(sources=[source])
+    fw.roles.append(
+        Role(
+            role,
+            family=clean_name(page.family)[0] if page.family else None,
+            description=_text(page.description),
+            origin=Origin(label, line=page.line),
+        )
+    )
+    if page.truncated:
+        note("missing", page.truncated)
+    for category, message, line in page.remarks:
+        note(category, message, line)
+    for date, text in page.change_notes:
+        if not text.strip():
+            note("missing", f"the change note dated {date} has no text; not used")
+    if page.description is None:
+        note("missing", f"the page gives no description of the role {role!r}", page.line)
+
+    found = [lv.name for lv in page.levels]
+    if page.stated_level_count is not None and page.stated_level_count != len(found):
+        note(
+            "missing",
+            f"the page says there are {page.stated_level_count} role levels but "
+            f"{len(found)} {'was' if len(found) == 1 else 'were'} found",
+        )
+    missing = [n for n in page.announced_levels if n not in found]
+    if missing:
+        note(
+            "missing",
+            "levels listed in the page's contents but not found on the page: "
+            + ", ".join(repr(n) for n in missing),
+        )
+    if not page.levels:
+        note(
+            "missing",
+            f"the role page {role!r} lists no role levels; only the role was read "
+            "(the page may be truncated: save the whole page)",
+            page.line,
+        )
+
+    #: Every row of the levels' skill tables is used, merged or reported.
+    stats = report.file(label, "role page")
+    if any(lv.grades for lv in page.levels):
+        without = [lv.name for lv in page.levels if not lv.grades]
+        if without:
+            note(
+                "missing",
+                "the page shows no Civil Service grades for level(s) "
+                + ", ".join(repr(n) for n in without),
+                severity="info",
+            )
+    page_skills: dict[str, Skill] = {}
+    first_text: dict[tuple[str, str], tuple[str, int | None]] = {}
+    for rank, blk in enumerate(page.levels, start=1):
+        name = clean_name(blk.name)[0]
+        fw.levels.append(
+            RoleLevel(
+                role,
+                name,
+                description=_text(blk.description),
+                rank=rank,
+                rank_basis="stated",
+                grades=tuple(clean_name(g)[0] for g in blk.grades),
+                origin=Origin(label, line=blk.line),
+            )
+        )
+        if blk.number is not None and blk.number != rank:
+            note(
+                "missing",
+                f"level {name!r} is numbered {blk.number} on the page but is level {rank} "
+                "of those found; a level may be missing",
+                blk.line,
+            )
+        if blk.cut_off:
+            note(
+                "missing",
+                f"the page ends inside level {name!r}: its skills may be incomplete",
+                blk.line,
+            )
+        if not blk.skills and not blk.cut_off:
+            note("missing", f"level {name!r} lists no skills", blk.line)
+        seen: dict[str, tuple[str | None, str | None]] = {}
+        for row in blk.skills:
+            stats.rows_read += 1
+            skill = clean_name(row.name)[0]
+            where = f"{name!r} x {skill!r}"
+            if row.cut_off:
+                stats.rows_reported += 1
+                note(
+                    "skipped",
+                    f"{where}: the page ends inside this skill's row; requirement not used",
+                    row.line,
+                )
+                continue
+            if skill in seen:
+                if seen[skill] == (row.tier, _text(row.descriptor)):
+                    stats.rows_merged += 1
+                    note("duplicate", f"{where}: listed twice, the same; merged", row.line, "info")
+                else:
+                    stats.rows_reported += 1
+                    note(
+                        "skipped",
+                        f"{where}: the skill is listed twice for the level, differently; the "
+                        "first is kept",
+                        row.line,
+                    )
+                continue
+            tier = tier_name(row.tier) if row.tier else None
+            if row.tier and tier is None:
+                stats.rows_reported += 1
+                note(
+                    "skipped",
+                    f"{where}: unknown tier {row.tier!r}; requirement not used",
+                    row.line,
+                )
+                continue
+            said = _text(row.descriptor)
+            seen[skill] = (row.tier, said)
+            stats.rows_used += 1
+            if tier is None:
+                note("missing", f"{where}: the page shows no tier", row.line)
+            if said is None:
+                note("missing", f"{where}: the page shows no 'You can:' descriptor", row.line)
+            origin = Origin(label, line=row.line)
+            fw.requirements.append(Requirement(role, name, skill, tier, said, origin))
+            known = page_skills.setdefault(skill, Skill(skill, origin=origin))
+            if tier is None or said is None:
+                continue
+            earlier = first_text.setdefault((skill, tier), (said, row.line))
+            if earlier[0] != said:
+                note(
+                    "mismatch",
+                    f"{where}: the descriptor of {skill!r} at {tier} differs from the one on "
+                    f"line {earlier[1]}; the first one is kept for the skill",
+                    row.line,
+                )
+            elif tier not in dict(known.descriptors):
+                pairs = sorted([*known.descriptors, (tier, said)], key=lambda p: TIERS.index(p[0]))
+                page_skills[skill] = Skill(skill, descriptors=tuple(pairs), origin=known.origin)
+    fw.skills.extend(page_skills.values())
+
+    if page.levels and not page.has_shared_table:
+        note("missing", "the page has no 'Role / Shared skills' table", severity="info")
+    for shared in page.shared:
+        other = clean_name(shared.role)[0]
+        skills = tuple(clean_name(s)[0] for s in shared.skills)
+        if not other:
+            note(
+                "ignored",
+                f"{', '.join(repr(s) for s in skills)}: skills before any role in the "
+                "shared-skills table; not used",
+                shared.line,
+            )
+        elif shared.cut_off:
+            note(
+                "skipped",
+                f"shared-skills row {other!r}: the page ends inside it; row not used",
+                shared.line,
+            )
+        elif not skills:
+            note("missing", f"shared-skills row {other!r} lists no skills", shared.line)
+        else:
+            fw.shared.append(SharedSkills(role, other, skills, Origin(label, line=shared.line)))
+    if page.leads_to:
+        note(
+            "ignored",
+            f"'Senior Civil Service roles that {role.lower()} could lead to' "
+            f"({', '.join(page.leads_to)}): not part of the graph",
+            severity="info",
+        )
+    for heading, line in page.unread_sections:
+        note("ignored", f"section {heading!r} is not read", line, severity="info")
+    return fw

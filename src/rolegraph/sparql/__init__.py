@@ -1,0 +1,1 @@
+"""SPARQL text, saved queries, their binding and running: locally in bounded workers, or remotely."""

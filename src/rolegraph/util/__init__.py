@@ -1,0 +1,1 @@
+"""Helpers that know nothing of the framework: text, files, HTTP, tables, rendering."""
