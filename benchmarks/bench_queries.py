@@ -32,14 +32,10 @@ def main() -> None:
 
     from rolegraph.combine.framework import load_framework
     from rolegraph.graph.build import build_graph
-    from rolegraph.graph.store import open_graph
-    from rolegraph.sparql.catalogue import (
-        LocalRunner,
-        bind_params,
-        bind_values,
-        load_catalogue,
-        run_query,
-    )
+    from rolegraph.graph.open import open_graph
+    from rolegraph.graph.runner import LocalRunner
+    from rolegraph.sparql.binding import bind_params, bind_values, run_query
+    from rolegraph.sparql.catalogue import load_catalogue
 
     if args.graph:
         graph = open_graph(args.graph)

@@ -47,7 +47,7 @@ def main() -> None:
     from rolegraph.combine.framework import load_framework
     from rolegraph.explorer.page import build_explorer, write_html
     from rolegraph.graph.build import build_graph
-    from rolegraph.graph.store import open_graph
+    from rolegraph.graph.open import open_graph
 
     if args.graph:
         graph = open_graph(args.graph)

@@ -39,15 +39,11 @@ def worker(size: int, work: Path, runs: int) -> dict[str, Any]:
     from rolegraph.combine.framework import load_framework
     from rolegraph.graph.build import build_graph
     from rolegraph.graph.export import serialize
-    from rolegraph.graph.store import open_graph
+    from rolegraph.graph.open import open_graph
+    from rolegraph.graph.runner import LocalRunner
     from rolegraph.model.report import ImportReport
-    from rolegraph.sparql.catalogue import (
-        LocalRunner,
-        bind_params,
-        bind_values,
-        load_catalogue,
-        run_query,
-    )
+    from rolegraph.sparql.binding import bind_params, bind_values, run_query
+    from rolegraph.sparql.catalogue import load_catalogue
 
     folder = work / f"x{size}"
     roles, skills = folder / "role-content.csv", folder / "skill-descriptions.csv"

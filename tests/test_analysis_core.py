@@ -19,7 +19,9 @@ from rolegraph.analysis.view import (
 )
 from rolegraph.combine.framework import load_framework
 from rolegraph.graph.build import build_graph
-from rolegraph.sparql.catalogue import LocalRunner, get_query, run_query
+from rolegraph.graph.runner import LocalRunner
+from rolegraph.sparql.binding import run_query
+from rolegraph.sparql.catalogue import get_query
 
 
 def tiny() -> FrameworkView:
@@ -78,7 +80,7 @@ def test_sparse_role_pairs_equal_the_saved_query(full_build: Any) -> None:
 
 def test_two_roles_with_one_name_are_still_a_pair(tmp_path: Any) -> None:
     """The sparse pairs and the saved query agree when two roles share a name."""
-    from rolegraph.graph.store import open_graph
+    from rolegraph.graph.open import open_graph
 
     rg = "https://w3id.org/rolegraph/ontology#"
     ttl = tmp_path / "same-name.ttl"

@@ -126,12 +126,12 @@ def test_import_and_help_stay_light() -> None:
 
 
 def test_internal_errors_are_one_line(runner: CliRunner, monkeypatch: object) -> None:
-    import rolegraph.graph.store
+    import rolegraph.cli.options
 
     def broken(*args: object) -> object:
         raise ValueError("boom")
 
-    monkeypatch.setattr(rolegraph.graph.store, "open_graph", broken)  # type: ignore[attr-defined]
+    monkeypatch.setattr(rolegraph.cli.options, "open_graph", broken)  # type: ignore[attr-defined]
     result = runner.invoke(cli, ["stats"])
     assert result.exit_code == 2
     assert result.stderr.startswith("rolegraph: internal error: ValueError: boom")
@@ -139,12 +139,12 @@ def test_internal_errors_are_one_line(runner: CliRunner, monkeypatch: object) ->
 
 
 def test_keyboard_interrupt_exits_130(runner: CliRunner, monkeypatch: object) -> None:
-    import rolegraph.graph.store
+    import rolegraph.cli.options
 
     def interrupted(*args: object) -> object:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(rolegraph.graph.store, "open_graph", interrupted)  # type: ignore[attr-defined]
+    monkeypatch.setattr(rolegraph.cli.options, "open_graph", interrupted)  # type: ignore[attr-defined]
     result = runner.invoke(cli, ["stats"])
     assert result.exit_code == 130
     assert "interrupted" in result.stderr
@@ -377,3 +377,18 @@ def test_a_heatmap_of_too_many_roles_is_refused(
     assert result.exit_code == 2
     assert "roles are too many for a readable heatmap (at most 3)" in result.stderr
     assert not out.exists()
+
+
+def test_help_lists_each_command_with_its_own_summary() -> None:
+    """``rolegraph --help`` shows summaries from a table, not from the commands (so that it
+    imports none of them): the table must say what each command's help says."""
+    import inspect
+
+    from rolegraph.cli.group import COMMANDS
+
+    for name, (_module, _function, summary) in COMMANDS.items():
+        command = cli.get_command(None, name)
+        assert command is not None, name
+        first = inspect.cleandoc(command.help or "").split("\n\n")[0]
+        assert summary == " ".join(first.split()), name
+    assert sorted(COMMANDS) == sorted(cli.list_commands(None))

@@ -21,13 +21,9 @@ from click.testing import CliRunner
 from conftest import HARDENING
 from rolegraph.cli import cli
 from rolegraph.errors import RemoteError
-from rolegraph.sparql.catalogue import (
-    LocalRunner,
-    adhoc_query,
-    get_query,
-    load_catalogue,
-    run_query,
-)
+from rolegraph.graph.runner import LocalRunner
+from rolegraph.sparql.binding import run_query
+from rolegraph.sparql.catalogue import adhoc_query, get_query, load_catalogue
 from rolegraph.sparql.remote import RemoteRunner
 
 pytestmark = [pytest.mark.server, pytest.mark.framework]
@@ -421,11 +417,11 @@ def test_publish_by_update_is_one_request_when_it_fits(runner: CliRunner) -> Non
 def test_publish_in_parts_says_how_far_it_got(
     runner: CliRunner, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import rolegraph.sparql.remote
+    import rolegraph.graph.publish
 
     HARDENING["faults"] = HARDENING.get("faults", 0) + 1
     # A small request size stands in for a graph too large for one request.
-    monkeypatch.setattr(rolegraph.sparql.remote, "UPDATE_REQUEST_BYTES", 20_000)
+    monkeypatch.setattr(rolegraph.graph.publish, "UPDATE_REQUEST_BYTES", 20_000)
     seen, behave = _recording(fail_from=3)
     for url in _serve(behave):
         result = runner.invoke(cli, ["publish", "--endpoint", url, "--protocol", "update"])

@@ -189,7 +189,7 @@ def test_written_files_get_the_usual_permissions(tmp_path: Path) -> None:
 def test_jsonld_of_an_odd_graph_reads_back_as_the_same_graph(tmp_path: Path) -> None:
     """Triples rolegraph never builds but a user's graph file may hold: a literal
     rdf:type, IRIs outside the bound namespaces, language tags, typed literals, blank nodes."""
-    from rolegraph.graph.store import open_graph
+    from rolegraph.graph.open import open_graph
 
     turtle = """
         @prefix rg: <https://w3id.org/rolegraph/ontology#> .

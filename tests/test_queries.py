@@ -15,15 +15,14 @@ from rolegraph.cli import cli
 from rolegraph.combine.framework import load_framework
 from rolegraph.errors import NotFound, QueryError
 from rolegraph.graph.build import build_graph
+from rolegraph.graph.runner import LocalRunner
+from rolegraph.sparql.binding import run_query, values_clause
 from rolegraph.sparql.catalogue import (
-    LocalRunner,
     adhoc_query,
     check_query,
     get_query,
     load_catalogue,
     parse_query,
-    run_query,
-    values_clause,
 )
 from rolegraph.sparql.results import Term
 
@@ -420,7 +419,7 @@ def test_bad_param_syntax(runner: CliRunner) -> None:
 
 
 def test_values_are_bound_at_the_start_of_the_where_group() -> None:
-    from rolegraph.sparql.catalogue import bind_values
+    from rolegraph.sparql.binding import bind_values
 
     term = {"role": Term("uri", "https://w3id.org/rolegraph/id/role/x")}
     q = (

@@ -16,7 +16,9 @@ from typing import Any
 
 import pytest
 
-from rolegraph.sparql.catalogue import LocalRunner, get_query, load_catalogue, run_query
+from rolegraph.graph.runner import LocalRunner
+from rolegraph.sparql.binding import run_query
+from rolegraph.sparql.catalogue import get_query, load_catalogue
 
 pytestmark = pytest.mark.framework
 TIERS = ["Awareness", "Working", "Practitioner", "Expert"]

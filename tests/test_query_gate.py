@@ -29,7 +29,7 @@ from click.testing import CliRunner
 from conftest import HARDENING, free_port
 from rolegraph.cli import cli
 from rolegraph.errors import QueryError
-from rolegraph.sparql.pool import Limits, QueryLimit, QueryPool
+from rolegraph.graph.pool import Limits, QueryLimit, QueryPool
 from rolegraph.sparql.text import MAX_NESTING, gate, tokens
 from test_serve import get, start
 
@@ -342,7 +342,7 @@ def test_nesting_at_the_limit_is_answered(runner: CliRunner) -> None:
 def test_a_worker_that_overflows_its_stack_is_replaced() -> None:
     """The second line of defence: past the gate (called directly), a parser that recurses
     too deep ends one worker, never the caller, and the next query is answered."""
-    from rolegraph.graph.store import open_graph
+    from rolegraph.graph.open import open_graph
 
     with QueryPool(open_graph(), limits=Limits(timeout=60)) as pool:
         try:
@@ -377,7 +377,7 @@ def test_a_query_past_its_memory_limit_is_stopped(runner: CliRunner) -> None:
 
 
 def test_an_answer_past_the_result_cap_is_not_kept() -> None:
-    from rolegraph.graph.store import open_graph
+    from rolegraph.graph.open import open_graph
 
     with QueryPool(open_graph(), limits=Limits(result_bytes=1024 * 1024)) as pool:
         with pytest.raises(QueryLimit) as err:
@@ -390,7 +390,7 @@ def test_an_answer_past_the_result_cap_is_not_kept() -> None:
 def test_queries_run_in_workers_without_a_network() -> None:
     """Where the system allows it (Linux, root or user namespaces) the workers have no
     network at all: a second line of defence behind the gate."""
-    from rolegraph.graph.store import open_graph
+    from rolegraph.graph.open import open_graph
 
     with QueryPool(open_graph()) as pool:
         if not pool.isolated:

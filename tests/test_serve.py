@@ -19,7 +19,9 @@ import rdflib
 import rdflib.compare
 
 from conftest import free_port
-from rolegraph.sparql.catalogue import LocalRunner, load_catalogue, run_query
+from rolegraph.graph.runner import LocalRunner
+from rolegraph.sparql.binding import run_query
+from rolegraph.sparql.catalogue import load_catalogue
 from rolegraph.sparql.remote import RemoteRunner
 
 pytestmark = pytest.mark.server

@@ -86,7 +86,7 @@ def test_one_pass_sparql_constraints_agree_with_pyshacl(runner: CliRunner, tmp_p
     import pyshacl
     import rdflib
 
-    from rolegraph.graph.store import open_graph
+    from rolegraph.graph.open import open_graph
     from rolegraph.graph.validate import validate
     from rolegraph.model import paths
 

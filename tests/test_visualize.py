@@ -224,7 +224,7 @@ def test_the_same_input_gives_the_same_bytes_whatever_the_hash_seed(
 ) -> None:
     code = (
         "import hashlib, sys\n"
-        "from rolegraph.graph.store import open_graph\n"
+        "from rolegraph.graph.open import open_graph\n"
         "from rolegraph.explorer.page import build_explorer, render_html\n"
         "g = open_graph(sys.argv[1])\n"
         "for view, kw in [('framework', {}), ('overlap', {}), ('role', {'role': 'Data scientist'}),"

@@ -42,7 +42,7 @@ __all__ = [
 if TYPE_CHECKING:
     from rolegraph.combine.framework import load_framework
     from rolegraph.graph.build import build_graph
-    from rolegraph.graph.store import open_graph
+    from rolegraph.graph.open import open_graph
 
 _LAZY = {
     "build_graph": "rolegraph.graph.build",

@@ -6,14 +6,12 @@ with status 130 and one line, like a Ctrl-C at any other moment.
 
 import sys
 
-INTERRUPTED = "rolegraph: interrupted; no output file was left half-written"
-
 
 def run() -> None:
     try:
         from rolegraph.cli import main
     except KeyboardInterrupt:  # while starting up: nothing was written yet
-        sys.stderr.write(INTERRUPTED + "\n")
+        sys.stderr.write("rolegraph: interrupted; no output file was left half-written\n")
         sys.exit(130)
     main()
 

@@ -36,8 +36,12 @@ from rolegraph.analysis.view import (
     tier_similarity,
     weighted_jaccard,
 )
+from rolegraph.combine.ordering import ladder_position
 from rolegraph.errors import InputError, NotFound
 from rolegraph.model.vocab import TIER_RANK, TIERS, tier_name
+from rolegraph.sparql.binding import match_name
+from rolegraph.util.files import atomic_write, check_output_path
+from rolegraph.util.tables import check_file, decode_utf8, read_bytes, read_table
 from rolegraph.util.text import plural
 
 if TYPE_CHECKING:
@@ -78,14 +82,12 @@ def parse_tier(text: str) -> int | None:
 
 def find_role(view: FrameworkView, name: str) -> str:
     """The role called ``name`` (any case, alternative names too); NotFound suggests others."""
-    from rolegraph.sparql.catalogue import match_name
 
     return match_name("role", name, view.labels("role"))
 
 
 def find_role_of(view: FrameworkView, name: str) -> str:
     """The role called ``name``, or the role of the level called ``name``."""
-    from rolegraph.sparql.catalogue import match_name
 
     try:
         return find_role(view, name)
@@ -98,14 +100,11 @@ def find_role_of(view: FrameworkView, name: str) -> str:
 
 
 def find_skill(view: FrameworkView, name: str) -> str:
-    from rolegraph.sparql.catalogue import match_name
-
     return match_name("skill", name, view.labels("skill"))
 
 
 def find_level(view: FrameworkView, name: str) -> str:
     """The role level called ``name``; naming a role suggests that role's levels."""
-    from rolegraph.sparql.catalogue import match_name
 
     try:
         return match_name("level", name, view.labels("level"))
@@ -127,7 +126,6 @@ def find_level(view: FrameworkView, name: str) -> str:
 def find_role_or_level(view: FrameworkView, name: str, *, level: bool = False) -> str:
     """A role called ``name``, else a role level; with ``level``, a role level only.
     (Many roles have a level of the same name, such as Data scientist: the role wins.)"""
-    from rolegraph.sparql.catalogue import match_name
 
     if level:
         return find_level(view, name)
@@ -404,7 +402,6 @@ def write_heatmap(matrix: Overlap, path: Path | str) -> Path:
     The bytes depend only on the matrix: fixed fonts (DejaVu Sans, shipped with
     matplotlib), no dates or software versions in the metadata, a fixed SVG hash salt.
     """
-    from rolegraph.util.files import atomic_write, check_output_path
 
     p = Path(path)
     fmt = IMAGE_FORMATS.get(p.suffix.lower())
@@ -514,7 +511,6 @@ def seniority_bands(view: FrameworkView) -> dict[str, int]:
     in their base level's band. A level is never in a lower band than the level below it
     in its role (so "Service desk manager", above "Senior service desk analyst", is senior).
     """
-    from rolegraph.combine.ordering import ladder_position
 
     def band(position: float) -> int:
         if position >= 20:
@@ -654,7 +650,6 @@ def read_profile(path: Path | str, view: FrameworkView) -> ProfileFile:
 
     Any problem is one :class:`InputError` naming the file, row (or line) and column.
     """
-    from rolegraph.util.tables import check_file
 
     p = check_file(path, "profile")
     suffix = p.suffix.lower()
@@ -721,8 +716,6 @@ class _Collector:
 
 
 def _read_csv(path: Path, view: FrameworkView) -> ProfileFile:
-    from rolegraph.util.tables import read_table
-
     table = read_table(path, required=["skill", "tier"], optional=["person"], what="profile CSV")
     team = "person" in {name.lower() for name in table.header}
     out = _Collector(table.label, view)
@@ -765,8 +758,6 @@ def _read_csv(path: Path, view: FrameworkView) -> ProfileFile:
 
 def _read_yaml(path: Path, view: FrameworkView) -> ProfileFile:
     import yaml
-
-    from rolegraph.util.tables import decode_utf8, read_bytes
 
     label = path.name
     text = decode_utf8(read_bytes(path, "profile"), label)

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from rolegraph.errors import DataInvalid
-from rolegraph.model.vocab import RG, TIERS
+from rolegraph.model.vocab import RG, TIERS, compact_iri
 
 if TYPE_CHECKING:
     import numpy as np
@@ -238,7 +238,6 @@ def framework_view(graph: RoleGraph, *, tiers: bool = True, levels: bool = True)
         found = row["rank"] if tiers else None
         if tiers and row["t"] is not None and found is None:
             # A tier the graph does not rank is not "untiered": it is a tier we cannot place.
-            from rolegraph.model.vocab import compact_iri
 
             level = view.levels.get(row["l"].value)
             skill = view.skills.get(row["s"].value, row["s"].value)

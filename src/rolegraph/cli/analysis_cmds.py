@@ -8,9 +8,28 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from rolegraph.cli import cli
+from rolegraph.analysis.careers import (
+    GAP,
+    IMAGE_FORMATS,
+    best_matches,
+    career_path,
+    compare,
+    find_level,
+    find_role_of,
+    find_role_or_level,
+    level_gap,
+    read_profile,
+    team_coverage,
+    write_heatmap,
+)
+from rolegraph.analysis.careers import ladder as build_ladder
+from rolegraph.analysis.careers import overlap as build_overlap
+from rolegraph.analysis.careers import similar as nearest
+from rolegraph.analysis.view import framework_view
+from rolegraph.cli.group import RolegraphCommand
 from rolegraph.cli.options import F, emit, format_option, graph_option, load_graph, note
 from rolegraph.errors import InputError
+from rolegraph.util.files import check_output_path
 from rolegraph.util.render import Cell, md_text, render, render_json
 
 if TYPE_CHECKING:
@@ -26,8 +45,6 @@ MEASURE = (
 
 
 def _view(graph_path: Path | None) -> FrameworkView:
-    from rolegraph.analysis.view import framework_view
-
     return framework_view(load_graph(graph_path))
 
 
@@ -96,7 +113,6 @@ def _md_lines(text: str) -> list[str]:
 
 def _gap_text(g: Gap, fmt: str) -> str:
     head = f"{g.source} {ARROW} {g.target}: {g.summary()}"
-    from rolegraph.analysis.careers import GAP
 
     gaps = g.with_status(GAP)
     if fmt == "md":
@@ -118,7 +134,7 @@ def _gap_text(g: Gap, fmt: str) -> str:
     return _blocks(*parts)
 
 
-@cli.command()
+@click.command(cls=RolegraphCommand)
 @click.argument("source", metavar="FROM")
 @click.argument("target", metavar="TO")
 @format_option(FORMATS, "table")
@@ -130,7 +146,6 @@ def gap(source: str, target: str, fmt: str, graph_path: Path | None) -> None:
     for each gap, what TO needs a person to be able to do; then the skills already met
     and those FROM has that TO does not need. Any two levels, of one role or two.
     """
-    from rolegraph.analysis.careers import find_level, level_gap
 
     view = _view(graph_path)
     result = level_gap(view, find_level(view, source), find_level(view, target))
@@ -185,7 +200,7 @@ def _ladder_text(lad: Ladder, fmt: str) -> str:
     return _blocks(*parts)
 
 
-@cli.command()
+@click.command(cls=RolegraphCommand)
 @click.argument("role")
 @format_option(FORMATS, "table")
 @graph_option
@@ -194,8 +209,6 @@ def ladder(role: str, fmt: str, graph_path: Path | None) -> None:
     removes. Lowered tiers are real: leadership levels need some skills less.
 
     ROLE is a role's name, or the name of one of its levels."""
-    from rolegraph.analysis.careers import find_role_of
-    from rolegraph.analysis.careers import ladder as build_ladder
 
     view = _view(graph_path)
     lad = build_ladder(view, find_role_of(view, role))
@@ -238,7 +251,7 @@ def ladder(role: str, fmt: str, graph_path: Path | None) -> None:
 # -- similar --------------------------------------------------------------------------
 
 
-@cli.command()
+@click.command(cls=RolegraphCommand)
 @click.argument("name", metavar="ROLE_OR_LEVEL")
 @click.option(
     "--levels",
@@ -258,8 +271,6 @@ def similar(name: str, as_level: bool, top: int, fmt: str, graph_path: Path | No
     any of its levels needs. A name that is both a role and a level means the role,
     unless --levels is given.
     """
-    from rolegraph.analysis.careers import find_role_or_level
-    from rolegraph.analysis.careers import similar as nearest
 
     view = _view(graph_path)
     iri = find_role_or_level(view, name, level=as_level)
@@ -345,7 +356,7 @@ def _overlap_text(ov: Overlap, fmt: str, measure: str) -> str:
     return _blocks(title, render(headers, rows, "table"))
 
 
-@cli.command()
+@click.command(cls=RolegraphCommand)
 @click.option(
     "--measure",
     type=click.Choice(["similarity", "shared"]),
@@ -367,12 +378,8 @@ def overlap(measure: str, output: Path | None, fmt: str, graph_path: Path | None
     """The role x role overlap matrix, in an order that puts clusters of similar roles
     together (average-linkage hierarchical clustering with optimal leaf order); with -o,
     as a heatmap image. The same graph gives byte-identical output."""
-    from rolegraph.analysis.careers import IMAGE_FORMATS, write_heatmap
-    from rolegraph.analysis.careers import overlap as build_overlap
 
     if output is not None:
-        from rolegraph.util.files import check_output_path
-
         if output.suffix.lower() not in IMAGE_FORMATS:
             raise InputError(
                 f"cannot draw a heatmap as {output.name}",
@@ -413,8 +420,6 @@ STEP_HEADERS = ("skill", "has", "needs", "steps")
 
 
 def _path_text(p: CareerPath, fmt: str) -> str:
-    from rolegraph.analysis.careers import GAP
-
     head = (
         f"{p.source} {ARROW} {p.target}: {_s(len(p.moves), 'move')}, "
         f"{_s(p.cost, 'tier step')} to gain"
@@ -446,7 +451,7 @@ def _path_text(p: CareerPath, fmt: str) -> str:
     )
 
 
-@cli.command()
+@click.command(cls=RolegraphCommand)
 @click.argument("source", metavar="FROM")
 @click.argument("target", metavar="TO")
 @format_option(FORMATS, "table")
@@ -459,7 +464,6 @@ def path(source: str, target: str, fmt: str, graph_path: Path | None) -> None:
     principal, head; from the level's name). A move costs the tier steps the new level
     needs beyond the current one. Ties: fewer moves, then names in alphabetical order.
     """
-    from rolegraph.analysis.careers import career_path, find_level
 
     view = _view(graph_path)
     result = career_path(view, find_level(view, source), find_level(view, target))
@@ -484,7 +488,7 @@ def path(source: str, target: str, fmt: str, graph_path: Path | None) -> None:
 # -- assess ---------------------------------------------------------------------------
 
 
-@cli.command()
+@click.command(cls=RolegraphCommand)
 @click.argument("profile", type=click.Path(path_type=Path))
 @click.option(
     "--target",
@@ -507,7 +511,6 @@ def assess(
     levels and, with --target, the gap to each target. A CSV with a person column is a
     team: for each skill the --target levels need, who has it at that tier.
     """
-    from rolegraph.analysis.careers import find_level, read_profile
 
     view = _view(graph_path)
     read = read_profile(profile, view)
@@ -534,8 +537,6 @@ def _person_text(
     top: int,
     fmt: str,
 ) -> str:
-    from rolegraph.analysis.careers import best_matches, compare
-
     matches = best_matches(view, tiers, top=top)
     gaps = [compare(view, tiers, lv, source=name) for lv in levels]
     if fmt == "json":
@@ -580,8 +581,6 @@ def _team_text(
     levels: list[str],
     fmt: str,
 ) -> str:
-    from rolegraph.analysis.careers import team_coverage
-
     results = [(lv, team_coverage(view, people, lv)) for lv in levels]
     if fmt == "json":
         return render_json(

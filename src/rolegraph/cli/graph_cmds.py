@@ -7,7 +7,8 @@ from typing import TYPE_CHECKING
 
 import click
 
-from rolegraph.cli import cli
+from rolegraph.analysis.diff.compare import diff_sources
+from rolegraph.cli.group import RolegraphCommand
 from rolegraph.cli.options import (
     RDF_EXTENSIONS,
     Progress,
@@ -21,8 +22,28 @@ from rolegraph.cli.options import (
     output_option,
     remember_input,
 )
-from rolegraph.errors import InputError
+from rolegraph.combine.framework import load_framework
+from rolegraph.errors import DataInvalid, InputError
+from rolegraph.explorer.page import build_explorer, render_html
+from rolegraph.graph.build import build_graph, graph_quads
+from rolegraph.graph.export import serialize
+from rolegraph.graph.open import open_graph
+from rolegraph.graph.pool import MB, Limits
+from rolegraph.graph.releases import add_release, check_name, list_releases, remove_release
+from rolegraph.graph.store import (
+    STORE_MARKER,
+    RoleGraph,
+    graph_stats,
+    parse_rdf_file,
+    store_path,
+    write_store,
+)
+from rolegraph.graph.validate import validate as run
+from rolegraph.model import paths
 from rolegraph.model.formats import EXPORT_NAMES
+from rolegraph.model.report import ImportReport
+from rolegraph.serve.server import describe, make_server
+from rolegraph.util.files import atomic_write, check_output_path, check_outputs_apart
 from rolegraph.util.render import TABLE_FORMATS, render, render_json
 from rolegraph.util.text import plural
 
@@ -31,7 +52,7 @@ if TYPE_CHECKING:
     from rolegraph.serve.server import ExplorerMaker
 
 
-@cli.command()
+@click.command(cls=RolegraphCommand)
 @click.option(
     "--roles",
     type=click.Path(path_type=Path),
@@ -104,11 +125,6 @@ def build(
     warnings go to stderr; the import report (--report) says what was read, merged,
     interpreted and skipped, row by row.
     """
-    from rolegraph.combine.framework import load_framework
-    from rolegraph.graph.build import build_graph
-    from rolegraph.graph.export import serialize
-    from rolegraph.model.report import ImportReport
-    from rolegraph.util.files import atomic_write, check_output_path, check_outputs_apart
 
     for path in (output, report):
         if path is not None:
@@ -120,8 +136,6 @@ def build(
     )
     fmt = output_format(fmt, output, RDF_EXTENSIONS)
     if release is not None:
-        from rolegraph.graph.releases import check_name
-
         check_name(release)
     import_report = ImportReport()
     framework = load_framework(
@@ -150,8 +164,6 @@ def build(
         )
     if store is not None and release is None and output is None:
         # Only a store: stream the quads into it, never holding the graph in memory.
-        from rolegraph.graph.build import graph_quads
-        from rolegraph.graph.store import open_graph, write_store
 
         write_store(store, graph_quads(framework))
         graph = open_graph(store)
@@ -167,8 +179,6 @@ def build(
         )
         atomic_write(report, text)
     if store is not None and release is not None:
-        from rolegraph.graph.releases import add_release
-
         added = add_release(store, graph, release)
         verb = "Replaced" if added.replaced else "Added"
         note(
@@ -203,7 +213,7 @@ def build(
             note(f"  ... and {len(warnings) - 5} more", quiet)
 
 
-@cli.command()
+@click.command(cls=RolegraphCommand)
 @graph_option
 @format_option(EXPORT_NAMES, "turtle")
 @output_option
@@ -212,24 +222,19 @@ def export(graph_path: Path | None, fmt: str, output: Path | None, with_ontology
     """Write the graph as Turtle, N-Triples or JSON-LD (byte-identical for the same input).
 
     With -o FILE and no --format, the file's extension chooses (.ttl, .nt, .jsonld)."""
-    from rolegraph.graph.export import serialize
 
     fmt = output_format(fmt, output, RDF_EXTENSIONS)
     graph = load_graph(graph_path)
     if with_ontology:
-        from rolegraph.graph.store import RoleGraph, parse_rdf_file
-        from rolegraph.model import paths
-
         graph = RoleGraph.from_triples([*graph.triples(), *parse_rdf_file(paths.ontology_file())])
     emit(serialize(graph, fmt), output)
 
 
-@cli.command()
+@click.command(cls=RolegraphCommand)
 @graph_option
 @format_option(TABLE_FORMATS, "table")
 def stats(graph_path: Path | None, fmt: str) -> None:
     """Count families, roles, role levels, skills, requirements and triples."""
-    from rolegraph.graph.store import graph_stats
 
     counts = graph_stats(load_graph(graph_path))
     if fmt == "json":
@@ -238,16 +243,13 @@ def stats(graph_path: Path | None, fmt: str) -> None:
         click.echo(render(["what", "count"], list(counts.items()), fmt), nl=False)
 
 
-@cli.command()
+@click.command(cls=RolegraphCommand)
 @click.argument("graph", required=False, type=click.Path(path_type=Path), metavar="[GRAPH]")
 @graph_option
 @format_option(("text", "json"), "text")
 def validate(graph: Path | None, graph_path: Path | None, fmt: str) -> None:
     """Check a graph against the SHACL shapes (exit 0 conforms, 1 does not, 2 cannot run)."""
     from dataclasses import asdict
-
-    from rolegraph.errors import DataInvalid
-    from rolegraph.graph.validate import validate as run
 
     if graph is not None and graph_path is not None:
         raise InputError("give the graph either as an argument or with --graph, not both")
@@ -271,16 +273,13 @@ def validate(graph: Path | None, graph_path: Path | None, fmt: str) -> None:
         )
 
 
-@cli.command()
+@click.command(cls=RolegraphCommand)
 @click.argument("store", type=click.Path(path_type=Path), metavar="STORE_DIR")
 @click.option("--remove", metavar="NAME", help="Remove this release from the store.")
 @format_option(TABLE_FORMATS, "table")
 def releases(store: Path, remove: str | None, fmt: str) -> None:
     """List the releases kept side by side in a store (or remove one)."""
     import pyoxigraph as ox
-
-    from rolegraph.graph.releases import list_releases, remove_release
-    from rolegraph.graph.store import STORE_MARKER, store_path
 
     if not (store / STORE_MARKER).exists():
         raise InputError(
@@ -330,7 +329,7 @@ def releases(store: Path, remove: str | None, fmt: str) -> None:
     click.echo(render(headers, rows, fmt), nl=False)
 
 
-@cli.command()
+@click.command(cls=RolegraphCommand)
 @click.argument("old", metavar="OLD")
 @click.argument("new", metavar="NEW")
 @click.option("--role", metavar="NAME", help="Only changes about this role.")
@@ -353,7 +352,6 @@ def diff(
     OLD and NEW are each a graph file, a store folder, a role-content CSV, a folder
     holding the two CSV files of one release, or a role page.
     """
-    from rolegraph.analysis.diff.compare import diff_sources
 
     for side in (old, new):
         if not side.startswith(("http://", "https://")):
@@ -366,7 +364,7 @@ def diff(
     emit(result.render(fmt), output)
 
 
-@cli.command()
+@click.command(cls=RolegraphCommand)
 @graph_option
 @click.option(
     "--port",
@@ -403,8 +401,6 @@ def serve(
     """Serve the graph on 127.0.0.1: a read-only SPARQL endpoint, a page per resource
     (HTML, Turtle or JSON-LD by content negotiation), the saved queries as forms, and the
     explorer. Stop it with Ctrl-C."""
-    from rolegraph.serve.server import describe, make_server
-    from rolegraph.sparql.pool import MB, Limits
 
     graph = load_graph(graph_path)
     limits = Limits(timeout=query_timeout, memory=query_memory * MB)
@@ -425,8 +421,6 @@ def explorer_for(graph: RoleGraph) -> ExplorerMaker:
     """Makes the explorer page of one view of ``graph`` (the server asks on request)."""
 
     def page(view: str, role: str | None, skill: str | None) -> bytes:
-        from rolegraph.explorer.page import build_explorer, render_html
-
         return render_html(build_explorer(graph, view, role=role, skill=skill)).encode("utf-8")
 
     return page

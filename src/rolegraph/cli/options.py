@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
+from rolegraph.cli.group import BUNDLED_KEY
+from rolegraph.errors import InputError
+from rolegraph.graph.open import open_graph
 from rolegraph.model.formats import EXPORT_EXTENSIONS
+from rolegraph.util.files import atomic_write, check_outputs_apart
 
 if TYPE_CHECKING:
     from rolegraph.graph.store import RoleGraph
@@ -86,8 +90,6 @@ def output_format(fmt: str, output: Path | None, extensions: dict[str, str]) -> 
         and ctx.get_parameter_source("fmt") == click.core.ParameterSource.COMMANDLINE
     )
     if explicit and said != fmt:
-        from rolegraph.errors import InputError
-
         raise InputError(
             f"--format {fmt} does not match the extension of {output.name} (which says {said})",
             hint="drop --format, or rename the output file",
@@ -108,7 +110,6 @@ def output_option(func: F) -> F:
 
 def load_graph(path: Path | None) -> RoleGraph:
     """The graph the command's --graph / --release options name."""
-    from rolegraph.graph.store import open_graph
 
     ctx = click.get_current_context(silent=True)
     release = ctx.meta.get(_RELEASE_KEY) if ctx is not None else None
@@ -130,19 +131,12 @@ def remember_input(path: Path | str) -> None:
 
 
 #: set in a command's context when it read the bundled data (no --graph given)
-BUNDLED_KEY = "rolegraph.bundled"
-BUNDLED_NOTE = (
-    "the bundled data holds only the Machine learning engineer page; give --graph FILE "
-    "for the whole framework"
-)
 
 
 def emit(text: str | bytes, output: Path | None) -> None:
     """Print to stdout, or write ``output`` atomically (``-`` is stdout). An output that is
     one of the command's inputs is refused: the input would be lost."""
     if output is not None and str(output) != "-":
-        from rolegraph.util.files import atomic_write, check_outputs_apart
-
         ctx = click.get_current_context(silent=True)
         check_outputs_apart({"-o": output}, ctx.meta.get(_INPUTS_KEY, []) if ctx else [])
         atomic_write(output, text)
@@ -200,3 +194,25 @@ class Seconds(click.ParamType):  # type: ignore[type-arg,unused-ignore]
         if not (0.1 <= seconds <= 86400):  # also false for nan
             self.fail(f"{value!r} is not between 0.1 and 86400 seconds", param, ctx)
         return seconds
+
+
+def parse_param_args(pairs: Sequence[str]) -> dict[str, str]:
+    """``["role=Data scientist", ...]`` -> dict; a malformed pair is an error."""
+    out: dict[str, str] = {}
+    for pair in pairs:
+        if "=" not in pair:
+            raise InputError(
+                f"--param {pair!r} is not NAME=VALUE", hint="as in --param role='Data scientist'"
+            )
+        key, _, value = pair.partition("=")
+        key = key.strip()
+        if key in out:
+            raise InputError(f"--param {key} is given twice")
+        if not value.strip():
+            raise InputError(
+                f"--param {key} has an empty value",
+                hint=f"give one, as in --param {key}=NAME, or leave the parameter out for "
+                "its default",
+            )
+        out[key] = value
+    return out

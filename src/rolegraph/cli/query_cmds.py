@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from rolegraph.cli import cli
+from rolegraph.cli.group import RolegraphCommand
 from rolegraph.cli.options import (
     TABLE_EXTENSIONS,
     Seconds,
@@ -18,15 +18,30 @@ from rolegraph.cli.options import (
     note,
     output_format,
     output_option,
+    parse_param_args,
     remember_input,
 )
 from rolegraph.errors import InputError
+from rolegraph.graph.pool import MB, Limits, QueryPool
+from rolegraph.graph.publish import check_graph_iri
+from rolegraph.graph.publish import publish as send
+from rolegraph.graph.runner import LocalRunner
+from rolegraph.sparql.binding import run_query
+from rolegraph.sparql.catalogue import (
+    adhoc_query,
+    check_query,
+    get_query,
+    load_catalogue,
+    load_query_file,
+)
+from rolegraph.sparql.remote import RemoteRunner
 from rolegraph.sparql.results import RESULT_FORMATS
+from rolegraph.util.files import check_output_path
 from rolegraph.util.render import render, render_json
 
 if TYPE_CHECKING:
-    from rolegraph.sparql.catalogue import Runner
-    from rolegraph.sparql.pool import Limits
+    from rolegraph.graph.pool import Limits
+    from rolegraph.sparql.binding import Runner
 
 
 def _runner(
@@ -35,7 +50,6 @@ def _runner(
     if endpoint is not None:
         if graph_path is not None:
             raise InputError("give either --graph or --endpoint, not both")
-        from rolegraph.sparql.remote import RemoteRunner, check_graph_iri
 
         if graph_iri is not None:
             check_graph_iri(graph_iri)
@@ -45,19 +59,16 @@ def _runner(
             "--graph-iri names a graph of a remote endpoint: give --endpoint URL too",
             hint="a local store's graphs are its releases: pick one with --release NAME",
         )
-    from rolegraph.sparql.catalogue import LocalRunner
-    from rolegraph.sparql.pool import QueryPool
 
     graph = load_graph(graph_path)
     return LocalRunner(graph, QueryPool(graph, limits=limits))
 
 
-@cli.command("queries")
+@click.command("queries", cls=RolegraphCommand)
 @click.argument("name", required=False)
 @format_option(("table", "md", "json"), "table")
 def list_queries(name: str | None, fmt: str) -> None:
     """List the saved queries, or describe one (NAME) with its parameters and columns."""
-    from rolegraph.sparql.catalogue import check_query, get_query, load_catalogue
 
     if name is not None:
         q = get_query(name)
@@ -127,7 +138,7 @@ def _quote(value: str | None) -> str:
     return shlex.quote(value or "")
 
 
-@cli.command()
+@click.command(cls=RolegraphCommand)
 @click.argument("name", required=False)
 @click.option(
     "--param",
@@ -201,14 +212,6 @@ def query(
     Parameters are bound as RDF terms, never pasted into the query. Names of roles,
     levels, skills and families match case-insensitively; a miss suggests the nearest.
     """
-    from rolegraph.sparql.catalogue import (
-        adhoc_query,
-        check_query,
-        get_query,
-        load_query_file,
-        parse_param_args,
-        run_query,
-    )
 
     given = [x for x in (name, query_file, expression) if x is not None]
     if len(given) != 1:
@@ -227,11 +230,8 @@ def query(
     if name is None:
         check_query(q)
     if output is not None:
-        from rolegraph.util.files import check_output_path
-
         check_output_path(output)
     fmt = output_format(fmt, output, TABLE_EXTENSIONS)
-    from rolegraph.sparql.pool import MB, Limits
 
     limits = Limits(timeout=timeout, memory=max_memory * MB)
     runner = _runner(graph_path, endpoint, limits, graph_iri)
@@ -245,7 +245,7 @@ def query(
             note(f"The graph <{graph_iri}> at {endpoint} holds no triples (is the IRI right?).")
 
 
-@cli.command()
+@click.command(cls=RolegraphCommand)
 @click.option(
     "--endpoint",
     required=True,
@@ -287,7 +287,6 @@ def publish(
     timeout: float,
 ) -> None:
     """Load the graph into a triple store, so a team can serve it."""
-    from rolegraph.sparql.remote import publish as send
 
     done = send(
         load_graph(graph_path),

@@ -6,12 +6,20 @@ from pathlib import Path
 
 import click
 
-from rolegraph.cli import cli
+from rolegraph.cli.group import RolegraphCommand
 from rolegraph.cli.options import graph_option, load_graph, note
-from rolegraph.explorer.page import DEFAULT_MAX_EDGES, DEFAULT_MAX_NODES, VIEWS
+from rolegraph.errors import InputError
+from rolegraph.explorer.page import (
+    DEFAULT_MAX_EDGES,
+    DEFAULT_MAX_NODES,
+    VIEWS,
+    build_explorer,
+    write_html,
+)
+from rolegraph.util.files import check_output_path
 
 
-@cli.command()
+@click.command(cls=RolegraphCommand)
 @click.option(
     "--view",
     type=click.Choice(VIEWS),
@@ -74,15 +82,11 @@ def viz(
     and the role levels that need it). The page has a legend, search, and filters by
     family and minimum tier.
     """
-    from rolegraph.explorer.page import build_explorer, write_html
-    from rolegraph.util.files import check_output_path
 
     if view is None:
         view = "role" if role is not None else "skill" if skill is not None else "overlap"
     check_output_path(output)
     if output.suffix.lower() not in (".html", ".htm"):
-        from rolegraph.errors import InputError
-
         raise InputError(
             f"the explorer is an HTML page: name {output.name} with .html",
             hint=f"as in -o {output.stem}.html",

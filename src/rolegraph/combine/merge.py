@@ -31,6 +31,8 @@ from rolegraph.model.records import (
 )
 from rolegraph.model.report import ImportReport
 from rolegraph.model.vocab import TIER_RANK, TIERS
+from rolegraph.util.confusables import differing, lookalikes
+from rolegraph.util.tables import read_table
 from rolegraph.util.text import name_key
 
 R = TypeVar("R")
@@ -48,8 +50,6 @@ class Aliases:
 
     @classmethod
     def load(cls, path: Path | None = None) -> Aliases:
-        from rolegraph.util.tables import read_table
-
         table = read_table(
             path or paths.aliases_file(),
             required=("kind", "name", "alias"),
@@ -78,7 +78,6 @@ class Aliases:
 
 def load_family_table(path: Path | None = None) -> dict[str, str]:
     """The maintained role -> family table (from the framework site's navigation)."""
-    from rolegraph.util.tables import read_table
 
     table = read_table(
         path or paths.families_file(), required=("role", "family"), what="role family table"
@@ -309,7 +308,6 @@ def combine(
 def _lookalike_names(fw: Framework, report: ImportReport) -> None:
     """Warn of names that print alike but differ (confusable characters, Unicode TR39):
     they stay two things, the report says where each comes from."""
-    from rolegraph.util.confusables import differing, lookalikes
 
     kinds: list[tuple[str, str, list[tuple[str, Origin | None]]]] = [
         ("family", "families", [(f.name, f.origin) for f in fw.families]),

@@ -35,6 +35,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from rolegraph.errors import InputError
+
 VIS_VERSION = "9.1.2"
 _TEMPLATES = Path(__file__).resolve().parent / "templates"
 
@@ -115,8 +117,6 @@ def font_face_css() -> str:
 
 
 def _read(path: Path) -> str:
-    from rolegraph.errors import InputError
-
     try:
         return path.read_text(encoding="utf-8")
     except OSError as exc:
@@ -134,8 +134,6 @@ def script_safe(text: str) -> str:
     """
     lowered = text.lower()
     if "</script" in lowered or "<!--" in lowered:
-        from rolegraph.errors import InputError
-
         raise InputError("a script for the explorer contains '</script' or '<!--'")
     return text
 
@@ -144,8 +142,6 @@ def style_safe(text: str) -> str:
     """``text`` unchanged, if it cannot end a ``<style>`` element early."""
     lowered = text.lower()
     if "</style" in lowered or "<!--" in lowered:
-        from rolegraph.errors import InputError
-
         raise InputError("a stylesheet for the explorer contains '</style' or '<!--'")
     return text
 

@@ -31,10 +31,32 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from rolegraph.analysis.view import (
+    framework_view,
+    role_matrix,
+    sparse_weighted_jaccard,
+    tier_rank_value,
+)
+from rolegraph.combine.merge import load_family_table
 from rolegraph.errors import InputError
-from rolegraph.explorer.assets import FONT_STACK
+from rolegraph.explorer.assets import (
+    FONT_STACK,
+    csp_hash,
+    explorer_css,
+    explorer_js,
+    explorer_template,
+    font_face_css,
+    font_file,
+    json_for_script,
+    vis_network_css,
+    vis_network_js,
+)
+from rolegraph.graph.runner import LocalRunner
 from rolegraph.model.vocab import ID, RG, TIERS, family_iri
-from rolegraph.util.text import plural
+from rolegraph.sparql.binding import resolve_name
+from rolegraph.util.files import atomic_write, check_output_path
+from rolegraph.util.text import name_key, plural
+from rolegraph.version import __version__
 
 if TYPE_CHECKING:
     import numpy as np
@@ -203,7 +225,6 @@ def build_explorer(
 ) -> Explorer:
     """The explorer of one view of ``graph``. ``role``/``skill`` are names (any case,
     alternative names too); the role view needs ``role``, the skill view ``skill``."""
-    from rolegraph.analysis.view import framework_view
 
     if view not in VIEWS:
         raise InputError(f"unknown view {view!r}", hint=f"use one of {', '.join(VIEWS)}")
@@ -250,18 +271,6 @@ def render_html(explorer: Explorer) -> str:
     import jinja2
     from markupsafe import Markup
     from pyvis.network import Network
-
-    from rolegraph.explorer.assets import (
-        csp_hash,
-        explorer_css,
-        explorer_js,
-        explorer_template,
-        font_face_css,
-        json_for_script,
-        vis_network_css,
-        vis_network_js,
-    )
-    from rolegraph.version import __version__
 
     # pyvis holds the network (nodes, edges, options) as its own templates would; the
     # lists are assigned in bulk (add_node/add_edge are linear per call).
@@ -313,7 +322,6 @@ def render_html(explorer: Explorer) -> str:
 
 def write_html(explorer: Explorer, path: Path | str) -> Path:
     """Write the page atomically (a failure leaves no file)."""
-    from rolegraph.util.files import atomic_write, check_output_path
 
     check_output_path(path)
     return atomic_write(path, render_html(explorer))
@@ -328,8 +336,6 @@ def _short(iri: str) -> str:
 
 
 def _resolve(graph: RoleGraph, kind: str, name: str) -> str:
-    from rolegraph.sparql.catalogue import LocalRunner, resolve_name
-
     return resolve_name(kind, name, LocalRunner(graph))
 
 
@@ -367,8 +373,6 @@ class _SkillTexts:
 def _skill_texts(graph: RoleGraph, skill: str) -> _SkillTexts:
     """What the skill view shows in tooltips that the framework view does not carry."""
     import pyoxigraph as ox
-
-    from rolegraph.analysis.view import tier_rank_value
 
     texts = _SkillTexts()
     bind = {"skill": ox.NamedNode(skill)}
@@ -418,8 +422,6 @@ def _clip(text: str, limit: int = 600) -> str:
 def _family_colors(view: FrameworkView) -> dict[str, str]:
     """A colour per family, the same in every view and graph: the framework's families
     (data/role-families.csv) take the palette in name order, others the colours after."""
-    from rolegraph.combine.merge import load_family_table
-    from rolegraph.util.text import name_key
 
     known = sorted({name_key(f) for f in load_family_table().values()})
     names = sorted({r.family or NO_FAMILY for r in view.roles.values()})
@@ -549,8 +551,6 @@ def _framework_draft(view: FrameworkView) -> _Draft:
 
 
 def _overlap_draft(view: FrameworkView, min_shared: int | None) -> _Draft:
-    from rolegraph.analysis.view import role_matrix, sparse_weighted_jaccard
-
     colors = _family_colors(view)
     matrix = role_matrix(view)
     rows = matrix.rows
@@ -993,8 +993,6 @@ def _max_width(node: _Node) -> float:
 def _font() -> Any:
     """The embedded font (DejaVu Sans), read with matplotlib's FreeType wrapper."""
     from matplotlib import ft2font
-
-    from rolegraph.explorer.assets import font_file
 
     return ft2font.FT2Font(str(font_file()))
 

@@ -11,7 +11,10 @@ import itertools
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING
 
+from rolegraph.combine.merge import load_family_table
 from rolegraph.errors import InputError
+from rolegraph.graph.store import RoleGraph, parse_rdf_file
+from rolegraph.model import paths
 from rolegraph.model import vocab as v
 from rolegraph.model.records import Framework, Source
 from rolegraph.model.vocab import (
@@ -25,6 +28,7 @@ from rolegraph.model.vocab import (
     SKOS,
     XSD,
 )
+from rolegraph.util.text import name_key
 
 if TYPE_CHECKING:
     import pyoxigraph as ox
@@ -43,9 +47,6 @@ _KNOWN_PAGES_CACHE: set[str] | None = None
 def _known_pages() -> set[str]:
     global _KNOWN_PAGES_CACHE
     if _KNOWN_PAGES_CACHE is None:
-        from rolegraph.combine.merge import load_family_table
-        from rolegraph.util.text import name_key
-
         _KNOWN_PAGES_CACHE = {name_key(r) for r in load_family_table()}
     return _KNOWN_PAGES_CACHE
 
@@ -64,7 +65,6 @@ def _lit(value: str | int | bool) -> tuple[str, str]:
 
 def framework_triples(fw: Framework) -> Iterator[Triple]:
     """Every triple of the framework's data, as plain strings (no RDF library needed)."""
-    from rolegraph.util.text import name_key
 
     minted: dict[str, str] = {}
 
@@ -285,8 +285,6 @@ def to_oxigraph(triples: Iterable[Triple]) -> Iterator[ox.Quad]:
 
 def ontology_triples(*, tiers_only: bool = False) -> list[ox.Triple]:
     """The ontology's triples, or only those of the tier scheme."""
-    from rolegraph.graph.store import parse_rdf_file
-    from rolegraph.model import paths
 
     triples = parse_rdf_file(paths.ontology_file())
     if tiers_only:
@@ -308,6 +306,5 @@ def graph_quads(fw: Framework, *, with_ontology: bool = False) -> Iterator[ox.Qu
 
 def build_graph(fw: Framework, *, with_ontology: bool = False) -> RoleGraph:
     """Build the RDF graph of a framework (a :class:`rolegraph.graph.store.RoleGraph`)."""
-    from rolegraph.graph.store import RoleGraph
 
     return RoleGraph.from_quads(graph_quads(fw, with_ontology=with_ontology))

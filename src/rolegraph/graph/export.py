@@ -13,6 +13,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from rolegraph.errors import InputError
+from rolegraph.graph.jsonld import to_jsonld
+from rolegraph.graph.store import detect_format
 from rolegraph.model.formats import EXPORT_NAMES
 from rolegraph.model.vocab import PREFIXES, RDF, compact_iri
 from rolegraph.util.files import atomic_write, check_output_path
@@ -108,15 +110,12 @@ def serialize(graph: RoleGraph, fmt: str = "turtle") -> bytes:
     if fmt == "nt":
         return sorted_ntriples(graph)
     if fmt == "jsonld":
-        from rolegraph.graph.jsonld import to_jsonld
-
         return to_jsonld(sorted_triples(graph))
     return turtle_from_ntriples(sorted_ntriples(graph))
 
 
 def write(graph: RoleGraph, path: Path | str, fmt: str | None = None) -> Path:
     """Serialise to ``path`` atomically; the format defaults to the file's extension."""
-    from rolegraph.graph.store import detect_format
 
     check_output_path(path)
     name = fmt or detect_format(path).name

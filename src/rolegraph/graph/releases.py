@@ -20,6 +20,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from rolegraph.errors import InputError, NotFound
+from rolegraph.graph.export import sorted_ntriples
+from rolegraph.graph.store import (
+    STORE_MARKER,
+    busy_hint,
+    check_store_target,
+    new_database,
+    store_path,
+)
 from rolegraph.model.vocab import BASE, DCAT, DCTERMS, RDF, RDFS, RG, XSD, slugify
 
 if TYPE_CHECKING:
@@ -148,9 +156,6 @@ def add_release(directory: Path | str, graph: RoleGraph, name: str) -> Release:
     a kill at any instant leaves the store's releases as they were."""
     import pyoxigraph as ox
 
-    from rolegraph.graph.export import sorted_ntriples
-    from rolegraph.graph.store import STORE_MARKER, check_store_target, new_database, store_path
-
     iri = release_iri(name)
     target = Path(directory)
     check_store_target(target)
@@ -196,20 +201,17 @@ def _copy(source: Path | None, db: Path, target: Path) -> ox.Store:
     hard-linked where they can be), or a new, empty one."""
     import pyoxigraph as ox
 
-    from rolegraph.graph.store import _busy
-
     try:
         if source is not None:
             ox.Store.read_only(str(source)).backup(str(db))
         return ox.Store(str(db))
     except OSError as exc:
-        raise InputError(f"cannot open the store {target}: {exc}", hint=_busy(exc)) from None
+        raise InputError(f"cannot open the store {target}: {exc}", hint=busy_hint(exc)) from None
 
 
 def remove_release(directory: Path | str, name: str) -> Release:
     """Remove release ``name`` from the store in ``directory``, as atomically as
     :func:`add_release` adds one."""
-    from rolegraph.graph.store import STORE_MARKER, check_store_target, new_database, store_path
 
     target = Path(directory)
     if not (target / STORE_MARKER).exists():

@@ -16,6 +16,17 @@ from typing import TYPE_CHECKING, Any
 
 from rolegraph.errors import InputError, QueryError
 from rolegraph.model.formats import BY_NAME, FORMATS, RdfFormat, by_extension
+from rolegraph.model.vocab import PREFIXES, RG
+from rolegraph.sparql.binding import bind_values
+from rolegraph.sparql.text import has_dataset_clause, refuse_federation, syntax_message
+from rolegraph.util.files import (
+    WRITTEN,
+    atomic_write,
+    part_file_pattern,
+    remove_part_files,
+    removed_debris,
+)
+from rolegraph.util.tables import read_bytes
 
 if TYPE_CHECKING:
     import pyoxigraph as ox
@@ -50,8 +61,6 @@ def _marker_text(name: str, database: str, releases: bool) -> str:
 
 
 def _is_marker_part(name: str) -> bool:
-    from rolegraph.util.files import part_file_pattern
-
     return part_file_pattern(STORE_MARKER).fullmatch(name) is not None
 
 
@@ -76,8 +85,6 @@ def _only_ours(folder: Path, *, marker: bool) -> bool:
 def _remove(path: Path, what: str) -> None:
     import shutil
 
-    from rolegraph.util.files import removed_debris
-
     if path.is_dir() and not path.is_symlink():
         shutil.rmtree(path, ignore_errors=True)
     else:
@@ -90,7 +97,6 @@ def clean_debris(target: Path) -> None:
     notice: temporary store copies beside it (``.NAME.xxxxxxxx``), databases inside it
     that its marker does not name (half-built or replaced), and a half-made store (a
     folder holding only a database, no marker). Anything else is left alone."""
-    from rolegraph.util.files import remove_part_files
 
     parent = target.parent if str(target.parent) else Path()
     copy = re.compile(re.escape(f".{target.name}.") + r"[a-z0-9_]{8}")
@@ -118,8 +124,6 @@ def clean_debris(target: Path) -> None:
         target, marker=False
     ):
         import shutil
-
-        from rolegraph.util.files import removed_debris
 
         for path in list(target.iterdir()):  # the folder itself stays, with its mode
             if path.is_dir() and not path.is_symlink():
@@ -158,8 +162,6 @@ def new_database(target: Path, *, releases: bool) -> Iterator[Path]:
     import secrets
     import shutil
     import tempfile
-
-    from rolegraph.util.files import WRITTEN, atomic_write
 
     database = f"oxigraph-{secrets.token_hex(6)}"
     text = _marker_text(target.name, database, releases)
@@ -291,8 +293,6 @@ class RoleGraph:
         never pasted into the text as text) and through the query gate, and the dataset
         it runs on (``store.query`` keyword arguments)."""
         if bindings:
-            from rolegraph.sparql.catalogue import bind_values
-
             sparql = bind_values(sparql, bindings)
         refuse_federation(sparql)
         return sparql, self.dataset_for(sparql)
@@ -300,7 +300,7 @@ class RoleGraph:
     def query(self, sparql: str, bindings: Mapping[str, Any] | None = None) -> Any:
         """Run SPARQL on this graph (or release), in this process and without bounds:
         for rolegraph's own queries. Text from users goes through a
-        :class:`rolegraph.sparql.pool.QueryPool`. Federated queries are refused.
+        :class:`rolegraph.graph.pool.QueryPool`. Federated queries are refused.
 
         ``bindings`` (variable -> RDF term, a pyoxigraph term or a
         :class:`rolegraph.sparql.results.Term`) are bound, never pasted into the text."""
@@ -315,7 +315,6 @@ class RoleGraph:
     def dataset_for(self, sparql: str) -> dict[str, Any]:
         """How ``sparql`` sees the store: the graph (or release) as its default graph,
         unless the query picks its own with FROM / FROM NAMED."""
-        from rolegraph.sparql.text import has_dataset_clause
 
         if has_dataset_clause(sparql):
             return {}
@@ -326,8 +325,6 @@ class RoleGraph:
     def to_rdflib(self) -> rdflib.Graph:
         """A copy of the graph as an rdflib ``Graph`` (prefixes bound)."""
         import rdflib
-
-        from rolegraph.model.vocab import PREFIXES
 
         data = self.ntriples()
         g = rdflib.Graph()
@@ -361,7 +358,7 @@ def quiet_rdflib() -> Iterator[None]:
         logger.setLevel(level)
 
 
-def _busy(exc: BaseException) -> str | None:
+def busy_hint(exc: BaseException) -> str | None:
     """The hint for a store another process holds (Oxigraph's lock file)."""
     if "LOCK" in str(exc) or "temporarily unavailable" in str(exc):
         return "another rolegraph is writing to it: wait for it to finish and retry"
@@ -378,15 +375,17 @@ def write_store(directory: Path | str, quads: Iterable[ox.Quad]) -> Path:
     target = Path(directory)
     check_store_target(target)
     if (target / STORE_MARKER).exists():
-        from rolegraph.graph.releases import list_releases
-
         try:
-            held = list_releases(ox.Store.read_only(str(store_path(target))))
+            held = ox.Store.read_only(str(store_path(target))).query(
+                f"SELECT (COUNT(DISTINCT ?g) AS ?n) WHERE {{ ?g a <{RG}Release> }}"
+            )
         except OSError as exc:
             raise InputError(f"cannot open the store {target}: {exc}") from None
-        if held:
+        assert isinstance(held, ox.QuerySolutions)
+        releases = int(next(iter(held))["n"].value)
+        if releases:
             raise InputError(
-                f"{target} holds {len(held)} release(s); writing a plain store there would "
+                f"{target} holds {releases} release(s); writing a plain store there would "
                 "delete them",
                 hint="add this graph as a release with --release NAME, or give a new folder",
             )
@@ -400,38 +399,6 @@ def write_store(directory: Path | str, quads: Iterable[ox.Quad]) -> Path:
     except OSError as exc:
         raise InputError(f"cannot write store {target}: {exc.strerror or exc}") from None
     return target
-
-
-def refuse_federation(sparql: str) -> None:
-    """The query gate (:func:`rolegraph.sparql.text.gate`): Oxigraph would fetch a SERVICE
-    clause's endpoint over the network, and rolegraph never lets a query (a user's, or one
-    sent to ``rolegraph serve``) make it do that; nesting too deep is refused too."""
-    from rolegraph.sparql.text import gate
-
-    gate(sparql)
-
-
-def syntax_message(exc: BaseException, sparql: str | None = None) -> str:
-    """Oxigraph's parser messages, shortened: the position and the first expectations.
-
-    An undeclared prefix (Oxigraph says "Prefix not found" at the end of the name) is
-    named, with the declaration to add."""
-    text = " ".join(str(exc).split())
-    at = re.match(r"error at (\d+):(\d+)", text)
-    if sparql is not None and at and "Prefix not found" in text:
-        line_no, col = int(at.group(1)), int(at.group(2))
-        lines = sparql.splitlines()
-        line = lines[line_no - 1] if 0 < line_no <= len(lines) else ""
-        name = re.search(r"([A-Za-z][\w.-]*)?:[\w.%-]*$", line[: col - 1])
-        if name:
-            prefix = name.group(1) or ""
-            return (
-                f"unknown prefix '{prefix}:' in {name.group(0)} (line {line_no}, column "
-                f"{name.start() + 1}): declare it first, as in PREFIX {prefix}: <http://...>"
-            )
-    if "expected one of" in text and len(text) > 160:
-        text = text[:157] + "…"
-    return text
 
 
 def _ox_format(fmt: RdfFormat) -> Any:
@@ -478,8 +445,6 @@ def parse_rdf_file(path: Path | str, fmt: RdfFormat | None = None) -> list[ox.Tr
 def load_rdf_file(path: Path, fmt: RdfFormat | None = None) -> RoleGraph:
     """Parse an RDF file straight into a store (no Python object per triple)."""
     import pyoxigraph as ox
-
-    from rolegraph.util.tables import read_bytes
 
     fmt = fmt or detect_format(path)
     data = read_bytes(path, "graph file")
@@ -547,64 +512,6 @@ def refuse_xml_entities(data: bytes, name: str) -> None:
             f"column {exc.offset + 1}",
             hint="check the file, or rebuild it with 'rolegraph build -o FILE'",
         ) from None
-
-
-def open_graph(source: Path | str | None = None, release: str | None = None) -> RoleGraph:
-    """Open a graph: ``None`` builds the bundled data; a folder is a persisted store
-    (``release`` picks one of its releases, default the latest); a file is parsed by
-    its extension."""
-    if source is None:
-        if release is not None:
-            raise InputError("--release needs --graph STORE_DIR (a store that holds releases)")
-        from rolegraph.combine.framework import load_framework
-        from rolegraph.graph.build import build_graph
-
-        return build_graph(load_framework())
-    p = Path(source)
-    if p.is_dir():
-        if (p / STORE_MARKER).exists():
-            import pyoxigraph as ox
-
-            from rolegraph.graph.releases import pick_release
-
-            try:
-                store = ox.Store.read_only(str(store_path(p)))
-            except OSError:
-                # A writer may have switched the store to a new database (and removed
-                # the one the marker named) between the two reads: read the marker again.
-                try:
-                    store = ox.Store.read_only(str(store_path(p)))
-                except OSError as exc:
-                    raise InputError(
-                        f"cannot open the store in {p}: {exc}", hint=_busy(exc)
-                    ) from None
-            chosen = pick_release(store, release)
-            if chosen is None:
-                return RoleGraph(store, location=str(p))
-            return RoleGraph(
-                store,
-                location=str(p),
-                release=chosen.name,
-                graph_name=chosen.iri,
-                size=chosen.triples,
-            )
-        raise InputError(
-            f"{p} is a directory, not a graph file",
-            hint="give a .ttl/.nt/.jsonld file, or a store written by 'rolegraph build --store DIR'",
-        )
-    if not p.exists():
-        raise InputError(
-            f"graph not found: {p}",
-            hint="check the path; a graph is a .ttl/.nt/.jsonld file or a store folder",
-        )
-    if release is not None:
-        raise InputError(f"--release needs a store folder, and {p.name} is a file")
-    graph = load_rdf_file(p)
-    if len(graph) == 0:
-        raise InputError(
-            f"{p.name} contains no triples", hint="build one with 'rolegraph build -o FILE'"
-        )
-    return graph
 
 
 _STATS_QUERY = """

@@ -15,6 +15,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from rolegraph.errors import InputError
+from rolegraph.graph.store import quiet_rdflib
+from rolegraph.model import paths
 from rolegraph.util.text import plural
 
 if TYPE_CHECKING:
@@ -110,7 +112,6 @@ def validate(graph: RoleGraph, shapes: Path | None = None) -> ValidationReport:
     rdflib logs a traceback (and warns) for each ill-typed literal it meets (a rank
     ``"abc"^^xsd:integer``); the shapes report such values, so rdflib's own output is
     silenced here: only the report is shown."""
-    from rolegraph.graph.store import quiet_rdflib
 
     with quiet_rdflib():
         return _validate(graph, shapes)
@@ -119,8 +120,6 @@ def validate(graph: RoleGraph, shapes: Path | None = None) -> ValidationReport:
 def _validate(graph: RoleGraph, shapes: Path | None) -> ValidationReport:
     import pyshacl
     import rdflib
-
-    from rolegraph.model import paths
 
     shapes_path = shapes or paths.shapes_file()
     shapes_graph = rdflib.Graph()

@@ -12,6 +12,8 @@ import unicodedata
 from functools import lru_cache
 from typing import Final
 
+from rolegraph.errors import InputError
+
 BASE: Final = "https://w3id.org/rolegraph/"
 RG: Final = BASE + "ontology#"
 ID: Final = BASE + "id/"
@@ -103,8 +105,6 @@ def slugify(name: str) -> str:
     folded = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
     slug = _NON_ALNUM.sub("-", folded.lower()).strip("-")
     if not slug:
-        from rolegraph.errors import InputError
-
         raise InputError(f"the name {name!r} has no letters or digits to make an identifier from")
     return slug
 

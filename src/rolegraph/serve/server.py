@@ -25,14 +25,21 @@ from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import TYPE_CHECKING, Any
 
-from rolegraph.errors import NotFound, RolegraphError
+from rolegraph.errors import InputError, NotFound, QueryError, RolegraphError
+from rolegraph.graph.jsonld import to_jsonld
+from rolegraph.graph.pool import QueryCancelled, QueryLimit, QueryPool
+from rolegraph.graph.runner import LocalRunner
+from rolegraph.graph.store import graph_stats
+from rolegraph.model import paths
 from rolegraph.model.formats import FORMATS, GRAPH_MEDIA_TYPES
-from rolegraph.model.vocab import BASE, ID, PREFIXES, RDF, RDFS, RG
-from rolegraph.sparql.pool import QueryCancelled, QueryLimit
+from rolegraph.model.vocab import BASE, ID, PREFIXES, RDF, RDFS, RG, compact_iri
+from rolegraph.sparql.binding import allowed_values, run_query, to_oxigraph
+from rolegraph.sparql.catalogue import get_query, load_catalogue
+from rolegraph.sparql.text import UPDATE_FORMS, query_form
 
 if TYPE_CHECKING:
+    from rolegraph.graph.pool import Limits, QueryPool
     from rolegraph.graph.store import RoleGraph
-    from rolegraph.sparql.pool import Limits, QueryPool
 
 HOST = "127.0.0.1"
 MAX_BODY = 1024 * 1024
@@ -154,8 +161,6 @@ def local_path(iri: str) -> str | None:
 
 
 def _short(iri: str) -> str:
-    from rolegraph.model.vocab import compact_iri
-
     return compact_iri(iri) or iri
 
 
@@ -250,8 +255,6 @@ class Handler(BaseHTTPRequestHandler):
     # -- routes -----------------------------------------------------------------------
 
     def do_GET(self) -> None:
-        from rolegraph.errors import NotFound
-
         try:
             self.check_host()
             self.route()
@@ -331,8 +334,6 @@ class Handler(BaseHTTPRequestHandler):
         or a page of its classes and properties for a browser."""
         import pyoxigraph as ox
 
-        from rolegraph.model import paths
-
         offered = ["text/turtle", "application/ld+json", "application/n-triples", "text/html"]
         media = _accepts(self.headers.get("Accept"), offered)
         if media is None:
@@ -349,8 +350,6 @@ class Handler(BaseHTTPRequestHandler):
         )
         plain = [ox.Triple(t.subject, t.predicate, t.object) for t in triples]
         if media == "application/ld+json":
-            from rolegraph.graph.jsonld import to_jsonld
-
             self.send(HTTPStatus.OK, to_jsonld(plain), "application/ld+json; charset=utf-8")
             return
         if media == "application/n-triples":
@@ -360,15 +359,10 @@ class Handler(BaseHTTPRequestHandler):
         self.send(HTTPStatus.OK, _ontology_page(plain), "text/html; charset=utf-8")
 
     def file(self, name: str, content_type: str) -> None:
-        from rolegraph.model import paths
-
         self.send(HTTPStatus.OK, (paths.ontology_dir() / name).read_bytes(), content_type)
 
     def sparql(self) -> None:
         import pyoxigraph as ox
-
-        from rolegraph.errors import QueryError
-        from rolegraph.sparql.text import UPDATE_FORMS, query_form
 
         params = self.form()
         if "update" in params:
@@ -524,8 +518,6 @@ class Handler(BaseHTTPRequestHandler):
             data = ox.serialize(ordered, format=ox.RdfFormat.N_TRIPLES) or b""
             self.send(HTTPStatus.OK, data, "application/n-triples; charset=utf-8")
         elif media == "application/ld+json":
-            from rolegraph.graph.jsonld import to_jsonld
-
             self.send(HTTPStatus.OK, to_jsonld(ordered), "application/ld+json; charset=utf-8")
         else:
             self.send(
@@ -622,8 +614,6 @@ class Handler(BaseHTTPRequestHandler):
         return html.escape(str(term))
 
     def home(self) -> None:
-        from rolegraph.graph.store import graph_stats
-
         stats = graph_stats(self.app.graph)
         rows = "".join(f"<tr><td>{html.escape(k)}</td><td>{v}</td></tr>" for k, v in stats.items())
         roles = sorted(
@@ -654,8 +644,6 @@ class Handler(BaseHTTPRequestHandler):
         return out
 
     def query_list(self) -> None:
-        from rolegraph.sparql.catalogue import load_catalogue
-
         rows = "".join(
             f'<tr><td><a href="/queries/{html.escape(q.name)}">{html.escape(q.name)}</a></td>'
             f"<td>{html.escape(q.summary)}</td><td>{html.escape(', '.join(p.describe() for p in q.params) or '-')}</td></tr>"
@@ -665,8 +653,6 @@ class Handler(BaseHTTPRequestHandler):
         self.send(HTTPStatus.OK, _page("Saved queries", body), "text/html; charset=utf-8")
 
     def saved_query(self, name: str) -> None:
-        from rolegraph.sparql.catalogue import LocalRunner, allowed_values, get_query, run_query
-
         try:
             query = get_query(name)
         except NotFound as exc:
@@ -762,8 +748,6 @@ class Handler(BaseHTTPRequestHandler):
 
 
 def _ox_term(t: Any) -> Any:
-    from rolegraph.sparql.catalogue import to_oxigraph
-
     return to_oxigraph(t)
 
 
@@ -807,9 +791,8 @@ def make_server(
     ``server_close`` at the end (it stops the query workers too).
 
     Queries sent to it run in ``workers`` worker processes within ``limits`` (see
-    :mod:`rolegraph.sparql.pool`): at most ``workers`` at once, each stopped past its time-out,
+    :mod:`rolegraph.graph.pool`): at most ``workers`` at once, each stopped past its time-out,
     memory or result size, or when its client goes away."""
-    from rolegraph.sparql.pool import QueryPool
 
     pool = QueryPool(graph, workers=workers, limits=limits)
     handler = type("RolegraphHandler", (Handler,), {"app": _App(graph, explorer, pool)})
@@ -817,7 +800,6 @@ def make_server(
         server = _Server((HOST, port), handler)
     except OSError as exc:
         pool.close()
-        from rolegraph.errors import InputError
 
         raise InputError(
             f"cannot listen on {HOST}:{port}: {exc.strerror or exc}", hint="try another --port"

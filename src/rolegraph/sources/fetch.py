@@ -16,6 +16,8 @@ import urllib.request
 from dataclasses import dataclass
 
 from rolegraph.errors import RemoteError
+from rolegraph.util.net import check_url, read_body, within
+from rolegraph.version import __version__
 
 #: Largest page accepted (the Skills A to Z page is about 1.6 MB).
 MAX_BYTES = 32 * 1024 * 1024
@@ -44,8 +46,6 @@ def _too_slow(url: str, timeout: float) -> RemoteError:
 
 def fetch(url: str, *, timeout: float, max_bytes: int = MAX_BYTES) -> Fetched:
     """The body of ``url`` (http or https), read within ``timeout`` seconds."""
-    from rolegraph.util.net import check_url, within
-    from rolegraph.version import __version__
 
     check_url(url, "https://ddat-capability-framework.service.gov.uk/role/data-scientist")
 
@@ -97,8 +97,6 @@ def fetch(url: str, *, timeout: float, max_bytes: int = MAX_BYTES) -> Fetched:
 def _fetch(
     request: urllib.request.Request, url: str, timeout: float, deadline: float, max_bytes: int
 ) -> Fetched:
-    from rolegraph.util.net import read_body
-
     with urllib.request.urlopen(request, timeout=timeout) as response:
         content_type = response.headers.get_content_type()
         charset = response.headers.get_content_charset()

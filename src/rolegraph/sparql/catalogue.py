@@ -26,19 +26,26 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING
 
-from rolegraph.errors import InputError, NotFound, QueryError
-from rolegraph.model.vocab import PREFIXES, RG, TIER_RANK, TIERS, XSD, tier_iri, tier_name
-from rolegraph.sparql.results import ResultTable, Term
-from rolegraph.util.text import name_key
+from rolegraph.errors import NotFound, QueryError
+from rolegraph.model import paths
+from rolegraph.model.vocab import PREFIXES, RG, TIER_RANK
+from rolegraph.sparql.text import (
+    UPDATE_FORMS,
+    query_form,
+    refuse_federation,
+    syntax_message,
+    undeclared_prefixes,
+    visible_in_where,
+    where_group_start,
+)
+from rolegraph.util.tables import decode_utf8, read_bytes
 
 if TYPE_CHECKING:
-    from rolegraph.graph.store import RoleGraph
-    from rolegraph.sparql.pool import QueryPool
+    pass
 
 PARAM_TYPES = ("role", "level", "skill", "family", "tier", "string", "integer", "iri")
 #: Parameter types that name a thing of the graph, and that thing's class.
@@ -210,14 +217,11 @@ def check_query(query: SavedQuery) -> list[str]:
     import pyoxigraph as ox
 
     label = query.path.name if query.path else query.name
-    from rolegraph.graph.store import refuse_federation
 
     try:
         refuse_federation(query.sparql)
     except QueryError as exc:
         raise QueryError(f"{label}: {exc.message}", hint=exc.hint) from None
-    from rolegraph.graph.store import syntax_message
-    from rolegraph.sparql.text import UPDATE_FORMS, query_form, visible_in_where, where_group_start
 
     form = query_form(query.sparql)
     if form in UPDATE_FORMS:
@@ -268,7 +272,6 @@ def check_query(query: SavedQuery) -> list[str]:
 def with_default_prefixes(sparql: str) -> str:
     """``sparql`` with declarations in front for the prefixes it uses without declaring
     that rolegraph binds everywhere (rg:, role:, skill:, rdfs:, skos:, dcterms:, ...)."""
-    from rolegraph.sparql.text import undeclared_prefixes
 
     missing = [p for p in undeclared_prefixes(sparql) if p in PREFIXES]
     return "".join(f"PREFIX {p}: <{PREFIXES[p]}>\n" for p in missing) + sparql
@@ -286,7 +289,6 @@ def _with_prefixes(query_text: str, other: str) -> str:
 
 def load_catalogue(directory: Path | None = None) -> dict[str, SavedQuery]:
     """Every saved query, by name; a broken file is an error, not a warning."""
-    from rolegraph.model import paths
 
     folder = directory or paths.queries_dir()
     catalogue: dict[str, SavedQuery] = {}
@@ -319,7 +321,6 @@ def get_query(name: str, directory: Path | None = None) -> SavedQuery:
 
 def load_query_file(path: Path | str) -> SavedQuery:
     """An ad-hoc query from a file; the header is optional."""
-    from rolegraph.util.tables import decode_utf8, read_bytes
 
     p = Path(path)
     text = decode_utf8(read_bytes(p, "query file"), p.name)
@@ -340,278 +341,9 @@ def adhoc_query(text: str, *, name: str = "query", path: Path | None = None) -> 
 # -- running ---------------------------------------------------------------------
 
 
-class Runner(Protocol):
-    """Where queries run: the local graph or a remote endpoint."""
-
-    def select(self, sparql: str, bindings: Mapping[str, Term]) -> ResultTable: ...
-
-    def ask_labels(self, class_iri: str) -> list[tuple[str, str]]: ...
-
-
-class LocalRunner:
-    """Runs on a :class:`RoleGraph` (Oxigraph); parameters bound by :func:`bind_values`."""
-
-    def __init__(self, graph: RoleGraph, pool: QueryPool | None = None) -> None:
-        """``pool``: run the queries in its worker processes, within its bounds (see
-        :mod:`rolegraph.sparql.pool`); without one they run in this process."""
-        self.graph = graph
-        self.pool = pool
-        self._labels: dict[str, list[tuple[str, str]]] = {}
-
-    def select(self, sparql: str, bindings: Mapping[str, Term]) -> ResultTable:
-        from rolegraph.sparql.results import from_oxigraph
-
-        if self.pool is not None:
-            text, dataset = self.graph.prepare(sparql, bindings)
-            solutions = self.pool.run(text, dataset=dataset).solutions()
-        else:
-            solutions = self.graph.query(sparql, bindings)
-        if not hasattr(solutions, "variables"):
-            raise QueryError("only SELECT queries give a result table")
-        return from_oxigraph(solutions)
-
-    def ask_labels(self, class_iri: str) -> list[tuple[str, str]]:
-        return labels_of(self, class_iri, self._labels)
-
-    def find_exact(self, class_iri: str, name: str) -> list[str]:
-        """Things of ``class_iri`` labelled exactly ``name`` (an index lookup, no query)."""
-        import pyoxigraph as ox
-
-        graph = self.graph
-        rdf_type = ox.NamedNode(RDF_TYPE)
-        cls = ox.NamedNode(class_iri)
-        found = set()
-        for predicate in (RDFS_LABEL, SKOS_ALT):
-            for triple in graph.pattern(None, ox.NamedNode(predicate), ox.Literal(name)):
-                subject = triple.subject
-                if isinstance(subject, ox.NamedNode) and next(
-                    iter(graph.pattern(subject, rdf_type, cls)), None
-                ):
-                    found.add(subject.value)
-        return sorted(found)
-
-
-def labels_of(
-    runner: Runner, class_iri: str, cache: dict[str, list[tuple[str, str]]]
-) -> list[tuple[str, str]]:
-    """(IRI, label or alternative label) of every thing of a class, asked once per runner."""
-    if class_iri not in cache:
-        table = runner.select(LABELS_QUERY, {"class": Term("uri", class_iri)})
-        cache[class_iri] = [(str(r[0].value), str(r[1].value)) for r in table.rows if r[0] and r[1]]
-    return cache[class_iri]
-
-
-def to_oxigraph(term: Term) -> Any:
-    import pyoxigraph as ox
-
-    if term.kind == "uri":
-        return ox.NamedNode(term.value)
-    if term.kind == "bnode":
-        return ox.BlankNode(term.value)
-    if term.lang:
-        return ox.Literal(term.value, language=term.lang)
-    return ox.Literal(term.value, datatype=ox.NamedNode(term.datatype or XSD + "string"))
-
-
-def bind_values(sparql: str, bindings: Mapping[str, Any]) -> str:
-    """The query with its parameters bound: one VALUES clause of escaped terms placed at the
-    start of the top-level WHERE group, where every engine joins it first (Oxigraph
-    answers a point query on 2M triples in a millisecond this way, and in seconds
-    through its ``substitutions``). The same text runs locally and remotely."""
-    if not bindings:
-        return sparql
-    from rolegraph.sparql.text import where_group_start
-
-    at = where_group_start(sparql)
-    if at is None:
-        raise QueryError("cannot bind parameters: the query has no WHERE { ... } group")
-    return f"{sparql[:at]} {values_clause(bindings)}\n{sparql[at:]}"
-
-
-def values_clause(bindings: Mapping[str, Any]) -> str:
-    """The one place parameter values become query text: a VALUES clause of escaped terms.
-
-    Each term is validated and written in SPARQL's term syntax (IRIs checked for
-    forbidden characters; literals escaped), so no value can end the clause or add
-    patterns.
-    """
-    if not bindings:
-        return ""
-    names = list(bindings)
-    for n in names:
-        if not re.fullmatch(r"[A-Za-z_]\w*", n):
-            raise QueryError(f"invalid parameter name {n!r}")
-    cells = []
-    for n in names:
-        term = bindings[n]
-        if isinstance(term, Term):
-            if term.kind == "uri" and _IRI_FORBIDDEN.search(term.value):
-                raise QueryError(f"parameter {n!r}: {term.value!r} is not a valid IRI")
-            term = to_oxigraph(term)
-        import pyoxigraph as ox
-
-        if not isinstance(term, ox.NamedNode | ox.Literal):
-            raise QueryError(f"parameter {n!r}: only IRIs and literals can be bound")
-        if isinstance(term, ox.NamedNode) and _IRI_FORBIDDEN.search(term.value):
-            raise QueryError(f"parameter {n!r}: {term.value!r} is not a valid IRI")
-        cells.append(str(term))
-    return "VALUES (" + " ".join(f"?{n}" for n in names) + ") { (" + " ".join(cells) + ") }"
-
-
-def bind_params(query: SavedQuery, values: Mapping[str, str], runner: Runner) -> dict[str, Term]:
-    """Check the given parameter values and turn them (and defaults) into RDF terms."""
-    valid = ", ".join(p.describe() for p in query.params) or "none"
-    for key in values:
-        if query.param(key) is None:
-            raise QueryError(
-                f"query {query.name!r} has no parameter {key!r}",
-                hint=f"its parameters: {valid}",
-            )
-    bound: dict[str, Term] = {}
-    for p in query.params:
-        raw = values.get(p.name, p.default)
-        if raw is None:
-            raise QueryError(
-                f"query {query.name!r} needs parameter {p.name!r}",
-                hint=f"give it with --param {p.name}=VALUE; its parameters: {valid}",
-            )
-        bound[p.name] = resolve_value(p, raw, runner)
-    return bound
-
-
-def resolve_value(p: Param, raw: str, runner: Runner) -> Term:
-    value = raw.strip()
-    if p.type in NAMED_TYPES:
-        return Term("uri", resolve_name(p.type, value, runner))
-    if p.type == "tier":
-        tier = tier_name(value, numbers=True)
-        if tier is None:
-            raise NotFound(
-                "tier",
-                value,
-                difflib.get_close_matches(value.lower(), TIERS, n=2, cutoff=0.4),
-                otherwise="the tiers are awareness, working, practitioner and expert, or 1 to 4",
-            )
-        return Term("uri", tier_iri(tier))
-    if p.type == "integer":
-        if not re.fullmatch(r"[+-]?\d{1,12}", value):
-            raise QueryError(f"parameter {p.name!r} must be a whole number, not {raw!r}")
-        return Term.literal(str(int(value)), XSD + "integer")
-    if p.type == "iri":
-        if not re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:", value) or _IRI_FORBIDDEN.search(value):
-            raise QueryError(f"parameter {p.name!r} must be an absolute IRI, not {raw!r}")
-        return Term("uri", value)
-    return Term.literal(raw)
-
-
-def resolve_name(kind: str, name: str, runner: Runner) -> str:
-    """The IRI of the role, level, skill or family called ``name`` (labels or alt labels)."""
-    find_exact = getattr(runner, "find_exact", None)
-    if find_exact is not None:
-        stripped = " ".join(name.split())
-        for candidate in dict.fromkeys((stripped, stripped[:1].upper() + stripped[1:])):
-            exact = find_exact(NAMED_TYPES[kind], candidate)
-            if len(exact) == 1:
-                return str(exact[0])
-    return match_name(kind, name, runner.ask_labels(NAMED_TYPES[kind]))
-
-
-def match_name(kind: str, name: str, labels: Sequence[tuple[str, str]]) -> str:
-    """The IRI whose label (or alternative label) in ``labels`` is ``name``, ignoring case
-    and spacing; :class:`NotFound` with the nearest names when nothing matches."""
-    key = name_key(name)
-    matches = sorted({iri for iri, label in labels if name_key(label) == key})
-    if len(matches) == 1:
-        return matches[0]
-    if len(matches) > 1:
-        raise QueryError(f"{kind} name {name!r} is ambiguous: {', '.join(matches)}")
-    if name.startswith(("http://", "https://")) and any(iri == name for iri, _ in labels):
-        return name
-    choices = sorted({label for _, label in labels})
-    close = difflib.get_close_matches(name, choices, n=3, cutoff=0.5)
-    if not close:
-        close = [c for c in choices if key in name_key(c)][:3]
-    raise NotFound(kind, name, close, otherwise=_WHERE_NAMES.get(kind))
-
-
-#: Where to see the names of a kind, for a name that is nowhere near one.
-_WHERE_NAMES = {
-    "role": "'rolegraph query families' lists the roles",
-    "level": "'rolegraph query role-levels --param role=ROLE' lists a role's levels",
-    "skill": "'rolegraph query top-skills' lists the skills roles use",
-    "family": "'rolegraph query families' lists them",
-}
-
-
-def run_query(
-    query: SavedQuery,
-    values: Mapping[str, str],
-    runner: Runner,
-    *,
-    limit: int | None = None,
-) -> ResultTable:
-    """Bind parameters, run, keep the declared columns."""
-    bindings = bind_params(query, values, runner)
-    table = runner.select(with_default_prefixes(query.sparql), bindings)
-    if query.columns:
-        missing = [c for c in query.columns if c not in table.variables]
-        if missing:
-            # Only an endpoint that answers another question can get here.
-            raise QueryError(
-                f"the answer to {query.name} has no column {', '.join(repr(c) for c in missing)} "
-                f"(it has {', '.join(repr(v) for v in table.variables) or 'none'})",
-                hint="is the endpoint a SPARQL 1.1 endpoint that ran this query?",
-            )
-        table = table.select(query.columns)
-    return table.limit(limit)
-
-
-def allowed_values(query: SavedQuery, param: Param, runner: Runner) -> list[str]:
-    """The values a parameter accepts (from its '# allowed' query, or the graph's labels)."""
-    if param.allowed:
-        table = runner.select(
-            with_default_prefixes(_with_prefixes(query.sparql, param.allowed)), {}
-        )
-        if not table.variables:
-            return []
-        return [str(v) for v in table.column(table.variables[0]) if v is not None]
-    if param.type in NAMED_TYPES:
-        return sorted({label for _, label in runner.ask_labels(NAMED_TYPES[param.type])})
-    if param.type == "tier":
-        return list(TIERS)
-    return []
-
-
-def parse_param_args(pairs: Sequence[str]) -> dict[str, str]:
-    """``["role=Data scientist", ...]`` -> dict; a malformed pair is an error."""
-    out: dict[str, str] = {}
-    for pair in pairs:
-        if "=" not in pair:
-            raise InputError(
-                f"--param {pair!r} is not NAME=VALUE", hint="as in --param role='Data scientist'"
-            )
-        key, _, value = pair.partition("=")
-        key = key.strip()
-        if key in out:
-            raise InputError(f"--param {key} is given twice")
-        if not value.strip():
-            raise InputError(
-                f"--param {key} has an empty value",
-                hint=f"give one, as in --param {key}=NAME, or leave the parameter out for "
-                "its default",
-            )
-        out[key] = value
-    return out
-
-
 __all__ = [
     "TIER_RANK",
-    "LocalRunner",
     "Param",
     "SavedQuery",
-    "bind_params",
     "load_catalogue",
-    "match_name",
-    "run_query",
-    "values_clause",
 ]

@@ -286,3 +286,35 @@ def visible_in_where(sparql: str, name: str) -> bool:
         if not any(a <= start + m.start() < b for a, b in hidden):
             return True
     return False
+
+
+def refuse_federation(sparql: str) -> None:
+    """The query gate (:func:`rolegraph.sparql.text.gate`): Oxigraph would fetch a SERVICE
+    clause's endpoint over the network, and rolegraph never lets a query (a user's, or one
+    sent to ``rolegraph serve``) make it do that; nesting too deep is refused too."""
+    from rolegraph.sparql.text import gate
+
+    gate(sparql)
+
+
+def syntax_message(exc: BaseException, sparql: str | None = None) -> str:
+    """Oxigraph's parser messages, shortened: the position and the first expectations.
+
+    An undeclared prefix (Oxigraph says "Prefix not found" at the end of the name) is
+    named, with the declaration to add."""
+    text = " ".join(str(exc).split())
+    at = re.match(r"error at (\d+):(\d+)", text)
+    if sparql is not None and at and "Prefix not found" in text:
+        line_no, col = int(at.group(1)), int(at.group(2))
+        lines = sparql.splitlines()
+        line = lines[line_no - 1] if 0 < line_no <= len(lines) else ""
+        name = re.search(r"([A-Za-z][\w.-]*)?:[\w.%-]*$", line[: col - 1])
+        if name:
+            prefix = name.group(1) or ""
+            return (
+                f"unknown prefix '{prefix}:' in {name.group(0)} (line {line_no}, column "
+                f"{name.start() + 1}): declare it first, as in PREFIX {prefix}: <http://...>"
+            )
+    if "expected one of" in text and len(text) > 160:
+        text = text[:157] + "…"
+    return text

@@ -19,6 +19,8 @@ import unicodedata
 from collections.abc import Iterable
 from functools import lru_cache
 
+from rolegraph.util.text import name_key
+
 #: Direction marks the package writes around right-to-left characters.
 _MARKS = "\u200e\u200f"
 
@@ -76,7 +78,6 @@ def differing(a: str, b: str) -> list[str]:
 def lookalikes(names: Iterable[str]) -> list[list[str]]:
     """Groups of two or more different names (different by ``name_key``) with one skeleton,
     each group in the order the names were given."""
-    from rolegraph.util.text import name_key
 
     groups: dict[str, dict[str, str]] = {}
     for name in names:

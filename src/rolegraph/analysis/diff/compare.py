@@ -23,8 +23,13 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from rolegraph.errors import InputError
+from rolegraph.analysis.view import rank_value
+from rolegraph.combine.merge import Aliases
+from rolegraph.errors import InputError, NotFound
+from rolegraph.graph.open import open_source
 from rolegraph.model.vocab import RG, TIER_RANK
+from rolegraph.sparql.results import shorten
+from rolegraph.util.render import md_text, render
 from rolegraph.util.text import name_key, plural
 
 if TYPE_CHECKING:
@@ -96,9 +101,6 @@ class Snapshot:
 
 
 def snapshot(graph: RoleGraph, label: str) -> Snapshot:
-    from rolegraph.analysis.view import rank_value
-    from rolegraph.sparql.results import shorten
-
     snap = Snapshot(label)
 
     def rows(sparql: str) -> Iterable[dict[str, str | None]]:
@@ -228,8 +230,6 @@ class Diff:
         return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
 
     def render(self, fmt: str) -> str:
-        from rolegraph.util.render import md_text, render
-
         if fmt == "json":
             return self.to_json()
         headers = ["role", "what", "change", "item", "old", "new", "note"]
@@ -303,7 +303,6 @@ def _skill_signature(snap: Snapshot, skill: str) -> set[Any]:
 
 def compare(old: Snapshot, new: Snapshot, *, role: str | None = None) -> Diff:
     """The changes from ``old`` to ``new`` (only those about ``role``, if given)."""
-    from rolegraph.combine.merge import Aliases
 
     aliases = Aliases.load()
     changes: list[Change] = []
@@ -584,74 +583,6 @@ def compare(old: Snapshot, new: Snapshot, *, role: str | None = None) -> Diff:
 # -- reading either side ---------------------------------------------------------------
 
 
-def _csv_kind(path: Path) -> str | None:
-    from rolegraph.util.tables import check_file
-
-    try:
-        with check_file(path, "CSV file").open("rb") as handle:
-            start = handle.read(4096)
-    except OSError as exc:
-        raise InputError(f"cannot read {path}: {exc.strerror or exc}") from None
-    head = start.decode("utf-8-sig", "replace").splitlines()
-    first = name_key(head[0]) if head else ""
-    if "role level" in first and "skill level" in first:
-        return "roles"
-    if "roles that require skill" in first:
-        return "skills"
-    return None
-
-
-def load_side(
-    spec: str, *, release: str | None = None, timeout: float = 20.0
-) -> tuple[str, RoleGraph]:
-    """A graph for one side of a diff: a graph file or store, a CSV, a folder of CSVs, or a page."""
-    from rolegraph.combine.framework import load_framework
-    from rolegraph.graph.build import build_graph
-    from rolegraph.graph.store import STORE_MARKER, open_graph
-    from rolegraph.model.formats import by_extension
-    from rolegraph.model.report import ImportReport
-
-    path = Path(spec)
-    is_url = spec.startswith(("http://", "https://"))
-    if not is_url and not path.exists():
-        raise InputError(
-            f"{spec} not found",
-            hint="give a graph file, a store, a CSV, a folder of the two CSVs or a page",
-        )
-    if path.is_dir() and (path / STORE_MARKER).exists():
-        graph = open_graph(path, release)
-        return (f"{path.name} (release {graph.release})" if graph.release else path.name), graph
-    if release is not None:
-        raise InputError(f"a release can only be picked from a store folder, and {spec} is not one")
-    report = ImportReport()
-    if path.is_dir():
-        found: dict[str, Path] = {}
-        for csv_file in sorted(path.glob("*.csv")):
-            kind = _csv_kind(csv_file)
-            if kind is not None:
-                if kind in found:
-                    raise InputError(
-                        f"{path} holds two {kind} CSV files: {found[kind].name} and {csv_file.name}"
-                    )
-                found[kind] = csv_file
-        if not found:
-            raise InputError(f"{path} holds no role content or skill descriptions CSV file")
-        fw = load_framework(roles=found.get("roles"), skills=found.get("skills"), report=report)
-        return path.name, build_graph(fw)
-    if not is_url and path.suffix.lower() == ".csv":
-        kind = _csv_kind(path)
-        if kind is None:
-            raise InputError(
-                f"{path.name} is neither a role content nor a skill descriptions CSV file"
-            )
-        fw = load_framework(**{kind: path}, report=report)  # type: ignore[arg-type]
-        return path.name, build_graph(fw)
-    if not is_url and by_extension(path) is not None:
-        return path.name, open_graph(path)
-    fw = load_framework(pages=[spec], report=report, timeout=timeout)
-    return (path.name if not is_url else spec), build_graph(fw)
-
-
 def diff_sources(
     old: str,
     new: str,
@@ -660,8 +591,8 @@ def diff_sources(
     old_release: str | None = None,
     new_release: str | None = None,
 ) -> Diff:
-    old_label, old_graph = load_side(old, release=old_release)
-    new_label, new_graph = load_side(new, release=new_release)
+    old_label, old_graph = open_source(old, release=old_release)
+    new_label, new_graph = open_source(new, release=new_release)
     if (
         Path(old).is_dir()
         and Path(old).resolve() == Path(new).resolve()
@@ -689,8 +620,6 @@ def diff_sources(
             )
     if role is not None and not any(name_key(r) == name_key(role) for r in [*a.roles, *b.roles]):
         import difflib
-
-        from rolegraph.errors import NotFound
 
         raise NotFound(
             "role",

@@ -19,6 +19,12 @@ from typing import TYPE_CHECKING, Literal
 from rolegraph.errors import InputError
 from rolegraph.model.records import Framework
 from rolegraph.model.report import ImportReport
+from rolegraph.sources.fetch import fetch, is_url
+from rolegraph.sources.pages.role_html import is_role_page, page_title, parse_role_page_html
+from rolegraph.sources.pages.role_text import parse_govuk_text
+from rolegraph.sources.pages.skills_page import is_skills_page, read_skills_page
+from rolegraph.sources.pages.tree import parse_html
+from rolegraph.util.tables import decode_utf8, read_bytes
 from rolegraph.util.text import name_key
 
 if TYPE_CHECKING:
@@ -38,7 +44,6 @@ _WHAT_TO_GIVE = (
 
 def read_page(location: Path | str, report: ImportReport, *, timeout: float = 20.0) -> Framework:
     """Read a role page or the Skills A to Z page from a file or an http(s) URL."""
-    from rolegraph.sources.fetch import fetch, is_url
 
     if isinstance(location, str) and is_url(location):
         fetched = fetch(location, timeout=timeout)
@@ -49,7 +54,6 @@ def read_page(location: Path | str, report: ImportReport, *, timeout: float = 20
             f"{location!r}: only http and https URLs can be read",
             hint="or save the page and give the file",
         )
-    from rolegraph.util.tables import read_bytes
 
     path = Path(location)
     data = read_bytes(path, "page")
@@ -57,8 +61,6 @@ def read_page(location: Path | str, report: ImportReport, *, timeout: float = 20
 
 
 def _decode(data: bytes, label: str, charset: str | None = None) -> str:
-    from rolegraph.util.tables import decode_utf8
-
     if not data.strip():
         raise InputError(f"{label} is empty", hint=_WHAT_TO_GIVE)
     if b"\x00" in data[:8192] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
@@ -84,10 +86,6 @@ def _classify(text: str, label: str) -> tuple[PageKind, Document | None]:
     if not head:
         raise InputError(f"{label} is empty", hint=_WHAT_TO_GIVE)
     if head.startswith("<") or _HTML_TAG.search(head[:4096]):
-        from rolegraph.sources.pages.role_html import is_role_page
-        from rolegraph.sources.pages.skills_page import is_skills_page
-        from rolegraph.sources.pages.tree import parse_html
-
         try:
             doc = parse_html(text)
         except (AssertionError, ValueError) as exc:  # html.parser's rare complaints
@@ -125,21 +123,14 @@ def parse_page(
     """Records of a page given as text (HTML or GOV.UK text), by its kind."""
     kind, doc = _classify(text, label)
     if kind == "skills-html" and doc is not None:
-        from rolegraph.sources.pages.skills_page import read_skills_page
-
         return read_skills_page(doc, report, label=label, location=location, url=url)
     if kind == "role-html" and doc is not None:
-        from rolegraph.sources.pages.role_html import parse_role_page_html
-
         return parse_role_page_html(doc, report, label=label, location=location, url=url)
-    from rolegraph.sources.pages.role_text import parse_govuk_text
 
     return parse_govuk_text(text, report, label=label, location=location, url=url)
 
 
 def _other_kind(doc: Document, label: str) -> InputError:
-    from rolegraph.sources.pages.role_html import page_title
-
     h1 = page_title(doc)
     title_tag = doc.find(lambda n: n.tag == "title")
     title = (h1.text() if h1 is not None else "") or (

@@ -43,6 +43,8 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, cast
 
 from rolegraph.errors import QueryError
+from rolegraph.sparql.results import spreadsheet_results
+from rolegraph.sparql.text import syntax_message
 
 if TYPE_CHECKING:
     from rolegraph.graph.store import RoleGraph
@@ -186,8 +188,6 @@ def _execute(graph: RoleGraph, request: Mapping[str, Any]) -> tuple[Any, ...]:
     """Run one request; ('ok', kind, data, format) or ('error', class, message)."""
     import pyoxigraph as ox
 
-    from rolegraph.graph.store import syntax_message
-
     sparql = request["sparql"]
     try:
         result = graph.store.query(sparql, **_decode_dataset(request["dataset"]))
@@ -198,8 +198,6 @@ def _execute(graph: RoleGraph, request: Mapping[str, Any]) -> tuple[Any, ...]:
                 kind = "boolean" if isinstance(result, ox.QueryBoolean) else "solutions"
                 fmt = request["results_format"]
                 if kind == "solutions" and fmt in ("CSV", "TSV") and request["spreadsheet_safe"]:
-                    from rolegraph.sparql.results import spreadsheet_results
-
                     # The CLI's writer: cells a spreadsheet would run are neutralised.
                     sink.write(spreadsheet_results(result, fmt.lower()))
                 else:
