@@ -1,0 +1,155 @@
+"""The package layout: imports point down the data flow, modules and functions stay small.
+
+Every import statement in ``src/rolegraph`` is read (top level, inside functions and under
+``TYPE_CHECKING``), so a function-local import cannot hide a cycle. The layer order is the
+one ``docs/architecture.md`` draws.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+SRC = Path(__file__).resolve().parent.parent / "src" / "rolegraph"
+
+# Lower layers first; a module may import its own layer and the layers below it.
+LAYERS: tuple[tuple[str, ...], ...] = (
+    ("errors", "version"),
+    ("util",),
+    ("model",),
+    ("sources",),
+    ("combine",),
+    ("sparql",),
+    ("graph",),
+    ("analysis",),
+    ("explorer",),
+    ("serve",),
+    ("cli",),
+    ("__init__", "__main__"),
+)
+RANK = {name: rank for rank, names in enumerate(LAYERS) for name in names}
+
+MAX_TOP_LEVEL_MODULES = 8
+MAX_MODULE_LINES = 600
+MAX_FUNCTION_LINES = 100
+
+
+def module_name(path: Path) -> str:
+    parts = list(path.relative_to(SRC.parent).with_suffix("").parts)
+    if parts[-1] == "__init__":
+        parts.pop()
+    return ".".join(parts)
+
+
+def modules() -> dict[str, Path]:
+    return {module_name(path): path for path in sorted(SRC.rglob("*.py"))}
+
+
+def own_imports(name: str, path: Path) -> Iterator[tuple[str, int]]:
+    """Every rolegraph module ``name`` imports, with the line, resolving relative imports."""
+    package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                if alias.name.split(".")[0] == "rolegraph":
+                    yield alias.name, node.lineno
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = package.split(".")
+                base = base[: len(base) - node.level + 1]
+                target = ".".join([*base, node.module] if node.module else base)
+            else:
+                target = node.module or ""
+            if target.split(".")[0] != "rolegraph":
+                continue
+            for alias in node.names:
+                yield f"{target}.{alias.name}", node.lineno
+
+
+def resolve(target: str, known: dict[str, Path]) -> str:
+    """The module an import names (``from m import f`` names ``m``; ``from p import m`` names ``p.m``)."""
+    while target and target not in known:
+        target = target.rpartition(".")[0]
+    return target
+
+
+def layer(name: str) -> str:
+    parts = name.split(".")
+    return parts[1] if len(parts) > 1 else "__init__"
+
+
+def import_graph() -> dict[str, dict[str, int]]:
+    known = modules()
+    edges: dict[str, dict[str, int]] = {}
+    for name, path in known.items():
+        targets = edges.setdefault(name, {})
+        for target, line in own_imports(name, path):
+            module = resolve(target, known)
+            if module and module != name:
+                targets.setdefault(module, line)
+    return edges
+
+
+def test_every_layer_is_ranked() -> None:
+    unranked = sorted({layer(name) for name in modules()} - RANK.keys())
+    assert unranked == [], f"add {unranked} to LAYERS and docs/architecture.md"
+
+
+def test_no_import_points_up_the_flow() -> None:
+    upward = [
+        f"{name}:{line} imports {target} ({layer(target)} is above {layer(name)})"
+        for name, targets in import_graph().items()
+        for target, line in targets.items()
+        if RANK[layer(target)] > RANK[layer(name)]
+    ]
+    assert upward == []
+
+
+def test_no_import_cycle() -> None:
+    import networkx as nx
+
+    edges = import_graph()
+    graph = nx.DiGraph([(name, target) for name, targets in edges.items() for target in targets])
+    # A package's __init__ re-exporting its own submodules is not a cycle worth flagging:
+    # the submodule never needs the package body. Everything else is.
+    cycles = [
+        cycle
+        for cycle in nx.simple_cycles(graph)
+        if not any(b.startswith(a + ".") or a.startswith(b + ".") for a, b in zip(cycle, cycle[1:] + cycle[:1]))
+    ]
+    assert sorted(" -> ".join(c) for c in cycles) == []
+
+
+def test_few_modules_directly_in_the_package() -> None:
+    top = sorted(path.name for path in SRC.glob("*.py"))
+    assert len(top) <= MAX_TOP_LEVEL_MODULES, top
+
+
+def test_no_module_is_too_long() -> None:
+    long = {
+        module_name(path): lines
+        for path in SRC.rglob("*.py")
+        if (lines := len(path.read_text(encoding="utf-8").splitlines())) > MAX_MODULE_LINES
+    }
+    assert long == {}
+
+
+def test_no_function_is_too_long() -> None:
+    long = {}
+    for path in SRC.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+                if isinstance(node, ast.ClassDef):
+                    continue
+                size = (node.end_lineno or node.lineno) - node.lineno + 1
+                if size > MAX_FUNCTION_LINES:
+                    long[f"{module_name(path)}.{node.name}:{node.lineno}"] = size
+    assert long == {}
+
+
+@pytest.mark.parametrize("name", ["__init__", "__main__"])
+def test_the_cli_and_api_entry_points_exist(name: str) -> None:
+    assert (SRC / f"{name}.py").is_file()
