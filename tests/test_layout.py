@@ -118,7 +118,10 @@ def test_no_import_cycle() -> None:
     cycles = [
         cycle
         for cycle in nx.simple_cycles(graph)
-        if not any(b.startswith(a + ".") or a.startswith(b + ".") for a, b in zip(cycle, cycle[1:] + cycle[:1]))
+        if not any(
+            b.startswith(a + ".") or a.startswith(b + ".")
+            for a, b in zip(cycle, cycle[1:] + cycle[:1], strict=True)
+        )
     ]
     assert sorted(" -> ".join(c) for c in cycles) == []
 

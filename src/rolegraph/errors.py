@@ -1,17 +1,29 @@
 """The exception tree. Library code raises these; only the CLI prints them.
 
-Every message says what went wrong *and* what to do about it. The CLI maps the
-classes to exit codes: :class:`DataInvalid` is 1 ("the data is invalid"), every
-other :class:`RolegraphError` is 2 ("the tool could not do its job").
+    RolegraphError             anything rolegraph raises on purpose: a message and a hint
+    ├── InputError             what the user gave cannot be used (not raised itself)
+    │   ├── SourceError        a file or folder to read is missing, unreadable or malformed
+    │   │                      (.path, .row, .column where known)
+    │   ├── OptionError        an option or parameter has a value that cannot work (.option)
+    │   ├── OutputError        an output cannot be written where it was asked for (.path)
+    │   └── NotFound           a name (role, level, skill, query, release) matches nothing
+    │                          (.kind, .name, .suggestions)
+    ├── QueryError             a saved or ad-hoc SPARQL query is broken, or its parameters
+    ├── RemoteError            a remote endpoint or URL refused, timed out or answered nonsense
+    └── DataInvalid            the data was read but does not conform (SHACL, consistency)
+
+Every message says what went wrong *and* what to do about it. Which exit code each class
+ends a command with is decided in one place, :mod:`rolegraph.cli.exits`: ``DataInvalid``
+is 1 ("the data is invalid"), every other error 2 ("the tool could not do its job").
 """
 
 from __future__ import annotations
 
+from pathlib import Path
+
 
 class RolegraphError(Exception):
     """Base class of every error rolegraph raises on purpose."""
-
-    exit_code = 2
 
     def __init__(self, message: str, *, hint: str | None = None) -> None:
         super().__init__(message)
@@ -25,7 +37,46 @@ class RolegraphError(Exception):
 
 
 class InputError(RolegraphError):
-    """A file, URL or option cannot be read or understood."""
+    """What the user gave cannot be used; raise one of the subclasses, which say what."""
+
+
+class SourceError(InputError):
+    """A file or folder to read from is missing, unreadable or not what it should be.
+
+    ``path``, ``row`` (1-based, the header being row 1) and ``column`` say where, when known.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        hint: str | None = None,
+        path: str | Path | None = None,
+        row: int | None = None,
+        column: str | None = None,
+    ) -> None:
+        super().__init__(message, hint=hint)
+        self.path = Path(path) if path is not None else None
+        self.row = row
+        self.column = column
+
+
+class OptionError(InputError):
+    """An option or parameter has a value that cannot work (``option`` names it)."""
+
+    def __init__(self, message: str, *, hint: str | None = None, option: str | None = None) -> None:
+        super().__init__(message, hint=hint)
+        self.option = option
+
+
+class OutputError(InputError):
+    """An output (file, folder, store, port) cannot be written or opened where asked."""
+
+    def __init__(
+        self, message: str, *, hint: str | None = None, path: str | Path | None = None
+    ) -> None:
+        super().__init__(message, hint=hint)
+        self.path = Path(path) if path is not None else None
 
 
 class NotFound(InputError):
@@ -61,5 +112,3 @@ class RemoteError(RolegraphError):
 
 class DataInvalid(RolegraphError):
     """The data was read but does not conform (SHACL, consistency); exit code 1."""
-
-    exit_code = 1

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 from rolegraph.cli.group import BUNDLED_KEY
-from rolegraph.errors import InputError
+from rolegraph.errors import OptionError
 from rolegraph.graph.open import open_graph
 from rolegraph.model.formats import EXPORT_EXTENSIONS
 from rolegraph.util.files import atomic_write, check_outputs_apart
@@ -90,7 +90,7 @@ def output_format(fmt: str, output: Path | None, extensions: dict[str, str]) -> 
         and ctx.get_parameter_source("fmt") == click.core.ParameterSource.COMMANDLINE
     )
     if explicit and said != fmt:
-        raise InputError(
+        raise OptionError(
             f"--format {fmt} does not match the extension of {output.name} (which says {said})",
             hint="drop --format, or rename the output file",
         )
@@ -201,15 +201,15 @@ def parse_param_args(pairs: Sequence[str]) -> dict[str, str]:
     out: dict[str, str] = {}
     for pair in pairs:
         if "=" not in pair:
-            raise InputError(
+            raise OptionError(
                 f"--param {pair!r} is not NAME=VALUE", hint="as in --param role='Data scientist'"
             )
         key, _, value = pair.partition("=")
         key = key.strip()
         if key in out:
-            raise InputError(f"--param {key} is given twice")
+            raise OptionError(f"--param {key} is given twice")
         if not value.strip():
-            raise InputError(
+            raise OptionError(
                 f"--param {key} has an empty value",
                 hint=f"give one, as in --param {key}=NAME, or leave the parameter out for "
                 "its default",

@@ -21,7 +21,7 @@ from rolegraph.cli.options import (
     parse_param_args,
     remember_input,
 )
-from rolegraph.errors import InputError
+from rolegraph.errors import OptionError
 from rolegraph.graph.pool import MB, Limits, QueryPool
 from rolegraph.graph.publish import check_graph_iri
 from rolegraph.graph.publish import publish as send
@@ -49,13 +49,13 @@ def _runner(
 ) -> Runner:
     if endpoint is not None:
         if graph_path is not None:
-            raise InputError("give either --graph or --endpoint, not both")
+            raise OptionError("give either --graph or --endpoint, not both")
 
         if graph_iri is not None:
             check_graph_iri(graph_iri)
         return RemoteRunner(endpoint, timeout=limits.timeout, default_graph=graph_iri)
     if graph_iri is not None:
-        raise InputError(
+        raise OptionError(
             "--graph-iri names a graph of a remote endpoint: give --endpoint URL too",
             hint="a local store's graphs are its releases: pick one with --release NAME",
         )
@@ -215,7 +215,7 @@ def query(
 
     given = [x for x in (name, query_file, expression) if x is not None]
     if len(given) != 1:
-        raise InputError(
+        raise OptionError(
             "give one query: a saved query NAME, --file FILE or -e 'SPARQL'",
             hint="'rolegraph queries' lists the saved queries",
         )

@@ -8,7 +8,7 @@ import click
 
 from rolegraph.cli.group import RolegraphCommand
 from rolegraph.cli.options import graph_option, load_graph, note
-from rolegraph.errors import InputError
+from rolegraph.errors import OptionError
 from rolegraph.explorer.page import (
     DEFAULT_MAX_EDGES,
     DEFAULT_MAX_NODES,
@@ -87,7 +87,7 @@ def viz(
         view = "role" if role is not None else "skill" if skill is not None else "overlap"
     check_output_path(output)
     if output.suffix.lower() not in (".html", ".htm"):
-        raise InputError(
+        raise OptionError(
             f"the explorer is an HTML page: name {output.name} with .html",
             hint=f"as in -o {output.stem}.html",
         )

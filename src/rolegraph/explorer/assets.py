@@ -35,7 +35,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from rolegraph.errors import InputError
+from rolegraph.errors import SourceError
 
 VIS_VERSION = "9.1.2"
 _TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -120,7 +120,7 @@ def _read(path: Path) -> str:
     try:
         return path.read_text(encoding="utf-8")
     except OSError as exc:
-        raise InputError(
+        raise SourceError(
             f"cannot read the explorer asset {path}: {exc.strerror or exc}",
             hint="reinstall rolegraph and pyvis",
         ) from None
@@ -134,7 +134,7 @@ def script_safe(text: str) -> str:
     """
     lowered = text.lower()
     if "</script" in lowered or "<!--" in lowered:
-        raise InputError("a script for the explorer contains '</script' or '<!--'")
+        raise SourceError("a script for the explorer contains '</script' or '<!--'")
     return text
 
 
@@ -142,7 +142,7 @@ def style_safe(text: str) -> str:
     """``text`` unchanged, if it cannot end a ``<style>`` element early."""
     lowered = text.lower()
     if "</style" in lowered or "<!--" in lowered:
-        raise InputError("a stylesheet for the explorer contains '</style' or '<!--'")
+        raise SourceError("a stylesheet for the explorer contains '</style' or '<!--'")
     return text
 
 

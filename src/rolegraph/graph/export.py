@@ -12,7 +12,7 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from rolegraph.errors import InputError
+from rolegraph.errors import OptionError
 from rolegraph.graph.jsonld import to_jsonld
 from rolegraph.graph.store import detect_format
 from rolegraph.model.formats import EXPORT_NAMES
@@ -106,7 +106,7 @@ def sorted_triples(graph: RoleGraph) -> list[ox.Triple]:
 def serialize(graph: RoleGraph, fmt: str = "turtle") -> bytes:
     """The graph in ``fmt`` (turtle, nt or jsonld) as bytes."""
     if fmt not in EXPORT_NAMES:
-        raise InputError(f"cannot export as {fmt!r}", hint=f"use one of {', '.join(EXPORT_NAMES)}")
+        raise OptionError(f"cannot export as {fmt!r}", hint=f"use one of {', '.join(EXPORT_NAMES)}")
     if fmt == "nt":
         return sorted_ntriples(graph)
     if fmt == "jsonld":

@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from rolegraph.combine.framework import load_framework
-from rolegraph.errors import InputError
+from rolegraph.errors import OptionError, SourceError
 from rolegraph.graph.build import build_graph
 from rolegraph.graph.releases import pick_release
 from rolegraph.graph.store import STORE_MARKER, RoleGraph, busy_hint, load_rdf_file, store_path
@@ -26,7 +26,7 @@ def open_graph(source: Path | str | None = None, release: str | None = None) -> 
     its extension."""
     if source is None:
         if release is not None:
-            raise InputError("--release needs --graph STORE_DIR (a store that holds releases)")
+            raise OptionError("--release needs --graph STORE_DIR (a store that holds releases)")
 
         return build_graph(load_framework())
     p = Path(source)
@@ -42,7 +42,7 @@ def open_graph(source: Path | str | None = None, release: str | None = None) -> 
                 try:
                     store = ox.Store.read_only(str(store_path(p)))
                 except OSError as exc:
-                    raise InputError(
+                    raise SourceError(
                         f"cannot open the store in {p}: {exc}", hint=busy_hint(exc)
                     ) from None
             chosen = pick_release(store, release)
@@ -55,20 +55,20 @@ def open_graph(source: Path | str | None = None, release: str | None = None) -> 
                 graph_name=chosen.iri,
                 size=chosen.triples,
             )
-        raise InputError(
+        raise SourceError(
             f"{p} is a directory, not a graph file",
             hint="give a .ttl/.nt/.jsonld file, or a store written by 'rolegraph build --store DIR'",
         )
     if not p.exists():
-        raise InputError(
+        raise SourceError(
             f"graph not found: {p}",
             hint="check the path; a graph is a .ttl/.nt/.jsonld file or a store folder",
         )
     if release is not None:
-        raise InputError(f"--release needs a store folder, and {p.name} is a file")
+        raise OptionError(f"--release needs a store folder, and {p.name} is a file")
     graph = load_rdf_file(p)
     if len(graph) == 0:
-        raise InputError(
+        raise SourceError(
             f"{p.name} contains no triples", hint="build one with 'rolegraph build -o FILE'"
         )
     return graph
@@ -79,7 +79,7 @@ def _csv_kind(path: Path) -> str | None:
         with check_file(path, "CSV file").open("rb") as handle:
             start = handle.read(4096)
     except OSError as exc:
-        raise InputError(f"cannot read {path}: {exc.strerror or exc}") from None
+        raise SourceError(f"cannot read {path}: {exc.strerror or exc}") from None
     head = start.decode("utf-8-sig", "replace").splitlines()
     first = name_key(head[0]) if head else ""
     if "role level" in first and "skill level" in first:
@@ -97,7 +97,7 @@ def open_source(
     path = Path(spec)
     is_url = spec.startswith(("http://", "https://"))
     if not is_url and not path.exists():
-        raise InputError(
+        raise SourceError(
             f"{spec} not found",
             hint="give a graph file, a store, a CSV, a folder of the two CSVs or a page",
         )
@@ -105,7 +105,9 @@ def open_source(
         graph = open_graph(path, release)
         return (f"{path.name} (release {graph.release})" if graph.release else path.name), graph
     if release is not None:
-        raise InputError(f"a release can only be picked from a store folder, and {spec} is not one")
+        raise OptionError(
+            f"a release can only be picked from a store folder, and {spec} is not one"
+        )
     report = ImportReport()
     if path.is_dir():
         found: dict[str, Path] = {}
@@ -113,18 +115,18 @@ def open_source(
             kind = _csv_kind(csv_file)
             if kind is not None:
                 if kind in found:
-                    raise InputError(
+                    raise SourceError(
                         f"{path} holds two {kind} CSV files: {found[kind].name} and {csv_file.name}"
                     )
                 found[kind] = csv_file
         if not found:
-            raise InputError(f"{path} holds no role content or skill descriptions CSV file")
+            raise SourceError(f"{path} holds no role content or skill descriptions CSV file")
         fw = load_framework(roles=found.get("roles"), skills=found.get("skills"), report=report)
         return path.name, build_graph(fw)
     if not is_url and path.suffix.lower() == ".csv":
         kind = _csv_kind(path)
         if kind is None:
-            raise InputError(
+            raise SourceError(
                 f"{path.name} is neither a role content nor a skill descriptions CSV file"
             )
         fw = load_framework(**{kind: path}, report=report)  # type: ignore[arg-type]

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from rolegraph.errors import InputError, NotFound
+from rolegraph.errors import NotFound, OptionError, OutputError, SourceError
 from rolegraph.graph.export import sorted_ntriples
 from rolegraph.graph.store import (
     STORE_MARKER,
@@ -43,7 +43,7 @@ _CHUNKS = re.compile(r"(\d+)")
 def check_name(name: str) -> str:
     """A release name: letters, digits, spaces, '.', '_' and '-', up to 64 characters."""
     if not _NAME.fullmatch(name):
-        raise InputError(
+        raise OptionError(
             f"{name!r} is not a usable release name",
             hint="use letters, digits, spaces, '.', '_' or '-' (at most 64), such as 2025-09",
         )
@@ -126,7 +126,7 @@ def pick_release(store: ox.Store, name: str | None) -> Release | None:
     releases = list_releases(store)
     if not releases:
         if name is not None:
-            raise InputError(
+            raise SourceError(
                 f"this store holds no releases, so there is no release {name!r}",
                 hint="add one with 'rolegraph build ... --store DIR --release NAME'",
             )
@@ -168,7 +168,7 @@ def add_release(directory: Path | str, graph: RoleGraph, name: str) -> Release:
             existing = list_releases(store)
             clash = next((r for r in existing if r.iri == iri and r.name != name), None)
             if clash is not None:
-                raise InputError(
+                raise OptionError(
                     f"release {name!r} would share the graph of release {clash.name!r} "
                     f"(both are <{iri}>)",
                     hint="choose a name that differs in its letters or digits",
@@ -188,11 +188,11 @@ def add_release(directory: Path | str, graph: RoleGraph, name: str) -> Release:
                 )
                 store.flush()
             except (OSError, SyntaxError, RuntimeError, ValueError) as exc:
-                raise InputError(f"cannot add release {name!r} to {target}: {exc}") from None
+                raise OutputError(f"cannot add release {name!r} to {target}: {exc}") from None
             finally:
                 del store
     except OSError as exc:
-        raise InputError(f"cannot write store {target}: {exc.strerror or exc}") from None
+        raise OutputError(f"cannot write store {target}: {exc.strerror or exc}") from None
     return Release(name, iri, count, replaced=any(r.name == name for r in existing))
 
 
@@ -206,7 +206,7 @@ def _copy(source: Path | None, db: Path, target: Path) -> ox.Store:
             ox.Store.read_only(str(source)).backup(str(db))
         return ox.Store(str(db))
     except OSError as exc:
-        raise InputError(f"cannot open the store {target}: {exc}", hint=busy_hint(exc)) from None
+        raise SourceError(f"cannot open the store {target}: {exc}", hint=busy_hint(exc)) from None
 
 
 def remove_release(directory: Path | str, name: str) -> Release:
@@ -215,7 +215,7 @@ def remove_release(directory: Path | str, name: str) -> Release:
 
     target = Path(directory)
     if not (target / STORE_MARKER).exists():
-        raise InputError(f"{target} is not a rolegraph store")
+        raise SourceError(f"{target} is not a rolegraph store")
     check_store_target(target)
     with new_database(target, releases=True) as db:
         store = _copy(store_path(target), db, target)

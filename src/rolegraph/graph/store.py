@@ -14,7 +14,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from rolegraph.errors import InputError, QueryError
+from rolegraph.errors import OptionError, OutputError, QueryError, SourceError
 from rolegraph.model.formats import BY_NAME, FORMATS, RdfFormat, by_extension
 from rolegraph.model.vocab import PREFIXES, RG
 from rolegraph.sparql.binding import bind_values
@@ -200,18 +200,18 @@ def check_store_target(target: Path) -> None:
     """Refuse a store folder that cannot be written: a file, a folder of something else,
     a missing or read-only parent. Debris of an interrupted write is removed first."""
     if target.exists() and not target.is_dir():
-        raise InputError(
+        raise OutputError(
             f"{target} is a file, and a store is a folder",
             hint="give --store a folder name; a graph file is written with -o FILE",
         )
     parent = target.parent if str(target.parent) else Path()
     if not parent.is_dir():
-        raise InputError(f"cannot write {target}: folder {parent} does not exist")
+        raise OutputError(f"cannot write {target}: folder {parent} does not exist")
     if not os.access(parent, os.W_OK):
-        raise InputError(f"cannot write {target}: folder {parent} is not writable")
+        raise OutputError(f"cannot write {target}: folder {parent} is not writable")
     clean_debris(target)
     if target.is_dir() and any(target.iterdir()) and not (target / STORE_MARKER).exists():
-        raise InputError(
+        raise OutputError(
             f"{target} exists and is not a rolegraph store",
             hint="give a new folder name, or remove the folder first",
         )
@@ -380,11 +380,11 @@ def write_store(directory: Path | str, quads: Iterable[ox.Quad]) -> Path:
                 f"SELECT (COUNT(DISTINCT ?g) AS ?n) WHERE {{ ?g a <{RG}Release> }}"
             )
         except OSError as exc:
-            raise InputError(f"cannot open the store {target}: {exc}") from None
+            raise OutputError(f"cannot open the store {target}: {exc}") from None
         assert isinstance(held, ox.QuerySolutions)
         releases = int(next(iter(held))["n"].value)
         if releases:
-            raise InputError(
+            raise OutputError(
                 f"{target} holds {releases} release(s); writing a plain store there would "
                 "delete them",
                 hint="add this graph as a release with --release NAME, or give a new folder",
@@ -397,7 +397,7 @@ def write_store(directory: Path | str, quads: Iterable[ox.Quad]) -> Path:
             disk.optimize()
             del disk
     except OSError as exc:
-        raise InputError(f"cannot write store {target}: {exc.strerror or exc}") from None
+        raise OutputError(f"cannot write store {target}: {exc.strerror or exc}") from None
     return target
 
 
@@ -412,7 +412,7 @@ def detect_format(path: Path | str, name: str | None = None) -> RdfFormat:
         try:
             return BY_NAME[name]
         except KeyError:
-            raise InputError(
+            raise OptionError(
                 f"unknown RDF format {name!r}", hint=f"use one of {', '.join(BY_NAME)}"
             ) from None
     fmt = by_extension(path)
@@ -431,7 +431,7 @@ def detect_format(path: Path | str, name: str | None = None) -> RdfFormat:
                 "a role page is not a graph: build one with 'rolegraph build --page "
                 f"{Path(path).name} -o graph.ttl' and give graph.ttl"
             )
-        raise InputError(
+        raise SourceError(
             f"cannot tell the RDF format of {Path(path).name} from its extension", hint=hint
         )
     return fmt
@@ -454,21 +454,21 @@ def load_rdf_file(path: Path, fmt: RdfFormat | None = None) -> RoleGraph:
     try:
         store.load(data, format=_ox_format(fmt), base_iri=path.resolve().as_uri())
     except SyntaxError as exc:
-        raise InputError(
+        raise SourceError(
             f"{path.name} is not valid {fmt.name}: {exc}",
             hint="check the file, or rebuild it with 'rolegraph build -o FILE'",
         ) from None
     except MemoryError as exc:  # Oxigraph's parser buffers one token at most 16 MB long
-        raise InputError(
+        raise SourceError(
             f"cannot parse {path.name} as {fmt.name}: it holds a value (a text or IRI) "
             f"longer than the parser's limit ({exc})",
             hint="a framework graph has no such value: check the file, or rebuild it with "
             "'rolegraph build -o FILE'",
         ) from None
     except (ValueError, OSError) as exc:
-        raise InputError(f"cannot parse {path.name} as {fmt.name}: {exc}") from None
+        raise SourceError(f"cannot parse {path.name} as {fmt.name}: {exc}") from None
     if store.query(_QUOTED_TRIPLE, use_default_graph_as_union=True):
-        raise InputError(
+        raise SourceError(
             f"{path.name} holds quoted triples (RDF-star / RDF 1.2 triple terms), which a "
             "framework graph never has and rolegraph does not read",
             hint="remove them, or rebuild the graph with 'rolegraph build -o FILE'",
@@ -500,14 +500,14 @@ def refuse_xml_entities(data: bytes, name: str) -> None:
     try:
         parser.Parse(data, True)
     except _Declared as exc:
-        raise InputError(
+        raise SourceError(
             f"{name} declares the XML entity {str(exc)[:60]!r}: rolegraph refuses RDF/XML "
             "with entity declarations (they can expand without bound)",
             hint="remove the DOCTYPE's <!ENTITY ...> declarations, or give the graph as "
             "Turtle or N-Triples",
         ) from None
     except expat.ExpatError as exc:
-        raise InputError(
+        raise SourceError(
             f"{name} is not valid rdfxml: {expat.ErrorString(exc.code)} at line {exc.lineno}, "
             f"column {exc.offset + 1}",
             hint="check the file, or rebuild it with 'rolegraph build -o FILE'",

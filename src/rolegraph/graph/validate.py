@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from rolegraph.errors import InputError
+from rolegraph.errors import SourceError
 from rolegraph.graph.store import quiet_rdflib
 from rolegraph.model import paths
 from rolegraph.util.text import plural
@@ -126,7 +126,7 @@ def _validate(graph: RoleGraph, shapes: Path | None) -> ValidationReport:
     try:
         shapes_graph.parse(shapes_path, format="turtle")
     except Exception as exc:  # rdflib raises many parser exception types
-        raise InputError(f"cannot read the SHACL shapes {shapes_path}: {exc}") from None
+        raise SourceError(f"cannot read the SHACL shapes {shapes_path}: {exc}") from None
     sparql_constraints = _split_shapes(shapes_graph)
     data = graph.to_rdflib()
     try:
@@ -134,7 +134,7 @@ def _validate(graph: RoleGraph, shapes: Path | None) -> ValidationReport:
             data, shacl_graph=shapes_graph, inference="none", allow_warnings=True
         )
     except Exception as exc:  # pySHACL's own errors have no common base class
-        raise InputError(f"SHACL validation could not run: {exc}") from None
+        raise SourceError(f"SHACL validation could not run: {exc}") from None
     sh = rdflib.Namespace(SH)
     labels = {str(s): str(o) for s, o in data.subject_objects(rdflib.RDFS.label)}
     findings = []
@@ -160,7 +160,7 @@ def _validate(graph: RoleGraph, shapes: Path | None) -> ValidationReport:
         try:
             rows = _sparql_rows(graph, constraint)
         except Exception as exc:
-            raise InputError(f"a SPARQL constraint of the shapes could not run: {exc}") from None
+            raise SourceError(f"a SPARQL constraint of the shapes could not run: {exc}") from None
         for row in rows:
             node = row["this"] or ""
             message = _fill(constraint.message, row, labels)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from functools import cache
 from pathlib import Path
 
-from rolegraph.errors import InputError
+from rolegraph.errors import SourceError
 
 _PACKAGE_DIR = Path(__file__).resolve().parent.parent  # src/rolegraph, or site-packages/rolegraph
 
@@ -24,7 +24,7 @@ def resource_root() -> Path:
     checkout = _PACKAGE_DIR.parent.parent
     if (checkout / "ontology").is_dir() and (checkout / "pyproject.toml").is_file():
         return checkout
-    raise InputError(
+    raise SourceError(
         f"cannot find rolegraph's resource folders (ontology/, queries/, data/) in "
         f"{packaged} or {checkout}",
         hint="reinstall rolegraph with 'pip install .' from a complete checkout",

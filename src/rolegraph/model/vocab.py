@@ -12,7 +12,7 @@ import unicodedata
 from functools import lru_cache
 from typing import Final
 
-from rolegraph.errors import InputError
+from rolegraph.errors import SourceError
 
 BASE: Final = "https://w3id.org/rolegraph/"
 RG: Final = BASE + "ontology#"
@@ -105,7 +105,7 @@ def slugify(name: str) -> str:
     folded = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
     slug = _NON_ALNUM.sub("-", folded.lower()).strip("-")
     if not slug:
-        raise InputError(f"the name {name!r} has no letters or digits to make an identifier from")
+        raise SourceError(f"the name {name!r} has no letters or digits to make an identifier from")
     return slug
 
 

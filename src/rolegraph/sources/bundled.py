@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from rolegraph.errors import InputError
+from rolegraph.errors import InputError, SourceError
 from rolegraph.model import paths
 from rolegraph.model.records import (
     Framework,
@@ -41,7 +41,7 @@ class _Reader:
         self.label = label
 
     def fail(self, where: str, message: str) -> InputError:
-        return InputError(
+        return SourceError(
             f"{self.label}, {where}: {message}",
             hint="fix the YAML by hand (see data/README.md for its format)",
         )
@@ -97,7 +97,7 @@ def load_role_yaml(path: Path | str) -> Framework:
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}" if mark is not None else "somewhere"
-        raise InputError(
+        raise SourceError(
             f"{label}, {where}: not valid YAML ({getattr(exc, 'problem', exc)})"
         ) from None
     r = _Reader(label)
@@ -193,7 +193,7 @@ def _licence(text: str | None) -> str | None:
 def dump_role_yaml(fw: Framework, *, header: Iterable[str] = ()) -> str:
     """Write one role's records as bundled YAML (the inverse of :func:`load_role_yaml`)."""
     if len(fw.roles) != 1:
-        raise InputError(f"a bundled file holds one role; these records hold {len(fw.roles)}")
+        raise SourceError(f"a bundled file holds one role; these records hold {len(fw.roles)}")
     role = fw.roles[0]
     source = fw.sources[0] if fw.sources else None
     doc: dict[str, Any] = {}

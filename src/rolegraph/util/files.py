@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import BinaryIO
 
-from rolegraph.errors import InputError
+from rolegraph.errors import OutputError
 
 
 def check_output_path(path: Path | str) -> Path:
@@ -20,7 +20,7 @@ def check_output_path(path: Path | str) -> Path:
 
     A symbolic link is followed: its target is written (and the link left a link)."""
     if not str(path):
-        raise InputError("the output file name is empty", hint="give a file name")
+        raise OutputError("the output file name is empty", hint="give a file name")
     if str(path) == "-":  # standard output (see rolegraph.cli.options.emit)
         return Path("-")
     if is_stream(path):  # a pipe, FIFO or this process's terminal: written straight
@@ -29,23 +29,24 @@ def check_output_path(path: Path | str) -> Path:
     if p.is_symlink():
         p = Path(os.path.realpath(p))
         if p.is_symlink():
-            raise InputError(
+            raise OutputError(
                 f"{path} is a loop of symbolic links", hint="give a file name for the output"
             )
     if p.is_dir():
-        raise InputError(f"{p} is a directory", hint="give a file name for the output")
+        raise OutputError(f"{p} is a directory", hint="give a file name for the output", path=p)
     if p.exists() and not p.is_file():
-        raise InputError(
+        raise OutputError(
             f"{p} is not a regular file (a device, pipe or socket); rolegraph will not replace it",
             hint="give a file name for the output",
+            path=p,
         )
     parent = p.parent if str(p.parent) else Path()
     if not parent.exists():
-        raise InputError(
-            f"cannot write {p}: folder {parent} does not exist", hint="create it first"
+        raise OutputError(
+            f"cannot write {p}: folder {parent} does not exist", hint="create it first", path=p
         )
     if not os.access(parent, os.W_OK):
-        raise InputError(f"cannot write {p}: folder {parent} is not writable")
+        raise OutputError(f"cannot write {p}: folder {parent} is not writable", path=p)
     return p
 
 
@@ -125,7 +126,7 @@ def atomic_open(path: Path | str, *, record: bool = True) -> Iterator[BinaryIO]:
             with p.open("wb") as handle:
                 yield handle
         except OSError as exc:
-            raise InputError(f"cannot write {p}: {exc.strerror or exc}") from None
+            raise OutputError(f"cannot write {p}: {exc.strerror or exc}", path=p) from None
         if record:
             WRITTEN.append(Path(path))
         return
@@ -145,7 +146,7 @@ def atomic_open(path: Path | str, *, record: bool = True) -> Iterator[BinaryIO]:
             WRITTEN.append(Path(path))
     except OSError as exc:
         _unlink(tmp)
-        raise InputError(f"cannot write {p}: {exc.strerror or exc}") from None
+        raise OutputError(f"cannot write {p}: {exc.strerror or exc}", path=p) from None
     except BaseException:
         _unlink(tmp)
         raise
@@ -190,13 +191,13 @@ def check_outputs_apart(outputs: dict[str, Path | None], inputs: list[Path]) -> 
     for i, (opt, path) in enumerate(named):
         for source in inputs:
             if same(path, source):
-                raise InputError(
+                raise OutputError(
                     f"{opt} {path} is also an input: writing it would replace {source}",
                     hint=f"give {opt} another file name",
                 )
         for other, other_path in named[:i]:
             if same(path, other_path):
-                raise InputError(
+                raise OutputError(
                     f"{other} and {opt} name the same file ({path}): one would replace the other",
                     hint="give them different names",
                 )

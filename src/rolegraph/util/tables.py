@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from rolegraph.errors import InputError
+from rolegraph.errors import InputError, SourceError
 from rolegraph.util.text import name_key
 
 #: Largest cell accepted (the biggest official cell is about 4 KB).
@@ -56,11 +56,13 @@ def check_file(path: Path | str, what: str) -> Path:
     """``path``, if it is a file; else an :class:`InputError` saying what it is instead."""
     p = Path(path)
     if not p.exists():
-        raise InputError(f"{what} not found: {p}", hint="check the path")
+        raise SourceError(f"{what} not found: {p}", hint="check the path", path=p)
     if p.is_dir():
-        raise InputError(f"{p} is a directory, not a {what}", hint="give the file inside it")
+        raise SourceError(
+            f"{p} is a directory, not a {what}", hint="give the file inside it", path=p
+        )
     if p.is_char_device() or p.is_block_device():
-        raise InputError(f"{p} is a device, not a {what}", hint=f"give the {what} as a file")
+        raise SourceError(f"{p} is a device, not a {what}", hint=f"give the {what} as a file")
     return p
 
 
@@ -85,9 +87,9 @@ def read_bytes(path: Path | str, what: str) -> bytes:
         with p.open("rb") as handle:
             data = handle.read(limit + 1)
     except OSError as exc:
-        raise InputError(f"cannot read {p}: {exc.strerror or exc}") from None
+        raise SourceError(f"cannot read {p}: {exc.strerror or exc}") from None
     if len(data) > limit:
-        raise InputError(
+        raise SourceError(
             f"{p} holds more than {limit // (1024 * 1024):,} MB, more than any {what} does",
             hint=f"check that it is the {what} you meant",
         )
@@ -102,9 +104,9 @@ def decode_utf8(data: bytes, label: str, *, hint: str | None = None, csv: bool =
     (``hint``; else for a ``csv`` how to save a spreadsheet as UTF-8; else how to save
     a text file as UTF-8)."""
     if data.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):
-        raise InputError(f"{label} is UTF-32, not UTF-8", hint=hint or _TEXT_HINT)
+        raise SourceError(f"{label} is UTF-32, not UTF-8", hint=hint or _TEXT_HINT)
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise InputError(
+        raise SourceError(
             f"{label} is UTF-16, not UTF-8", hint=hint or (_UTF16_HINT if csv else _TEXT_HINT)
         )
     try:
@@ -112,11 +114,11 @@ def decode_utf8(data: bytes, label: str, *, hint: str | None = None, csv: bool =
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
         if exc.end == len(data) and exc.reason == "unexpected end of data":
-            raise InputError(
+            raise SourceError(
                 f"{label} ends in the middle of a character (line {line}): it looks cut off",
                 hint="save or download the whole file again",
             ) from None
-        raise InputError(
+        raise SourceError(
             f"{label} is not UTF-8: byte 0x{data[exc.start]:02x} on line {line} cannot be decoded",
             hint=hint or (_UTF8_HINT if csv else _TEXT_HINT),
         ) from None
@@ -154,10 +156,10 @@ def stream_table(
     try:
         handle = p.open("rb")
     except OSError as exc:
-        raise InputError(f"cannot read {p}: {exc.strerror or exc}") from None
+        raise SourceError(f"cannot read {p}: {exc.strerror or exc}") from None
     if not handle.seekable():
         handle.close()
-        raise InputError(
+        raise SourceError(
             f"{p} is a pipe, not a file: a {what} is read more than once",
             hint="save it to a file first",
         )
@@ -165,11 +167,11 @@ def stream_table(
         head = handle.read(8192)
         size = p.stat().st_size
         if not head.strip() and (size <= len(head) or not read_bytes(p, what).strip()):
-            raise InputError(f"{label} is empty", hint=f"expected a {what} with a header row")
+            raise SourceError(f"{label} is empty", hint=f"expected a {what} with a header row")
         if head.startswith((b"\xff\xfe", b"\xfe\xff")):
-            raise InputError(f"{label} is UTF-16, not UTF-8", hint=_UTF16_HINT)
+            raise SourceError(f"{label} is UTF-16, not UTF-8", hint=_UTF16_HINT)
         if b"\x00" in head:
-            raise InputError(
+            raise SourceError(
                 f"{label} looks like a binary file, not a CSV file (it contains NUL bytes)",
                 hint=f"give the {what} exported as CSV",
             )
@@ -182,13 +184,13 @@ def stream_table(
             while not any(c.strip() for c in raw_header):
                 raw_header = next(reader)
         except StopIteration:
-            raise InputError(
+            raise SourceError(
                 f"{label} is empty", hint=f"expected a {what} with a header row"
             ) from None
         except UnicodeDecodeError:
             raise _decode_error(p, label) from None
         except csv.Error as exc:
-            raise InputError(
+            raise SourceError(
                 f"{label}, row 1: the header cannot be parsed as CSV ({exc})"
             ) from None
         header = [" ".join(h.replace("\ufeff", "").split()) for h in raw_header]
@@ -208,7 +210,7 @@ def _decode_error(path: Path, label: str) -> InputError:
         decode_utf8(path.read_bytes(), label, csv=True)
     except InputError as exc:
         return exc
-    return InputError(f"{label} is not UTF-8", hint=_UTF8_HINT)
+    return SourceError(f"{label} is not UTF-8", hint=_UTF8_HINT)
 
 
 def _rows(
@@ -237,29 +239,35 @@ def _rows(
                         if missing
                         else f", {len(cells) - width} more"
                     )
-                    raise InputError(
+                    raise SourceError(
                         f"{label}, row {row_no}: has {len(cells)} cells but the header has "
                         f"{width}{detail}",
                         hint="check the row for a missing or extra comma or quote",
+                        path=table.path,
+                        row=row_no,
                     )
             row = {canon: cells[i] for canon, i in columns.items()}
             if all(name_key(row[c]) == k for c, k in header_keys.items()):
                 # Every CSV read here has the same rule: a header row again is never data.
-                raise InputError(
+                raise SourceError(
                     f"{label}, row {row_no}: repeats the header row",
                     hint="two files pasted into one? remove the row and retry",
+                    path=table.path,
+                    row=row_no,
                 )
             yield row_no, row
     except UnicodeDecodeError:
         raise _decode_error(table.path, label) from None
     except csv.Error as exc:
         if "NUL" in str(exc):
-            raise InputError(
+            raise SourceError(
                 f"{label} contains a NUL byte on line {reader.line_num}", hint="remove it and retry"
             ) from None
-        raise InputError(
+        raise SourceError(
             f"{label}, row {row_no + 1} (line {reader.line_num}): not valid CSV ({exc})",
             hint="a quote is probably not closed",
+            path=table.path,
+            row=row_no + 1,
         ) from None
     finally:
         handle.close()
@@ -279,10 +287,12 @@ def _match_columns(
     seen: dict[str, int] = {}
     for i, k in enumerate(keys):
         if k and k in seen:
-            raise InputError(
+            raise SourceError(
                 f"{label}, row 1: column {header[i]!r} appears twice "
                 f"(columns {seen[k] + 1} and {i + 1})",
                 hint="remove or rename one of them",
+                row=1,
+                column=header[i],
             )
         seen[k] = i
     found: dict[str, int] = {}
@@ -301,9 +311,10 @@ def _match_columns(
                 for cell in raw or header
                 for col in required
             ):
-                raise InputError(
+                raise SourceError(
                     f"{label}, row 1: the columns are separated by {name}, not commas",
                     hint="save the file as 'CSV UTF-8 (comma delimited)' and retry",
+                    row=1,
                 )
         col = missing[0]
         close = difflib.get_close_matches(col, [h for h in header if h], n=1, cutoff=0.6)
@@ -313,8 +324,11 @@ def _match_columns(
             else f"is this a {what}? Columns found: {', '.join(repr(h) for h in header)}"
         )
         names = ", ".join(repr(m) for m in missing)
-        raise InputError(
-            f"{label}, row 1: missing column{'s' if len(missing) > 1 else ''} {names}", hint=hint
+        raise SourceError(
+            f"{label}, row 1: missing column{'s' if len(missing) > 1 else ''} {names}",
+            hint=hint,
+            row=1,
+            column=missing[0],
         )
     return found
 
