@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from rolegraph.errors import DataInvalid
-from rolegraph.model.vocab import RG, TIERS, compact_iri
+from rolegraph.model.vocab import TIERS, compact_iri, sparql_prefixes
 
 if TYPE_CHECKING:
     import numpy as np
@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 
     from rolegraph.graph.store import RoleGraph
 
-_PREFIX = f"PREFIX rg: <{RG}>\nPREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n"
+_PREFIX = sparql_prefixes("rg", "rdfs")
 
 
 @dataclass(frozen=True)

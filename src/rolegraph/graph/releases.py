@@ -29,6 +29,7 @@ from rolegraph.graph.store import (
     store_path,
 )
 from rolegraph.model.vocab import BASE, DCAT, DCTERMS, RDF, RDFS, RG, XSD, slugify
+from rolegraph.util.text import did_you_mean
 
 if TYPE_CHECKING:
     import pyoxigraph as ox
@@ -136,13 +137,11 @@ def pick_release(store: ox.Store, name: str | None) -> Release | None:
     for r in releases:
         if r.name == name:
             return r
-    import difflib
-
     names = [r.name for r in releases]
     raise NotFound(
         "release",
         name,
-        difflib.get_close_matches(name, names, n=3, cutoff=0.3),
+        did_you_mean(name, names),
         otherwise="the store holds " + ", ".join(repr(n) for n in names),
     )
 

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from rolegraph.errors import OptionError, OutputError, QueryError, SourceError
 from rolegraph.model.formats import BY_NAME, FORMATS, RdfFormat, by_extension
-from rolegraph.model.vocab import PREFIXES, RG
+from rolegraph.model.vocab import PREFIXES, RG, sparql_prefixes
 from rolegraph.sparql.binding import bind_values
 from rolegraph.sparql.text import has_dataset_clause, refuse_federation, syntax_message
 from rolegraph.util.files import (
@@ -514,9 +514,9 @@ def refuse_xml_entities(data: bytes, name: str) -> None:
         ) from None
 
 
-_STATS_QUERY = """
-PREFIX rg: <https://w3id.org/rolegraph/ontology#>
-SELECT
+_STATS_QUERY = (
+    sparql_prefixes("rg")
+    + """SELECT
   (SUM(IF(?c = rg:RoleFamily, 1, 0)) AS ?families)
   (SUM(IF(?c = rg:Role, 1, 0)) AS ?roles)
   (SUM(IF(?c = rg:SeniorCivilServiceRole, 1, 0)) AS ?scs)
@@ -527,6 +527,7 @@ SELECT
   (SUM(IF(?c = rg:SharedSkillSet, 1, 0)) AS ?shared)
 WHERE { ?s a ?c }
 """
+)
 STAT_NAMES = {
     "families": "families",
     "roles": "roles",

@@ -36,6 +36,14 @@ class Origin:
 
 NO_ORIGIN = Origin("")
 
+#: The kinds of source document (``Source.kind``), one constant each.
+ROLE_CONTENT_KIND = "csv-role-content"
+SKILL_DESCRIPTIONS_KIND = "csv-skill-descriptions"
+ROLE_PAGE_KIND = "role-page"
+SKILLS_PAGE_KIND = "skills-page"
+#: the kinds that list every skill of the framework (a skills catalogue)
+CATALOGUE_KINDS = frozenset({SKILL_DESCRIPTIONS_KIND, SKILLS_PAGE_KIND})
+
 
 @dataclass(frozen=True, slots=True)
 class Source:

@@ -66,6 +66,13 @@ PREFIXES: Final[dict[str, str]] = {
     "dcat": DCAT,
 }
 
+
+def sparql_prefixes(*names: str) -> str:
+    """The ``PREFIX`` lines of a SPARQL query for ``names`` (keys of :data:`PREFIXES`),
+    so that no query spells a namespace out by hand."""
+    return "".join(f"PREFIX {name}: <{PREFIXES[name]}>\n" for name in names)
+
+
 #: The four proficiency tiers, lowest first. Their rank is their index + 1.
 TIERS: Final = ("awareness", "working", "practitioner", "expert")
 TIER_RANK: Final[dict[str, int]] = {t: i + 1 for i, t in enumerate(TIERS)}

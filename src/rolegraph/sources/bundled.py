@@ -15,6 +15,7 @@ from typing import Any
 from rolegraph.errors import InputError, SourceError
 from rolegraph.model import paths
 from rolegraph.model.records import (
+    ROLE_PAGE_KIND,
     Framework,
     Origin,
     Requirement,
@@ -107,7 +108,7 @@ def load_role_yaml(path: Path | str) -> Framework:
     role = r.name(role_m, "name", "role")
     source = Source(
         key=r.text(src, "key", "source") or label,
-        kind=r.text(src, "kind", "source") or "role-page",
+        kind=r.text(src, "kind", "source") or ROLE_PAGE_KIND,
         title=r.text(src, "title", "source") or role,
         location=str(p),
         url=r.text(src, "url", "source"),

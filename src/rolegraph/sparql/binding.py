@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Mapping, Sequence
 from typing import Any, Protocol
@@ -18,7 +17,7 @@ from rolegraph.sparql.catalogue import (
 )
 from rolegraph.sparql.results import ResultTable, Term
 from rolegraph.sparql.text import where_group_start
-from rolegraph.util.text import name_key
+from rolegraph.util.text import did_you_mean, name_key
 
 
 class Runner(Protocol):
@@ -126,7 +125,7 @@ def resolve_value(p: Param, raw: str, runner: Runner) -> Term:
             raise NotFound(
                 "tier",
                 value,
-                difflib.get_close_matches(value.lower(), TIERS, n=2, cutoff=0.4),
+                did_you_mean(value, TIERS, n=2),
                 otherwise="the tiers are awareness, working, practitioner and expert, or 1 to 4",
             )
         return Term("uri", tier_iri(tier))
@@ -165,7 +164,7 @@ def match_name(kind: str, name: str, labels: Sequence[tuple[str, str]]) -> str:
     if name.startswith(("http://", "https://")) and any(iri == name for iri, _ in labels):
         return name
     choices = sorted({label for _, label in labels})
-    close = difflib.get_close_matches(name, choices, n=3, cutoff=0.5)
+    close = did_you_mean(name, choices)
     if not close:
         close = [c for c in choices if key in name_key(c)][:3]
     raise NotFound(kind, name, close, otherwise=_WHERE_NAMES.get(kind))

@@ -7,7 +7,6 @@ data row is row 2, whatever line breaks the cells contain.
 from __future__ import annotations
 
 import csv
-import difflib
 import io
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -15,7 +14,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from rolegraph.errors import InputError, SourceError
-from rolegraph.util.text import name_key
+from rolegraph.util.text import did_you_mean, name_key
 
 #: Largest cell accepted (the biggest official cell is about 4 KB).
 MAX_CELL = 10 * 1024 * 1024
@@ -317,7 +316,7 @@ def _match_columns(
                     row=1,
                 )
         col = missing[0]
-        close = difflib.get_close_matches(col, [h for h in header if h], n=1, cutoff=0.6)
+        close = did_you_mean(col, [h for h in header if h], n=1)
         hint = (
             f"did you mean {close[0]!r}? Columns found: {', '.join(repr(h) for h in header)}"
             if close

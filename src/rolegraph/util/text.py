@@ -7,8 +7,10 @@ and say what they removed, so readers can report it.
 
 from __future__ import annotations
 
+import difflib
 import re
 import unicodedata
+from collections.abc import Iterable
 from functools import lru_cache
 
 #: Characters that render as nothing; removed.
@@ -104,6 +106,21 @@ def name_key(name: str) -> str:
 def bullets(intro: str, items: list[str] | tuple[str, ...]) -> str:
     """``"You can:"`` and items -> ``"You can:\\n- a\\n- b"``, the form the CSV export uses."""
     return "\n".join([intro, *(f"- {item}" for item in items)])
+
+
+#: how alike a name must be to a known one to be suggested (difflib's ratio, 0-1)
+SUGGEST_CUTOFF = 0.5
+
+
+def did_you_mean(name: str, choices: Iterable[str], *, n: int = 3) -> list[str]:
+    """The suggestions of every "did you mean ...?": up to ``n`` of ``choices`` closest to
+    ``name``, best first, compared as :func:`name_key` compares names (case and spacing do
+    not count)."""
+    keyed: dict[str, str] = {}
+    for choice in choices:
+        keyed.setdefault(name_key(choice), choice)
+    close = difflib.get_close_matches(name_key(name), list(keyed), n=n, cutoff=SUGGEST_CUTOFF)
+    return [keyed[key] for key in close]
 
 
 def plural(n: int, noun: str, many: str | None = None) -> str:
