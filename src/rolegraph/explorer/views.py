@@ -258,9 +258,8 @@ def _overlap_draft(view: FrameworkView, min_shared: int | None) -> _Draft:
 
 
 def _role_draft(view: FrameworkView, role: str, descriptors: dict[tuple[str, str], str]) -> _Draft:
-    colors = _family_colors(view)
+    """One role: its levels in order, the skills each needs, and the other roles using them."""
     info = view.roles[role]
-    fam = _family_of(view, role)
     levels = view.levels_of(role)
     tiers = view.role_tiers(role)
     draft = _Draft(
@@ -268,17 +267,57 @@ def _role_draft(view: FrameworkView, role: str, descriptors: dict[tuple[str, str
         f"{info.label}: levels, skills and related roles",
         f"{plural(len(levels), 'level')} in seniority order (top to bottom), "
         f"{plural(len(tiers), 'skill')}, and the other roles that use those skills.",
-        family_colors=colors,
+        family_colors=_family_colors(view),
         legend_note="Links from a level to a skill: the tier that level needs. Links from a "
         "skill to another role: the highest tier that role needs.",
     )
     rid = _short(role)
     draft.nodes.append(
         _Node(
-            rid, info.label, "role", _role_title(view, role), family=fam, priority=5e9, focus=True
+            rid,
+            info.label,
+            "role",
+            _role_title(view, role),
+            family=_family_of(view, role),
+            priority=5e9,
+            focus=True,
         )
     )
-    previous = rid
+    _add_levels(draft, view, role, descriptors)
+    if not levels:
+        for s, t in sorted(tiers.items()):
+            draft.edges.append(
+                _Edge(
+                    rid,
+                    _short(s),
+                    "needs",
+                    f"{info.label} uses {view.skills[s]} (no level detail in the sources)",
+                    tier=t or 0,
+                    strength=3,
+                )
+            )
+    for s in tiers:
+        users = sorted(
+            view.roles[o].label for o in view.roles if o != role and s in view.uses.get(o, ())
+        )
+        title = f"{view.skills[s]}\n{info.label}: up to {tier_label(tiers[s])}"
+        if users:
+            title += f"\nAlso used by {plural(len(users), 'role')}"
+        draft.nodes.append(
+            _Node(_short(s), view.skills[s], "skill", title, anchor=False, priority=3e9)
+        )
+    _add_related_roles(draft, view, role)
+    return draft
+
+
+def _add_levels(
+    draft: _Draft, view: FrameworkView, role: str, descriptors: dict[tuple[str, str], str]
+) -> None:
+    """The role view's levels, chained from the role in seniority order, with their needs."""
+    info = view.roles[role]
+    fam = _family_of(view, role)
+    levels = view.levels_of(role)
+    rid = previous = _short(role)
     for idx, lv in enumerate(levels):
         needs = view.requirements.get(lv.iri, {})
         lines = [lv.label, f"Level {idx + 1} of {len(levels)} of {info.label}"]
@@ -308,36 +347,18 @@ def _role_draft(view: FrameworkView, role: str, descriptors: dict[tuple[str, str
             draft.edges.append(
                 _Edge(lid, _short(s), "needs", "\n".join(text), tier=t or 0, strength=3 + (t or 0))
             )
-    if not levels:
-        for s, t in sorted(tiers.items()):
-            draft.edges.append(
-                _Edge(
-                    rid,
-                    _short(s),
-                    "needs",
-                    f"{info.label} uses {view.skills[s]} (no level detail in the sources)",
-                    tier=t or 0,
-                    strength=3,
-                )
-            )
-    for s in tiers:
-        users = sorted(
-            view.roles[o].label for o in view.roles if o != role and s in view.uses.get(o, ())
-        )
-        title = f"{view.skills[s]}\n{info.label}: up to {tier_label(tiers[s])}"
-        if users:
-            title += f"\nAlso used by {plural(len(users), 'role')}"
-        draft.nodes.append(
-            _Node(_short(s), view.skills[s], "skill", title, anchor=False, priority=3e9)
-        )
-    others: dict[str, list[str]] = {}
+
+
+def _add_related_roles(draft: _Draft, view: FrameworkView, role: str) -> None:
+    """The role view's other roles that use any of the role's skills, linked from those skills."""
+    info = view.roles[role]
+    tiers = view.role_tiers(role)
     for o in sorted(view.roles):
         if o == role:
             continue
         common = sorted(set(view.uses.get(o, ())) & set(tiers), key=lambda s: view.skills[s])
         if not common:
             continue
-        others[o] = common
         o_tiers = view.role_tiers(o)
         title = (
             _role_title(view, o)
@@ -366,21 +387,12 @@ def _role_draft(view: FrameworkView, role: str, descriptors: dict[tuple[str, str
                     strength=o_tiers[s] or 0,
                 )
             )
-    return draft
 
 
 def _skill_draft(view: FrameworkView, skill: str, texts: _SkillTexts) -> _Draft:
-    colors = _family_colors(view)
+    """One skill: its tiers, and the role levels that need it at each tier."""
     label = view.skills[skill]
-    needing: dict[int, list[tuple[str, str]]] = {}  # tier -> [(level IRI, role IRI)]
-    for lv_iri, needs in view.requirements.items():
-        if skill in needs:
-            lv = view.levels[lv_iri]
-            needing.setdefault(needs[skill] or 0, []).append((lv_iri, lv.role))
-    with_levels = {role for pairs in needing.values() for _, role in pairs}
-    unlevelled = sorted(
-        r for r in view.roles if skill in view.uses.get(r, ()) and r not in with_levels
-    )
+    needing, unlevelled = _needing(view, skill)
     n_levels = sum(len(v) for v in needing.values())
     draft = _Draft(
         "skill",
@@ -388,68 +400,24 @@ def _skill_draft(view: FrameworkView, skill: str, texts: _SkillTexts) -> _Draft:
         f"{plural(n_levels, 'role level')} need this skill"
         + (f"; {plural(len(unlevelled), 'role')} use it with no level detail" if unlevelled else "")
         + ". Tiers from awareness (top) to expert.",
-        family_colors=colors,
+        family_colors=_family_colors(view),
         legend_note="Hover over a tier for what it means for this skill; over a level for "
         "what that level needs.",
     )
-    sid = _short(skill)
     head = [label]
     if texts.description:
         head.append(_clip(texts.description))
     head.append(f"Needed by {plural(n_levels, 'role level')}")
-    draft.nodes.append(_Node(sid, label, "skill", "\n".join(head), priority=5e9, focus=True))
+    draft.nodes.append(
+        _Node(_short(skill), label, "skill", "\n".join(head), priority=5e9, focus=True)
+    )
     ranks = sorted(set(needing) | set(texts.descriptors) | texts.undefined)
     if unlevelled and 0 not in ranks:
         ranks.append(0)
     for rank in sorted(ranks, key=lambda r: (r == 0, r)):
-        tid = f"tier/{tier_label(rank) if rank else 'none'}"
-        name = tier_label(rank).capitalize() if rank else "No tier given"
-        lines = [f"{label} at {tier_label(rank)}" if rank else f"{label}: {name.lower()}"]
-        if rank in texts.descriptors:
-            lines.append(_clip(texts.descriptors[rank], 1200))
-        elif rank in texts.undefined:
-            lines.append("This tier is not defined for this skill.")
         count = len(needing.get(rank, [])) + (len(unlevelled) if rank == 0 else 0)
-        lines.append(f"Needed at this tier by {plural(count, 'role level')}")
-        draft.nodes.append(
-            _Node(tid, name, "tier", "\n".join(lines), tier=rank, priority=4e9 + rank)
-        )
-        draft.edges.append(
-            _Edge(sid, tid, "tier", f"{label} at {tier_label(rank)}", tier=rank, strength=1e9)
-        )
-        for lv_iri, role in sorted(needing.get(rank, [])):
-            lv = view.levels[lv_iri]
-            text = [
-                lv.label,
-                f"{view.roles[role].label} ({_family_of(view, role)}), level {lv.rank}",
-                f"Needs {label} at {tier_label(rank)}",
-            ]
-            own = texts.by_level.get(lv_iri)
-            if own and own != texts.descriptors.get(rank):
-                text.append(_clip(own))
-            lid = _short(lv_iri)
-            draft.nodes.append(
-                _Node(
-                    lid,
-                    lv.label,
-                    "level",
-                    "\n".join(text),
-                    family=_family_of(view, role),
-                    tier=rank,
-                    anchor=False,
-                    priority=1e9 + rank,
-                )
-            )
-            draft.edges.append(
-                _Edge(
-                    tid,
-                    lid,
-                    "needs",
-                    f"{lv.label} needs {label} at {tier_label(rank)}",
-                    tier=rank,
-                    strength=rank,
-                )
-            )
+        tid = _add_tier(draft, view, skill, texts, rank, count)
+        _add_tier_levels(draft, view, skill, texts, rank, tid, needing.get(rank, []))
         if rank == 0:
             for role in unlevelled:
                 rid = _short(role)
@@ -469,3 +437,85 @@ def _skill_draft(view: FrameworkView, skill: str, texts: _SkillTexts) -> _Draft:
                     _Edge(tid, rid, "uses", f"{view.roles[role].label} uses {label}", tier=0)
                 )
     return draft
+
+
+def _needing(view: FrameworkView, skill: str) -> tuple[dict[int, list[tuple[str, str]]], list[str]]:
+    """Who needs ``skill``: tier -> [(level IRI, role IRI)], and the roles that use it
+    with no level detail."""
+    needing: dict[int, list[tuple[str, str]]] = {}
+    for lv_iri, needs in view.requirements.items():
+        if skill in needs:
+            lv = view.levels[lv_iri]
+            needing.setdefault(needs[skill] or 0, []).append((lv_iri, lv.role))
+    with_levels = {role for pairs in needing.values() for _, role in pairs}
+    unlevelled = sorted(
+        r for r in view.roles if skill in view.uses.get(r, ()) and r not in with_levels
+    )
+    return needing, unlevelled
+
+
+def _add_tier(
+    draft: _Draft, view: FrameworkView, skill: str, texts: _SkillTexts, rank: int, count: int
+) -> str:
+    """The skill view's node for one tier (with what it means for the skill), linked from
+    the skill; returns its id."""
+    label = view.skills[skill]
+    tid = f"tier/{tier_label(rank) if rank else 'none'}"
+    name = tier_label(rank).capitalize() if rank else "No tier given"
+    lines = [f"{label} at {tier_label(rank)}" if rank else f"{label}: {name.lower()}"]
+    if rank in texts.descriptors:
+        lines.append(_clip(texts.descriptors[rank], 1200))
+    elif rank in texts.undefined:
+        lines.append("This tier is not defined for this skill.")
+    lines.append(f"Needed at this tier by {plural(count, 'role level')}")
+    draft.nodes.append(_Node(tid, name, "tier", "\n".join(lines), tier=rank, priority=4e9 + rank))
+    draft.edges.append(
+        _Edge(_short(skill), tid, "tier", f"{label} at {tier_label(rank)}", tier=rank, strength=1e9)
+    )
+    return tid
+
+
+def _add_tier_levels(
+    draft: _Draft,
+    view: FrameworkView,
+    skill: str,
+    texts: _SkillTexts,
+    rank: int,
+    tid: str,
+    pairs: list[tuple[str, str]],
+) -> None:
+    """The skill view's role levels that need the skill at one tier, linked from that tier."""
+    label = view.skills[skill]
+    for lv_iri, role in sorted(pairs):
+        lv = view.levels[lv_iri]
+        text = [
+            lv.label,
+            f"{view.roles[role].label} ({_family_of(view, role)}), level {lv.rank}",
+            f"Needs {label} at {tier_label(rank)}",
+        ]
+        own = texts.by_level.get(lv_iri)
+        if own and own != texts.descriptors.get(rank):
+            text.append(_clip(own))
+        lid = _short(lv_iri)
+        draft.nodes.append(
+            _Node(
+                lid,
+                lv.label,
+                "level",
+                "\n".join(text),
+                family=_family_of(view, role),
+                tier=rank,
+                anchor=False,
+                priority=1e9 + rank,
+            )
+        )
+        draft.edges.append(
+            _Edge(
+                tid,
+                lid,
+                "needs",
+                f"{lv.label} needs {label} at {tier_label(rank)}",
+                tier=rank,
+                strength=rank,
+            )
+        )
