@@ -18,6 +18,12 @@ layouts inside family clusters, clusters on a ring, then label boxes pushed apar
 the page draws at once with physics off. The page embeds vis-network, its own script
 and style, and the data (see :mod:`rolegraph.explorer.assets`); it makes no request.
 
+This module is the entry point and the last step: each view is drafted in
+:mod:`rolegraph.explorer.views` (names and texts read by :mod:`rolegraph.explorer.queries`),
+nodes are sized by :mod:`rolegraph.explorer.labels` and placed by
+:mod:`rolegraph.explorer.layout`; here the draft is capped, finished into vis-network
+data and rendered.
+
 The library never prints; :func:`build_explorer` raises :class:`~rolegraph.errors.NotFound`
 for an unknown role or skill and :class:`~rolegraph.errors.InputError` for bad options.
 """
