@@ -1,0 +1,116 @@
+"""The ``/sparql`` route of ``rolegraph serve``: the read-only SPARQL 1.1 Protocol. It
+refuses updates, negotiates the answer's media type, runs the query in the worker pool of
+the shared :class:`~.app.App` and returns a :class:`~.reply.Reply` (a browser gets the
+page of :func:`.pages.sparql_page`). :mod:`.server` dispatches to it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from http import HTTPStatus
+from typing import TYPE_CHECKING, Any
+
+from rolegraph.errors import QueryError
+from rolegraph.graph.pool import QueryCancelled, QueryLimit
+from rolegraph.model.vocab import PREFIXES
+from rolegraph.serve import pages
+from rolegraph.serve.app import App
+from rolegraph.serve.negotiation import GRAPH_TYPES, SELECT_TYPES, accepts
+from rolegraph.serve.reply import HTML, HttpError, Reply
+from rolegraph.sparql.text import UPDATE_FORMS, query_form
+
+if TYPE_CHECKING:
+    from rolegraph.graph.pool import Answer
+
+READ_ONLY = "this endpoint is read-only: updates are refused"
+
+
+def sparql(
+    app: App,
+    params: dict[str, list[str]],
+    command: str,
+    accept: str | None,
+    cancelled: Callable[[], bool],
+) -> Reply:
+    """Answer the query in ``params`` (the request's form) as ``accept`` asks;
+    ``cancelled`` says whether the client has gone away."""
+    if "update" in params:
+        raise HttpError(HTTPStatus.FORBIDDEN, READ_ONLY)
+    queries = params.get("query", [])
+    if not queries:
+        if command in ("GET", "HEAD") and "text/html" in (accept or ""):
+            return Reply(HTTPStatus.OK, pages.sparql_page(), HTML)
+        raise HttpError(HTTPStatus.BAD_REQUEST, "give a SPARQL query in the 'query' parameter")
+    if len(queries) > 1:
+        raise HttpError(HTTPStatus.BAD_REQUEST, "give exactly one 'query' parameter")
+    if query_form(queries[0]) in UPDATE_FORMS:
+        raise HttpError(HTTPStatus.FORBIDDEN, READ_ONLY)
+    select = query_form(queries[0]) in ("SELECT", "ASK")
+    types = SELECT_TYPES if select else GRAPH_TYPES
+    # A browser (text/html preferred) gets a page; a client asking for nothing in
+    # particular (*/*) gets the first type offered (SPARQL JSON, Turtle).
+    page = accepts(accept, [*types, "text/html"]) == "text/html"
+    media = None if page else accepts(accept, list(types))
+    if not page and media is None:
+        what = "results" if select else "graphs"
+        raise HttpError(HTTPStatus.NOT_ACCEPTABLE, f"{what} are served as " + ", ".join(types))
+    name = "JSON" if page or media is None else types[media]
+    try:
+        answer = _run(app, queries[0], params, select, page, name, cancelled)
+    except (QueryLimit, QueryCancelled):
+        raise
+    except QueryError as exc:
+        raise HttpError(HTTPStatus.BAD_REQUEST, str(exc)) from None
+    if page:
+        result = answer.solutions() if answer.kind != "graph" else answer.triples()
+        return Reply(HTTPStatus.OK, pages.sparql_page(queries[0], result), HTML)
+    assert media is not None
+    # Served as the type negotiated: a client that refused the SPARQL type by name
+    # (q=0) but takes application/json gets application/json.
+    return Reply(HTTPStatus.OK, answer.data, f"{media}; charset=utf-8")
+
+
+def _run(
+    app: App,
+    query: str,
+    params: dict[str, list[str]],
+    select: bool,
+    page: bool,
+    name: str,
+    cancelled: Callable[[], bool],
+) -> Answer:
+    """Run the query in the worker pool, over the protocol's dataset when it gives one;
+    its answer in the format ``name`` (JSON or N-Triples for a page)."""
+    sparql, dataset = app.graph.prepare(query)
+    defaults = params.get("default-graph-uri", [])
+    named = params.get("named-graph-uri", [])
+    # The protocol's dataset overrides the query's FROM; with neither, the query
+    # sees the served graph (or release).
+    if defaults or named:
+        dataset = _dataset(defaults, named)
+    return app.pool.run(
+        sparql,
+        dataset=dataset,
+        results_format=name if select else "JSON",
+        graph_format="N_TRIPLES" if page or select else name,
+        prefixes=PREFIXES,
+        spreadsheet_safe=True,
+        cancelled=cancelled,
+    )
+
+
+def _dataset(defaults: list[str], named: list[str]) -> dict[str, Any]:
+    """The dataset the protocol's default-graph-uri and named-graph-uri name."""
+    import pyoxigraph as ox
+
+    dataset: dict[str, Any] = {}
+    try:
+        if defaults:
+            dataset["default_graph"] = [ox.NamedNode(u) for u in defaults]
+        if named:
+            dataset["named_graphs"] = [ox.NamedNode(u) for u in named]
+    except ValueError as exc:
+        raise HttpError(
+            HTTPStatus.BAD_REQUEST,
+            f"default-graph-uri / named-graph-uri must be absolute IRIs: {exc}",
+        ) from None
+    return dataset

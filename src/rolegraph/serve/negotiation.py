@@ -1,0 +1,63 @@
+"""Content negotiation for ``rolegraph serve``: the Accept header's preferred media type,
+and the media types each kind of answer (results, graphs, resources) is served as."""
+
+from __future__ import annotations
+
+from rolegraph.model.formats import FORMATS, GRAPH_MEDIA_TYPES
+
+SELECT_TYPES = {
+    "application/sparql-results+json": "JSON",
+    "application/json": "JSON",
+    "application/sparql-results+xml": "XML",
+    "application/xml": "XML",
+    "text/csv": "CSV",
+    "text/tab-separated-values": "TSV",
+}
+GRAPH_TYPES = GRAPH_MEDIA_TYPES
+#: ?format=NAME on a resource page -> media type (the export formats' names and extensions).
+RESOURCE_FORMATS = {
+    **{f.name: f.media_type for f in FORMATS if f.export},
+    **{ext.lstrip("."): f.media_type for f in FORMATS if f.export for ext in f.extensions},
+    "html": "text/html",
+}
+
+
+def _ranges(header: str) -> list[tuple[str, float]]:
+    """The media ranges of an Accept header, lower-cased, each with its quality."""
+    ranges: list[tuple[str, float]] = []
+    for part in header.split(","):
+        fields = [f.strip() for f in part.split(";")]
+        q = 1.0
+        for f in fields[1:]:
+            if f.lower().startswith("q="):
+                try:
+                    q = min(max(float(f[2:]), 0.0), 1.0)
+                except ValueError:
+                    q = 0.0
+        if fields[0]:
+            ranges.append((fields[0].lower(), q))
+    return ranges
+
+
+def accepts(header: str | None, offered: list[str]) -> str | None:
+    """The offered media type the Accept header prefers (RFC 9110: each offered type takes
+    the quality of the most specific range that matches it, ``q=0`` refuses it; the first
+    offered wins a tie), or None when it accepts none of them."""
+    if not header:
+        return offered[0]
+    ranges = _ranges(header)
+    best: tuple[float, int] | None = None
+    choice = None
+    for i, o in enumerate(offered):
+        # specificity: 2 exact, 1 type/*, 0 */*
+        matches = [
+            (2 if m == o else 0 if m == "*/*" else 1, q)
+            for m, q in ranges
+            if m in (o, "*/*") or (m.endswith("/*") and o.startswith(m[:-1]))
+        ]
+        if not matches:
+            continue
+        q = max(matches)[1]
+        if q > 0 and (best is None or (q, -i) > best):
+            best, choice = (q, -i), o
+    return choice

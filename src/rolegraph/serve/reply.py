@@ -1,0 +1,25 @@
+"""What a route of ``rolegraph serve`` gives back to the server: a :class:`Reply` to send,
+or an :class:`HttpError` the server turns into an error page (see :mod:`.server`)."""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+HTML = "text/html; charset=utf-8"
+
+
+class Reply(NamedTuple):
+    """An answer to send: status, body and Content-Type (``scripts``: the page may run
+    its inline scripts)."""
+
+    status: int
+    body: bytes
+    content_type: str
+    scripts: bool = False
+
+
+class HttpError(Exception):
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message

@@ -1,0 +1,206 @@
+"""The routes of ``rolegraph serve`` other than ``/sparql`` (see :mod:`.endpoint`): the
+ontology files, resources by content negotiation, the explorer, the home page and the saved
+queries. :mod:`.server` dispatches a request to one of these; each reads the shared
+:class:`~.app.App`, renders with :mod:`.pages` and returns a :class:`~.reply.Reply` (or
+raises an :class:`~.reply.HttpError`)."""
+
+from __future__ import annotations
+
+import urllib.parse
+from http import HTTPStatus
+from typing import TYPE_CHECKING
+
+from rolegraph.errors import NotFound, RolegraphError
+from rolegraph.graph.jsonld import to_jsonld
+from rolegraph.graph.pool import QueryLimit
+from rolegraph.graph.runner import LocalRunner
+from rolegraph.model import paths
+from rolegraph.model.vocab import PREFIXES
+from rolegraph.serve import pages
+from rolegraph.serve.app import App
+from rolegraph.serve.negotiation import RESOURCE_FORMATS, accepts
+from rolegraph.serve.reply import HTML, HttpError, Reply
+from rolegraph.sparql.binding import run_query
+from rolegraph.sparql.catalogue import get_query
+
+if TYPE_CHECKING:
+    from rolegraph.sparql.binding import Runner
+    from rolegraph.sparql.catalogue import SavedQuery
+    from rolegraph.sparql.results import ResultTable
+
+#: ?format= of a saved query's answer -> media type (besides the page, html)
+_TABLE_TYPES = {
+    "csv": "text/csv",
+    "json": "application/sparql-results+json",
+    "tsv": "text/tab-separated-values",
+}
+
+
+def home(app: App) -> Reply:
+    return Reply(HTTPStatus.OK, pages.home_page(app.graph), HTML)
+
+
+def file(name: str, content_type: str) -> Reply:
+    """One of the ontology's files, as published."""
+    return Reply(HTTPStatus.OK, (paths.ontology_dir() / name).read_bytes(), content_type)
+
+
+def ontology(accept: str | None) -> Reply:
+    """The ontology by content negotiation: Turtle (as published), JSON-LD, N-Triples,
+    or a page of its classes and properties for a browser."""
+    import pyoxigraph as ox
+
+    offered = ["text/turtle", "application/ld+json", "application/n-triples", "text/html"]
+    media = accepts(accept, offered)
+    if media is None:
+        raise HttpError(
+            HTTPStatus.NOT_ACCEPTABLE, "the ontology is served as " + ", ".join(offered)
+        )
+    if media == "text/turtle":
+        return file("rolegraph.ttl", "text/turtle; charset=utf-8")
+    data = (paths.ontology_dir() / "rolegraph.ttl").read_bytes()
+    triples = sorted(
+        ox.parse(data, format=ox.RdfFormat.TURTLE),
+        key=lambda t: (t.subject.value, t.predicate.value, str(t.object)),
+    )
+    plain = [ox.Triple(t.subject, t.predicate, t.object) for t in triples]
+    if media == "application/ld+json":
+        return Reply(HTTPStatus.OK, to_jsonld(plain), "application/ld+json; charset=utf-8")
+    if media == "application/n-triples":
+        body = ox.serialize(plain, format=ox.RdfFormat.N_TRIPLES) or b""
+        return Reply(HTTPStatus.OK, body, "application/n-triples; charset=utf-8")
+    return Reply(HTTPStatus.OK, pages.ontology_page(plain), HTML)
+
+
+def explorer(app: App, query: str) -> Reply:
+    """/explorer: the overlap view; ?role=NAME the role's view; ?skill=NAME the skill's."""
+    fields = urllib.parse.parse_qs(query)
+    role = (fields.get("role") or [""])[-1].strip() or None
+    skill = (fields.get("skill") or [""])[-1].strip() or None
+    if role and skill:
+        raise HttpError(HTTPStatus.BAD_REQUEST, "give role or skill, not both")
+    view = "role" if role else "skill" if skill else "overlap"
+    page = app.explorer_page(view, role, skill)
+    if page is None:
+        raise HttpError(HTTPStatus.NOT_FOUND, "the explorer is not available in this installation")
+    return Reply(HTTPStatus.OK, page, HTML, scripts=True)
+
+
+# -- resources ------------------------------------------------------------------------
+
+
+def resource(app: App, iri: str, query: str, accept: str | None) -> Reply:
+    """A resource's triples: as ``?format=`` names, else by the Accept header."""
+    import pyoxigraph as ox
+
+    graph = app.graph
+    node = ox.NamedNode(iri)
+    triples = list(graph.pattern(node, None, None))
+    incoming = list(graph.pattern(None, None, node))
+    if not triples and not incoming:
+        raise HttpError(HTTPStatus.NOT_FOUND, f"no resource <{iri}> in this graph")
+    media = _resource_media(query, accept)
+    ordered = sorted(triples, key=lambda t: (t.predicate.value, str(t.object)))
+    if media == "text/turtle":
+        data = ox.serialize(ordered, format=ox.RdfFormat.TURTLE, prefixes=PREFIXES) or b""
+        return Reply(HTTPStatus.OK, data, "text/turtle; charset=utf-8")
+    if media == "application/n-triples":
+        data = ox.serialize(ordered, format=ox.RdfFormat.N_TRIPLES) or b""
+        return Reply(HTTPStatus.OK, data, "application/n-triples; charset=utf-8")
+    if media == "application/ld+json":
+        return Reply(HTTPStatus.OK, to_jsonld(ordered), "application/ld+json; charset=utf-8")
+    page = pages.resource_page(graph, app.explorer is not None, iri, ordered, incoming)
+    return Reply(HTTPStatus.OK, page, HTML)
+
+
+def _resource_media(query: str, accept: str | None) -> str:
+    """The media type a resource is asked for: ``?format=``, else the Accept header."""
+    choice = (urllib.parse.parse_qs(query).get("format") or [""])[0]
+    media = RESOURCE_FORMATS.get(choice.lower())
+    if choice and media is None:
+        raise HttpError(
+            HTTPStatus.BAD_REQUEST,
+            f"unknown format {choice!r}: use one of {', '.join(sorted(RESOURCE_FORMATS))}",
+        )
+    if media is None:
+        media = accepts(
+            accept, ["text/html", "text/turtle", "application/ld+json", "application/n-triples"]
+        )
+    if media is None:
+        raise HttpError(
+            HTTPStatus.NOT_ACCEPTABLE,
+            "resources are served as text/html, text/turtle, application/ld+json, application/n-triples",
+        )
+    return media
+
+
+# -- saved queries --------------------------------------------------------------------
+
+
+def query_list() -> Reply:
+    return Reply(HTTPStatus.OK, pages.query_list_page(), HTML)
+
+
+def find_saved_query(name: str) -> SavedQuery:
+    try:
+        return get_query(name)
+    except NotFound as exc:
+        hint = f"did you mean {', '.join(exc.suggestions)}? " if exc.suggestions else ""
+        raise HttpError(
+            HTTPStatus.NOT_FOUND, f"no saved query named {name!r} ({hint}/queries lists them)"
+        ) from None
+
+
+def saved_query(app: App, query: SavedQuery, form: dict[str, list[str]]) -> Reply:
+    """A saved query's page (its form, and its answer when run), or its answer as CSV,
+    JSON or TSV (``?format=``)."""
+    params, fmt = _saved_query_params(form)
+    # Asking for a format other than the page means running the query.
+    run = params.pop("run", None) is not None or not query.params or fmt != "html"
+    runner = LocalRunner(app.graph, app.pool)
+    table = None
+    problem, status = "", HTTPStatus.OK
+    if run:
+        table, problem, status = _run_saved_query(query, params, runner, fmt)
+        if table is not None and fmt in _TABLE_TYPES:
+            data = table.format(fmt).encode("utf-8")
+            return Reply(HTTPStatus.OK, data, f"{_TABLE_TYPES[fmt]}; charset=utf-8")
+    return Reply(status, pages.saved_query_page(query, params, runner, table, problem), HTML)
+
+
+def _saved_query_params(form: dict[str, list[str]]) -> tuple[dict[str, str], str]:
+    """The values given (each once; an empty field is a value not given, its default if
+    it has one) and the format asked for."""
+    twice = sorted(k for k, v in form.items() if len(v) > 1)
+    if twice:
+        raise HttpError(
+            HTTPStatus.BAD_REQUEST, f"{', '.join(twice)} given more than once: give each once"
+        )
+    params = {k: v[-1] for k, v in form.items() if v[-1].strip()}
+    fmt = params.pop("format", "html")
+    if fmt != "html" and fmt not in _TABLE_TYPES:
+        raise HttpError(
+            HTTPStatus.BAD_REQUEST,
+            f"unknown format {fmt!r}: use html, {', '.join(_TABLE_TYPES)}",
+        )
+    return params, fmt
+
+
+def _run_saved_query(
+    query: SavedQuery, params: dict[str, str], runner: Runner, fmt: str
+) -> tuple[ResultTable | None, str, HTTPStatus]:
+    """Run the query: its answer, or (for the page) the problem to show in the form
+    beside the values to correct, and the status to send it with."""
+    try:
+        return run_query(query, params, runner, limit=5000), "", HTTPStatus.OK
+    except RolegraphError as exc:
+        if fmt != "html":
+            raise
+        status = (
+            HTTPStatus.NOT_FOUND
+            if isinstance(exc, NotFound)
+            else HTTPStatus.SERVICE_UNAVAILABLE
+            if isinstance(exc, QueryLimit)
+            else HTTPStatus.BAD_REQUEST
+        )
+        return None, str(exc), status
