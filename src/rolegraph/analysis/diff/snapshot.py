@@ -91,16 +91,18 @@ def _rows(graph: RoleGraph, sparql: str) -> Iterator[dict[str, str | None]]:
         yield {n: (None if s[n] is None else s[n].value) for n in names}
 
 
-def snapshot(graph: RoleGraph, label: str) -> Snapshot:
-    """Read one release out of ``graph``, by name (``label`` names it in messages)."""
-    snap = Snapshot(label)
-
+def _read_roles(graph: RoleGraph, snap: Snapshot) -> None:
+    """Each role's family and description."""
     for r in _rows(
         graph,
         """SELECT ?role ?family ?desc WHERE { ?r a rg:Role ; rdfs:label ?role .
             OPTIONAL { ?r rg:family/rdfs:label ?family } OPTIONAL { ?r dcterms:description ?desc } }""",
     ):
         snap.roles[str(r["role"])] = {"family": r["family"], "description": _norm(r["desc"])}
+
+
+def _read_levels(graph: RoleGraph, snap: Snapshot) -> None:
+    """Each role level's rank, description and grades."""
     for r in _rows(
         graph,
         """SELECT ?role ?level ?rank ?desc (GROUP_CONCAT(?grade; separator="|") AS ?grades) WHERE {
@@ -110,30 +112,46 @@ def snapshot(graph: RoleGraph, label: str) -> Snapshot:
     ):
         grades = tuple(sorted(g for g in (r["grades"] or "").split("|") if g))
         snap.levels[(str(r["role"]), str(r["level"]))] = {
-            "rank": rank_value(r["rank"], f"{label}: role level {r['level']!r}")
+            "rank": rank_value(r["rank"], f"{snap.label}: role level {r['level']!r}")
             if r["rank"]
             else None,
             "description": _norm(r["desc"]),
             "grades": grades,
         }
+
+
+def _read_skills(graph: RoleGraph, snap: Snapshot) -> None:
+    """Each skill's description."""
     for r in _rows(
         graph,
         """SELECT ?skill ?desc WHERE { ?s a rg:Skill ; rdfs:label ?skill .
             OPTIONAL { ?s dcterms:description ?desc } }""",
     ):
         snap.skills[str(r["skill"])] = {"description": _norm(r["desc"]), "descriptors": {}}
+
+
+def _read_tier_descriptors(graph: RoleGraph, snap: Snapshot) -> None:
+    """Each skill's descriptor at each tier."""
     for r in _rows(
         graph,
         """SELECT ?skill ?tier ?text WHERE { ?s rdfs:label ?skill ; rg:tierDescriptor ?d .
             ?d rg:tier/rdfs:label ?tier ; rg:descriptor ?text }""",
     ):
         snap.skills[str(r["skill"])]["descriptors"][str(r["tier"])] = _norm(r["text"])
+
+
+def _read_alt_labels(graph: RoleGraph, snap: Snapshot) -> None:
+    """The alternative labels of roles, skills and levels."""
     for r in _rows(
         graph,
         """SELECT ?name ?alt WHERE { ?x skos:altLabel ?alt ; rdfs:label ?name .
             FILTER EXISTS { ?x a ?c . VALUES ?c { rg:Role rg:Skill rg:RoleLevel } } }""",
     ):
         snap.alt.setdefault(str(r["name"]), set()).add(str(r["alt"]))
+
+
+def _read_requirements(graph: RoleGraph, snap: Snapshot) -> None:
+    """Each requirement's tier (or tiers) and descriptor."""
     tiers: dict[tuple[str, str, str], set[str]] = {}
     for r in _rows(
         graph,
@@ -150,8 +168,27 @@ def snapshot(graph: RoleGraph, label: str) -> Snapshot:
             tiers.setdefault(key, set()).add(str(r["tier"] or shorten(str(r["t"]))))
         joined = " + ".join(sorted(tiers.get(key, ()), key=lambda t: (TIER_RANK.get(t, 9), t)))
         snap.requirements[key] = (joined or None, _norm(r["text"]))
+
+
+def _read_source_kinds(graph: RoleGraph, snap: Snapshot) -> None:
+    """The kinds of the documents the graph was built from."""
     for r in _rows(
         graph, "SELECT ?kind WHERE { ?d a dcat:Dataset ; dcterms:source/dcterms:type ?kind }"
     ):
         snap.source_kinds.add(str(r["kind"]))
+
+
+def snapshot(graph: RoleGraph, label: str) -> Snapshot:
+    """Read one release out of ``graph``, by name (``label`` names it in messages)."""
+    snap = Snapshot(label)
+    for read in (
+        _read_roles,
+        _read_levels,
+        _read_skills,
+        _read_tier_descriptors,
+        _read_alt_labels,
+        _read_requirements,
+        _read_source_kinds,
+    ):
+        read(graph, snap)
     return snap
