@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from rolegraph.model.vocab import ID, TIERS
+from rolegraph.model.vocab import TIERS, local_id
 
 SEED = 7
 ASPECT = 1.5  # width / height that packed clusters aim for (a laptop screen, less the panel)
@@ -99,7 +99,8 @@ class _Draft:
 
 def _short(iri: str) -> str:
     """A node id: the IRI without rolegraph's base (``role/data-scientist``)."""
-    return iri[len(ID) :] if iri.startswith(ID) else iri
+    local = local_id(iri)
+    return iri if local is None else local
 
 
 def tier_label(rank: int | None) -> str:

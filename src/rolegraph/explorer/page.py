@@ -36,7 +36,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from rolegraph.analysis.view import framework_view
-from rolegraph.errors import InputError
+from rolegraph.errors import OptionError
 from rolegraph.explorer.assets import (
     FONT_STACK,
     csp_hash,
@@ -161,26 +161,26 @@ def build_explorer(
     alternative names too); the role view needs ``role``, the skill view ``skill``."""
 
     if view not in VIEWS:
-        raise InputError(f"unknown view {view!r}", hint=f"use one of {', '.join(VIEWS)}")
+        raise OptionError(f"unknown view {view!r}", hint=f"use one of {', '.join(VIEWS)}")
     if view == "role" and role is None:
-        raise InputError("the role view needs a role", hint="give --role NAME")
+        raise OptionError("the role view needs a role", hint="give --role NAME")
     if view == "skill" and skill is None:
-        raise InputError("the skill view needs a skill", hint="give --skill NAME")
+        raise OptionError("the skill view needs a skill", hint="give --skill NAME")
     if role is not None and skill is not None:
-        raise InputError(
+        raise OptionError(
             "--role and --skill each choose a view (the role's, the skill's)",
             hint="give one of them",
         )
     if role is not None and view != "role":
-        raise InputError(f"--role is for the role view, not the {view} view")
+        raise OptionError(f"--role is for the role view, not the {view} view")
     if skill is not None and view != "skill":
-        raise InputError(f"--skill is for the skill view, not the {view} view")
+        raise OptionError(f"--skill is for the skill view, not the {view} view")
     if max_nodes < 1 or max_edges < 0:
-        raise InputError("--max-nodes must be at least 1 and --max-edges at least 0")
+        raise OptionError("--max-nodes must be at least 1 and --max-edges at least 0")
     if min_shared is not None and view != "overlap":
-        raise InputError(f"--min-shared is for the overlap view, not the {view} view")
+        raise OptionError(f"--min-shared is for the overlap view, not the {view} view")
     if min_shared is not None and min_shared < 1:
-        raise InputError("--min-shared must be at least 1")
+        raise OptionError("--min-shared must be at least 1")
 
     fv = framework_view(graph)
     if view == "framework":

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from rolegraph.analysis.view import tier_rank_value
 from rolegraph.graph.runner import LocalRunner
-from rolegraph.model.vocab import RG
+from rolegraph.model.vocab import sparql_prefixes
 from rolegraph.sparql.binding import resolve_name
 
 if TYPE_CHECKING:
@@ -23,10 +23,7 @@ def _resolve(graph: RoleGraph, kind: str, name: str) -> str:
     return resolve_name(kind, name, LocalRunner(graph))
 
 
-_PREFIX = (
-    f"PREFIX rg: <{RG}>\nPREFIX dcterms: <http://purl.org/dc/terms/>\n"
-    "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n"
-)
+_PREFIX = sparql_prefixes("rg", "dcterms", "rdfs")
 
 
 def _requirement_descriptors(graph: RoleGraph, role: str) -> dict[tuple[str, str], str]:

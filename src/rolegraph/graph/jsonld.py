@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any
 
-from rolegraph.model.vocab import PREFIXES, RDF, XSD, compact_iri
+from rolegraph.model.vocab import PREFIXES, RDF, XSD, short_iri
 
 if TYPE_CHECKING:
     import pyoxigraph as ox
@@ -21,8 +21,7 @@ if TYPE_CHECKING:
 _TYPE = RDF + "type"
 
 
-def compact(iri: str) -> str:
-    return compact_iri(iri) or iri
+compact = short_iri
 
 
 def context() -> dict[str, Any]:

@@ -101,6 +101,18 @@ def compact_iri(iri: str) -> str | None:
     return None
 
 
+def short_iri(iri: str) -> str:
+    """The IRI as a person reads it: ``role:data-scientist`` when it is in a bound
+    namespace (:func:`compact_iri`), else the IRI as it is."""
+    return compact_iri(iri) or iri
+
+
+def local_id(iri: str) -> str | None:
+    """The part of one of rolegraph's own IRIs after its ``id/`` base
+    (``role/data-scientist``); None for any other IRI."""
+    return iri[len(ID) :] if iri.startswith(ID) else None
+
+
 # A slug keeps ASCII letters and digits; everything else becomes one hyphen. "--" never
 # occurs inside a slug, so it separates the parts of compound IRIs unambiguously.
 _NON_ALNUM = re.compile(r"[^a-z0-9]+")

@@ -10,7 +10,15 @@ import urllib.parse
 from typing import TYPE_CHECKING, Any
 
 from rolegraph.graph.store import graph_stats
-from rolegraph.model.vocab import BASE, ID, RDF, RDFS, RG, compact_iri
+from rolegraph.model.vocab import (
+    BASE,
+    RDF,
+    RDFS,
+    RG,
+    local_id,
+    short_iri,
+    sparql_prefixes,
+)
 from rolegraph.sparql.binding import allowed_values, to_oxigraph
 from rolegraph.sparql.catalogue import load_catalogue
 
@@ -82,13 +90,11 @@ def ontology_page(triples: list[Any]) -> bytes:
 
 def local_path(iri: str) -> str | None:
     """The server path of one of our IRIs (``/id/...``), or None for others."""
-    if iri.startswith(ID):
-        return "/id/" + urllib.parse.quote(iri[len(ID) :], safe="/-._~")
-    return None
+    local = local_id(iri)
+    return None if local is None else "/id/" + urllib.parse.quote(local, safe="/-._~")
 
 
-def short(iri: str) -> str:
-    return compact_iri(iri) or iri
+short = short_iri
 
 
 # -- links and terms ------------------------------------------------------------------
@@ -299,9 +305,8 @@ def sparql_page(query: str | None = None, result: Any = None) -> bytes:
     import pyoxigraph as ox
 
     example = (
-        "PREFIX rg: <https://w3id.org/rolegraph/ontology#>\n"
-        "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n"
-        "SELECT ?role ?family WHERE { ?r a rg:Role ; rdfs:label ?role ; "
+        sparql_prefixes("rg", "rdfs")
+        + "SELECT ?role ?family WHERE { ?r a rg:Role ; rdfs:label ?role ; "
         "rg:family/rdfs:label ?family }\nORDER BY ?family ?role"
     )
     body = (

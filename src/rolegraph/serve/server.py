@@ -23,7 +23,7 @@ from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import TYPE_CHECKING, Any
 
-from rolegraph.errors import InputError, NotFound, RolegraphError
+from rolegraph.errors import NotFound, OutputError, RolegraphError
 from rolegraph.graph.pool import QueryCancelled, QueryLimit, QueryPool
 from rolegraph.model.vocab import ID
 from rolegraph.serve import endpoint, routes
@@ -226,7 +226,7 @@ def make_server(
     except OSError as exc:
         pool.close()
 
-        raise InputError(
+        raise OutputError(
             f"cannot listen on {HOST}:{port}: {exc.strerror or exc}", hint="try another --port"
         ) from None
     server.pool = pool

@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from rolegraph.model.vocab import XSD, compact_iri
+from rolegraph.model.vocab import XSD, short_iri
 from rolegraph.util.render import render, safe_cell
 
 Kind = Literal["uri", "literal", "bnode"]
@@ -109,8 +109,7 @@ def _plain_number(text: str) -> bool:
     return re.fullmatch(r"[+-]?\d+(\.\d+)?([eE][+-]?\d+)?", text) is not None
 
 
-def shorten(iri: str) -> str:
-    return compact_iri(iri) or iri
+shorten = short_iri
 
 
 @dataclass

@@ -35,22 +35,15 @@ from rolegraph.analysis.diff.changes import (
 from rolegraph.analysis.diff.matching import RENAME_THRESHOLD, match
 from rolegraph.analysis.diff.model import FRAMEWORK_WIDE, Change, Diff
 from rolegraph.analysis.diff.scope import compared_roles, find_scope
-from rolegraph.analysis.diff.snapshot import (
-    CATALOGUE_KINDS,
-    ROLE_CONTENT_KIND,
-    Snapshot,
-    snapshot,
-)
+from rolegraph.analysis.diff.snapshot import Snapshot, snapshot
 from rolegraph.combine.merge import Aliases
-from rolegraph.errors import InputError, NotFound
+from rolegraph.errors import NotFound, OptionError, SourceError
 from rolegraph.graph.open import open_source
-from rolegraph.util.text import name_key
+from rolegraph.util.text import did_you_mean, name_key
 
 __all__ = [
-    "CATALOGUE_KINDS",
     "FRAMEWORK_WIDE",
     "RENAME_THRESHOLD",
-    "ROLE_CONTENT_KIND",
     "Change",
     "Diff",
     "Snapshot",
@@ -102,7 +95,7 @@ def diff_sources(
             if old_graph.release
             else f"the store {name}, which holds no releases"
         )
-        raise InputError(
+        raise OptionError(
             f"OLD and NEW are the same graph ({which})",
             hint="pick two releases with --old-release and --new-release; 'rolegraph releases "
             "STORE_DIR' lists them, and 'rolegraph build --store DIR --release NAME' adds one",
@@ -110,18 +103,12 @@ def diff_sources(
     a, b = snapshot(old_graph, old_label), snapshot(new_graph, new_label)
     for one, other in ((a, b), (b, a)):
         if not one.levels and other.levels:
-            raise InputError(
+            raise SourceError(
                 f"{one.label} has no role levels (is it only skill descriptions?), so every "
                 f"level of {other.label} would look added or removed",
                 hint="give the role content too: the role content CSV, a folder holding both "
                 "CSV files, role pages or a graph",
             )
     if role is not None and not any(name_key(r) == name_key(role) for r in [*a.roles, *b.roles]):
-        import difflib
-
-        raise NotFound(
-            "role",
-            role,
-            difflib.get_close_matches(role, sorted({*a.roles, *b.roles}), n=3, cutoff=0.5),
-        )
+        raise NotFound("role", role, did_you_mean(role, sorted({*a.roles, *b.roles})))
     return compare(a, b, role=role)

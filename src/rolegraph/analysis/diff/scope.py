@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from rolegraph.analysis.diff.matching import Matching
 from rolegraph.analysis.diff.snapshot import Snapshot
-from rolegraph.errors import InputError
+from rolegraph.errors import SourceError
 from rolegraph.util.text import name_key
 
 
@@ -92,7 +92,7 @@ def compared_roles(
             for snap, d in ((old, old.described_roles), (new, new.described_roles))
             if d is not None
         ]
-        raise InputError(
+        raise SourceError(
             f"{scope.role} is not described by both sides: {'; '.join(sides)}",
             hint="pick a role both sides describe with --role",
         )

@@ -13,28 +13,18 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from rolegraph.analysis.view import rank_value
-from rolegraph.model.vocab import RG, TIER_RANK
+from rolegraph.model.records import CATALOGUE_KINDS, ROLE_CONTENT_KIND
+from rolegraph.model.vocab import TIER_RANK, sparql_prefixes
 from rolegraph.sparql.results import shorten
 
 if TYPE_CHECKING:
     from rolegraph.graph.store import RoleGraph
 
-_PREFIX = f"""PREFIX rg: <{RG}>
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-PREFIX dcterms: <http://purl.org/dc/terms/>
-PREFIX dcat: <http://www.w3.org/ns/dcat#>
-"""
+_PREFIX = sparql_prefixes("rg", "rdfs", "skos", "dcterms", "dcat")
 
 
 def _norm(text: str | None) -> str | None:
     return " ".join(text.split()) if text else None
-
-
-#: source kinds (see rolegraph.model.records.Source) that give the whole skill catalogue
-CATALOGUE_KINDS = frozenset({"csv-skill-descriptions", "skills-page"})
-#: the source kind that gives every role and its levels
-ROLE_CONTENT_KIND = "csv-role-content"
 
 
 @dataclass
