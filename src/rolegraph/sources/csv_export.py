@@ -440,65 +440,17 @@ def read_skill_descriptions(
     known = frozenset(name_key(k) for k in known_roles)
     skills: dict[str, Skill] = {}
     role_skills: list[RoleSkill] = []
-    name_columns = ("Skill Name",)
-
     for row, raw in table.rows:
         stats.rows_read += 1
-        c = _clean_row(raw, row, notes, name_columns)
-        name = c["Skill Name"]
-        if not name:
+        c = _clean_row(raw, row, notes, ("Skill Name",))
+        if not c["Skill Name"]:
             stats.rows_reported += 1
             notes.group(
                 "skipped", "row not used: 'Skill Name' is empty", row, "Skill Name", "warning"
             )
             continue
-        description = c["Skill Description"] or None
-        pairs: list[tuple[str, str]] = []
-        undefined: list[str] = []
-        empty: list[str] = []
-        for tier in TIERS:
-            cell = c[tier.capitalize()]
-            if cell == NOT_DEFINED:
-                undefined.append(tier)
-                notes.group(
-                    "sentinel",
-                    f"{NOT_DEFINED!r}: the tier is marked not defined",
-                    row,
-                    tier.capitalize(),
-                )
-            elif not cell:
-                empty.append(tier)
-            else:
-                pairs.append((tier, cell))
-        untiered = None
-        if not pairs and not undefined and description and description.startswith("You can"):
-            untiered, description = description, None
-            notes.group(
-                "interpreted",
-                "no tier descriptors and a 'You can: ...' description: read as a Senior Civil "
-                "Service skill whose description is its single, untiered descriptor",
-                row,
-                "Skill Description",
-            )
-        elif empty:
-            notes.group(
-                "missing",
-                f"no descriptor for tier(s) {', '.join(empty)}",
-                row,
-                None,
-                "warning",
-            )
-        if description is None and untiered is None:
-            notes.group("missing", "the skill has no description", row, "Skill Description")
-        skill = Skill(
-            name,
-            description,
-            tuple(pairs),
-            tuple(undefined),
-            untiered,
-            origin=Origin(label, row),
-        )
-        key = name_key(name)
+        skill = _skill_row(c, row, label, notes)
+        key = name_key(skill.name)
         first = skills.get(key)
         if first is not None:
             if first == skill:
@@ -508,8 +460,8 @@ def read_skill_descriptions(
                 stats.rows_reported += 1
                 notes.group(
                     "skipped",
-                    f"row not used: skill {name!r} already read from row {first.origin.row} "
-                    "with different text",
+                    f"row not used: skill {skill.name!r} already read from row "
+                    f"{first.origin.row} with different text",
                     row,
                     "Skill Name",
                     "warning",
@@ -518,24 +470,7 @@ def read_skill_descriptions(
         skills[key] = skill
         stats.rows_used += 1
         listed = split_role_list(c["Roles that require Skill"], known)
-        if not listed:
-            notes.group(
-                "missing", "no roles listed as requiring the skill", row, "Roles that require Skill"
-            )
-        seen_roles: set[str] = set()
-        for role in listed:
-            if name_key(role) in seen_roles:
-                notes.group(
-                    "duplicate",
-                    f"role {role!r} listed twice for the skill; counted once",
-                    row,
-                    "Roles that require Skill",
-                )
-                continue
-            seen_roles.add(name_key(role))
-            role_skills.append(
-                RoleSkill(role, name, origin=Origin(label, row, "Roles that require Skill"))
-            )
+        role_skills.extend(_role_links(skill.name, listed, row, label, notes))
     if progress is not None:
         progress(label, stats.rows_read, stats.rows_read)
     _table_quirks(table, report)
@@ -545,3 +480,81 @@ def read_skill_descriptions(
         skills=list(skills.values()),
         role_skills=role_skills,
     )
+
+
+def _tier_columns(
+    c: dict[str, str], row: int, notes: _Notes
+) -> tuple[list[tuple[str, str]], list[str], list[str]]:
+    """The tier columns: (tier, descriptor) pairs, tiers marked not defined, empty tiers."""
+    pairs: list[tuple[str, str]] = []
+    undefined: list[str] = []
+    empty: list[str] = []
+    for tier in TIERS:
+        cell = c[tier.capitalize()]
+        if cell == NOT_DEFINED:
+            undefined.append(tier)
+            notes.group(
+                "sentinel",
+                f"{NOT_DEFINED!r}: the tier is marked not defined",
+                row,
+                tier.capitalize(),
+            )
+        elif not cell:
+            empty.append(tier)
+        else:
+            pairs.append((tier, cell))
+    return pairs, undefined, empty
+
+
+def _skill_row(c: dict[str, str], row: int, label: str, notes: _Notes) -> Skill:
+    """The skill record of a row (a Senior Civil Service skill's descriptor is untiered)."""
+    description = c["Skill Description"] or None
+    pairs, undefined, empty = _tier_columns(c, row, notes)
+    untiered = None
+    if not pairs and not undefined and description and description.startswith("You can"):
+        untiered, description = description, None
+        notes.group(
+            "interpreted",
+            "no tier descriptors and a 'You can: ...' description: read as a Senior Civil "
+            "Service skill whose description is its single, untiered descriptor",
+            row,
+            "Skill Description",
+        )
+    elif empty:
+        notes.group(
+            "missing",
+            f"no descriptor for tier(s) {', '.join(empty)}",
+            row,
+            None,
+            "warning",
+        )
+    if description is None and untiered is None:
+        notes.group("missing", "the skill has no description", row, "Skill Description")
+    return Skill(
+        c["Skill Name"],
+        description,
+        tuple(pairs),
+        tuple(undefined),
+        untiered,
+        origin=Origin(label, row),
+    )
+
+
+def _role_links(
+    name: str, listed: list[str], row: int, label: str, notes: _Notes
+) -> list[RoleSkill]:
+    """The row's "Roles that require Skill" as role -> skill links, once each."""
+    column = "Roles that require Skill"
+    if not listed:
+        notes.group("missing", "no roles listed as requiring the skill", row, column)
+    links: list[RoleSkill] = []
+    seen_roles: set[str] = set()
+    for role in listed:
+        if name_key(role) in seen_roles:
+            notes.group(
+                "duplicate", f"role {role!r} listed twice for the skill; counted once", row, column
+            )
+            continue
+        seen_roles.add(name_key(role))
+        links.append(RoleSkill(role, name, origin=Origin(label, row, column)))
+    return links
