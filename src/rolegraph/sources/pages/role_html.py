@@ -19,7 +19,7 @@ page's link, "Software development roles") and the page's own address.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from rolegraph.errors import InputError
 from rolegraph.model.records import Framework
@@ -35,10 +35,10 @@ from rolegraph.sources.pages.role_page import (
     page_date,
     page_records,
 )
+from rolegraph.sources.pages.sections import WHAT, Section, html_heading
 from rolegraph.sources.pages.tree import Document, Node, block_text
-from rolegraph.util.text import clean_name, name_key
+from rolegraph.util.text import clean_name
 
-_WHAT = re.compile(r"^What an? (.+) does$", re.IGNORECASE)
 _LEVEL = re.compile(r"^(\d+)\.\s+(.+)$")
 _TIER = re.compile(r"^Level:\s*(.+?)\s*$", re.IGNORECASE)
 _GRADES_INTRO = "this role level is most often performed at"
@@ -66,7 +66,7 @@ def page_title(doc: Document) -> Node | None:
 
 def _role_heading(node: Node) -> bool:
     return bool(
-        (node.tag == "h2" and _WHAT.match(node.text()))
+        (node.tag == "h2" and WHAT.match(node.text()))
         or node.id == "role-levels"
         or node.has_class("role-level-header")
     )
@@ -182,15 +182,15 @@ def read_role_page_html(
         line=h1.line,
         family=family,
     )
-    cut = {id(n) for n in doc.unclosed}
-    section = "head"
-    role_blocks: list[Node | str] = []
-    level: PageLevel | None = None
-    level_blocks: list[Node | str] = []
-    grades_next = described = False
-    updated_at_top: str | None = None
-    levels: list[tuple[PageLevel, list[Node | str]]] = []
+    reader = _HtmlReader(doc, page)
+    main = _content_root(doc, page)
+    reader.read(main, h1)
+    reader.note_early_end(main)
+    return reader.finish(h1)
 
+
+def _content_root(doc: Document, page: RolePage) -> Node:
+    """The main content, or the body if a stray end tag closed it before its sections."""
     main = main_content(doc)
     in_main = {id(n) for n in main.iter()}
     if any(_role_heading(n) and id(n) not in in_main for n in doc.root.iter()):
@@ -204,127 +204,178 @@ def read_role_page_html(
             )
         )
         main = doc.find(lambda n: n.tag == "body") or doc.root
-    started = False
-    for block in _blocks(main):
-        if block.tag == "footer":
-            break
-        if not started:
-            started = block is h1 or block.find(lambda n: n is h1) is not None
-            continue
+    return main
+
+
+class _HtmlReader:
+    """Walks the page's blocks: each ``h2`` opens a section, whose handler reads on."""
+
+    def __init__(self, doc: Document, page: RolePage) -> None:
+        self.doc = doc
+        self.page = page
+        self.cut = {id(n) for n in doc.unclosed}
+        self.section = Section.HEAD
+        self.role_blocks: list[Node | str] = []
+        self.level: PageLevel | None = None
+        self.level_blocks: list[Node | str] = []
+        self.grades_next = self.described = False
+        self.updated_at_top: str | None = None
+        self.levels: list[tuple[PageLevel, list[Node | str]]] = []
+
+    def read(self, main: Node, h1: Node) -> None:
+        """Read the blocks after the title up to the footer."""
+        handlers: dict[Section, Callable[[Node], None]] = {
+            Section.HEAD: self._head_block,
+            Section.ROLE: self.role_blocks.append,
+            Section.LEVELS: self._levels_block,
+            Section.SHARED: self._shared_block,
+            Section.LEADS_TO: self._leads_to_block,
+            Section.UPDATES: self._updates_block,
+        }
+        started = False
+        for block in _blocks(main):
+            if block.tag == "footer":
+                break
+            if not started:
+                started = block is h1 or block.find(lambda n: n is h1) is not None
+                continue
+            if block.tag == "h2":
+                self._start(block)
+                continue
+            handler = handlers.get(self.section)
+            if handler is not None:
+                handler(block)
+
+    def _start(self, heading: Node) -> None:
+        text = heading.text()
+        self.section = html_heading(text, heading.id)
+        if self.section is Section.OTHER:
+            self.page.unread_sections.append((text, heading.line))
+        self.level = None
+
+    # -- section handlers ------------------------------------------------------------
+
+    def _head_block(self, block: Node) -> None:
+        """Before the first section: the dates, the lede and the contents list."""
+        page = self.page
         text = block.text() if block.tag in _HEADINGS or block.tag == "p" else ""
-        if block.tag == "h2":
-            what = _WHAT.match(text)
-            key = name_key(text)
-            if what or block.id.startswith("what-"):
-                section = "role"
-            elif block.id == "role-levels" or key.endswith("role levels"):
-                section = "levels"
-            elif block.id == "related-roles" or key.startswith("roles that share"):
-                section = "shared"
-            elif block.id == "related-scs-roles" or key.startswith(
-                "senior civil service roles that"
-            ):
-                section = "leads-to"
-            elif block.id == "update-history" or key == "updates":
-                section = "updates"
-            else:
-                section = "other"
-                page.unread_sections.append((text, block.line))
-            level = None
-            continue
-        if section == "head":
-            dated = page_date(text) if block.tag == "p" else None
-            if dated and dated[0] == "updated":
-                updated_at_top = dated[1]
-            elif dated:
-                page.published = dated[1]
-            elif block.has_class("govuk-body-l") and text:
-                page.summary = text
-            elif block.tag == "ul" and block.has_class("contents-list-links"):
-                for item in block.find_all(lambda n: n.tag == "a"):
-                    m = _LEVEL.match(item.text())
-                    if m:
-                        page.announced_levels.append(clean_name(m.group(2))[0])
-        elif section == "role":
-            role_blocks.append(block)
-        elif section == "levels":
-            m = _LEVEL.match(text) if block.tag == "h3" else None
-            if m or block.has_class("role-level-header"):
-                if id(block) in cut:
-                    page.remarks.append(
-                        ("skipped", f"the page ends inside the heading {text!r}", block.line)
-                    )
-                    level = None
-                    continue
-                number, name = (int(m.group(1)), m.group(2)) if m else (None, text)
-                level = PageLevel(clean_name(name)[0], block.line, number)
-                level_blocks = []
-                levels.append((level, level_blocks))
-                grades_next = False
-                described = False
-                continue
-            if level is None:
-                count = level_count(text) if block.tag == "p" else None
-                if count is None and block.tag == "p":
-                    counts = [level_count(p.text()) for p in block.find_all(lambda n: n.tag == "p")]
-                    count = next((c for c in counts if c is not None), None)
-                if count is not None:
-                    page.stated_level_count = count
-                continue
-            if block.tag == "p" and text.lower().startswith(_GRADES_INTRO):
-                grades_next = described = True
-            elif block.tag in ("ul", "ol") and grades_next:
-                level.grades.extend(_items(block, cut))
-                grades_next = False
-            elif block.tag in ("ul", "ol") and not block.find(lambda n: n.tag == "li"):
-                continue  # an empty list where grades would be
-            elif block.tag == "table":
-                described = True
-                for row in _body_rows(block):
-                    skill = _skill_row(row, cut)
-                    if skill is not None:
-                        level.skills.append(skill)
-            else:
-                level_blocks.append(block)
-        elif section == "shared":
-            if block.tag == "table":
-                page.has_shared_table = True
-                for row in _body_rows(block):
-                    shared = _shared_row(row, cut)
-                    if shared is not None:
-                        page.shared.append(shared)
-        elif section == "leads-to":
-            page.leads_to.extend(_items(block, cut))
-        elif section == "updates":
-            _read_updates(block, page, cut)
-    if doc.unclosed and id(main) not in cut:
-        page.remarks.append(
-            (
-                "ignored",
-                f"the page ends early (line {doc.lines}), after its main content: nothing of "
-                "the role is missing",
-                None,
+        dated = page_date(text) if block.tag == "p" else None
+        if dated and dated[0] == "updated":
+            self.updated_at_top = dated[1]
+        elif dated:
+            page.published = dated[1]
+        elif block.has_class("govuk-body-l") and text:
+            page.summary = text
+        elif block.tag == "ul" and block.has_class("contents-list-links"):
+            for item in block.find_all(lambda n: n.tag == "a"):
+                m = _LEVEL.match(item.text())
+                if m:
+                    page.announced_levels.append(clean_name(m.group(2))[0])
+
+    def _levels_block(self, block: Node) -> None:
+        """A block of the role levels: a level heading, the level count or a level's body."""
+        text = block.text() if block.tag in _HEADINGS or block.tag == "p" else ""
+        m = _LEVEL.match(text) if block.tag == "h3" else None
+        if m or block.has_class("role-level-header"):
+            self._level_heading(block, text, m)
+        elif self.level is None:
+            self._level_count(block, text)
+        else:
+            self._level_body(self.level, block, text)
+
+    def _level_heading(self, block: Node, text: str, m: re.Match[str] | None) -> None:
+        if id(block) in self.cut:
+            self.page.remarks.append(
+                ("skipped", f"the page ends inside the heading {text!r}", block.line)
             )
-        )
-    elif doc.unclosed:
+            self.level = None
+            return
+        number, name = (int(m.group(1)), m.group(2)) if m else (None, text)
+        self.level = PageLevel(clean_name(name)[0], block.line, number)
+        self.level_blocks = []
+        self.levels.append((self.level, self.level_blocks))
+        self.grades_next = False
+        self.described = False
+
+    def _level_count(self, block: Node, text: str) -> None:
+        """ "There are 9 ... role levels" before the first level."""
+        count = level_count(text) if block.tag == "p" else None
+        if count is None and block.tag == "p":
+            counts = [level_count(p.text()) for p in block.find_all(lambda n: n.tag == "p")]
+            count = next((c for c in counts if c is not None), None)
+        if count is not None:
+            self.page.stated_level_count = count
+
+    def _level_body(self, level: PageLevel, block: Node, text: str) -> None:
+        """A level's grades intro and list, its skill table, or its description."""
+        if block.tag == "p" and text.lower().startswith(_GRADES_INTRO):
+            self.grades_next = self.described = True
+        elif block.tag in ("ul", "ol") and self.grades_next:
+            level.grades.extend(_items(block, self.cut))
+            self.grades_next = False
+        elif block.tag in ("ul", "ol") and not block.find(lambda n: n.tag == "li"):
+            return  # an empty list where grades would be
+        elif block.tag == "table":
+            self.described = True
+            for row in _body_rows(block):
+                skill = _skill_row(row, self.cut)
+                if skill is not None:
+                    level.skills.append(skill)
+        else:
+            self.level_blocks.append(block)
+
+    def _leads_to_block(self, block: Node) -> None:
+        self.page.leads_to.extend(_items(block, self.cut))
+
+    def _updates_block(self, block: Node) -> None:
+        _read_updates(block, self.page, self.cut)
+
+    def _shared_block(self, block: Node) -> None:
+        if block.tag == "table":
+            self.page.has_shared_table = True
+            for row in _body_rows(block):
+                shared = _shared_row(row, self.cut)
+                if shared is not None:
+                    self.page.shared.append(shared)
+
+    # -- the end of the page -----------------------------------------------------------
+
+    def note_early_end(self, main: Node) -> None:
+        """Say where a page that stops early stops, and drop what that may have cut."""
+        doc, page = self.doc, self.page
+        if doc.unclosed and id(main) not in self.cut:
+            page.remarks.append(
+                (
+                    "ignored",
+                    f"the page ends early (line {doc.lines}), after its main content: nothing "
+                    "of the role is missing",
+                    None,
+                )
+            )
+        elif doc.unclosed:
+            self._truncated()
+
+    def _truncated(self) -> None:
         # The page stops in the middle: the last section read may be incomplete.
+        doc, page, levels, section = self.doc, self.page, self.levels, self.section
         inner = doc.unclosed[-1]
         where = {
-            "head": "before its first section",
-            "role": "in 'What a ... does'",
-            "levels": "in its role levels" + (f" (level {levels[-1][0].name!r})" if levels else ""),
-            "shared": "in its shared-skills table",
-            "leads-to": "in 'Senior Civil Service roles that ... could lead to'",
-            "updates": "in its Updates section",
+            Section.HEAD: "before its first section",
+            Section.ROLE: "in 'What a ... does'",
+            Section.LEVELS: "in its role levels"
+            + (f" (level {levels[-1][0].name!r})" if levels else ""),
+            Section.SHARED: "in its shared-skills table",
+            Section.LEADS_TO: "in 'Senior Civil Service roles that ... could lead to'",
+            Section.UPDATES: "in its Updates section",
         }.get(section, "after its known sections")
         page.truncated = (
             f"the page ends {where}, inside <{inner.tag}> opened on line {inner.line} "
             f"(input line {doc.lines}), with {len(doc.unclosed)} element(s) left open: it "
             "looks truncated; only what is there was read"
         )
-        if section == "levels" and levels:
+        if section is Section.LEVELS and levels:
             levels[-1][0].cut_off = True
-            if not described:
+            if not self.described:
                 levels[-1][1].clear()
                 page.remarks.append(
                     (
@@ -333,31 +384,36 @@ def read_role_page_html(
                         levels[-1][0].line,
                     )
                 )
-        if section == "updates" and page.change_notes:
+        if section is Section.UPDATES and page.change_notes:
             date, _ = page.change_notes.pop()
             page.remarks.append(
                 ("missing", f"the change note dated {date} is cut off; not used", None)
             )
-        if section == "role":
-            role_blocks.clear()
+        if section is Section.ROLE:
+            self.role_blocks.clear()
             page.remarks.append(
                 ("missing", "the role's description is cut off; not used", page.line)
             )
-    if updated_at_top and page.updated and updated_at_top != page.updated:
-        page.remarks.append(
-            (
-                "disagreement",
-                f"the page's header says last updated {updated_at_top}, its Updates section "
-                f"{page.updated}; kept {page.updated}",
-                h1.line,
+
+    def finish(self, h1: Node) -> RolePage:
+        """Settle the last-updated date and assemble the descriptions and levels."""
+        page = self.page
+        top = self.updated_at_top
+        if top and page.updated and top != page.updated:
+            page.remarks.append(
+                (
+                    "disagreement",
+                    f"the page's header says last updated {top}, its Updates section "
+                    f"{page.updated}; kept {page.updated}",
+                    h1.line,
+                )
             )
-        )
-    page.updated = page.updated or updated_at_top
-    page.description = block_text(role_blocks) or None
-    for lv, blocks in levels:
-        lv.description = block_text(blocks) or None
-    page.levels = [lv for lv, _ in levels]
-    return page
+        page.updated = page.updated or top
+        page.description = block_text(self.role_blocks) or None
+        for lv, blocks in self.levels:
+            lv.description = block_text(blocks) or None
+        page.levels = [lv for lv, _ in self.levels]
+        return page
 
 
 def _items(block: Node, cut: set[int]) -> list[str]:

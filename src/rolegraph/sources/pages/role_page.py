@@ -127,24 +127,74 @@ def _text(value: str | None) -> str | None:
     return clean_text(value)[0] or None
 
 
-def page_records(page: RolePage, report: ImportReport) -> Framework:
-    """Records of a role page; what is missing or unusable goes to ``report``."""
-    label = page.label
+class _Note:
+    """Adds a role page's report entries, all on the page's file."""
 
-    def note(
-        category: str, message: str, line: int | None = None, severity: str = "warning"
+    def __init__(self, report: ImportReport, label: str) -> None:
+        self.report = report
+        self.label = label
+
+    def __call__(
+        self, category: str, message: str, line: int | None = None, severity: str = "warning"
     ) -> None:
-        report.add(
+        self.report.add(
             category,
             message,
-            file=label,
+            file=self.label,
             lines=line or (),
             severity="warning" if severity == "warning" else "info",
         )
 
+
+def page_records(page: RolePage, report: ImportReport) -> Framework:
+    """Records of a role page; what is missing or unusable goes to ``report``."""
+    label = page.label
+    note = _Note(report, label)
     role = clean_name(page.title)[0]
-    source = Source(
-        key=label,
+    fw = Framework(sources=[_page_source(page)])
+    fw.roles.append(
+        Role(
+            role,
+            family=clean_name(page.family)[0] if page.family else None,
+            description=_text(page.description),
+            origin=Origin(label, line=page.line),
+        )
+    )
+    _note_page_gaps(page, role, note)
+    _note_levels_found(page, role, note)
+    #: Every row of the levels' skill tables is used, merged or reported.
+    stats = report.file(label, "role page")
+    _note_grades(page, note)
+    skills = _PageSkills(label, note)
+    for rank, blk in enumerate(page.levels, start=1):
+        name = _level_record(fw, role, blk, rank, label, note)
+        seen: dict[str, tuple[str | None, str | None]] = {}
+        for row in blk.skills:
+            stats.rows_read += 1
+            outcome = _requirement(fw, role, name, row, seen, skills, label, note)
+            if outcome == "used":
+                stats.rows_used += 1
+            elif outcome == "merged":
+                stats.rows_merged += 1
+            else:
+                stats.rows_reported += 1
+    fw.skills.extend(skills.found.values())
+    _shared_records(fw, page, role, note)
+    if page.leads_to:
+        note(
+            "ignored",
+            f"'Senior Civil Service roles that {role.lower()} could lead to' "
+            f"({', '.join(page.leads_to)}): not part of the graph",
+            severity="info",
+        )
+    for heading, line in page.unread_sections:
+        note("ignored", f"section {heading!r} is not read", line, severity="info")
+    return fw
+
+
+def _page_source(page: RolePage) -> Source:
+    return Source(
+        key=page.label,
         kind=page.kind,
         title=page.title,
         location=page.location,
@@ -155,15 +205,10 @@ def page_records(page: RolePage, report: ImportReport) -> Framework:
         description=_text(page.summary),
         change_notes=tuple((d, clean_text(t)[0]) for d, t in page.change_notes if t.strip()),
     )
-    fw = Framework(sources=[source])
-    fw.roles.append(
-        Role(
-            role,
-            family=clean_name(page.family)[0] if page.family else None,
-            description=_text(page.description),
-            origin=Origin(label, line=page.line),
-        )
-    )
+
+
+def _note_page_gaps(page: RolePage, role: str, note: _Note) -> None:
+    """Report the reader's findings: a cut-off end, its remarks, empty notes, no description."""
     if page.truncated:
         note("missing", page.truncated)
     for category, message, line in page.remarks:
@@ -174,6 +219,9 @@ def page_records(page: RolePage, report: ImportReport) -> Framework:
     if page.description is None:
         note("missing", f"the page gives no description of the role {role!r}", page.line)
 
+
+def _note_levels_found(page: RolePage, role: str, note: _Note) -> None:
+    """Report levels the page states or announces but that were not found."""
     found = [lv.name for lv in page.levels]
     if page.stated_level_count is not None and page.stated_level_count != len(found):
         note(
@@ -196,8 +244,9 @@ def page_records(page: RolePage, report: ImportReport) -> Framework:
             page.line,
         )
 
-    #: Every row of the levels' skill tables is used, merged or reported.
-    stats = report.file(label, "role page")
+
+def _note_grades(page: RolePage, note: _Note) -> None:
+    """Report levels without grades when other levels of the page show them."""
     if any(lv.grades for lv in page.levels):
         without = [lv.name for lv in page.levels if not lv.grades]
         if without:
@@ -207,96 +256,119 @@ def page_records(page: RolePage, report: ImportReport) -> Framework:
                 + ", ".join(repr(n) for n in without),
                 severity="info",
             )
-    page_skills: dict[str, Skill] = {}
-    first_text: dict[tuple[str, str], tuple[str, int | None]] = {}
-    for rank, blk in enumerate(page.levels, start=1):
-        name = clean_name(blk.name)[0]
-        fw.levels.append(
-            RoleLevel(
-                role,
-                name,
-                description=_text(blk.description),
-                rank=rank,
-                rank_basis="stated",
-                grades=tuple(clean_name(g)[0] for g in blk.grades),
-                origin=Origin(label, line=blk.line),
-            )
-        )
-        if blk.number is not None and blk.number != rank:
-            note(
-                "missing",
-                f"level {name!r} is numbered {blk.number} on the page but is level {rank} "
-                "of those found; a level may be missing",
-                blk.line,
-            )
-        if blk.cut_off:
-            note(
-                "missing",
-                f"the page ends inside level {name!r}: its skills may be incomplete",
-                blk.line,
-            )
-        if not blk.skills and not blk.cut_off:
-            note("missing", f"level {name!r} lists no skills", blk.line)
-        seen: dict[str, tuple[str | None, str | None]] = {}
-        for row in blk.skills:
-            stats.rows_read += 1
-            skill = clean_name(row.name)[0]
-            where = f"{name!r} x {skill!r}"
-            if row.cut_off:
-                stats.rows_reported += 1
-                note(
-                    "skipped",
-                    f"{where}: the page ends inside this skill's row; requirement not used",
-                    row.line,
-                )
-                continue
-            if skill in seen:
-                if seen[skill] == (row.tier, _text(row.descriptor)):
-                    stats.rows_merged += 1
-                    note("duplicate", f"{where}: listed twice, the same; merged", row.line, "info")
-                else:
-                    stats.rows_reported += 1
-                    note(
-                        "skipped",
-                        f"{where}: the skill is listed twice for the level, differently; the "
-                        "first is kept",
-                        row.line,
-                    )
-                continue
-            tier = tier_name(row.tier) if row.tier else None
-            if row.tier and tier is None:
-                stats.rows_reported += 1
-                note(
-                    "skipped",
-                    f"{where}: unknown tier {row.tier!r}; requirement not used",
-                    row.line,
-                )
-                continue
-            said = _text(row.descriptor)
-            seen[skill] = (row.tier, said)
-            stats.rows_used += 1
-            if tier is None:
-                note("missing", f"{where}: the page shows no tier", row.line)
-            if said is None:
-                note("missing", f"{where}: the page shows no 'You can:' descriptor", row.line)
-            origin = Origin(label, line=row.line)
-            fw.requirements.append(Requirement(role, name, skill, tier, said, origin))
-            known = page_skills.setdefault(skill, Skill(skill, origin=origin))
-            if tier is None or said is None:
-                continue
-            earlier = first_text.setdefault((skill, tier), (said, row.line))
-            if earlier[0] != said:
-                note(
-                    "mismatch",
-                    f"{where}: the descriptor of {skill!r} at {tier} differs from the one on "
-                    f"line {earlier[1]}; the first one is kept for the skill",
-                    row.line,
-                )
-            elif tier not in dict(known.descriptors):
-                pairs = sorted([*known.descriptors, (tier, said)], key=lambda p: TIERS.index(p[0]))
-                page_skills[skill] = Skill(skill, descriptors=tuple(pairs), origin=known.origin)
-    fw.skills.extend(page_skills.values())
 
+
+def _level_record(
+    fw: Framework, role: str, blk: PageLevel, rank: int, label: str, note: _Note
+) -> str:
+    """Add a level's record (ranked by page order), report its gaps; its clean name."""
+    name = clean_name(blk.name)[0]
+    fw.levels.append(
+        RoleLevel(
+            role,
+            name,
+            description=_text(blk.description),
+            rank=rank,
+            rank_basis="stated",
+            grades=tuple(clean_name(g)[0] for g in blk.grades),
+            origin=Origin(label, line=blk.line),
+        )
+    )
+    if blk.number is not None and blk.number != rank:
+        note(
+            "missing",
+            f"level {name!r} is numbered {blk.number} on the page but is level {rank} "
+            "of those found; a level may be missing",
+            blk.line,
+        )
+    if blk.cut_off:
+        note(
+            "missing",
+            f"the page ends inside level {name!r}: its skills may be incomplete",
+            blk.line,
+        )
+    if not blk.skills and not blk.cut_off:
+        note("missing", f"level {name!r} lists no skills", blk.line)
+    return name
+
+
+class _PageSkills:
+    """The page's skills, gathering each tier's descriptor from the first row that gives it."""
+
+    def __init__(self, label: str, note: _Note) -> None:
+        self.label = label
+        self.note = note
+        self.found: dict[str, Skill] = {}
+        self.first_text: dict[tuple[str, str], tuple[str, int | None]] = {}
+
+    def add(
+        self, skill: str, tier: str | None, said: str | None, row: PageSkill, where: str
+    ) -> None:
+        """Note a used row's skill, and its tier's descriptor if it is the first given."""
+        origin = Origin(self.label, line=row.line)
+        known = self.found.setdefault(skill, Skill(skill, origin=origin))
+        if tier is None or said is None:
+            return
+        earlier = self.first_text.setdefault((skill, tier), (said, row.line))
+        if earlier[0] != said:
+            self.note(
+                "mismatch",
+                f"{where}: the descriptor of {skill!r} at {tier} differs "
+                f"from the one on line {earlier[1]}; the first one is kept for the skill",
+                row.line,
+            )
+        elif tier not in dict(known.descriptors):
+            pairs = sorted([*known.descriptors, (tier, said)], key=lambda p: TIERS.index(p[0]))
+            self.found[skill] = Skill(skill, descriptors=tuple(pairs), origin=known.origin)
+
+
+def _requirement(
+    fw: Framework,
+    role: str,
+    name: str,
+    row: PageSkill,
+    seen: dict[str, tuple[str | None, str | None]],
+    skills: _PageSkills,
+    label: str,
+    note: _Note,
+) -> str:
+    """Read one skill row of a level: "used", "merged" or "reported"."""
+    skill = clean_name(row.name)[0]
+    where = f"{name!r} x {skill!r}"
+    if row.cut_off:
+        note(
+            "skipped",
+            f"{where}: the page ends inside this skill's row; requirement not used",
+            row.line,
+        )
+        return "reported"
+    if skill in seen:
+        if seen[skill] == (row.tier, _text(row.descriptor)):
+            note("duplicate", f"{where}: listed twice, the same; merged", row.line, "info")
+            return "merged"
+        note(
+            "skipped",
+            f"{where}: the skill is listed twice for the level, differently; the first is kept",
+            row.line,
+        )
+        return "reported"
+    tier = tier_name(row.tier) if row.tier else None
+    if row.tier and tier is None:
+        note("skipped", f"{where}: unknown tier {row.tier!r}; requirement not used", row.line)
+        return "reported"
+    said = _text(row.descriptor)
+    seen[skill] = (row.tier, said)
+    if tier is None:
+        note("missing", f"{where}: the page shows no tier", row.line)
+    if said is None:
+        note("missing", f"{where}: the page shows no 'You can:' descriptor", row.line)
+    fw.requirements.append(Requirement(role, name, skill, tier, said, Origin(label, line=row.line)))
+    skills.add(skill, tier, said, row, where)
+    return "used"
+
+
+def _shared_records(fw: Framework, page: RolePage, role: str, note: _Note) -> None:
+    """The "Role / Shared skills" rows as records; rows that cannot be used are reported."""
     if page.levels and not page.has_shared_table:
         note("missing", "the page has no 'Role / Shared skills' table", severity="info")
     for shared in page.shared:
@@ -318,14 +390,6 @@ def page_records(page: RolePage, report: ImportReport) -> Framework:
         elif not skills:
             note("missing", f"shared-skills row {other!r} lists no skills", shared.line)
         else:
-            fw.shared.append(SharedSkills(role, other, skills, Origin(label, line=shared.line)))
-    if page.leads_to:
-        note(
-            "ignored",
-            f"'Senior Civil Service roles that {role.lower()} could lead to' "
-            f"({', '.join(page.leads_to)}): not part of the graph",
-            severity="info",
-        )
-    for heading, line in page.unread_sections:
-        note("ignored", f"section {heading!r} is not read", line, severity="info")
-    return fw
+            fw.shared.append(
+                SharedSkills(role, other, skills, Origin(page.label, line=shared.line))
+            )

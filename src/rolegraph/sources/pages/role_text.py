@@ -30,6 +30,7 @@ from rolegraph.sources.pages.role_page import (
     page_date,
     page_records,
 )
+from rolegraph.sources.pages.sections import Section, text_heading
 from rolegraph.util.tables import decode_utf8, read_bytes
 from rolegraph.util.text import clean_name, clean_text, name_key
 
@@ -124,9 +125,7 @@ def read_role_page_text(
     title_line, title = content[0]
     # A page saved from the framework's own site carries the site's name in its title.
     title = _SITE_SUFFIX.sub("", title)
-    what = name_key(f"What a {title} does")
-    what_an = name_key(f"What an {title} does")
-    if not any(name_key(ln) in (what, what_an) for _, ln in content):
+    if not any(text_heading(ln, title) is Section.ROLE for _, ln in content):
         raise InputError(
             f"{label} is not a role page: it does not start with a role's name followed by a "
             f"'What a ... does' section (its first line is {title[:60]!r})",
@@ -140,210 +139,264 @@ def read_role_page_text(
         url=url,
         line=title_line,
     )
-    summary: list[str] = []
-    role_text = _Lines()
-    levels: list[_Level] = []
-    section = "head"
-    pending: PageSkill | None = None
-    descriptor: list[str] = []
-    note_date: str | None = None
-    notes: list[str] = []
+    reader = _TextReader(page, title, title_line)
+    reader.read(content[1:])
+    return reader.finish()
 
-    def close_skill() -> None:
-        nonlocal pending, descriptor
-        if pending is not None and levels:
-            if descriptor:
-                pending.descriptor = "\n".join([_YOU_CAN, *(f"- {d}" for d in descriptor)])
-            levels[-1].page.skills.append(pending)
-        pending, descriptor = None, []
 
-    def close_note() -> None:
-        nonlocal note_date, notes
-        if note_date is not None:
-            page.change_notes.append((note_date, "\n\n".join(notes)))
-        note_date, notes = None, []
+class _TextReader:
+    """Walks the text form's lines: each heading opens a section, whose handler reads on."""
 
-    def start(name: str) -> str:
-        close_skill()
-        for level in levels:
+    def __init__(self, page: RolePage, title: str, title_line: int) -> None:
+        self.page = page
+        self.title = title
+        self.summary: list[str] = []
+        self.role_text = _Lines()
+        self.levels: list[_Level] = []
+        self.section = Section.HEAD
+        self.pending: PageSkill | None = None
+        self.descriptor: list[str] = []
+        self.note_date: str | None = None
+        self.notes: list[str] = []
+        # What the last line read belonged to: the text form has no closing tags, so a
+        # page cut short is known by where it stops, and only its last line can be cut.
+        self.last = ""
+        self.last_line = title_line
+        self.footer = False
+
+    # -- walking -------------------------------------------------------------------
+
+    def read(self, content: list[tuple[int, str]]) -> None:
+        """Read the lines after the title up to the page footer, if any."""
+        handlers = {
+            Section.HEAD: self._head_line,
+            Section.ROLE: self._role_line,
+            Section.LEVELS: self._levels_line,
+            Section.SHARED: self._shared_line,
+            Section.LEADS_TO: self._leads_to_line,
+            Section.UPDATES: self._updates_line,
+        }
+        for line_no, ln in content:
+            if ln.startswith(_END):
+                self.footer = True
+                break
+            if _BARE_BULLET.match(ln):
+                # A bullet with no text yet: the start of an item the text was cut inside.
+                self.last_line = line_no
+                continue
+            self.last, self.last_line = "heading", line_no
+            dated = page_date(ln)
+            if dated and self.section in (Section.HEAD, Section.UPDATES):
+                setattr(self.page, dated[0], dated[1])
+                continue
+            opened = text_heading(ln, self.title)
+            if opened is not None:
+                self._start(opened)
+                continue
+            self.last = self.section.value
+            handlers[self.section](line_no, ln)
+
+    def _start(self, section: Section) -> None:
+        self.close_skill()
+        for level in self.levels:
             level.in_grades = level.in_table = False
-        return name
+        self.section = section
+        if section is Section.SHARED:
+            self.page.has_shared_table = True
 
-    # What the last line read belonged to: the text form has no closing tags, so a page
-    # cut short is known by where it stops, and only its last line can be cut mid-way.
-    last, last_line, footer = "", title_line, False
-    for line_no, ln in content[1:]:
-        if ln.startswith(_END):
-            footer = True
-            break
-        if _BARE_BULLET.match(ln):
-            # A bullet with no text yet: the start of an item the text was cut inside.
-            last_line = line_no
-            continue
-        last, last_line = "heading", line_no
-        key = name_key(ln)
-        words = ln.replace("\t", " ").split()
-        dated = page_date(ln)
-        if dated and section in ("head", "updates"):
-            setattr(page, dated[0], dated[1])
-            continue
-        if key in (what, what_an):
-            section = start("role")
-            continue
-        if key == name_key(f"{title} role levels"):
-            section = start("levels")
-            continue
-        if words == ["Role", "Shared", "skills"] or (
-            key.startswith("roles that share") and key.endswith("skills")
-        ):
-            section = start("shared")
-            page.has_shared_table = True
-            continue
-        if key.startswith("senior civil service roles that") and key.endswith("could lead to"):
-            section = start("leads-to")
-            continue
-        if key == "updates":
-            section = start("updates")
-            continue
-        last = section
-        if section == "head":
-            if ln.startswith("See all updates") or ln == "Contents":
-                continue
-            summary.append(ln)
-        elif section == "role":
-            b = _BULLET.match(ln)
-            role_text.add(b.group(1) if b else ln, bullet=b is not None)
-        elif section == "levels":
-            count = level_count(ln)
-            if count is not None and not levels:
-                page.stated_level_count = count
-                continue
-            m = _LEVEL.match(ln)
-            if m and (not levels or int(m.group(1)) > (levels[-1].page.number or 0)):
-                close_skill()
-                levels.append(
-                    _Level(PageLevel(clean_name(m.group(2))[0], line_no, int(m.group(1))))
+    def close_skill(self) -> None:
+        if self.pending is not None and self.levels:
+            if self.descriptor:
+                self.pending.descriptor = "\n".join(
+                    [_YOU_CAN, *(f"- {d}" for d in self.descriptor)]
                 )
-                last = "level heading"
-                continue
-            if not levels:
-                continue
-            level = levels[-1]
-            if words in (["Skill", "Description"], ["Skill"]):
-                close_skill()
-                level.in_table, level.in_grades = True, False
-                continue
-            if words == ["Description"] and level.in_table and pending is None:
-                continue  # the second half of a "Skill / Description" header
-            b = _BULLET.match(ln)
-            t = _TIER.match(ln)
-            if ln.startswith(_GRADES_INTRO):
-                # "This role level is most often performed at the Civil Service job grade
-                # of:" (a link may break it over lines); the grades follow as bullets.
-                level.in_grades = True
-                level.grades_intro_open = not ln.endswith("of:")
-                continue
-            if level.in_grades:
-                if b:
-                    level.page.grades.append(b.group(1))
-                    level.grades_intro_open = False
-                    last = "grade"
-                    continue
-                if level.grades_intro_open and not t and len(words) <= 5:
-                    level.grades_intro_open = not ln.endswith("of:")
-                    continue
-                level.in_grades = level.grades_intro_open = False
-            if t:
-                if pending is None and level.text.items and not level.text.items[-1][0]:
-                    # No table header: the line before "Level:" was a skill name.
-                    _, name = level.text.items.pop()
-                    pending = PageSkill(name, None, None, line_no - 1)
-                    level.in_table = True
-                if pending is not None:
-                    pending.tier = t.group(1).lower()
-                    last = "skill"
-                continue
-            if _TIER_EXPLAINED.match(ln) or (ln == _YOU_CAN and pending is not None):
-                last = "skill" if pending is not None else "level text"
-                continue
-            if b and pending is not None:
-                descriptor.append(b.group(1))
-                last = "skill"
-            elif level.in_table:
-                close_skill()
-                pending = PageSkill(ln, None, None, line_no)
-                last = "skill"
-            else:
-                level.text.add(b.group(1) if b else ln, bullet=b is not None)
-                last = "level text"
-        elif section == "shared":
-            if words in (["Role"], ["Shared", "skills"], ["Role", "Shared", "skills"]):
-                continue
-            page.shared.append(SharedRow(ln, [], line_no))  # sorted out below
-        elif section == "leads-to":
-            b = _BULLET.match(ln)
-            page.leads_to.append(clean_name(b.group(1) if b else ln)[0])
-        elif section == "updates":
-            date = iso_date(ln)
-            if date is not None:
-                close_note()
-                note_date = date
-            elif note_date is not None:
-                notes.append(ln)
-    if not footer and section in ("head", "role", "levels"):
+            self.levels[-1].page.skills.append(self.pending)
+        self.pending, self.descriptor = None, []
+
+    def close_note(self) -> None:
+        if self.note_date is not None:
+            self.page.change_notes.append((self.note_date, "\n\n".join(self.notes)))
+        self.note_date, self.notes = None, []
+
+    # -- section handlers ------------------------------------------------------------
+
+    def _head_line(self, line_no: int, ln: str) -> None:
+        if ln.startswith("See all updates") or ln == "Contents":
+            return
+        self.summary.append(ln)
+
+    def _role_line(self, line_no: int, ln: str) -> None:
+        b = _BULLET.match(ln)
+        self.role_text.add(b.group(1) if b else ln, bullet=b is not None)
+
+    def _shared_line(self, line_no: int, ln: str) -> None:
+        words = ln.replace("\t", " ").split()
+        if words in (["Role"], ["Shared", "skills"], ["Role", "Shared", "skills"]):
+            return
+        self.page.shared.append(SharedRow(ln, [], line_no))  # sorted out in finish()
+
+    def _leads_to_line(self, line_no: int, ln: str) -> None:
+        b = _BULLET.match(ln)
+        self.page.leads_to.append(clean_name(b.group(1) if b else ln)[0])
+
+    def _updates_line(self, line_no: int, ln: str) -> None:
+        date = iso_date(ln)
+        if date is not None:
+            self.close_note()
+            self.note_date = date
+        elif self.note_date is not None:
+            self.notes.append(ln)
+
+    def _levels_line(self, line_no: int, ln: str) -> None:
+        """A line of the role levels: the level count, a level heading or a level's body."""
+        count = level_count(ln)
+        if count is not None and not self.levels:
+            self.page.stated_level_count = count
+            return
+        m = _LEVEL.match(ln)
+        if m and (not self.levels or int(m.group(1)) > (self.levels[-1].page.number or 0)):
+            self.close_skill()
+            self.levels.append(
+                _Level(PageLevel(clean_name(m.group(2))[0], line_no, int(m.group(1))))
+            )
+            self.last = "level heading"
+            return
+        if self.levels:
+            self._level_body_line(self.levels[-1], line_no, ln)
+
+    def _level_body_line(self, level: _Level, line_no: int, ln: str) -> None:
+        """A line within a level: table header, grades, a skill row's parts or description."""
+        words = ln.replace("\t", " ").split()
+        if words in (["Skill", "Description"], ["Skill"]):
+            self.close_skill()
+            level.in_table, level.in_grades = True, False
+            return
+        if words == ["Description"] and level.in_table and self.pending is None:
+            return  # the second half of a "Skill / Description" header
+        b = _BULLET.match(ln)
+        t = _TIER.match(ln)
+        if ln.startswith(_GRADES_INTRO):
+            # "This role level is most often performed at the Civil Service job grade
+            # of:" (a link may break it over lines); the grades follow as bullets.
+            level.in_grades = True
+            level.grades_intro_open = not ln.endswith("of:")
+            return
+        if level.in_grades and self._grades_line(level, ln, b, t is not None, len(words)):
+            return
+        if t:
+            self._tier_line(level, line_no, t.group(1))
+        elif _TIER_EXPLAINED.match(ln) or (ln == _YOU_CAN and self.pending is not None):
+            self.last = "skill" if self.pending is not None else "level text"
+        elif b and self.pending is not None:
+            self.descriptor.append(b.group(1))
+            self.last = "skill"
+        elif level.in_table:
+            self.close_skill()
+            self.pending = PageSkill(ln, None, None, line_no)
+            self.last = "skill"
+        else:
+            level.text.add(b.group(1) if b else ln, bullet=b is not None)
+            self.last = "level text"
+
+    def _grades_line(
+        self, level: _Level, ln: str, b: re.Match[str] | None, tier: bool, n_words: int
+    ) -> bool:
+        """Read a line after the grades intro; False once the grades list has ended."""
+        if b:
+            level.page.grades.append(b.group(1))
+            level.grades_intro_open = False
+            self.last = "grade"
+            return True
+        if level.grades_intro_open and not tier and n_words <= 5:
+            level.grades_intro_open = not ln.endswith("of:")
+            return True
+        level.in_grades = level.grades_intro_open = False
+        return False
+
+    def _tier_line(self, level: _Level, line_no: int, tier: str) -> None:
+        """A "Level: working" line: the tier of the skill row being read."""
+        if self.pending is None and level.text.items and not level.text.items[-1][0]:
+            # No table header: the line before "Level:" was a skill name.
+            _, name = level.text.items.pop()
+            self.pending = PageSkill(name, None, None, line_no - 1)
+            level.in_table = True
+        if self.pending is not None:
+            self.pending.tier = tier.lower()
+            self.last = "skill"
+
+    # -- the end of the text -----------------------------------------------------------
+
+    def finish(self) -> RolePage:
+        """Close what is open, set aside what a cut-off end may have spoiled, assemble."""
+        page = self.page
+        if not self.footer and self.section in (Section.HEAD, Section.ROLE, Section.LEVELS):
+            self._truncated_before_shared()
+        self.close_skill()
+        self.close_note()
+        self._drop_cut_note()
+        page.summary = "\n\n".join(self.summary) or None
+        page.description = self.role_text.render()
+        for level in self.levels:
+            level.page.description = level.text.render()
+        page.levels = [lv.page for lv in self.levels]
+        skills = {name_key(s.name) for lv in self.levels for s in lv.page.skills}
+        page.shared = _shared_rows(page.shared, skills)
+        self._drop_cut_shared_row(skills)
+        return page
+
+    def _truncated_before_shared(self) -> None:
         # A whole page goes on to its shared-skills table (or a saved page to its footer):
         # this one stops before, so its last line may be cut mid-way.
+        levels = self.levels
         where = {
-            "head": "before 'What a ... does'",
-            "role": "in 'What a ... does'",
-            "levels": "in its role levels"
+            Section.HEAD: "before 'What a ... does'",
+            Section.ROLE: "in 'What a ... does'",
+            Section.LEVELS: "in its role levels"
             + (f" (level {levels[-1].page.name!r})" if levels else ""),
-        }[section]
-        page.truncated = (
-            f"the text ends {where}, at line {last_line}, before its shared-skills table "
+        }[self.section]
+        self.page.truncated = (
+            f"the text ends {where}, at line {self.last_line}, before its shared-skills table "
             "and with no page footer: it looks cut off; only the lines before its last "
             "were trusted"
         )
-        _drop_cut_unit(page, last, levels, pending, summary, role_text)
-    close_skill()
-    close_note()
-    if (
-        not footer
-        and section == "updates"
-        and last == "updates"
-        and page.change_notes
-        and page.change_notes[-1][1] != _FIRST_NOTE
-    ):
-        # A page's history ends with "First published."; without that or a footer, the
-        # last note may be cut mid-way.
-        date, _ = page.change_notes.pop()
-        page.remarks.append(
-            (
-                "missing",
-                f"the text ends in the change note dated {date}, with no page footer, and the "
-                "history does not end with 'First published.': it looks cut off; note not used",
-                last_line,
-            )
-        )
+        _drop_cut_unit(self.page, self.last, levels, self.pending, self.summary, self.role_text)
 
-    page.summary = "\n\n".join(summary) or None
-    page.description = role_text.render()
-    for level in levels:
-        level.page.description = level.text.render()
-    page.levels = [lv.page for lv in levels]
-    skills = {name_key(s.name) for lv in levels for s in lv.page.skills}
-    page.shared = _shared_rows(page.shared, skills)
-    if not footer and section == "shared" and page.shared and last == "shared":
-        final = page.shared[-1]
-        if not final.skills or name_key(final.skills[-1]) not in skills:
-            # The last line is neither a skill of the page nor followed by one: cut.
-            final.cut_off = True
-            page.truncated = (
-                f"the text ends in its shared-skills table, at line {last_line}, with no "
-                "page footer, on a line that is not one of the page's skills: it looks cut "
-                "off; the last row was not used"
+    def _drop_cut_note(self) -> None:
+        page = self.page
+        if (
+            not self.footer
+            and self.section is Section.UPDATES
+            and self.last == "updates"
+            and page.change_notes
+            and page.change_notes[-1][1] != _FIRST_NOTE
+        ):
+            # A page's history ends with "First published."; without that or a footer, the
+            # last note may be cut mid-way.
+            date, _ = page.change_notes.pop()
+            page.remarks.append(
+                (
+                    "missing",
+                    f"the text ends in the change note dated {date}, with no page footer, and "
+                    "the history does not end with 'First published.': it looks cut off; note "
+                    "not used",
+                    self.last_line,
+                )
             )
-    return page
+
+    def _drop_cut_shared_row(self, skills: set[str]) -> None:
+        page = self.page
+        if not self.footer and self.section is Section.SHARED and page.shared:
+            if self.last != "shared":
+                return
+            final = page.shared[-1]
+            if not final.skills or name_key(final.skills[-1]) not in skills:
+                # The last line is neither a skill of the page nor followed by one: cut.
+                final.cut_off = True
+                page.truncated = (
+                    f"the text ends in its shared-skills table, at line {self.last_line}, "
+                    "with no page footer, on a line that is not one of the page's skills: it "
+                    "looks cut off; the last row was not used"
+                )
 
 
 def _drop_cut_unit(
