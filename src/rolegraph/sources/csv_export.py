@@ -17,8 +17,10 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from rolegraph.errors import InputError
+from rolegraph.errors import SourceError
 from rolegraph.model.records import (
+    ROLE_CONTENT_KIND,
+    SKILL_DESCRIPTIONS_KIND,
     Family,
     Framework,
     Origin,
@@ -180,7 +182,7 @@ def read_role_content(
     _table_quirks(table, report)
     content.notes.flush()
     return Framework(
-        sources=[_source(table, "csv-role-content", ROLE_CONTENT_TITLE)],
+        sources=[_source(table, ROLE_CONTENT_KIND, ROLE_CONTENT_TITLE)],
         families=list(content.families.values()),
         roles=list(content.roles.values()),
         levels=list(content.levels.values()),
@@ -279,7 +281,7 @@ class _RoleContent:
             return None
         tier = tier_name(tier_text)
         if tier is None:
-            raise InputError(
+            raise SourceError(
                 f"{self.label}, row {row}, column 'Skill Level': unknown tier {tier_text!r}",
                 hint=f"use one of {', '.join(t.capitalize() for t in TIERS)}",
             )
@@ -476,7 +478,7 @@ def read_skill_descriptions(
     _table_quirks(table, report)
     notes.flush()
     return Framework(
-        sources=[_source(table, "csv-skill-descriptions", SKILL_CONTENT_TITLE)],
+        sources=[_source(table, SKILL_DESCRIPTIONS_KIND, SKILL_CONTENT_TITLE)],
         skills=list(skills.values()),
         role_skills=role_skills,
     )

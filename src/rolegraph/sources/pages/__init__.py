@@ -16,7 +16,7 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
-from rolegraph.errors import InputError
+from rolegraph.errors import InputError, SourceError
 from rolegraph.model.records import Framework
 from rolegraph.model.report import ImportReport
 from rolegraph.sources.fetch import fetch, is_url
@@ -50,7 +50,7 @@ def read_page(location: Path | str, report: ImportReport, *, timeout: float = 20
         text = _decode(fetched.data, location, fetched.charset)
         return parse_page(text, report, label=location, location=location, url=fetched.url)
     if isinstance(location, str) and re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]+://", location):
-        raise InputError(
+        raise SourceError(
             f"{location!r}: only http and https URLs can be read",
             hint="or save the page and give the file",
         )
@@ -62,9 +62,9 @@ def read_page(location: Path | str, report: ImportReport, *, timeout: float = 20
 
 def _decode(data: bytes, label: str, charset: str | None = None) -> str:
     if not data.strip():
-        raise InputError(f"{label} is empty", hint=_WHAT_TO_GIVE)
+        raise SourceError(f"{label} is empty", hint=_WHAT_TO_GIVE)
     if b"\x00" in data[:8192] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise InputError(
+        raise SourceError(
             f"{label} looks like a binary file, not a web page (it contains NUL bytes)",
             hint=_WHAT_TO_GIVE,
         )
@@ -84,12 +84,12 @@ def page_kind(text: str, label: str) -> PageKind:
 def _classify(text: str, label: str) -> tuple[PageKind, Document | None]:
     head = text.lstrip("\ufeff \t\r\n")
     if not head:
-        raise InputError(f"{label} is empty", hint=_WHAT_TO_GIVE)
+        raise SourceError(f"{label} is empty", hint=_WHAT_TO_GIVE)
     if head.startswith("<") or _HTML_TAG.search(head[:4096]):
         try:
             doc = parse_html(text)
         except (AssertionError, ValueError) as exc:  # html.parser's rare complaints
-            raise InputError(
+            raise SourceError(
                 f"{label} cannot be parsed as HTML ({exc or type(exc).__name__})",
                 hint=_WHAT_TO_GIVE,
             ) from None
@@ -100,12 +100,12 @@ def _classify(text: str, label: str) -> tuple[PageKind, Document | None]:
         raise _other_kind(doc, label)
     first = head.split("\n", 1)[0].strip()
     if first.lower().startswith(_CSV_HEADERS):
-        raise InputError(
+        raise SourceError(
             f"{label} is a CSV file, not a page",
             hint="give the export's files with --roles and --skills",
         )
     if name_key(first) == name_key("Skills A to Z"):
-        raise InputError(
+        raise SourceError(
             f"{label} is the Skills A to Z page as text, which rolegraph does not read",
             hint="save the page as HTML (https://ddat-capability-framework.service.gov.uk/skills)",
         )
@@ -139,18 +139,18 @@ def _other_kind(doc: Document, label: str) -> InputError:
     if doc.unclosed:
         inner = doc.unclosed[-1]
         named = f" (its title is {title!r})" if title else ""
-        return InputError(
+        return SourceError(
             f"{label} ends (line {doc.lines}) inside <{inner.tag}> opened on line {inner.line}, "
             f"before any role page or Skills A to Z content{named}: it looks truncated or "
             "malformed",
             hint="save the whole page",
         )
     if not title and not doc.root.text():
-        return InputError(
+        return SourceError(
             f"{label} has no page content (malformed or empty HTML)", hint=_WHAT_TO_GIVE
         )
     what = f"its title is {title!r}" if title else "it has no title"
-    return InputError(
+    return SourceError(
         f"{label} is not a framework role page nor the Skills A to Z page ({what})",
         hint=_WHAT_TO_GIVE,
     )

@@ -21,8 +21,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 
-from rolegraph.errors import InputError
-from rolegraph.model.records import Framework
+from rolegraph.errors import SourceError
+from rolegraph.model.records import ROLE_PAGE_KIND, Framework
 from rolegraph.model.report import ImportReport
 from rolegraph.model.vocab import SITE
 from rolegraph.sources.pages.role_page import (
@@ -160,14 +160,14 @@ def read_role_page_html(
     """The facts of a role page parsed from HTML (raises if it is not a role page)."""
     h1 = page_title(doc)
     if h1 is None or not h1.text():
-        raise InputError(
+        raise SourceError(
             f"{label} is not a framework page: it has no title (h1)",
             hint="give a role page of https://ddat-capability-framework.service.gov.uk, saved "
             "whole",
         )
     title = clean_name(h1.text())[0]
     if not is_role_page(doc):
-        raise InputError(
+        raise SourceError(
             f"{label} is not a role page: no 'What a ... does' section or role levels under "
             f"the title {title!r}",
             hint="give a role page (/role/...) or the Skills A to Z page (/skills)",
@@ -176,7 +176,7 @@ def read_role_page_html(
     page = RolePage(
         title=title,
         label=label,
-        kind="role-page",
+        kind=ROLE_PAGE_KIND,
         location=location,
         url=url or own_url,
         line=h1.line,

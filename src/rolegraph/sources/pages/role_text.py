@@ -17,8 +17,8 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from rolegraph.errors import InputError
-from rolegraph.model.records import Framework
+from rolegraph.errors import SourceError
+from rolegraph.model.records import ROLE_PAGE_KIND, Framework
 from rolegraph.model.report import ImportReport
 from rolegraph.sources.pages.role_page import (
     PageLevel,
@@ -119,14 +119,14 @@ def read_role_page_text(
     lines = [ln.strip() for ln in cleaned.split("\n")]
     content = [(i + 1, ln) for i, ln in enumerate(lines) if ln and not ln.startswith(_BOILERPLATE)]
     if not content:
-        raise InputError(
+        raise SourceError(
             f"{label} is empty", hint="expected a framework role page (HTML or GOV.UK text)"
         )
     title_line, title = content[0]
     # A page saved from the framework's own site carries the site's name in its title.
     title = _SITE_SUFFIX.sub("", title)
     if not any(text_heading(ln, title) is Section.ROLE for _, ln in content):
-        raise InputError(
+        raise SourceError(
             f"{label} is not a role page: it does not start with a role's name followed by a "
             f"'What a ... does' section (its first line is {title[:60]!r})",
             hint="give a framework role page: its HTML, or its text as saved from GOV.UK",
@@ -134,7 +134,7 @@ def read_role_page_text(
     page = RolePage(
         title=clean_name(title)[0],
         label=label,
-        kind="role-page",
+        kind=ROLE_PAGE_KIND,
         location=location,
         url=url,
         line=title_line,

@@ -18,8 +18,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from rolegraph.errors import InputError
-from rolegraph.model.records import Framework, Origin, RoleSkill, Skill, Source
+from rolegraph.errors import SourceError
+from rolegraph.model.records import SKILLS_PAGE_KIND, Framework, Origin, RoleSkill, Skill, Source
 from rolegraph.model.report import ImportReport
 from rolegraph.model.vocab import OGL, SITE, tier_name
 from rolegraph.sources.csv_export import NOT_DEFINED, SCS
@@ -115,14 +115,14 @@ def read_skills_page(
     """Records of the Skills A to Z page: skills, their tier descriptors and role lists."""
     sections = _sections(doc)
     if not sections:
-        raise InputError(
+        raise SourceError(
             f"{label}: the Skills A to Z page has no skill sections",
             hint="the page may be truncated or saved without its content; save the whole page",
         )
     stats = report.file(label, "skills page")
     source = Source(
         key=label,
-        kind="skills-page",
+        kind=SKILLS_PAGE_KIND,
         title=TITLE,
         location=location,
         url=url or f"{SITE}/skills",
