@@ -22,28 +22,24 @@ from rolegraph.cli.options import (
     output_option,
     remember_input,
 )
-from rolegraph.combine.framework import load_framework
 from rolegraph.errors import DataInvalid, InputError
 from rolegraph.explorer.page import build_explorer, render_html
-from rolegraph.graph.build import build_graph, graph_quads
 from rolegraph.graph.export import serialize
-from rolegraph.graph.open import open_graph
+from rolegraph.graph.pipeline import BuildResult, build_framework
 from rolegraph.graph.pool import MB, Limits
-from rolegraph.graph.releases import add_release, check_name, list_releases, remove_release
+from rolegraph.graph.releases import list_releases, remove_release
 from rolegraph.graph.store import (
     STORE_MARKER,
     RoleGraph,
     graph_stats,
     parse_rdf_file,
     store_path,
-    write_store,
 )
 from rolegraph.graph.validate import validate as run
 from rolegraph.model import paths
 from rolegraph.model.formats import EXPORT_NAMES
-from rolegraph.model.report import ImportReport
 from rolegraph.serve.server import describe, make_server
-from rolegraph.util.files import atomic_write, check_output_path, check_outputs_apart
+from rolegraph.util.files import check_output_path, check_outputs_apart
 from rolegraph.util.render import TABLE_FORMATS, render, render_json
 from rolegraph.util.text import plural
 
@@ -135,74 +131,39 @@ def build(
         [p for p in (roles, skills, *local_pages) if p is not None],
     )
     fmt = output_format(fmt, output, RDF_EXTENSIONS)
-    if release is not None:
-        check_name(release)
-    import_report = ImportReport()
-    framework = load_framework(
+    writes_graph = output is not None or store is None
+    result = build_framework(
         roles=roles,
         skills=skills,
         pages=pages,
         bundled=bundled,
-        report=import_report,
+        serialize_as=fmt if writes_graph else None,
+        store=store,
+        release=release,
+        report_path=report,
         progress=Progress(not quiet),
         timeout=timeout,
-        release=release,
     )
-    if not import_report.reconciles:
-        # Checked before anything is written: rows unaccounted for are rows lost.
-        off = "; ".join(
-            f"{f.file}: {f.rows_read} rows read, {f.rows_used} used, {f.rows_merged} merged, "
-            f"{f.rows_reported} reported"
-            for f in import_report.files
-            if not f.reconciles
-        )
-        raise InputError(
-            "the import report does not reconcile"
-            + (f" ({off})" if off else "")
-            + ", so nothing was written",
-            hint="this is a rolegraph bug: please report it with these figures",
-        )
-    if store is not None and release is None and output is None:
-        # Only a store: stream the quads into it, never holding the graph in memory.
-
-        write_store(store, graph_quads(framework))
-        graph = open_graph(store)
-        data = b""
-    else:
-        graph = build_graph(framework)
-        data = serialize(graph, fmt) if (output is not None or store is None) else b""
-    if report is not None:
-        text = (
-            import_report.to_json()
-            if report.suffix.lower() == ".json"
-            else import_report.to_markdown()
-        )
-        atomic_write(report, text)
-    if store is not None and release is not None:
-        added = add_release(store, graph, release)
-        verb = "Replaced" if added.replaced else "Added"
+    if result.release is not None:
+        verb = "Replaced" if result.release.replaced else "Added"
         note(
-            f"{verb} release {added.name!r} ({added.triples} triples) in the store {store}.", quiet
+            f"{verb} release {result.release.name!r} ({result.release.triples} triples) in the "
+            f"store {store}.",
+            quiet,
         )
-    elif store is not None and output is not None:
-        graph.save_store(store)
-    if output is not None or store is None:
-        emit(data, output)
-    counts = framework.counts()
-    singular = {"families": "family", "roles": "role", "role levels": "role level"}
-    parts = {k: plural(v, singular.get(k, k.removesuffix("s")), k) for k, v in counts.items()}
-    # Roles a page names only as related roles (its shared-skills table) have no levels.
-    with_levels = {lv.role for lv in framework.levels}
-    bare = sum(r.name not in with_levels for r in framework.roles)
-    if bare:
-        parts["roles"] += f" ({bare} named only as related roles, without levels)"
-    summary = ", ".join(parts.values())
-    warnings = import_report.warnings()
-    note(f"Built {len(graph):,} triples: {summary}.", quiet)
+    if writes_graph:
+        emit(result.data, output)
+    _note_built(result, report is not None, quiet)
+
+
+def _note_built(result: BuildResult, wrote_report: bool, quiet: bool) -> None:
+    """The build's summary and its first warnings, on stderr."""
+    warnings = result.report.warnings()
+    note(f"Built {len(result.graph):,} triples: {result.summary}.", quiet)
     if warnings:
         note(
             f"{plural(len(warnings), 'warning')} in the import report"
-            + ("" if report else " (write it with --report FILE)")
+            + ("" if wrote_report else " (write it with --report FILE)")
             + ":",
             quiet,
         )

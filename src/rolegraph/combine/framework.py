@@ -10,7 +10,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
 
-from rolegraph.combine.merge import Aliases, combine, load_family_table
+from rolegraph.combine.aliases import Aliases, load_family_table
+from rolegraph.combine.merge import combine
 from rolegraph.errors import InputError
 from rolegraph.model.records import Framework
 from rolegraph.model.report import ImportReport

@@ -11,12 +11,20 @@ import itertools
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING
 
-from rolegraph.combine.merge import load_family_table
+from rolegraph.combine.aliases import load_family_table
 from rolegraph.errors import InputError
 from rolegraph.graph.store import RoleGraph, parse_rdf_file
 from rolegraph.model import paths
 from rolegraph.model import vocab as v
-from rolegraph.model.records import Framework, Source
+from rolegraph.model.records import (
+    Family,
+    Framework,
+    Role,
+    RoleLevel,
+    SharedSkills,
+    Skill,
+    Source,
+)
 from rolegraph.model.vocab import (
     DCAT,
     DCTERMS,
@@ -63,13 +71,14 @@ def _lit(value: str | int | bool) -> tuple[str, str]:
     return (value, XSD + "string")
 
 
-def framework_triples(fw: Framework) -> Iterator[Triple]:
-    """Every triple of the framework's data, as plain strings (no RDF library needed)."""
+class _Minter:
+    """Hands out IRIs, refusing two names that would get the same one."""
 
-    minted: dict[str, str] = {}
+    def __init__(self) -> None:
+        self.minted: dict[str, str] = {}
 
-    def mint(iri: str, name: str) -> str:
-        earlier = minted.setdefault(iri, name)
+    def __call__(self, iri: str, name: str) -> str:
+        earlier = self.minted.setdefault(iri, name)
         if earlier != name:
             raise InputError(
                 f"{earlier!r} and {name!r} would get the same identifier <{iri}>",
@@ -78,33 +87,41 @@ def framework_triples(fw: Framework) -> Iterator[Triple]:
             )
         return iri
 
-    def named(iri: str, cls: str, name: str, alts: tuple[str, ...] = ()) -> Iterator[Triple]:
-        yield iri, TYPE, cls
-        yield iri, LABEL, _lit(name)
-        yield iri, PREF, _lit(name)
-        for alt in alts:
-            yield iri, ALT, _lit(alt)
 
+def _named(iri: str, cls: str, name: str, alts: tuple[str, ...] = ()) -> Iterator[Triple]:
+    yield iri, TYPE, cls
+    yield iri, LABEL, _lit(name)
+    yield iri, PREF, _lit(name)
+    for alt in alts:
+        yield iri, ALT, _lit(alt)
+
+
+def framework_triples(fw: Framework) -> Iterator[Triple]:
+    """Every triple of the framework's data, as plain strings (no RDF library needed)."""
+
+    mint = _Minter()
     yield from _dataset_triples(fw.sources)
+    yield from _family_triples(fw.families, mint)
+    yield from _role_triples(fw.roles, mint)
+    yield from _level_triples(fw.levels, mint)
+    yield from _skill_triples(fw.skills, mint)
+    yield from _requirement_triples(fw, mint)
+    yield from _shared_triples(fw.shared, mint)
 
-    for fam in fw.families:
+
+def _family_triples(families: list[Family], mint: _Minter) -> Iterator[Triple]:
+    for fam in families:
         f = mint(v.family_iri(fam.name), "family " + fam.name)
-        yield from named(f, RG + "RoleFamily", fam.name)
+        yield from _named(f, RG + "RoleFamily", fam.name)
         yield f, SKOS + "inScheme", RG + "FamilyScheme"
         if fam.description:
             yield f, DESCRIPTION, _lit(fam.description)
 
-    # The ladder links only levels whose rank is known: an unranked level has no place
-    # on it, and putting it first (or last) would invent a step.
-    levels_by_role: dict[str, list[str]] = {}
-    for lv in sorted(
-        (lv for lv in fw.levels if lv.rank is not None),
-        key=lambda lv: (lv.role, lv.rank or 0, lv.name),
-    ):
-        levels_by_role.setdefault(lv.role, []).append(lv.name)
-    for role in fw.roles:
+
+def _role_triples(roles: list[Role], mint: _Minter) -> Iterator[Triple]:
+    for role in roles:
         r = mint(v.role_iri(role.name), "role " + role.name)
-        yield from named(r, RG + "Role", role.name, role.alt_names)
+        yield from _named(r, RG + "Role", role.name, role.alt_names)
         if role.senior_civil_service:
             yield r, TYPE, RG + "SeniorCivilServiceRole"
         if role.family:
@@ -114,9 +131,20 @@ def framework_triples(fw: Framework) -> Iterator[Triple]:
         if name_key(role.name) in _known_pages():
             yield r, SCHEMA + "url", v.role_page_url(role.name)
 
-    for lv in fw.levels:
+
+def _level_triples(levels: list[RoleLevel], mint: _Minter) -> Iterator[Triple]:
+    """Each level, then the ladder of each role (next and previous level)."""
+    # The ladder links only levels whose rank is known: an unranked level has no place
+    # on it, and putting it first (or last) would invent a step.
+    levels_by_role: dict[str, list[str]] = {}
+    for lv in sorted(
+        (lv for lv in levels if lv.rank is not None),
+        key=lambda lv: (lv.role, lv.rank or 0, lv.name),
+    ):
+        levels_by_role.setdefault(lv.role, []).append(lv.name)
+    for lv in levels:
         iri = mint(v.level_iri(lv.role, lv.name), f"level {lv.role} / {lv.name}")
-        yield from named(iri, RG + "RoleLevel", lv.name, lv.alt_names)
+        yield from _named(iri, RG + "RoleLevel", lv.name, lv.alt_names)
         yield iri, RG + "role", v.role_iri(lv.role)
         if lv.rank is not None:
             yield iri, RG + "rank", _lit(lv.rank)
@@ -132,9 +160,12 @@ def framework_triples(fw: Framework) -> Iterator[Triple]:
             yield a, RG + "nextLevel", b
             yield b, RG + "previousLevel", a
 
-    for skill in fw.skills:
+
+def _skill_triples(skills: list[Skill], mint: _Minter) -> Iterator[Triple]:
+    """Each skill with its tier descriptors."""
+    for skill in skills:
         s = mint(v.skill_iri(skill.name), "skill " + skill.name)
-        yield from named(s, RG + "Skill", skill.name, skill.alt_names)
+        yield from _named(s, RG + "Skill", skill.name, skill.alt_names)
         yield s, SKOS + "inScheme", RG + "SkillScheme"
         if skill.description:
             yield s, DESCRIPTION, _lit(skill.description)
@@ -151,6 +182,10 @@ def framework_triples(fw: Framework) -> Iterator[Triple]:
         if skill.untiered_descriptor:
             yield s, RG + "untieredDescriptor", _lit(skill.untiered_descriptor)
 
+
+def _requirement_triples(fw: Framework, mint: _Minter) -> Iterator[Triple]:
+    """Each skill requirement of a level, then the role -> skill links (from the
+    requirements and from the roles listed for a skill)."""
     uses: set[tuple[str, str]] = set()
     for q in fw.requirements:
         level = v.level_iri(q.role, q.level)
@@ -172,7 +207,10 @@ def framework_triples(fw: Framework) -> Iterator[Triple]:
     for role_iri, skill_iri in uses:
         yield role_iri, RG + "usesSkill", skill_iri
 
-    for sh in fw.shared:
+
+def _shared_triples(shared: list[SharedSkills], mint: _Minter) -> Iterator[Triple]:
+    """Each "Roles that share skills" row of a role page."""
+    for sh in shared:
         node = mint(v.shared_iri(sh.role, sh.other_role), f"shared {sh.role}/{sh.other_role}")
         n = len(sh.skills)
         yield node, TYPE, RG + "SharedSkillSet"

@@ -101,6 +101,23 @@ class SavedQuery:
         return next((p for p in self.params if p.name == name), None)
 
 
+@dataclass
+class _Header:
+    """A query header as it is read: its fields, its parameters (in declaration order)
+    and the key a continuation line would continue."""
+
+    label: str
+    fields: dict[str, str] = field(default_factory=dict)
+    params: dict[str, dict[str, str]] = field(default_factory=dict)
+    current: tuple[str, str | None] | None = None
+
+    def param_records(self) -> tuple[Param, ...]:
+        return tuple(
+            Param(n, p["type"], p.get("default"), p["description"], p.get("allowed"))
+            for n, p in self.params.items()
+        )
+
+
 def parse_query(
     text: str, *, name: str, path: Path | None = None, saved: bool = True
 ) -> SavedQuery:
@@ -108,81 +125,9 @@ def parse_query(
 
     A saved query must have a summary (the catalogue lists it); an ad-hoc one need not."""
     label = path.name if path is not None else name
-    fields: dict[str, str] = {}
-    params: dict[str, dict[str, str]] = {}
-    order: list[str] = []
-    current: tuple[str, str | None] | None = None
     lines = text.splitlines()
-    body_start = len(lines)
-    for i, line in enumerate(lines):
-        stripped = line.strip()
-        if not stripped:
-            current = None
-            continue
-        if not stripped.startswith("#"):
-            body_start = i
-            break
-        m = _KEY.match(stripped)
-        if not m and _KEY_WORD.match(stripped):
-            raise QueryError(
-                f"{label}, line {i + 1}: cannot read header line {stripped!r}",
-                hint="write it as '# KEY: VALUE', e.g. '# summary: ...' or '# param role: role = Data scientist'",
-            )
-        if m:
-            key, arg, value = m.group(1), m.group(2), m.group(3).strip()
-            if key in ("param", "allowed") and not arg:
-                raise QueryError(
-                    f"{label}, line {i + 1}: '# {key}' needs a parameter name, as in '# {key} role: ...'"
-                )
-            if key == "param":
-                pm = _PARAM.match(value)
-                if not pm or pm.group(1) not in PARAM_TYPES:
-                    raise QueryError(
-                        f"{label}, line {i + 1}: parameter {arg!r} needs a type, one of "
-                        f"{', '.join(PARAM_TYPES)} (as in '# param {arg}: role = Data scientist')"
-                    )
-                assert arg is not None
-                if arg in params:
-                    raise QueryError(f"{label}, line {i + 1}: parameter {arg!r} is declared twice")
-                default = pm.group(2)
-                if default is not None:
-                    default = default.strip().strip('"')
-                params[arg] = {"type": pm.group(1), "description": ""}
-                if default is not None and default.lower() != "none":
-                    params[arg]["default"] = default
-                order.append(arg)
-            elif key == "allowed":
-                assert arg is not None
-                if arg not in params:
-                    raise QueryError(
-                        f"{label}, line {i + 1}: '# allowed {arg}' before '# param {arg}'"
-                    )
-                params[arg]["allowed"] = value
-            else:
-                if arg:
-                    raise QueryError(f"{label}, line {i + 1}: '# {key}' takes no name")
-                if key in fields:
-                    raise QueryError(f"{label}, line {i + 1}: '# {key}' appears twice")
-                fields[key] = value
-            current = (key, arg)
-            continue
-        if current is not None and re.match(r"^#\s{2,}\S", stripped):
-            extra = stripped[1:].strip()
-            key, arg = current
-            if key == "param" and arg:
-                params[arg]["description"] = (params[arg]["description"] + " " + extra).strip()
-            elif key == "allowed" and arg:
-                params[arg]["allowed"] += " " + extra
-            else:
-                fields[key] = (fields[key] + " " + extra).strip()
-            continue
-        if stripped.startswith("#") and current is None and not fields and not params:
-            continue  # a comment before the header
-        raise QueryError(
-            f"{label}, line {i + 1}: cannot read header line {stripped!r}",
-            hint="header lines are '# summary: ...', '# description: ...', '# param NAME: TYPE = DEFAULT', "
-            "'# allowed NAME: SELECT ...', '# columns: a, b'; indent continuation lines",
-        )
+    header, body_start = _read_header(lines, label)
+    fields = header.fields
     if saved and not fields.get("summary"):
         raise QueryError(
             f"{label}: the header has no '# summary: ...' line",
@@ -197,19 +142,98 @@ def parse_query(
         summary=fields.get("summary") or "ad-hoc query",
         description=fields.get("description", ""),
         sparql=sparql,
-        params=tuple(
-            Param(
-                n,
-                params[n]["type"],
-                params[n].get("default"),
-                params[n]["description"],
-                params[n].get("allowed"),
-            )
-            for n in order
-        ),
+        params=header.param_records(),
         columns=columns,
         path=path,
     )
+
+
+def _read_header(lines: list[str], label: str) -> tuple[_Header, int]:
+    """The header's comment lines, read; and the index of the first line of SPARQL."""
+    header = _Header(label)
+    for i, line in enumerate(lines):
+        stripped = line.strip()
+        if not stripped:
+            header.current = None
+            continue
+        if not stripped.startswith("#"):
+            return header, i
+        m = _KEY.match(stripped)
+        if not m and _KEY_WORD.match(stripped):
+            raise QueryError(
+                f"{label}, line {i + 1}: cannot read header line {stripped!r}",
+                hint="write it as '# KEY: VALUE', e.g. '# summary: ...' or '# param role: role = Data scientist'",
+            )
+        if m:
+            _key_line(header, i, m.group(1), m.group(2), m.group(3).strip())
+            continue
+        if header.current is not None and re.match(r"^#\s{2,}\S", stripped):
+            _continuation_line(header, stripped[1:].strip())
+            continue
+        if header.current is None and not header.fields and not header.params:
+            continue  # a comment before the header
+        raise QueryError(
+            f"{label}, line {i + 1}: cannot read header line {stripped!r}",
+            hint="header lines are '# summary: ...', '# description: ...', '# param NAME: TYPE = DEFAULT', "
+            "'# allowed NAME: SELECT ...', '# columns: a, b'; indent continuation lines",
+        )
+    return header, len(lines)
+
+
+def _key_line(header: _Header, i: int, key: str, arg: str | None, value: str) -> None:
+    """A '# KEY: VALUE' line (or '# KEY NAME: VALUE'), checked and recorded."""
+    label = header.label
+    if key in ("param", "allowed") and not arg:
+        raise QueryError(
+            f"{label}, line {i + 1}: '# {key}' needs a parameter name, as in '# {key} role: ...'"
+        )
+    if key == "param":
+        assert arg is not None
+        _param_declaration(header, i, arg, value)
+    elif key == "allowed":
+        assert arg is not None
+        if arg not in header.params:
+            raise QueryError(f"{label}, line {i + 1}: '# allowed {arg}' before '# param {arg}'")
+        header.params[arg]["allowed"] = value
+    else:
+        if arg:
+            raise QueryError(f"{label}, line {i + 1}: '# {key}' takes no name")
+        if key in header.fields:
+            raise QueryError(f"{label}, line {i + 1}: '# {key}' appears twice")
+        header.fields[key] = value
+    header.current = (key, arg)
+
+
+def _param_declaration(header: _Header, i: int, arg: str, value: str) -> None:
+    """'# param NAME: TYPE = DEFAULT': the type must be known, the name new."""
+    label = header.label
+    pm = _PARAM.match(value)
+    if not pm or pm.group(1) not in PARAM_TYPES:
+        raise QueryError(
+            f"{label}, line {i + 1}: parameter {arg!r} needs a type, one of "
+            f"{', '.join(PARAM_TYPES)} (as in '# param {arg}: role = Data scientist')"
+        )
+    if arg in header.params:
+        raise QueryError(f"{label}, line {i + 1}: parameter {arg!r} is declared twice")
+    default = pm.group(2)
+    if default is not None:
+        default = default.strip().strip('"')
+    header.params[arg] = {"type": pm.group(1), "description": ""}
+    if default is not None and default.lower() != "none":
+        header.params[arg]["default"] = default
+
+
+def _continuation_line(header: _Header, extra: str) -> None:
+    """An indented comment line: more text for the key above it."""
+    assert header.current is not None
+    key, arg = header.current
+    if key == "param" and arg:
+        params = header.params
+        params[arg]["description"] = (params[arg]["description"] + " " + extra).strip()
+    elif key == "allowed" and arg:
+        header.params[arg]["allowed"] += " " + extra
+    else:
+        header.fields[key] = (header.fields[key] + " " + extra).strip()
 
 
 def check_query(query: SavedQuery) -> list[str]:
