@@ -22,7 +22,7 @@ from rolegraph.cli.options import (
     output_option,
     remember_input,
 )
-from rolegraph.errors import DataInvalid, InputError
+from rolegraph.errors import DataInvalid, OptionError, SourceError
 from rolegraph.explorer.page import build_explorer, render_html
 from rolegraph.graph.export import serialize
 from rolegraph.graph.pipeline import BuildResult, build_framework
@@ -213,7 +213,7 @@ def validate(graph: Path | None, graph_path: Path | None, fmt: str) -> None:
     from dataclasses import asdict
 
     if graph is not None and graph_path is not None:
-        raise InputError("give the graph either as an argument or with --graph, not both")
+        raise OptionError("give the graph either as an argument or with --graph, not both")
     report = run(load_graph(graph or graph_path))
     if fmt == "json":
         click.echo(
@@ -243,7 +243,7 @@ def releases(store: Path, remove: str | None, fmt: str) -> None:
     import pyoxigraph as ox
 
     if not (store / STORE_MARKER).exists():
-        raise InputError(
+        raise SourceError(
             f"{store} is not a rolegraph store",
             hint="create one with 'rolegraph build ... --store DIR --release NAME'",
         )
@@ -254,7 +254,7 @@ def releases(store: Path, remove: str | None, fmt: str) -> None:
     try:
         found = list_releases(ox.Store.read_only(str(store_path(store))))
     except OSError as exc:
-        raise InputError(f"cannot open the store {store}: {exc}") from None
+        raise SourceError(f"cannot open the store {store}: {exc}") from None
     if not found and fmt in ("table", "md"):
         note(
             f"{store.name} holds no releases (built without --release, or all removed); "

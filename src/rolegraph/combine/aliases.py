@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from rolegraph.errors import InputError
+from rolegraph.errors import SourceError
 from rolegraph.model import paths
 from rolegraph.model.records import Origin
 from rolegraph.model.report import ImportReport
@@ -41,13 +41,13 @@ class Aliases:
         for row, cells in table.rows:
             kind = cells["kind"].strip().lower()
             if kind not in KINDS:
-                raise InputError(
+                raise SourceError(
                     f"{table.label}, row {row}, column 'kind': unknown kind {cells['kind']!r}",
                     hint=f"use one of {', '.join(KINDS)}",
                 )
             name, alias = cells["name"].strip(), cells["alias"].strip()
             if not name or not alias:
-                raise InputError(f"{table.label}, row {row}: 'name' and 'alias' must not be empty")
+                raise SourceError(f"{table.label}, row {row}: 'name' and 'alias' must not be empty")
             out.official[(kind, name_key(alias))] = name
             out.official[(kind, name_key(name))] = name
             out.others.setdefault((kind, name), []).append(alias)

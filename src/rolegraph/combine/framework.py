@@ -12,7 +12,7 @@ from pathlib import Path
 
 from rolegraph.combine.aliases import Aliases, load_family_table
 from rolegraph.combine.merge import combine
-from rolegraph.errors import InputError
+from rolegraph.errors import OptionError
 from rolegraph.model.records import Framework
 from rolegraph.model.report import ImportReport
 from rolegraph.sources.bundled import load_bundled
@@ -61,7 +61,7 @@ def load_framework(
     if bundled or (bundled is None and not parts):
         parts.extend(load_bundled())
     if not parts:
-        raise InputError(
+        raise OptionError(
             "no source to build from (--no-bundled, and no --roles, --skills or --page)",
             hint="give the export's files, a role page, or leave out --no-bundled",
         )

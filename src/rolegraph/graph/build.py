@@ -12,7 +12,7 @@ from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING
 
 from rolegraph.combine.aliases import load_family_table
-from rolegraph.errors import InputError
+from rolegraph.errors import SourceError
 from rolegraph.graph.store import RoleGraph, parse_rdf_file
 from rolegraph.model import paths
 from rolegraph.model import vocab as v
@@ -80,7 +80,7 @@ class _Minter:
     def __call__(self, iri: str, name: str) -> str:
         earlier = self.minted.setdefault(iri, name)
         if earlier != name:
-            raise InputError(
+            raise SourceError(
                 f"{earlier!r} and {name!r} would get the same identifier <{iri}>",
                 hint="make the names differ in letters or digits, or list one as an alias of "
                 "the other in data/aliases.csv",

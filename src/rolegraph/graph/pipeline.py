@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from rolegraph.combine.framework import Progress, load_framework
-from rolegraph.errors import InputError
+from rolegraph.errors import SourceError
 from rolegraph.graph.build import build_graph, graph_quads
 from rolegraph.graph.export import serialize
 from rolegraph.graph.open import open_graph
@@ -103,7 +103,7 @@ def check_reconciles(report: ImportReport) -> None:
         for f in report.files
         if not f.reconciles
     )
-    raise InputError(
+    raise SourceError(
         "the import report does not reconcile"
         + (f" ({off})" if off else "")
         + ", so nothing was written",
