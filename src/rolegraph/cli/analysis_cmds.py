@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from rolegraph.analysis import careers
 from rolegraph.analysis.careers import (
     GAP,
     IMAGE_FORMATS,
@@ -390,7 +391,8 @@ def overlap(measure: str, output: Path | None, fmt: str, graph_path: Path | None
     if ov.left_out:
         note(f"Left out ({_s(len(ov.left_out), 'role')} using no skills): {', '.join(ov.left_out)}")
     if output is not None:
-        write_heatmap(ov, output)
+        # The package's limit, read now: it is the one to change (tests lower it).
+        write_heatmap(ov, output, most=careers.MAX_HEATMAP_ROLES)
         note(f"Wrote the heatmap of {_s(len(ov.roles), 'role')} to {output}.")
         return
     if fmt == "json":
