@@ -43,7 +43,7 @@ from rolegraph.cli.reports import (
     TeamReport,
     count,
 )
-from rolegraph.errors import InputError
+from rolegraph.errors import OptionError, OutputError, SourceError
 from rolegraph.util.files import check_output_path
 
 if TYPE_CHECKING:
@@ -103,7 +103,7 @@ def ladder(role: str, fmt: str, graph_path: Path | None) -> None:
     view = _view(graph_path)
     lad = build_ladder(view, find_role_of(view, role))
     if not lad.levels:
-        raise InputError(
+        raise SourceError(
             f"the graph has no levels for {lad.role.label!r}",
             hint="build the whole framework with 'rolegraph build --roles CSV ...' and "
             "pass it with --graph",
@@ -170,7 +170,7 @@ def overlap(measure: str, output: Path | None, fmt: str, graph_path: Path | None
 
     if output is not None:
         if output.suffix.lower() not in IMAGE_FORMATS:
-            raise InputError(
+            raise OutputError(
                 f"cannot draw a heatmap as {output.name}",
                 hint="name the image file with .png or .svg",
             )
@@ -243,7 +243,7 @@ def assess(
         note(f"note: {message}")
     if read.team:
         if not levels:
-            raise InputError(
+            raise OptionError(
                 f"{read.label} is a team file (it has a person column): give the role "
                 "level(s) to cover with --target LEVEL"
             )

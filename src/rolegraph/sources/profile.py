@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
-from rolegraph.errors import InputError
+from rolegraph.errors import SourceError
 from rolegraph.util.tables import check_file, decode_utf8, read_bytes, read_table
 from rolegraph.util.text import plural
 
@@ -63,7 +63,7 @@ def read_profile_file(path: Path | str, sink: ProfileSink) -> ProfileShape:
         return read_yaml_profile(p, sink)
     if suffix in (".csv", ".txt"):
         return read_csv_profile(p, sink)
-    raise InputError(
+    raise SourceError(
         f"cannot tell what kind of profile {p.name} is from its extension",
         hint="name it .yaml for 'skill: tier' lines, or .csv for columns skill, tier and, "
         "for a team, person",
@@ -79,7 +79,7 @@ def read_csv_profile(path: Path, sink: ProfileSink) -> ProfileShape:
     for row_no, cells in table.rows:
         person = " ".join(cells.get("person", "").split())
         if team and not person:
-            raise InputError(
+            raise SourceError(
                 f"{table.label}, row {row_no}, column {person_col!r}: the person is empty",
                 hint="name the person on every row of a team file",
             )
@@ -93,7 +93,7 @@ def read_csv_profile(path: Path, sink: ProfileSink) -> ProfileShape:
             )
         )
     if not table.rows:
-        raise InputError(f"{table.label} has a header but no rows", hint="add 'skill,tier' rows")
+        raise SourceError(f"{table.label} has a header but no rows", hint="add 'skill,tier' rows")
     _note_unread(table, sink)
     return ProfileShape(table.label, team, path.stem)
 
@@ -122,9 +122,9 @@ def read_yaml_profile(path: Path, sink: ProfileSink) -> ProfileShape:
     label = path.name
     root = _compose_yaml(path, label)
     if root is None:
-        raise InputError(f"{label} is empty", hint=YAML_EXAMPLE)
+        raise SourceError(f"{label} is empty", hint=YAML_EXAMPLE)
     if not isinstance(root, yaml.MappingNode):
-        raise InputError(
+        raise SourceError(
             f"{label}, line {root.start_mark.line + 1}: expected skill: tier lines",
             hint=YAML_EXAMPLE,
         )
@@ -133,11 +133,11 @@ def read_yaml_profile(path: Path, sink: ProfileSink) -> ProfileShape:
     for k, v in entries.value:
         line = k.start_mark.line + 1
         if not isinstance(k, yaml.ScalarNode) or not isinstance(v, yaml.ScalarNode):
-            raise InputError(f"{label}, line {line}: expected 'skill: tier'", hint=YAML_EXAMPLE)
+            raise SourceError(f"{label}, line {line}: expected 'skill: tier'", hint=YAML_EXAMPLE)
         sink.add(ProfileEntry(name, k.value, v.value, f"line {line}, ", ("the skill", "the tier")))
         count += 1
     if not count:
-        raise InputError(f"{label} lists no skills", hint=YAML_EXAMPLE)
+        raise SourceError(f"{label} lists no skills", hint=YAML_EXAMPLE)
     return ProfileShape(label, False, name)
 
 
@@ -149,7 +149,7 @@ def _compose_yaml(path: Path, label: str) -> Any:
     try:
         return yaml.compose(text, Loader=yaml.SafeLoader)
     except RecursionError:
-        raise InputError(
+        raise SourceError(
             f"{label}: nested too deeply to be a profile",
             hint="a profile is one 'skill: tier' line per skill; a team file, one such list per person",
         ) from None
@@ -157,7 +157,7 @@ def _compose_yaml(path: Path, label: str) -> Any:
         mark = getattr(exc, "problem_mark", None)
         where = f", line {mark.line + 1}" if mark is not None else ""
         problem = getattr(exc, "problem", None) or str(exc)
-        raise InputError(f"{label}{where}: not valid YAML ({problem})") from None
+        raise SourceError(f"{label}{where}: not valid YAML ({problem})") from None
 
 
 def _yaml_skills(root: Any, label: str, name: str, sink: ProfileSink) -> tuple[str, Any]:
@@ -168,7 +168,7 @@ def _yaml_skills(root: Any, label: str, name: str, sink: ProfileSink) -> tuple[s
     keys = {k.value: (k, v) for k, v in root.value if isinstance(k, yaml.ScalarNode)}
     if "name" in keys and not isinstance(keys.get("skills", (None, None))[1], yaml.MappingNode):
         line = keys["name"][0].start_mark.line + 1
-        raise InputError(
+        raise SourceError(
             f"{label}, line {line}: with a 'name:', list the skills under 'skills:'",
             hint="indent one 'skill: tier' line per skill below a 'skills:' line",
         )

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from rolegraph.analysis.view import FrameworkView
-from rolegraph.errors import InputError, NotFound
+from rolegraph.errors import NotFound, SourceError
 from rolegraph.model.vocab import TIER_RANK, TIERS, tier_name
 from rolegraph.sparql.binding import match_name
 
@@ -84,7 +84,7 @@ def find_level(view: FrameworkView, name: str) -> str:
             raise exc from None
         levels = [lv.label for lv in view.levels_of(role)]
         if not levels:
-            raise InputError(
+            raise SourceError(
                 f"{view.roles[role].label!r} is a role with no levels in this graph",
                 hint="build the whole framework with 'rolegraph build --roles CSV ...' "
                 "and pass it with --graph",

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from rolegraph.analysis.careers.similar import Overlap
-from rolegraph.errors import InputError
+from rolegraph.errors import OptionError, OutputError, SourceError
 from rolegraph.util.files import atomic_write, check_output_path
 
 if TYPE_CHECKING:
@@ -44,16 +44,16 @@ def write_heatmap(matrix: Overlap, path: Path | str, *, most: int | None = None)
     p = Path(path)
     fmt = IMAGE_FORMATS.get(p.suffix.lower())
     if fmt is None:
-        raise InputError(
+        raise OutputError(
             f"cannot draw a heatmap as {p.name}",
             hint="name the image file with .png or .svg",
         )
     if not matrix.roles:
-        raise InputError("no role uses any skill, so there is nothing to draw")
+        raise SourceError("no role uses any skill, so there is nothing to draw")
     most = MAX_HEATMAP_ROLES if most is None else most
     if len(matrix.roles) > most:
         # A cell per pair: 25,000 roles took 16 GB and made an image nobody can read.
-        raise InputError(
+        raise OptionError(
             f"{len(matrix.roles):,} roles are too many for a readable heatmap (at most {most:,})",
             hint="write the matrix as data with -f csv or -f json, or draw one family's roles",
         )

@@ -15,7 +15,7 @@ from rolegraph.analysis.careers.common import BANDS, LATERAL, PROMOTION
 from rolegraph.analysis.careers.gap import Gap, gap_steps, level_gap
 from rolegraph.analysis.view import FrameworkView
 from rolegraph.combine.ordering import ladder_position
-from rolegraph.errors import InputError
+from rolegraph.errors import OptionError
 
 
 def seniority_bands(view: FrameworkView) -> dict[str, int]:
@@ -119,7 +119,7 @@ def career_path(view: FrameworkView, source: str, target: str) -> CareerPath:
     from_source = nx.single_source_dijkstra_path_length(graph, source, weight="weight")
     if target not in from_source:
         bands = seniority_bands(view)
-        raise InputError(
+        raise OptionError(
             f"no path from {view.levels[source].label!r} to {view.levels[target].label!r}",
             hint=f"moves go up one level within a role or sideways to another role's level "
             f"in the same seniority band; the first is {BANDS[bands[source]]}, the second "

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from rolegraph.analysis.careers.common import VALID_TIERS, find_skill, parse_tier
 from rolegraph.analysis.view import FrameworkView
-from rolegraph.errors import InputError, NotFound
+from rolegraph.errors import NotFound, SourceError
 from rolegraph.model.vocab import TIERS
 from rolegraph.sources.profile import ProfileEntry, read_profile_file
 
@@ -65,7 +65,7 @@ class _Collector:
         if skill in tiers:
             first = self.where[key]
             if tiers[skill] != tier:
-                raise InputError(
+                raise SourceError(
                     f"{self.label}, {where.rstrip(', ')}: {self.view.skills[skill]!r} is given "
                     f"again at {TIERS[tier - 1]} (it was {TIERS[tiers[skill] - 1]} at {first})",
                     hint="keep one entry per skill" + (" and person" if person else ""),
@@ -82,11 +82,11 @@ class _Collector:
         """The IRI of the entry's skill; an empty or unknown name is an InputError."""
         place = f"{self.label}, {entry.where}{entry.columns[0]}"
         if not entry.skill.strip():
-            raise InputError(f"{place}: the skill is empty")
+            raise SourceError(f"{place}: the skill is empty")
         try:
             return find_skill(self.view, entry.skill)
         except NotFound as exc:
-            raise InputError(f"{place}: {exc.message}", hint=exc.hint) from None
+            raise SourceError(f"{place}: {exc.message}", hint=exc.hint) from None
 
     def _tier(self, entry: ProfileEntry, skill: str) -> int:
         """The entry's tier as a rank; an empty or unknown tier is an InputError."""
@@ -98,7 +98,7 @@ class _Collector:
             if entry.tier.strip()
             else f"the tier of {self.view.skills[skill]!r} is empty"
         )
-        raise InputError(
+        raise SourceError(
             f"{self.label}, {entry.where}{entry.columns[1]}: {problem}",
             hint=f"valid tiers: {VALID_TIERS}",
         )
