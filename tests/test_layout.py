@@ -8,6 +8,7 @@ one ``docs/architecture.md`` draws.
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -156,3 +157,75 @@ def test_no_function_is_too_long() -> None:
 @pytest.mark.parametrize("name", ["__init__", "__main__"])
 def test_the_cli_and_api_entry_points_exist(name: str) -> None:
     assert (SRC / f"{name}.py").is_file()
+
+
+# --- one definition of each thing ------------------------------------------------------
+
+
+def source_texts() -> dict[str, str]:
+    return {str(path.relative_to(SRC)): path.read_text("utf-8") for path in SRC.rglob("*.py")}
+
+
+@pytest.mark.parametrize(
+    ("needle", "home"),
+    [
+        ('"csv-role-content"', "model/records.py"),
+        ('"csv-skill-descriptions"', "model/records.py"),
+        ('"role-page"', "model/records.py"),
+        ('"skills-page"', "model/records.py"),
+        ("CATALOGUE_KINDS = ", "model/records.py"),
+        ("get_close_matches", "util/text.py"),
+        ("def sparql_prefixes", "model/vocab.py"),
+        ("def short_iri", "model/vocab.py"),
+    ],
+)
+def test_each_thing_is_defined_in_one_place(needle: str, home: str) -> None:
+    holders = sorted(name for name, text in source_texts().items() if needle in text)
+    assert holders == [home]
+
+
+def test_no_module_spells_a_namespace_out_in_a_query() -> None:
+    spelled = sorted(
+        name for name, text in source_texts().items() if re.search(r"PREFIX \w+: <https?://", text)
+    )
+    assert spelled == []
+
+
+def test_no_module_keeps_its_own_plural() -> None:
+    assert sorted(name for name, text in source_texts().items() if "def _plural" in text) == []
+
+
+# import name -> the distribution that provides it, where the two differ
+DISTRIBUTIONS = {
+    "yaml": "pyyaml",
+    "fontTools": "fonttools",
+    "SPARQLWrapper": "sparqlwrapper",
+    "confusable_homoglyphs": "confusable-homoglyphs",
+}
+
+
+def test_every_third_party_import_is_a_declared_dependency() -> None:
+    import sys
+    import tomllib
+
+    project = tomllib.loads((SRC.parent.parent / "pyproject.toml").read_text("utf-8"))
+    declared = {
+        re.split(r"[<>=!~\[ ;]", spec, maxsplit=1)[0].lower()
+        for spec in project["project"]["dependencies"]
+    }
+    imported: set[str] = set()
+    for path in SRC.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+            if isinstance(node, ast.Import):
+                imported.update(alias.name.split(".")[0] for alias in node.names)
+            elif isinstance(node, ast.ImportFrom) and not node.level and node.module:
+                imported.add(node.module.split(".")[0])
+    third_party = {
+        name
+        for name in imported
+        if name not in sys.stdlib_module_names and name not in {"rolegraph", "__future__"}
+    }
+    undeclared = sorted(
+        name for name in third_party if DISTRIBUTIONS.get(name, name).lower() not in declared
+    )
+    assert undeclared == []

@@ -18,7 +18,6 @@ from typing import Any, TypeVar
 from rolegraph.combine.aliases import KINDS, Aliases, Names, load_family_table
 from rolegraph.combine.ordering import derive_order
 from rolegraph.combine.reconcile import (
-    CATALOGUE_KINDS,
     catalogue_presence,
     level_presence,
     lookalike_names,
@@ -27,6 +26,7 @@ from rolegraph.combine.reconcile import (
     requirement_presence,
 )
 from rolegraph.model.records import (
+    CATALOGUE_KINDS,
     Family,
     Framework,
     Origin,
@@ -41,7 +41,7 @@ from rolegraph.model.report import ImportReport
 from rolegraph.model.vocab import TIER_RANK, TIERS
 from rolegraph.util.text import name_key
 
-__all__ = ["CATALOGUE_KINDS", "KINDS", "Aliases", "Names", "combine", "load_family_table"]
+__all__ = ["KINDS", "Aliases", "Names", "combine", "load_family_table"]
 
 R = TypeVar("R")
 K = TypeVar("K", bound=Hashable)

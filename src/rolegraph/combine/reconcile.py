@@ -11,7 +11,15 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterator, Mapping
 
-from rolegraph.model.records import Framework, Origin, Requirement, RoleLevel, RoleSkill, Skill
+from rolegraph.model.records import (
+    ROLE_CONTENT_KIND,
+    Framework,
+    Origin,
+    Requirement,
+    RoleLevel,
+    RoleSkill,
+    Skill,
+)
 from rolegraph.model.report import ImportReport
 from rolegraph.util.confusables import differing, lookalikes
 
@@ -91,10 +99,6 @@ def level_presence(levels: list[RoleLevel], report: ImportReport) -> None:
             )
 
 
-#: Sources that describe every skill of the framework (not only those one role needs).
-CATALOGUE_KINDS = frozenset({"csv-skill-descriptions", "skills-page"})
-
-
 def catalogue_presence(
     skills: list[Skill], listed: list[RoleSkill], keys: set[str], report: ImportReport
 ) -> None:
@@ -132,7 +136,7 @@ def catalogue_presence(
 
 def reconcile_listed(listed: list[RoleSkill], out: Framework, report: ImportReport) -> None:
     """Compare "Roles that require Skill" with the requirements; keep it only for roles without them."""
-    has_role_content = any(src.kind == "csv-role-content" for src in out.sources)
+    has_role_content = any(src.kind == ROLE_CONTENT_KIND for src in out.sources)
     required: dict[str, set[str]] = {}
     for q in out.requirements:
         required.setdefault(q.role, set()).add(q.skill)

@@ -24,7 +24,6 @@ graph's labels and alternative labels, case-insensitively, bound to the IRI),
 
 from __future__ import annotations
 
-import difflib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -43,6 +42,7 @@ from rolegraph.sparql.text import (
     where_group_start,
 )
 from rolegraph.util.tables import decode_utf8, read_bytes
+from rolegraph.util.text import did_you_mean
 
 if TYPE_CHECKING:
     pass
@@ -335,7 +335,7 @@ def get_query(name: str, directory: Path | None = None) -> SavedQuery:
         raise NotFound(
             "saved query",
             name,
-            difflib.get_close_matches(name, list(catalogue), n=3, cutoff=0.5),
+            did_you_mean(name, catalogue),
             otherwise="'rolegraph queries' lists them",
         )
     query = catalogue[name]
