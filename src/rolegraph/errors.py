@@ -13,8 +13,9 @@
     └── DataInvalid            the data was read but does not conform (SHACL, consistency)
 
 Every message says what went wrong *and* what to do about it. Which exit code each class
-ends a command with is decided in one place, :mod:`rolegraph.cli.exits`: ``DataInvalid``
-is 1 ("the data is invalid"), every other error 2 ("the tool could not do its job").
+ends a command with is its ``exit_code``, set here and nowhere else (the CLI reads it
+through :func:`rolegraph.cli.exits.exit_code`): ``DataInvalid`` is 1 ("the data is
+invalid"), every other error 2 ("the tool could not do its job").
 """
 
 from __future__ import annotations
@@ -24,6 +25,9 @@ from pathlib import Path
 
 class RolegraphError(Exception):
     """Base class of every error rolegraph raises on purpose."""
+
+    #: what a command that raised it exits with (see :mod:`rolegraph.cli.exits`)
+    exit_code = 2
 
     def __init__(self, message: str, *, hint: str | None = None) -> None:
         super().__init__(message)
@@ -112,3 +116,5 @@ class RemoteError(RolegraphError):
 
 class DataInvalid(RolegraphError):
     """The data was read but does not conform (SHACL, consistency); exit code 1."""
+
+    exit_code = 1

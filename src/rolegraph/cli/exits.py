@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from rolegraph.errors import DataInvalid, RolegraphError
+from rolegraph.errors import RolegraphError
 
 #: the command did its job
 OK = 0
@@ -19,4 +19,4 @@ INTERRUPTED = "rolegraph: interrupted; no output file was left half-written"
 
 def exit_code(exc: RolegraphError) -> int:
     """The exit code a command that raised ``exc`` ends with."""
-    return DATA_INVALID if isinstance(exc, DataInvalid) else ERROR
+    return exc.exit_code
