@@ -18,7 +18,7 @@ SRC = Path(__file__).resolve().parent.parent / "src" / "rolegraph"
 
 # Lower layers first; a module may import its own layer and the layers below it.
 LAYERS: tuple[tuple[str, ...], ...] = (
-    ("errors", "version"),
+    ("errors", "spelling", "version"),
     ("util",),
     ("model",),
     ("sources",),
@@ -229,3 +229,58 @@ def test_every_third_party_import_is_a_declared_dependency() -> None:
         name for name in third_party if DISTRIBUTIONS.get(name, name).lower() not in declared
     )
     assert undeclared == []
+
+
+# Strings outside cli/ that look like flags but are not (an internal graph-name suffix).
+NOT_FLAGS = {"--loading"}
+
+
+def cli_text() -> re.Pattern[str]:
+    """Every long flag of every command, and a quoted 'rolegraph COMMAND'."""
+    import click
+
+    from rolegraph.cli import cli
+    from rolegraph.cli.group import COMMANDS
+
+    flags: set[str] = set()
+    with click.Context(cli) as ctx:
+        for name in COMMANDS:
+            command = cli.get_command(ctx, name)
+            assert command is not None
+            for param in command.params:
+                flags.update(o for o in [*param.opts, *param.secondary_opts] if o.startswith("--"))
+    alternatives = "|".join(re.escape(f) for f in sorted(flags, key=len, reverse=True))
+    return re.compile(rf"(?<![\w-])(?:{alternatives})(?![\w-])|'rolegraph [a-z]")
+
+
+def docstrings(tree: ast.AST) -> set[int]:
+    found = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Module | ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef):
+            body = node.body
+            if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
+                found.add(id(body[0].value))
+    return found
+
+
+def test_the_library_never_spells_a_flag_or_command() -> None:
+    """Only cli/ speaks command line; the library names options and next steps through
+    rolegraph.spelling (its own docstring shows examples)."""
+    spoken = []
+    pattern = cli_text()
+    for path in SRC.rglob("*.py"):
+        relative = path.relative_to(SRC)
+        if relative.parts[0] == "cli" or relative.name == "spelling.py":
+            continue
+        tree = ast.parse(path.read_text("utf-8"))
+        skip = docstrings(tree)
+        for node in ast.walk(tree):
+            if (
+                isinstance(node, ast.Constant)
+                and isinstance(node.value, str)
+                and id(node) not in skip
+                and node.value not in NOT_FLAGS
+                and pattern.search(node.value)
+            ):
+                spoken.append(f"{relative}:{node.lineno}: {node.value[:60]!r}")
+    assert spoken == []

@@ -22,6 +22,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from rolegraph.spelling import spell
+
 
 class RolegraphError(Exception):
     """Base class of every error rolegraph raises on purpose."""
@@ -35,9 +37,11 @@ class RolegraphError(Exception):
         self.hint = hint
 
     def __str__(self) -> str:
+        """The message and hint, options and next steps spelled by the front end showing
+        them (see :mod:`rolegraph.spelling`)."""
         if self.hint:
-            return f"{self.message} ({self.hint})"
-        return self.message
+            return spell(f"{self.message} ({self.hint})")
+        return spell(self.message)
 
 
 class InputError(RolegraphError):

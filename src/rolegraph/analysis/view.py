@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from rolegraph.errors import DataInvalid
 from rolegraph.model.vocab import TIERS, compact_iri, sparql_prefixes
+from rolegraph.spelling import advice
 
 if TYPE_CHECKING:
     import numpy as np
@@ -160,7 +161,7 @@ def rank_value(term: Any, what: str) -> int:
         shown = text if len(text) <= 40 else text[:39] + "…"
         raise DataInvalid(
             f"{what} has rank {shown!r}, which is not an integer",
-            hint="fix the graph; 'rolegraph validate --graph GRAPH' lists every problem",
+            hint=f"fix the graph; {advice('validate')} lists every problem",
         ) from None
 
 
@@ -173,7 +174,7 @@ def tier_rank_value(term: Any, what: str) -> int:
         shown = text if len(text) <= 40 else text[:39] + "…"
         raise DataInvalid(
             f"{what} has rank {shown}, out of range: a proficiency tier's rank is 1 to 4",
-            hint="fix the graph; 'rolegraph validate --graph GRAPH' lists every problem",
+            hint=f"fix the graph; {advice('validate')} lists every problem",
         )
     return rank
 
@@ -245,8 +246,8 @@ def framework_view(graph: RoleGraph, *, tiers: bool = True, levels: bool = True)
             raise DataInvalid(
                 f"{level.label if level else row['l'].value} needs {skill} at "
                 f"{compact_iri(tier_iri) or tier_iri}, which is not one of the four tiers",
-                hint="use awareness, working, practitioner or expert; 'rolegraph validate "
-                "--graph GRAPH' lists every problem",
+                hint="use awareness, working, practitioner or expert; "
+                f"{advice('validate')} lists every problem",
             )
         tier = tier_rank_value(found, f"tier <{row['t'].value}>") if found is not None else None
         needs = view.requirements.setdefault(row["l"].value, {})
@@ -257,8 +258,7 @@ def framework_view(graph: RoleGraph, *, tiers: bool = True, levels: bool = True)
                 f"{view.skills.get(row['s'].value, row['s'].value)} at two tiers "
                 f"({TIERS[min(needs[row['s'].value] or 1, tier or 1) - 1]} and "
                 f"{TIERS[max(needs[row['s'].value] or 1, tier or 1) - 1]})",
-                hint="a requirement has one tier; 'rolegraph validate --graph GRAPH' lists "
-                "every problem",
+                hint=f"a requirement has one tier; {advice('validate')} lists every problem",
             )
         needs[row["s"].value] = tier
     alts: dict[str, set[str]] = {}

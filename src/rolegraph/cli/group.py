@@ -21,7 +21,9 @@ from typing import Any
 import click
 
 from rolegraph.cli.exits import ERROR, INTERRUPTED, INTERRUPTED_STATUS, exit_code
+from rolegraph.cli.spelling import CLI_SPELLING
 from rolegraph.errors import NotFound, RolegraphError
+from rolegraph.spelling import spelled_by
 from rolegraph.util.files import LISTENERS, NOTICES, WRITTEN
 from rolegraph.version import __version__
 
@@ -190,6 +192,10 @@ class RolegraphGroup(click.Group):
             formatter.write_dl(rows)
 
     def invoke(self, ctx: click.Context) -> Any:
+        with spelled_by(CLI_SPELLING):
+            return self._invoke(ctx)
+
+    def _invoke(self, ctx: click.Context) -> Any:
         WRITTEN.clear()  # this command's outputs (one process may run several, in tests)
         NOTICES.clear()
         # The library's notices (debris of an interrupted run removed) go to stderr.

@@ -18,6 +18,7 @@ from rolegraph.model.report import ImportReport
 from rolegraph.sources.bundled import load_bundled
 from rolegraph.sources.csv_export import read_role_content, read_skill_descriptions
 from rolegraph.sources.pages import read_page
+from rolegraph.spelling import option
 
 Progress = Callable[[str, int, int], None]
 
@@ -62,8 +63,9 @@ def load_framework(
         parts.extend(load_bundled())
     if not parts:
         raise OptionError(
-            "no source to build from (--no-bundled, and no --roles, --skills or --page)",
-            hint="give the export's files, a role page, or leave out --no-bundled",
+            f"no source to build from ({option('no_bundled')}, and no {option('roles')}, "
+            f"{option('skills')} or {option('page')})",
+            hint=f"give the export's files, a role page, or leave out {option('no_bundled')}",
         )
     if release is not None:
         for part in parts:

@@ -68,7 +68,7 @@ class _Node:
     family: str | None = None  # filterable by family (roles, levels, families)
     tier: int | None = None  # filterable by tier (tier nodes; levels in the skill view)
     anchor: bool = True  # shown even when none of its links is
-    priority: float = 0.0  # kept first under --max-nodes
+    priority: float = 0.0  # kept first when nodes are capped
     focus: bool = False  # the role or skill a view is about
     font: int | None = None  # label size, if not the kind's
 
@@ -81,7 +81,7 @@ class _Edge:
     title: str
     tier: int | None = None  # 0: no tier given
     shared: tuple[int, ...] | None = None  # overlap: shared skills at >= each tier
-    strength: float = 0.0  # kept first under --max-edges
+    strength: float = 0.0  # kept first when edges are capped
     arrows: bool = False
 
 

@@ -74,6 +74,7 @@ from rolegraph.explorer.views import (
     _role_draft,
     _skill_draft,
 )
+from rolegraph.spelling import option, spell
 from rolegraph.util.files import atomic_write, check_output_path
 from rolegraph.util.text import plural
 from rolegraph.version import __version__
@@ -136,12 +137,12 @@ class Explorer:
             more = len(self.dropped_nodes) - 10
             parts.append(
                 f"left out {len(self.dropped_nodes)} of {self.total_nodes} nodes "
-                f"(--max-nodes {self.max_nodes}): {names}"
+                f"({option('max_nodes')} {self.max_nodes}): {names}"
                 + (f" and {more} more" if more > 0 else "")
             )
         if self.dropped_edges:
             parts.append(f"left out {self.dropped_edges} of {self.total_edges} edges")
-        return "; ".join(parts) if parts else None
+        return spell("; ".join(parts)) if parts else None
 
 
 # --------------------------------------------------------------------------- entry points
@@ -163,24 +164,26 @@ def build_explorer(
     if view not in VIEWS:
         raise OptionError(f"unknown view {view!r}", hint=f"use one of {', '.join(VIEWS)}")
     if view == "role" and role is None:
-        raise OptionError("the role view needs a role", hint="give --role NAME")
+        raise OptionError("the role view needs a role", hint=f"give {option('role')} NAME")
     if view == "skill" and skill is None:
-        raise OptionError("the skill view needs a skill", hint="give --skill NAME")
+        raise OptionError("the skill view needs a skill", hint=f"give {option('skill')} NAME")
     if role is not None and skill is not None:
         raise OptionError(
-            "--role and --skill each choose a view (the role's, the skill's)",
+            f"{option('role')} and {option('skill')} each choose a view (the role's, the skill's)",
             hint="give one of them",
         )
     if role is not None and view != "role":
-        raise OptionError(f"--role is for the role view, not the {view} view")
+        raise OptionError(f"{option('role')} is for the role view, not the {view} view")
     if skill is not None and view != "skill":
-        raise OptionError(f"--skill is for the skill view, not the {view} view")
+        raise OptionError(f"{option('skill')} is for the skill view, not the {view} view")
     if max_nodes < 1 or max_edges < 0:
-        raise OptionError("--max-nodes must be at least 1 and --max-edges at least 0")
+        raise OptionError(
+            f"{option('max_nodes')} must be at least 1 and {option('max_edges')} at least 0"
+        )
     if min_shared is not None and view != "overlap":
-        raise OptionError(f"--min-shared is for the overlap view, not the {view} view")
+        raise OptionError(f"{option('min_shared')} is for the overlap view, not the {view} view")
     if min_shared is not None and min_shared < 1:
-        raise OptionError("--min-shared must be at least 1")
+        raise OptionError(f"{option('min_shared')} must be at least 1")
 
     fv = framework_view(graph)
     if view == "framework":
@@ -230,8 +233,8 @@ def render_html(explorer: Explorer) -> str:
             "totalNodes": explorer.total_nodes,
             "totalEdges": explorer.total_edges,
             "maxNodes": explorer.max_nodes,
-            "edgeRule": (
-                f"the links of left-out nodes, and the weakest beyond --max-edges "
+            "edgeRule": spell(
+                f"the links of left-out nodes, and the weakest beyond {option('max_edges')} "
                 f"{explorer.max_edges}"
             ),
         },

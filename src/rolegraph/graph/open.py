@@ -16,6 +16,7 @@ from rolegraph.graph.releases import pick_release
 from rolegraph.graph.store import STORE_MARKER, RoleGraph, busy_hint, load_rdf_file, store_path
 from rolegraph.model.formats import by_extension
 from rolegraph.model.report import ImportReport
+from rolegraph.spelling import advice, option
 from rolegraph.util.tables import check_file
 from rolegraph.util.text import name_key
 
@@ -26,7 +27,9 @@ def open_graph(source: Path | str | None = None, release: str | None = None) -> 
     its extension."""
     if source is None:
         if release is not None:
-            raise OptionError("--release needs --graph STORE_DIR (a store that holds releases)")
+            raise OptionError(
+                f"{option('release')} needs {option('graph')} STORE_DIR (a store that holds releases)"
+            )
 
         return build_graph(load_framework())
     p = Path(source)
@@ -57,7 +60,7 @@ def open_graph(source: Path | str | None = None, release: str | None = None) -> 
             )
         raise SourceError(
             f"{p} is a directory, not a graph file",
-            hint="give a .ttl/.nt/.jsonld file, or a store written by 'rolegraph build --store DIR'",
+            hint=f"give a .ttl/.nt/.jsonld file, or a store written by {advice('build-store')}",
         )
     if not p.exists():
         raise SourceError(
@@ -65,11 +68,11 @@ def open_graph(source: Path | str | None = None, release: str | None = None) -> 
             hint="check the path; a graph is a .ttl/.nt/.jsonld file or a store folder",
         )
     if release is not None:
-        raise OptionError(f"--release needs a store folder, and {p.name} is a file")
+        raise OptionError(f"{option('release')} needs a store folder, and {p.name} is a file")
     graph = load_rdf_file(p)
     if len(graph) == 0:
         raise SourceError(
-            f"{p.name} contains no triples", hint="build one with 'rolegraph build -o FILE'"
+            f"{p.name} contains no triples", hint=f"build one with {advice('build-file')}"
         )
     return graph
 

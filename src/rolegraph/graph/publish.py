@@ -19,6 +19,7 @@ from rolegraph.sparql.remote import (
     read_answer,
     too_slow,
 )
+from rolegraph.spelling import option
 from rolegraph.util.net import within
 
 
@@ -63,7 +64,7 @@ def publish(
     if protocol == "update" and checker is None and media in _PAGE_TYPES:
         raise RemoteError(
             f"{url} answered an HTML page, not a store's answer: the publish is not confirmed",
-            hint="give the store's SPARQL Update URL, and --query-endpoint URL (its query "
+            hint=f"give the store's SPARQL Update URL, and {option('query_endpoint')} URL (its query "
             "URL) so that the publish can be checked",
         )
     where = f"graph <{graph_iri}>" if graph_iri else "the default graph"
@@ -124,7 +125,7 @@ def _count_by_query(query_url: str, graph_iri: str | None, timeout: float, url: 
         raise RemoteError(
             f"sent the graph to {url}, but asking {query_url} what it holds failed: "
             f"{exc.message}; the publish is not confirmed",
-            hint="give --query-endpoint URL, the store's SPARQL query URL, so that the "
+            hint=f"give {option('query_endpoint')} URL, the store's SPARQL query URL, so that the "
             "publish can be checked",
         ) from None
     cell = table.rows[0][0] if len(table.rows) == 1 and table.variables == ["n"] else None
@@ -132,7 +133,7 @@ def _count_by_query(query_url: str, graph_iri: str | None, timeout: float, url: 
         raise RemoteError(
             f"sent the graph to {url}, but {query_url} did not answer a triple count "
             "(it is not a SPARQL query endpoint); the publish is not confirmed",
-            hint="give --query-endpoint URL, the store's SPARQL query URL",
+            hint=f"give {option('query_endpoint')} URL, the store's SPARQL query URL",
         )
     return int(cell.value)
 
@@ -163,7 +164,7 @@ def _count_by_get(target: str, timeout: float) -> int:
         raise RemoteError(
             f"sent the graph to {url}, but reading it back failed: {error.message}; the "
             "publish is not confirmed",
-            hint="give --query-endpoint URL, the store's SPARQL query URL",
+            hint=f"give {option('query_endpoint')} URL, the store's SPARQL query URL",
         ) from None
     fmt = by_media_type(content_type)
     if fmt is None or not fmt.triples:
@@ -252,7 +253,7 @@ def _publish_by_update(
             )
             raise RemoteError(
                 f"{exc.message}: {held} (sent in parts, as the graph is large)",
-                hint="rerun publish without --append to replace the graph whole"
+                hint=f"rerun publish without {option('append')} to replace the graph whole"
                 if not replace
                 else "rerun publish to replace it whole",
             ) from None

@@ -1,12 +1,11 @@
 """Framework releases side by side: one named graph per release in one on-disk store.
 
 The framework changes every three months and its downloads hold only the latest
-release. ``rolegraph build ... --store DIR --release 2025-09`` adds (or replaces) a
-release; every command that reads a graph takes ``--graph DIR --release NAME``;
-``rolegraph releases DIR`` lists them.
+release. :func:`add_release` adds (or replaces) a release in a store; opening a store
+picks one by name (:func:`pick_release`); :func:`list_releases` lists them.
 
 Releases are ordered by name, numbers by value (so ``2025-9`` < ``2025-10`` and dates
-written ``2025-09`` sort by date); without ``--release`` commands use the last one.
+written ``2025-09`` sort by date); when no release is named, the last one is used.
 
 Each release's graph is ``https://w3id.org/rolegraph/release/<slug>``; the store's
 default graph holds one description per release (name, triples).
@@ -29,6 +28,7 @@ from rolegraph.graph.store import (
     store_path,
 )
 from rolegraph.model.vocab import BASE, DCAT, DCTERMS, RDF, RDFS, RG, XSD, slugify
+from rolegraph.spelling import advice
 from rolegraph.util.text import did_you_mean
 
 if TYPE_CHECKING:
@@ -129,7 +129,7 @@ def pick_release(store: ox.Store, name: str | None) -> Release | None:
         if name is not None:
             raise SourceError(
                 f"this store holds no releases, so there is no release {name!r}",
-                hint="add one with 'rolegraph build ... --store DIR --release NAME'",
+                hint=f"add one with {advice('build-release')}",
             )
         return None
     if name is None:

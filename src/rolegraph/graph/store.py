@@ -19,6 +19,7 @@ from rolegraph.model.formats import BY_NAME, FORMATS, RdfFormat, by_extension
 from rolegraph.model.vocab import PREFIXES, RG, sparql_prefixes
 from rolegraph.sparql.binding import bind_values
 from rolegraph.sparql.text import has_dataset_clause, refuse_federation, syntax_message
+from rolegraph.spelling import advice, option, spell
 from rolegraph.util.files import (
     WRITTEN,
     atomic_write,
@@ -53,9 +54,9 @@ def store_path(directory: Path | str) -> Path:
 
 
 def _marker_text(name: str, database: str, releases: bool) -> str:
-    more = " [--release NAME]" if releases else ""
-    return (
-        f"A rolegraph store (Oxigraph). Open it with: rolegraph ... --graph {name}{more}\n"
+    more = f" [{option('release')} NAME]" if releases else ""
+    return spell(
+        f"A rolegraph store (Oxigraph). Open it with: {advice('open-store', name)}{more}\n"
         f"database: {database}\n"
     )
 
@@ -202,7 +203,7 @@ def check_store_target(target: Path) -> None:
     if target.exists() and not target.is_dir():
         raise OutputError(
             f"{target} is a file, and a store is a folder",
-            hint="give --store a folder name; a graph file is written with -o FILE",
+            hint=f"give {option('store')} a folder name; a graph file is written with {option('output')} FILE",
         )
     parent = target.parent if str(target.parent) else Path()
     if not parent.is_dir():
@@ -387,7 +388,7 @@ def write_store(directory: Path | str, quads: Iterable[ox.Quad]) -> Path:
             raise OutputError(
                 f"{target} holds {releases} release(s); writing a plain store there would "
                 "delete them",
-                hint="add this graph as a release with --release NAME, or give a new folder",
+                hint=f"add this graph as a release with {option('release')} NAME, or give a new folder",
             )
     try:
         with new_database(target, releases=False) as db:
@@ -422,14 +423,13 @@ def detect_format(path: Path | str, name: str | None = None) -> RdfFormat:
         hint = f"name it with one of {known}"
         if suffix == ".csv":
             hint = (
-                "a CSV of the official export is not a graph: build one with 'rolegraph build "
-                "--roles role-content.csv --skills skill-descriptions.csv -o framework.ttl' "
+                f"a CSV of the official export is not a graph: build one with {advice('build-csv')} "
                 "and give framework.ttl"
             )
         elif suffix in (".html", ".htm", ".txt"):
             hint = (
-                "a role page is not a graph: build one with 'rolegraph build --page "
-                f"{Path(path).name} -o graph.ttl' and give graph.ttl"
+                "a role page is not a graph: build one with "
+                f"{advice('build-page', Path(path).name)} and give graph.ttl"
             )
         raise SourceError(
             f"cannot tell the RDF format of {Path(path).name} from its extension", hint=hint
@@ -456,14 +456,14 @@ def load_rdf_file(path: Path, fmt: RdfFormat | None = None) -> RoleGraph:
     except SyntaxError as exc:
         raise SourceError(
             f"{path.name} is not valid {fmt.name}: {exc}",
-            hint="check the file, or rebuild it with 'rolegraph build -o FILE'",
+            hint=f"check the file, or rebuild it with {advice('build-file')}",
         ) from None
     except MemoryError as exc:  # Oxigraph's parser buffers one token at most 16 MB long
         raise SourceError(
             f"cannot parse {path.name} as {fmt.name}: it holds a value (a text or IRI) "
             f"longer than the parser's limit ({exc})",
             hint="a framework graph has no such value: check the file, or rebuild it with "
-            "'rolegraph build -o FILE'",
+            f"{advice('build-file')}",
         ) from None
     except (ValueError, OSError) as exc:
         raise SourceError(f"cannot parse {path.name} as {fmt.name}: {exc}") from None
@@ -471,7 +471,7 @@ def load_rdf_file(path: Path, fmt: RdfFormat | None = None) -> RoleGraph:
         raise SourceError(
             f"{path.name} holds quoted triples (RDF-star / RDF 1.2 triple terms), which a "
             "framework graph never has and rolegraph does not read",
-            hint="remove them, or rebuild the graph with 'rolegraph build -o FILE'",
+            hint=f"remove them, or rebuild the graph with {advice('build-file')}",
         )
     return RoleGraph(store, location=str(path))
 
@@ -510,7 +510,7 @@ def refuse_xml_entities(data: bytes, name: str) -> None:
         raise SourceError(
             f"{name} is not valid rdfxml: {expat.ErrorString(exc.code)} at line {exc.lineno}, "
             f"column {exc.offset + 1}",
-            hint="check the file, or rebuild it with 'rolegraph build -o FILE'",
+            hint=f"check the file, or rebuild it with {advice('build-file')}",
         ) from None
 
 

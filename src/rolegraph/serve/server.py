@@ -34,6 +34,7 @@ from rolegraph.serve.pages import local_path
 from rolegraph.serve.pages import page as _page
 from rolegraph.serve.reply import HttpError as _HttpError
 from rolegraph.serve.reply import Reply
+from rolegraph.spelling import option
 
 if TYPE_CHECKING:
     from rolegraph.graph.pool import Limits, QueryPool
@@ -227,7 +228,8 @@ def make_server(
         pool.close()
 
         raise OutputError(
-            f"cannot listen on {HOST}:{port}: {exc.strerror or exc}", hint="try another --port"
+            f"cannot listen on {HOST}:{port}: {exc.strerror or exc}",
+            hint=f"try another {option('port')}",
         ) from None
     server.pool = pool
     server.daemon_threads = True

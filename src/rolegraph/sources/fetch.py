@@ -16,6 +16,7 @@ import urllib.request
 from dataclasses import dataclass
 
 from rolegraph.errors import RemoteError
+from rolegraph.spelling import option
 from rolegraph.util.net import check_url, read_body, within
 from rolegraph.version import __version__
 
@@ -40,7 +41,7 @@ def is_url(location: str) -> bool:
 def _too_slow(url: str, timeout: float) -> RemoteError:
     return RemoteError(
         f"{url} did not answer within {timeout:g} s",
-        hint="raise --timeout, or check the address and your connection",
+        hint=f"raise {option('timeout')}, or check the address and your connection",
     )
 
 

@@ -17,6 +17,7 @@ from rolegraph.sparql.catalogue import (
 )
 from rolegraph.sparql.results import ResultTable, Term
 from rolegraph.sparql.text import where_group_start
+from rolegraph.spelling import advice, option
 from rolegraph.util.text import did_you_mean, name_key
 
 
@@ -109,7 +110,7 @@ def bind_params(query: SavedQuery, values: Mapping[str, str], runner: Runner) ->
         if raw is None:
             raise QueryError(
                 f"query {query.name!r} needs parameter {p.name!r}",
-                hint=f"give it with --param {p.name}=VALUE; its parameters: {valid}",
+                hint=f"give it with {option('param')} {p.name}=VALUE; its parameters: {valid}",
             )
         bound[p.name] = resolve_value(p, raw, runner)
     return bound
@@ -172,10 +173,10 @@ def match_name(kind: str, name: str, labels: Sequence[tuple[str, str]]) -> str:
 
 #: Where to see the names of a kind, for a name that is nowhere near one.
 _WHERE_NAMES = {
-    "role": "'rolegraph query families' lists the roles",
-    "level": "'rolegraph query role-levels --param role=ROLE' lists a role's levels",
-    "skill": "'rolegraph query top-skills' lists the skills roles use",
-    "family": "'rolegraph query families' lists them",
+    "role": f"{advice('list-roles')} lists the roles",
+    "level": f"{advice('list-levels')} lists a role's levels",
+    "skill": f"{advice('list-skills')} lists the skills roles use",
+    "family": f"{advice('list-families')} lists them",
 }
 
 

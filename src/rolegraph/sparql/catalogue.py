@@ -41,6 +41,7 @@ from rolegraph.sparql.text import (
     visible_in_where,
     where_group_start,
 )
+from rolegraph.spelling import advice
 from rolegraph.util.tables import decode_utf8, read_bytes
 from rolegraph.util.text import did_you_mean
 
@@ -131,7 +132,7 @@ def parse_query(
     if saved and not fields.get("summary"):
         raise QueryError(
             f"{label}: the header has no '# summary: ...' line",
-            hint="a saved query needs a one-line summary, which 'rolegraph queries' lists",
+            hint=f"a saved query needs a one-line summary, which {advice('queries')} lists",
         )
     sparql = "\n".join(lines[body_start:]).strip()
     if not sparql:
@@ -265,7 +266,7 @@ def check_query(query: SavedQuery) -> list[str]:
             "queries give a result table",
             hint="ask with SELECT (EXISTS { ... } AS ?answer) {}"
             if form == "ASK"
-            else "'rolegraph export' writes the graph; a SELECT query gives a table",
+            else f"{advice('export')} writes the graph; a SELECT query gives a table",
         )
     projected = [v.value for v in solutions.variables]
     if query.params and where_group_start(query.sparql) is None:
@@ -336,7 +337,7 @@ def get_query(name: str, directory: Path | None = None) -> SavedQuery:
             "saved query",
             name,
             did_you_mean(name, catalogue),
-            otherwise="'rolegraph queries' lists them",
+            otherwise=f"{advice('queries')} lists them",
         )
     query = catalogue[name]
     check_query(query)

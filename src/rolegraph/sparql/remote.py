@@ -20,6 +20,7 @@ from rolegraph.errors import RemoteError
 from rolegraph.sparql.binding import bind_values, labels_of
 from rolegraph.sparql.results import ResultTable, Term, from_sparql_json
 from rolegraph.sparql.text import gate
+from rolegraph.spelling import advice, option
 from rolegraph.util.net import check_url, read_body, within
 
 if TYPE_CHECKING:
@@ -52,20 +53,20 @@ def explain_failure(url: str, exc: BaseException, timeout: float) -> RemoteError
         if exc.code in (400, 405, 415):
             hint = (
                 "is it the query URL? An Oxigraph server's is /query (its /store takes "
-                "uploads); 'rolegraph serve' answers at /sparql"
+                f"uploads); {advice('serve')} answers at /sparql"
             )
         return RemoteError(f"the endpoint {url} answered HTTP {exc.code} {exc.reason}", hint=hint)
     if isinstance(exc, TimeoutError | socket.timeout):
         return RemoteError(
             f"the endpoint {url} did not answer within {timeout:g} s",
-            hint="raise --timeout, or check the server",
+            hint=f"raise {option('timeout')}, or check the server",
         )
     if isinstance(exc, urllib.error.URLError):
         reason = exc.reason
         if isinstance(reason, TimeoutError | socket.timeout):
             return RemoteError(
                 f"the endpoint {url} did not answer within {timeout:g} s",
-                hint="raise --timeout, or check the server",
+                hint=f"raise {option('timeout')}, or check the server",
             )
         if isinstance(reason, ConnectionRefusedError):
             return RemoteError(
@@ -151,7 +152,7 @@ class RemoteRunner:
 def too_slow(url: str, timeout: float) -> RemoteError:
     return RemoteError(
         f"the endpoint {url} did not finish answering within {timeout:g} s",
-        hint="raise --timeout, or check the server",
+        hint=f"raise {option('timeout')}, or check the server",
     )
 
 
@@ -169,11 +170,11 @@ def read_answer(response: Any, url: str, deadline: float, timeout: float) -> byt
         too_slow=lambda size: RemoteError(
             f"the endpoint {url} did not finish answering within {timeout:g} s "
             f"({size:,} bytes so far)",
-            hint="raise --timeout, or check the server",
+            hint=f"raise {option('timeout')}, or check the server",
         ),
         too_big=lambda: RemoteError(
             f"the endpoint {url} answered more than {MAX_ANSWER // (1024 * 1024)} MB",
-            hint="is it the query endpoint? Narrow the query with --limit or a FILTER",
+            hint=f"is it the query endpoint? Narrow the query with {option('limit')} or a FILTER",
         ),
         cut_short=lambda size, promised: RemoteError(
             f"the endpoint {url} broke off its answer ({size:,} bytes of {promised:,})",

@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass
 
 from rolegraph.errors import QueryError
+from rolegraph.spelling import option
 
 #: The deepest nesting of ``{ }``, ``( )``, ``[ ]`` and ``<< >>`` a query may have. Oxigraph's
 #: parser recurses once per level (a few thousand levels overflow a thread's stack) and
@@ -155,7 +156,7 @@ def gate(sparql: str, *, allow_service: bool = False) -> None:
                 raise QueryError(
                     f"SERVICE (federated query) is not allowed ({line_col(text, t.start)}): "
                     "rolegraph does not fetch data from other endpoints",
-                    hint="run the query on the remote endpoint with --endpoint instead",
+                    hint=f"run the query on the remote endpoint with {option('endpoint')} instead",
                 )
 
 

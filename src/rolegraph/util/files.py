@@ -177,7 +177,7 @@ def atomic_write(
 
 def check_outputs_apart(outputs: dict[str, Path | None], inputs: list[Path]) -> None:
     """Refuse, before any work, an output that is one of the inputs or another output
-    (``--roles x.csv -o x.csv`` would replace the user's file with the graph)."""
+    (an output named as an input would replace the user's file with the graph)."""
 
     def same(a: Path, b: Path) -> bool:
         try:

@@ -15,6 +15,7 @@ from rolegraph.analysis.view import FrameworkView
 from rolegraph.errors import NotFound, SourceError
 from rolegraph.model.vocab import TIER_RANK, TIERS, tier_name
 from rolegraph.sparql.binding import match_name
+from rolegraph.spelling import advice, option
 
 #: A person's or a level's skills: skill IRI -> tier rank (None: required with no tier).
 Profile = Mapping[str, int | None]
@@ -86,8 +87,8 @@ def find_level(view: FrameworkView, name: str) -> str:
         if not levels:
             raise SourceError(
                 f"{view.roles[role].label!r} is a role with no levels in this graph",
-                hint="build the whole framework with 'rolegraph build --roles CSV ...' "
-                "and pass it with --graph",
+                hint=f"build the whole framework with {advice('build-whole')} "
+                f"and pass it with {option('graph')}",
             ) from None
         raise NotFound("level", name, levels) from None
 

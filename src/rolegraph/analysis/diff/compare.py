@@ -12,7 +12,7 @@ The data flow, one module a step:
    use; levels: the skills they need), a Jaccard similarity of 0.6 or more, best pairs
    first;
 3. :mod:`~rolegraph.analysis.diff.scope` limits the comparison to the roles both sides
-   describe (and to ``--role``);
+   describe (and to the chosen role);
 4. :mod:`~rolegraph.analysis.diff.changes` lists roles, levels and skills added,
    removed and renamed; requirements added or removed, and whose tier was raised or
    lowered; descriptors, descriptions, families and level order that changed;
@@ -39,6 +39,7 @@ from rolegraph.analysis.diff.snapshot import Snapshot, snapshot
 from rolegraph.combine.merge import Aliases
 from rolegraph.errors import NotFound, OptionError, SourceError
 from rolegraph.graph.open import open_source
+from rolegraph.spelling import advice, option
 from rolegraph.util.text import did_you_mean, name_key
 
 __all__ = [
@@ -97,8 +98,8 @@ def diff_sources(
         )
         raise OptionError(
             f"OLD and NEW are the same graph ({which})",
-            hint="pick two releases with --old-release and --new-release; 'rolegraph releases "
-            "STORE_DIR' lists them, and 'rolegraph build --store DIR --release NAME' adds one",
+            hint=f"pick two releases with {option('old_release')} and {option('new_release')}; "
+            f"{advice('releases')} lists them, and {advice('add-release')} adds one",
         )
     a, b = snapshot(old_graph, old_label), snapshot(new_graph, new_label)
     for one, other in ((a, b), (b, a)):

@@ -3,7 +3,7 @@
 Between matching (:mod:`rolegraph.analysis.diff.matching`) and finding the changes
 (:mod:`rolegraph.analysis.diff.changes`): a side that gives only some roles (a role page)
 limits the comparison to the roles both sides describe, so that what it does not give is
-not read as removed; ``--role`` limits it to one role. Skills are wanted when a wanted
+not read as removed; a chosen role limits it to that role. Skills are wanted when a wanted
 role uses them, or always when both sides give the whole skill catalogue.
 """
 
@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from rolegraph.analysis.diff.matching import Matching
 from rolegraph.analysis.diff.snapshot import Snapshot
 from rolegraph.errors import SourceError
+from rolegraph.spelling import option
 from rolegraph.util.text import name_key
 
 
@@ -94,6 +95,6 @@ def compared_roles(
         ]
         raise SourceError(
             f"{scope.role} is not described by both sides: {'; '.join(sides)}",
-            hint="pick a role both sides describe with --role",
+            hint=f"pick a role both sides describe with {option('role')}",
         )
     return None  # the user chose the role: nothing to say

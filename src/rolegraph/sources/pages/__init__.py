@@ -24,6 +24,7 @@ from rolegraph.sources.pages.role_html import is_role_page, page_title, parse_ro
 from rolegraph.sources.pages.role_text import parse_govuk_text
 from rolegraph.sources.pages.skills_page import is_skills_page, read_skills_page
 from rolegraph.sources.pages.tree import parse_html
+from rolegraph.spelling import option
 from rolegraph.util.tables import decode_utf8, read_bytes
 from rolegraph.util.text import name_key
 
@@ -102,7 +103,7 @@ def _classify(text: str, label: str) -> tuple[PageKind, Document | None]:
     if first.lower().startswith(_CSV_HEADERS):
         raise SourceError(
             f"{label} is a CSV file, not a page",
-            hint="give the export's files with --roles and --skills",
+            hint=f"give the export's files with {option('roles')} and {option('skills')}",
         )
     if name_key(first) == name_key("Skills A to Z"):
         raise SourceError(
