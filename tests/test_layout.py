@@ -284,3 +284,10 @@ def test_the_library_never_spells_a_flag_or_command() -> None:
             ):
                 spoken.append(f"{relative}:{node.lineno}: {node.value[:60]!r}")
     assert spoken == []
+
+
+def test_every_public_name_resolves() -> None:
+    import rolegraph
+
+    missing = [name for name in rolegraph.__all__ if getattr(rolegraph, name, None) is None]
+    assert missing == []
