@@ -355,19 +355,19 @@ def test_a_failed_request_is_one_line_and_a_hang_up_is_nothing(
 
 def test_accept_follows_quality_and_specificity(bundled_server: str) -> None:
     """RFC 9110: the most specific range sets an offered type's quality; q=0 refuses it."""
-    from rolegraph.serve.server import _accepts
+    from rolegraph.serve.negotiation import accepts
 
     offered = ["text/turtle", "application/ld+json", "text/html"]
-    assert _accepts("*/*, text/html;q=0", offered) == "text/turtle"
-    assert _accepts("text/*;q=0.9, text/html;q=0.1", offered) == "text/turtle"
-    assert _accepts("application/ld+json;q=0, */*;q=0.5", offered) == "text/turtle"
-    assert _accepts("text/turtle;q=0, */*;q=0.5", offered) == "application/ld+json"
-    assert _accepts("text/html;q=0.2, application/ld+json;q=0.3", offered) == "application/ld+json"
-    assert _accepts("image/png", offered) is None
+    assert accepts("*/*, text/html;q=0", offered) == "text/turtle"
+    assert accepts("text/*;q=0.9, text/html;q=0.1", offered) == "text/turtle"
+    assert accepts("application/ld+json;q=0, */*;q=0.5", offered) == "text/turtle"
+    assert accepts("text/turtle;q=0, */*;q=0.5", offered) == "application/ld+json"
+    assert accepts("text/html;q=0.2, application/ld+json;q=0.3", offered) == "application/ld+json"
+    assert accepts("image/png", offered) is None
     # A type range is more specific than */*: it can lower or refuse its types.
-    assert _accepts("application/*;q=0, */*", offered) == "text/turtle"
-    assert _accepts("text/*;q=0.1, */*;q=1", offered) == "application/ld+json"
-    assert _accepts(None, offered) == "text/turtle"
+    assert accepts("application/*;q=0, */*", offered) == "text/turtle"
+    assert accepts("text/*;q=0.1, */*;q=1", offered) == "application/ld+json"
+    assert accepts(None, offered) == "text/turtle"
     # Over HTTP: a client that refuses HTML gets Turtle for a resource.
     url = bundled_server + "/id/role/machine-learning-engineer"
     status, ctype, _ = get(url, "*/*, text/html;q=0")

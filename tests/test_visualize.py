@@ -64,13 +64,14 @@ def labels(explorer: Explorer, kind: str) -> set[str]:
 
 def overlapping_boxes(explorer: Explorer) -> list[tuple[str, str]]:
     """Pairs of nodes whose drawn node-plus-label boxes overlap (as laid out)."""
-    from rolegraph.explorer.page import _box, _Node
+    from rolegraph.explorer.draft import Node
+    from rolegraph.explorer.labels import label_box
 
     boxes = []
     for n in explorer.nodes:
-        node = _Node(n["id"], n["label"], n["kind"], "", font=n["font"]["size"])
+        node = Node(n["id"], n["label"], n["kind"], "", font=n["font"]["size"])
         node.focus = bool(n["font"].get("bold"))
-        w, h, off = _box(node, n.get("size", 0.0))
+        w, h, off = label_box(node, n.get("size", 0.0))
         boxes.append(
             (n["id"], n["x"] - w / 2, n["y"] + off - h / 2, n["x"] + w / 2, n["y"] + off + h / 2)
         )
@@ -420,11 +421,11 @@ def test_digest_of_the_bundled_overlap_page_is_stable(bundled: RoleGraph) -> Non
 def test_a_family_has_one_colour_in_every_graph(full_build: Any) -> None:
     from rolegraph.analysis.view import framework_view
     from rolegraph.combine.framework import load_framework
-    from rolegraph.explorer.page import _family_colors
+    from rolegraph.explorer.views import family_colors_of
     from rolegraph.graph.build import build_graph
 
-    bundled = _family_colors(framework_view(build_graph(load_framework())))
-    whole = _family_colors(framework_view(full_build[2]))
+    bundled = family_colors_of(framework_view(build_graph(load_framework())))
+    whole = family_colors_of(framework_view(full_build[2]))
     assert len(bundled) == 3 and len(whole) == 8
     assert {f: whole[f] for f in bundled} == bundled
     assert len(set(whole.values())) == 8

@@ -1,7 +1,7 @@
 """What every explorer view is drafted into, and the constants they share.
 
-A view (:mod:`rolegraph.explorer.views`) drafts :class:`_Node` and :class:`_Edge` lists
-into a :class:`_Draft`; labels (:mod:`rolegraph.explorer.labels`) and positions
+A view (:mod:`rolegraph.explorer.views`) drafts :class:`Node` and :class:`Edge` lists
+into a :class:`Draft`; labels (:mod:`rolegraph.explorer.labels`) and positions
 (:mod:`rolegraph.explorer.layout`) are computed from it, and
 :mod:`rolegraph.explorer.page` finishes it into the page.
 """
@@ -60,7 +60,7 @@ KIND_ORDER = {k: i for i, k in enumerate(KINDS)}
 
 
 @dataclass
-class _Node:
+class Node:
     id: str
     label: str
     kind: str
@@ -74,7 +74,7 @@ class _Node:
 
 
 @dataclass
-class _Edge:
+class Edge:
     a: str
     b: str
     kind: str
@@ -86,12 +86,12 @@ class _Edge:
 
 
 @dataclass
-class _Draft:
+class Draft:
     view: str
     title: str
     subtitle: str
-    nodes: list[_Node] = field(default_factory=list)
-    edges: list[_Edge] = field(default_factory=list)
+    nodes: list[Node] = field(default_factory=list)
+    edges: list[Edge] = field(default_factory=list)
     family_colors: dict[str, str] = field(default_factory=dict)
     min_shared_default: int | None = None
     legend_note: str = ""

@@ -12,21 +12,21 @@ from functools import cache
 from typing import Any
 
 from rolegraph.explorer.assets import font_file
-from rolegraph.explorer.draft import KINDS, _Node
+from rolegraph.explorer.draft import KINDS, Node
 
 
-def _size(node: _Node, degree: int) -> float:
+def _size(node: Node, degree: int) -> float:
     base = KINDS[node.kind][3]
     size = base + min(2.2 * math.sqrt(degree), 18.0)
     return round(size * (1.5 if node.focus else 1.0), 1)
 
 
-def _font_size(node: _Node) -> int:
+def _font_size(node: Node) -> int:
     size = node.font or KINDS[node.kind][1]
     return size + 4 if node.focus else size
 
 
-def _max_width(node: _Node) -> float:
+def _max_width(node: Node) -> float:
     _, font, width, _, _ = KINDS[node.kind]
     return round(width * _font_size(node) / font)
 
@@ -114,7 +114,7 @@ def _wrap(label: str, font: int, max_width: float) -> tuple[float, int]:
     return max(_text_width(line, font) for line in lines), len(lines)
 
 
-def _box(node: _Node, size: float) -> tuple[float, float, float]:
+def label_box(node: Node, size: float) -> tuple[float, float, float]:
     """(width, height, centre offset below the node's position) of node plus label,
     as vis-network draws them (measured against its bounding boxes in Chromium)."""
     shape = KINDS[node.kind][0]

@@ -12,16 +12,16 @@ import math
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from rolegraph.explorer.draft import ASPECT, NO_FAMILY, SEED, _Draft, _Edge, _Node
+from rolegraph.explorer.draft import ASPECT, NO_FAMILY, SEED, Draft, Edge, Node
 
 if TYPE_CHECKING:
     import numpy as np
 
 
 def _layout(
-    draft: _Draft,
-    nodes: list[_Node],
-    edges: list[_Edge],
+    draft: Draft,
+    nodes: list[Node],
+    edges: list[Edge],
     boxes: dict[str, tuple[float, float, float]],
 ) -> dict[str, tuple[float, float]]:
     if not nodes:
@@ -52,7 +52,7 @@ def _layout(
     return _clustered_layout([n.id for n in nodes], weighted, cluster, boxes, hubs)
 
 
-def _layout_weight(edge: _Edge) -> float:
+def _layout_weight(edge: Edge) -> float:
     if edge.shared is not None:
         return float(edge.shared[0])
     return 1.0
@@ -321,7 +321,7 @@ def _split(items: list[str], rows: int) -> list[list[str]]:
 
 
 def _role_layout(
-    nodes: list[_Node], edges: list[_Edge], boxes: dict[str, tuple[float, float, float]]
+    nodes: list[Node], edges: list[Edge], boxes: dict[str, tuple[float, float, float]]
 ) -> dict[str, tuple[float, float]]:
     """The role and its levels in order (left column), skills by the first level that
     needs them, then the other roles by the skills they share."""
@@ -363,7 +363,7 @@ def _role_layout(
 
 
 def _skill_layout(
-    nodes: list[_Node], edges: list[_Edge], boxes: dict[str, tuple[float, float, float]]
+    nodes: list[Node], edges: list[Edge], boxes: dict[str, tuple[float, float, float]]
 ) -> dict[str, tuple[float, float]]:
     """The skill, then its tiers top to bottom, each with its levels in a grid."""
     import numpy as np

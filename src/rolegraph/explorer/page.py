@@ -57,17 +57,14 @@ from rolegraph.explorer.draft import (
     SKILL_COLOR,
     TIER_COLORS,
     TIER_WIDTHS,
-    _Draft,
-    _Edge,
-    _Node,
+    Draft,
+    Edge,
+    Node,
     tier_label,
 )
-from rolegraph.explorer.labels import _box, _font_size, _max_width, _size
+from rolegraph.explorer.labels import _font_size, _max_width, _size, label_box
 from rolegraph.explorer.layout import _layout
 from rolegraph.explorer.queries import _requirement_descriptors, _resolve, _skill_texts
-from rolegraph.explorer.views import (
-    _family_colors as _family_colors,  # re-exported: tests read it here
-)
 from rolegraph.explorer.views import (
     _framework_draft,
     _overlap_draft,
@@ -267,7 +264,7 @@ def write_html(explorer: Explorer, path: Path | str) -> Path:
 # --------------------------------------------------------------------------- finishing
 
 
-def _finish(draft: _Draft, max_nodes: int, max_edges: int) -> Explorer:
+def _finish(draft: Draft, max_nodes: int, max_edges: int) -> Explorer:
     total_nodes, total_edges = len(draft.nodes), len(draft.edges)
     order = sorted(
         draft.nodes, key=lambda n: (-n.priority, KIND_ORDER[n.kind], n.label.casefold(), n.id)
@@ -285,7 +282,7 @@ def _finish(draft: _Draft, max_nodes: int, max_edges: int) -> Explorer:
     for e in kept_edges:
         degree[e.a] += 1
         degree[e.b] += 1
-    boxes = {n.id: _box(n, _size(n, degree[n.id])) for n in kept_nodes}
+    boxes = {n.id: label_box(n, _size(n, degree[n.id])) for n in kept_nodes}
     positions = _layout(draft, kept_nodes, kept_edges, boxes)
 
     nodes = [_vis_node(n, degree[n.id], positions[n.id], draft.family_colors) for n in kept_nodes]
@@ -387,7 +384,7 @@ def _shade(color: str, amount: float) -> str:
 
 
 def _vis_node(
-    node: _Node, degree: int, pos: tuple[float, float], family_colors: dict[str, str]
+    node: Node, degree: int, pos: tuple[float, float], family_colors: dict[str, str]
 ) -> dict[str, Any]:
     shape = KINDS[node.kind][0]
     if node.kind in ("role", "family"):
@@ -429,7 +426,7 @@ def _vis_node(
     return out
 
 
-def _vis_edge(index: int, edge: _Edge) -> dict[str, Any]:
+def _vis_edge(index: int, edge: Edge) -> dict[str, Any]:
     out: dict[str, Any] = {
         "id": f"e{index}",
         "from": edge.a,

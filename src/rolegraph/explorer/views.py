@@ -2,7 +2,7 @@
 
 Each reads :func:`rolegraph.analysis.view.framework_view` (and, for the role and skill
 views, the texts from :mod:`rolegraph.explorer.queries`) and drafts nodes and edges with
-their tooltips into a :class:`~rolegraph.explorer.draft._Draft`, which
+their tooltips into a :class:`~rolegraph.explorer.draft.Draft`, which
 :mod:`rolegraph.explorer.page` lays out and finishes.
 """
 
@@ -16,9 +16,9 @@ from rolegraph.explorer.draft import (
     FAMILY_PALETTE,
     NO_FAMILY,
     NO_FAMILY_COLOR,
-    _Draft,
-    _Edge,
-    _Node,
+    Draft,
+    Edge,
+    Node,
     _short,
     tier_label,
 )
@@ -34,7 +34,7 @@ def _clip(text: str, limit: int = 600) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
-def _family_colors(view: FrameworkView) -> dict[str, str]:
+def family_colors_of(view: FrameworkView) -> dict[str, str]:
     """A colour per family, the same in every view and graph: the framework's families
     (data/role-families.csv) take the palette in name order, others the colours after."""
 
@@ -71,9 +71,9 @@ def _role_title(view: FrameworkView, role: str) -> str:
     return "\n".join(lines)
 
 
-def _framework_draft(view: FrameworkView) -> _Draft:
-    colors = _family_colors(view)
-    draft = _Draft(
+def _framework_draft(view: FrameworkView) -> Draft:
+    colors = family_colors_of(view)
+    draft = Draft(
         "framework",
         "The framework: families, roles and skills",
         f"{plural(len({_family_of(view, r) for r in view.roles}), 'family', 'families')}, "
@@ -95,7 +95,7 @@ def _framework_draft(view: FrameworkView) -> _Draft:
             continue
         labels = sorted(view.roles[r].label for r in roles)
         draft.nodes.append(
-            _Node(
+            Node(
                 _short(family_iri(fam)),
                 fam,
                 "family",
@@ -109,7 +109,7 @@ def _framework_draft(view: FrameworkView) -> _Draft:
         fam = _family_of(view, role)
         rid = _short(role)
         draft.nodes.append(
-            _Node(
+            Node(
                 rid,
                 view.roles[role].label,
                 "role",
@@ -121,7 +121,7 @@ def _framework_draft(view: FrameworkView) -> _Draft:
         )
         if fam != NO_FAMILY:
             draft.edges.append(
-                _Edge(
+                Edge(
                     _short(family_iri(fam)),
                     rid,
                     "member",
@@ -144,7 +144,7 @@ def _framework_draft(view: FrameworkView) -> _Draft:
             if not per_level:
                 lines.append("(listed as using it, with no level detail)")
             draft.edges.append(
-                _Edge(rid, _short(s), "needs", "\n".join(lines), tier=tier or 0, strength=tier or 0)
+                Edge(rid, _short(s), "needs", "\n".join(lines), tier=tier or 0, strength=tier or 0)
             )
     for s, label in view.skills.items():
         roles_using = sorted(view.roles[r].label for r in users.get(s, []))
@@ -152,7 +152,7 @@ def _framework_draft(view: FrameworkView) -> _Draft:
             ":\n" + "\n".join(roles_using) if roles_using else ""
         )
         draft.nodes.append(
-            _Node(
+            Node(
                 _short(s),
                 label,
                 "skill",
@@ -165,8 +165,8 @@ def _framework_draft(view: FrameworkView) -> _Draft:
     return draft
 
 
-def _overlap_draft(view: FrameworkView, min_shared: int | None) -> _Draft:
-    colors = _family_colors(view)
+def _overlap_draft(view: FrameworkView, min_shared: int | None) -> Draft:
+    colors = family_colors_of(view)
     matrix = role_matrix(view)
     rows = matrix.rows
     n = len(rows)
@@ -177,7 +177,7 @@ def _overlap_draft(view: FrameworkView, min_shared: int | None) -> _Draft:
     similarity = sparse_weighted_jaccard(matrix)
     counts = by_tier[0].tocoo()
     tiers = {r: view.role_tiers(r) for r in rows}
-    edges: list[_Edge] = []
+    edges: list[Edge] = []
     weighted_degree = dict.fromkeys(rows, 0)
     partners: dict[str, list[tuple[int, str]]] = {r: [] for r in rows}
     for i, j, c in zip(counts.row.tolist(), counts.col.tolist(), counts.data.tolist(), strict=True):
@@ -199,7 +199,7 @@ def _overlap_draft(view: FrameworkView, min_shared: int | None) -> _Draft:
         # How high the shared tiers are: the mean, over shared skills, of the lower tier.
         mean_tier = sum(shared) / shared[0]
         edges.append(
-            _Edge(
+            Edge(
                 _short(a),
                 _short(b),
                 "overlap",
@@ -222,7 +222,7 @@ def _overlap_draft(view: FrameworkView, min_shared: int | None) -> _Draft:
             e.shared and e.shared[0] >= min_shared + 1 for e in edges
         ):
             min_shared += 1
-    draft = _Draft(
+    draft = Draft(
         "overlap",
         "How roles overlap: the skills they share",
         f"{plural(n, 'role')}, coloured by family; {plural(len(edges), 'pair')} of roles "
@@ -244,7 +244,7 @@ def _overlap_draft(view: FrameworkView, min_shared: int | None) -> _Draft:
             if len(top) > 12:
                 title += f"\n… and {len(top) - 12} more"
         draft.nodes.append(
-            _Node(
+            Node(
                 _short(r),
                 view.roles[r].label,
                 "role",
@@ -257,23 +257,23 @@ def _overlap_draft(view: FrameworkView, min_shared: int | None) -> _Draft:
     return draft
 
 
-def _role_draft(view: FrameworkView, role: str, descriptors: dict[tuple[str, str], str]) -> _Draft:
+def _role_draft(view: FrameworkView, role: str, descriptors: dict[tuple[str, str], str]) -> Draft:
     """One role: its levels in order, the skills each needs, and the other roles using them."""
     info = view.roles[role]
     levels = view.levels_of(role)
     tiers = view.role_tiers(role)
-    draft = _Draft(
+    draft = Draft(
         "role",
         f"{info.label}: levels, skills and related roles",
         f"{plural(len(levels), 'level')} in seniority order (top to bottom), "
         f"{plural(len(tiers), 'skill')}, and the other roles that use those skills.",
-        family_colors=_family_colors(view),
+        family_colors=family_colors_of(view),
         legend_note="Links from a level to a skill: the tier that level needs. Links from a "
         "skill to another role: the highest tier that role needs.",
     )
     rid = _short(role)
     draft.nodes.append(
-        _Node(
+        Node(
             rid,
             info.label,
             "role",
@@ -287,7 +287,7 @@ def _role_draft(view: FrameworkView, role: str, descriptors: dict[tuple[str, str
     if not levels:
         for s, t in sorted(tiers.items()):
             draft.edges.append(
-                _Edge(
+                Edge(
                     rid,
                     _short(s),
                     "needs",
@@ -304,14 +304,14 @@ def _role_draft(view: FrameworkView, role: str, descriptors: dict[tuple[str, str
         if users:
             title += f"\nAlso used by {plural(len(users), 'role')}"
         draft.nodes.append(
-            _Node(_short(s), view.skills[s], "skill", title, anchor=False, priority=3e9)
+            Node(_short(s), view.skills[s], "skill", title, anchor=False, priority=3e9)
         )
     _add_related_roles(draft, view, role)
     return draft
 
 
 def _add_levels(
-    draft: _Draft, view: FrameworkView, role: str, descriptors: dict[tuple[str, str], str]
+    draft: Draft, view: FrameworkView, role: str, descriptors: dict[tuple[str, str], str]
 ) -> None:
     """The role view's levels, chained from the role in seniority order, with their needs."""
     info = view.roles[role]
@@ -327,10 +327,10 @@ def _add_levels(
         ]
         lid = _short(lv.iri)
         draft.nodes.append(
-            _Node(lid, lv.label, "level", "\n".join(lines), family=fam, priority=4e9 - idx)
+            Node(lid, lv.label, "level", "\n".join(lines), family=fam, priority=4e9 - idx)
         )
         draft.edges.append(
-            _Edge(
+            Edge(
                 previous,
                 lid,
                 "next",
@@ -345,11 +345,11 @@ def _add_levels(
             if (lv.iri, s) in descriptors:
                 text.append(_clip(descriptors[(lv.iri, s)]))
             draft.edges.append(
-                _Edge(lid, _short(s), "needs", "\n".join(text), tier=t or 0, strength=3 + (t or 0))
+                Edge(lid, _short(s), "needs", "\n".join(text), tier=t or 0, strength=3 + (t or 0))
             )
 
 
-def _add_related_roles(draft: _Draft, view: FrameworkView, role: str) -> None:
+def _add_related_roles(draft: Draft, view: FrameworkView, role: str) -> None:
     """The role view's other roles that use any of the role's skills, linked from those skills."""
     info = view.roles[role]
     tiers = view.role_tiers(role)
@@ -366,7 +366,7 @@ def _add_related_roles(draft: _Draft, view: FrameworkView, role: str) -> None:
             + "\n".join(f"- {view.skills[s]}: {tier_label(o_tiers[s])}" for s in common)
         )
         draft.nodes.append(
-            _Node(
+            Node(
                 _short(o),
                 view.roles[o].label,
                 "role",
@@ -378,7 +378,7 @@ def _add_related_roles(draft: _Draft, view: FrameworkView, role: str) -> None:
         )
         for s in common:
             draft.edges.append(
-                _Edge(
+                Edge(
                     _short(s),
                     _short(o),
                     "uses",
@@ -389,18 +389,18 @@ def _add_related_roles(draft: _Draft, view: FrameworkView, role: str) -> None:
             )
 
 
-def _skill_draft(view: FrameworkView, skill: str, texts: _SkillTexts) -> _Draft:
+def _skill_draft(view: FrameworkView, skill: str, texts: _SkillTexts) -> Draft:
     """One skill: its tiers, and the role levels that need it at each tier."""
     label = view.skills[skill]
     needing, unlevelled = _needing(view, skill)
     n_levels = sum(len(v) for v in needing.values())
-    draft = _Draft(
+    draft = Draft(
         "skill",
         f"{label}: who needs it, at which tier",
         f"{plural(n_levels, 'role level')} need this skill"
         + (f"; {plural(len(unlevelled), 'role')} use it with no level detail" if unlevelled else "")
         + ". Tiers from awareness (top) to expert.",
-        family_colors=_family_colors(view),
+        family_colors=family_colors_of(view),
         legend_note="Hover over a tier for what it means for this skill; over a level for "
         "what that level needs.",
     )
@@ -409,7 +409,7 @@ def _skill_draft(view: FrameworkView, skill: str, texts: _SkillTexts) -> _Draft:
         head.append(_clip(texts.description))
     head.append(f"Needed by {plural(n_levels, 'role level')}")
     draft.nodes.append(
-        _Node(_short(skill), label, "skill", "\n".join(head), priority=5e9, focus=True)
+        Node(_short(skill), label, "skill", "\n".join(head), priority=5e9, focus=True)
     )
     ranks = sorted(set(needing) | set(texts.descriptors) | texts.undefined)
     if unlevelled and 0 not in ranks:
@@ -422,7 +422,7 @@ def _skill_draft(view: FrameworkView, skill: str, texts: _SkillTexts) -> _Draft:
             for role in unlevelled:
                 rid = _short(role)
                 draft.nodes.append(
-                    _Node(
+                    Node(
                         rid,
                         view.roles[role].label,
                         "role",
@@ -434,7 +434,7 @@ def _skill_draft(view: FrameworkView, skill: str, texts: _SkillTexts) -> _Draft:
                     )
                 )
                 draft.edges.append(
-                    _Edge(tid, rid, "uses", f"{view.roles[role].label} uses {label}", tier=0)
+                    Edge(tid, rid, "uses", f"{view.roles[role].label} uses {label}", tier=0)
                 )
     return draft
 
@@ -455,7 +455,7 @@ def _needing(view: FrameworkView, skill: str) -> tuple[dict[int, list[tuple[str,
 
 
 def _add_tier(
-    draft: _Draft, view: FrameworkView, skill: str, texts: _SkillTexts, rank: int, count: int
+    draft: Draft, view: FrameworkView, skill: str, texts: _SkillTexts, rank: int, count: int
 ) -> str:
     """The skill view's node for one tier (with what it means for the skill), linked from
     the skill; returns its id."""
@@ -468,15 +468,15 @@ def _add_tier(
     elif rank in texts.undefined:
         lines.append("This tier is not defined for this skill.")
     lines.append(f"Needed at this tier by {plural(count, 'role level')}")
-    draft.nodes.append(_Node(tid, name, "tier", "\n".join(lines), tier=rank, priority=4e9 + rank))
+    draft.nodes.append(Node(tid, name, "tier", "\n".join(lines), tier=rank, priority=4e9 + rank))
     draft.edges.append(
-        _Edge(_short(skill), tid, "tier", f"{label} at {tier_label(rank)}", tier=rank, strength=1e9)
+        Edge(_short(skill), tid, "tier", f"{label} at {tier_label(rank)}", tier=rank, strength=1e9)
     )
     return tid
 
 
 def _add_tier_levels(
-    draft: _Draft,
+    draft: Draft,
     view: FrameworkView,
     skill: str,
     texts: _SkillTexts,
@@ -498,7 +498,7 @@ def _add_tier_levels(
             text.append(_clip(own))
         lid = _short(lv_iri)
         draft.nodes.append(
-            _Node(
+            Node(
                 lid,
                 lv.label,
                 "level",
@@ -510,7 +510,7 @@ def _add_tier_levels(
             )
         )
         draft.edges.append(
-            _Edge(
+            Edge(
                 tid,
                 lid,
                 "needs",

@@ -66,10 +66,10 @@ def clean_text(raw: str) -> tuple[str, tuple[str, ...]]:
             return raw, ()
         text = unicodedata.normalize("NFC", raw)
         return text, (() if text == raw else (DECOMPOSED,))
-    return _clean(raw)
+    return clean_fully(raw)
 
 
-def _clean(raw: str) -> tuple[str, tuple[str, ...]]:
+def clean_fully(raw: str) -> tuple[str, tuple[str, ...]]:
     """:func:`clean_text` without the shortcut for text that needs nothing."""
     changes = _describe(raw)
     text = raw.replace("\r\n", "\n").replace("\r", "\n")
