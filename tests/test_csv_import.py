@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from minicsv import (
+from helpers.minicsv import (
     ROLE_HEADER,
     SKILL_HEADER,
     role_rows,

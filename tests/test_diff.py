@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from minicsv import ROLE_HEADER, SKILL_HEADER, role_rows, skill_rows, to_csv, write_pair
+from helpers.minicsv import ROLE_HEADER, SKILL_HEADER, role_rows, skill_rows, to_csv, write_pair
 from rolegraph.analysis.diff.compare import diff_sources
 from rolegraph.cli import cli
 from rolegraph.errors import InputError

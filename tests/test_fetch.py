@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-import minipages as mp
 from conftest import free_port
+from helpers import minipages as mp
 from rolegraph.cli import cli
 from rolegraph.combine.framework import load_framework
 from rolegraph.errors import InputError, RemoteError
@@ -154,7 +154,7 @@ def test_a_page_bigger_than_the_limit_is_refused(site: str) -> None:
 
 
 def test_build_from_csv_and_a_url(site: str, tmp_path: Path) -> None:
-    from minicsv import write_pair
+    from helpers.minicsv import write_pair
 
     roles, skills = write_pair(tmp_path)
     report = ImportReport()

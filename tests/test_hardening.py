@@ -36,7 +36,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import HARDENING
-from minicsv import ROLE_HEADER, SKILL_HEADER, role_rows, skill_rows, to_csv
+from helpers.minicsv import ROLE_HEADER, SKILL_HEADER, role_rows, skill_rows, to_csv
 from rolegraph.cli import cli
 
 
@@ -314,7 +314,7 @@ def graph_inputs() -> Iterator[tuple[str, str, bytes]]:
 
 def page_inputs() -> Iterator[tuple[str, str, bytes]]:
     """Saved pages: malformed, nested absurdly deep, not pages at all."""
-    from minipages import role_page_html, role_page_text, skills_page_html
+    from helpers.minipages import role_page_html, role_page_text, skills_page_html
 
     good = role_page_html().encode("utf-8")
     yield "valid role page", "page.html", good

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-import minipages as mp
-from minicsv import write_pair
+from helpers import minipages as mp
+from helpers.minicsv import write_pair
 from rolegraph.cli import cli
 from rolegraph.combine.framework import load_framework
 from rolegraph.errors import InputError

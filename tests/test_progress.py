@@ -8,7 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from minicsv import write_pair
+from helpers.minicsv import write_pair
 
 
 def run_on_a_terminal(args: list[str], cwd: Path) -> str:

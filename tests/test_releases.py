@@ -7,7 +7,7 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from minicsv import write_pair
+from helpers.minicsv import write_pair
 from rolegraph.cli import cli
 
 

@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from minicsv import ROLE_HEADER, SKILL_HEADER, role_rows, skill_rows, to_csv
+from helpers.minicsv import ROLE_HEADER, SKILL_HEADER, role_rows, skill_rows, to_csv
 from rolegraph.cli import cli
 
 #: Texts that a Markdown renderer would turn into markup if written raw.

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from minicsv import write_pair
+from helpers.minicsv import write_pair
 
 #: The file operations the watcher counts (os.unlink's audit event is "os.remove";
 #: os.replace's is "os.rename").

@@ -19,14 +19,7 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from rolegraph.cli import cli
-from rolegraph.combine.framework import load_framework
-from rolegraph.errors import InputError, NotFound
-from rolegraph.explorer.assets import PYVIS_CDN_HOSTS, csp_hash, json_for_script
-from rolegraph.explorer.page import Explorer, build_explorer, render_html, write_html
-from rolegraph.graph.build import build_graph
-from rolegraph.graph.store import RoleGraph
-from vizfacts import (
+from helpers.vizfacts import (
     EVIL_FAMILY,
     EVIL_ROLE,
     EVIL_SKILL,
@@ -37,6 +30,13 @@ from vizfacts import (
     from_csv,
     from_seed,
 )
+from rolegraph.cli import cli
+from rolegraph.combine.framework import load_framework
+from rolegraph.errors import InputError, NotFound
+from rolegraph.explorer.assets import PYVIS_CDN_HOSTS, csp_hash, json_for_script
+from rolegraph.explorer.page import Explorer, build_explorer, render_html, write_html
+from rolegraph.graph.build import build_graph
+from rolegraph.graph.store import RoleGraph
 
 
 @pytest.fixture(scope="module")

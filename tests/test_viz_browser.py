@@ -19,9 +19,9 @@ from typing import Any
 
 import pytest
 
+from helpers.vizfacts import EVIL_FAMILY, EVIL_ROLE, EVIL_SKILL, Facts, evil_framework, from_csv
 from rolegraph.explorer.page import build_explorer, write_html
 from rolegraph.graph.build import build_graph
-from vizfacts import EVIL_FAMILY, EVIL_ROLE, EVIL_SKILL, Facts, evil_framework, from_csv
 
 pytestmark = pytest.mark.browser
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from html import escape
 
-from minicsv import DESCRIPTORS, LEVEL_DESC, REQUIREMENTS, SCS_SKILLS, SKILL_DESC
+from helpers.minicsv import DESCRIPTORS, LEVEL_DESC, REQUIREMENTS, SCS_SKILLS, SKILL_DESC
 
 ROLE = "Data analyst"
 ROLE_TEXT = "A data analyst turns data into insight.\n\nIn this role, you will:\n- collect data\n- explain findings"
