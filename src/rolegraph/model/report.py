@@ -68,6 +68,17 @@ class FileStats:
     rows_merged: int = 0
     rows_reported: int = 0
 
+    def count(self, outcome: str) -> None:
+        """One more row read, and what became of it: ``"used"``, ``"merged"`` or (any
+        other outcome) reported."""
+        self.rows_read += 1
+        if outcome == "used":
+            self.rows_used += 1
+        elif outcome == "merged":
+            self.rows_merged += 1
+        else:
+            self.rows_reported += 1
+
     @property
     def reconciles(self) -> bool:
         return self.rows_read == self.rows_used + self.rows_merged + self.rows_reported

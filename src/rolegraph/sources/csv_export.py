@@ -169,14 +169,7 @@ def read_role_content(
     for done, (row, raw) in enumerate(table.rows, start=1):
         if progress is not None and done % 250 == 0:
             progress(label, done, max(done, round(done / max(table.fraction(), 1e-9))))
-        stats.rows_read += 1
-        outcome = content.read_row(row, raw)
-        if outcome == "used":
-            stats.rows_used += 1
-        elif outcome == "merged":
-            stats.rows_merged += 1
-        else:
-            stats.rows_reported += 1
+        stats.count(content.read_row(row, raw))
     if progress is not None:
         progress(label, stats.rows_read, stats.rows_read)
     _table_quirks(table, report)

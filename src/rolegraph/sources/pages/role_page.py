@@ -170,14 +170,7 @@ def page_records(page: RolePage, report: ImportReport) -> Framework:
         name = _level_record(fw, role, blk, rank, label, note)
         seen: dict[str, tuple[str | None, str | None]] = {}
         for row in blk.skills:
-            stats.rows_read += 1
-            outcome = _requirement(fw, role, name, row, seen, skills, label, note)
-            if outcome == "used":
-                stats.rows_used += 1
-            elif outcome == "merged":
-                stats.rows_merged += 1
-            else:
-                stats.rows_reported += 1
+            stats.count(_requirement(fw, role, name, row, seen, skills, label, note))
     fw.skills.extend(skills.found.values())
     _shared_records(fw, page, role, note)
     if page.leads_to:

@@ -142,14 +142,7 @@ def read_skills_page(
             severity="warning",
         )
     for section in sections:
-        stats.rows_read += 1
-        outcome = _read_section(section, cut, skills, role_skills, label, report, group)
-        if outcome == "used":
-            stats.rows_used += 1
-        elif outcome == "merged":
-            stats.rows_merged += 1
-        else:
-            stats.rows_reported += 1
+        stats.count(_read_section(section, cut, skills, role_skills, label, report, group))
     group.flush(report, label)
     return Framework(sources=[source], skills=list(skills.values()), role_skills=role_skills)
 
