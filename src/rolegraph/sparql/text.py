@@ -293,8 +293,6 @@ def refuse_federation(sparql: str) -> None:
     """The query gate (:func:`rolegraph.sparql.text.gate`): Oxigraph would fetch a SERVICE
     clause's endpoint over the network, and rolegraph never lets a query (a user's, or one
     sent to ``rolegraph serve``) make it do that; nesting too deep is refused too."""
-    from rolegraph.sparql.text import gate
-
     gate(sparql)
 
 
