@@ -909,7 +909,7 @@ def test_no_injected_script_runs_in_served_pages(tmp_path: Path, browser: Any) -
     import threading
     import urllib.parse
 
-    from rolegraph.cli.graph_cmds import explorer_for
+    from rolegraph.serve.server import explorer_for
     from rolegraph.combine.framework import load_framework
     from rolegraph.graph.build import build_graph
     from rolegraph.serve.server import make_server

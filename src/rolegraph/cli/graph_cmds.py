@@ -23,7 +23,6 @@ from rolegraph.cli.options import (
     remember_input,
 )
 from rolegraph.errors import DataInvalid, OptionError, SourceError
-from rolegraph.explorer.page import build_explorer, render_html
 from rolegraph.graph.export import serialize
 from rolegraph.graph.pipeline import BuildResult, build_framework
 from rolegraph.graph.pool import MB, Limits
@@ -38,14 +37,13 @@ from rolegraph.graph.store import (
 from rolegraph.graph.validate import validate as run
 from rolegraph.model import paths
 from rolegraph.model.formats import EXPORT_NAMES
-from rolegraph.serve.server import describe, make_server
+from rolegraph.serve.server import HOST, describe, explorer_for, make_server
 from rolegraph.util.files import check_output_path, check_outputs_apart
 from rolegraph.util.render import TABLE_FORMATS, render, render_json
 from rolegraph.util.text import plural
 
 if TYPE_CHECKING:
     from rolegraph.graph.store import RoleGraph
-    from rolegraph.serve.server import ExplorerMaker
 
 
 @click.command(cls=RolegraphCommand)
@@ -328,11 +326,24 @@ def diff(
 @click.command(cls=RolegraphCommand)
 @graph_option
 @click.option(
+    "--host",
+    default=HOST,
+    show_default=True,
+    help="Address to listen on; any other than 127.0.0.1 makes the service public (read-only).",
+)
+@click.option(
     "--port",
     type=click.IntRange(0, 65535),
     default=7878,
     show_default=True,
-    help="Port on 127.0.0.1 (0: any free port).",
+    help="Port to listen on (0: any free port).",
+)
+@click.option(
+    "--allowed-host",
+    "allowed_hosts",
+    multiple=True,
+    metavar="NAME",
+    help="A public host name the service answers to (repeatable); loopback names always.",
 )
 @click.option(
     "--query-timeout",
@@ -357,18 +368,35 @@ def diff(
     help="Queries that run at once (each in its own worker process); others wait.",
 )
 def serve(
-    graph_path: Path | None, port: int, query_timeout: float, query_memory: int, max_queries: int
+    graph_path: Path | None,
+    host: str,
+    port: int,
+    allowed_hosts: tuple[str, ...],
+    query_timeout: float,
+    query_memory: int,
+    max_queries: int,
 ) -> None:
-    """Serve the graph on 127.0.0.1: a read-only SPARQL endpoint, a page per resource
-    (HTML, Turtle or JSON-LD by content negotiation), the saved queries as forms, and the
-    explorer. Stop it with Ctrl-C."""
+    """Serve the graph as a read-only web service: a SPARQL endpoint, a page per
+    resource (HTML, Turtle or JSON-LD by content negotiation), the saved queries as forms,
+    and the explorer. On 127.0.0.1 unless --host says otherwise. Stop it with Ctrl-C."""
 
     graph = load_graph(graph_path)
     limits = Limits(timeout=query_timeout, memory=query_memory * MB)
     server = make_server(
-        graph, port, explorer=explorer_for(graph), limits=limits, workers=max_queries
+        graph,
+        port,
+        explorer=explorer_for(graph),
+        limits=limits,
+        workers=max_queries,
+        host=host,
+        allowed_hosts=allowed_hosts,
     )
     url = describe(server)
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        note(
+            f"warning: listening on {host}: the service is public (read-only) to every "
+            "machine that can reach this address"
+        )
     note(f"Serving {len(graph):,} triples at {url} (SPARQL: {url}sparql). Press Ctrl-C to stop.")
     try:
         server.serve_forever()
@@ -376,12 +404,3 @@ def serve(
         note("Stopped.")
     finally:
         server.server_close()
-
-
-def explorer_for(graph: RoleGraph) -> ExplorerMaker:
-    """Makes the explorer page of one view of ``graph`` (the server asks on request)."""
-
-    def page(view: str, role: str | None, skill: str | None) -> bytes:
-        return render_html(build_explorer(graph, view, role=role, skill=skill)).encode("utf-8")
-
-    return page

@@ -1,6 +1,7 @@
-"""The state one ``rolegraph serve`` shares between its requests: the graph, the query
-worker pool, and the explorer pages made so far (the routes in :mod:`.routes` and
-:mod:`.endpoint` read it; :mod:`.server` makes it)."""
+"""The state one ``rolegraph serve`` shares between its requests: the backend the graph is
+read through, the saved queries (read and checked once, at start), the values their
+parameters allow, and the explorer pages made so far. The routes in :mod:`.routes` and
+:mod:`.endpoint` read it; :mod:`.web` makes it."""
 
 from __future__ import annotations
 
@@ -8,9 +9,12 @@ import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from rolegraph.sparql.binding import allowed_values
+from rolegraph.sparql.catalogue import load_catalogue
+
 if TYPE_CHECKING:
-    from rolegraph.graph.pool import QueryPool
-    from rolegraph.graph.store import RoleGraph
+    from rolegraph.serve.backend import Backend
+    from rolegraph.sparql.catalogue import Param, SavedQuery
 
 #: makes the explorer page of a view: (view, role, skill) -> HTML
 ExplorerMaker = Callable[[str, str | None, str | None], bytes]
@@ -20,12 +24,24 @@ class App:
     #: explorer pages kept, most recent last (each is made once, on first request)
     MAX_PAGES = 16
 
-    def __init__(self, graph: RoleGraph, explorer: ExplorerMaker | None, pool: QueryPool) -> None:
-        self.graph = graph
+    def __init__(self, backend: Backend, explorer: ExplorerMaker | None) -> None:
+        self.backend = backend
         self.explorer = explorer
-        self.pool = pool
+        self.catalogue: dict[str, SavedQuery] = load_catalogue()
         self._pages: dict[tuple[str, str | None, str | None], bytes] = {}
+        self._allowed: dict[tuple[str, str], list[str]] = {}
         self._lock = threading.Lock()
+
+    def allowed(self, query: SavedQuery, param: Param) -> list[str]:
+        """The values a saved query's parameter allows (asked once: the data is read-only)."""
+        key = (query.name, param.name)
+        with self._lock:
+            found = self._allowed.get(key)
+        if found is None:
+            found = allowed_values(query, param, self.backend.runner())
+            with self._lock:
+                self._allowed[key] = found
+        return found
 
     def explorer_page(
         self, view: str = "overlap", role: str | None = None, skill: str | None = None

@@ -1,17 +1,16 @@
 """The ``/sparql`` route of ``rolegraph serve``: the read-only SPARQL 1.1 Protocol. It
 refuses updates, negotiates the answer's media type, runs the query in the worker pool of
-the shared :class:`~.app.App` and returns a :class:`~.reply.Reply` (a browser gets the
-page of :func:`.pages.sparql_page`). :mod:`.server` dispatches to it."""
+the backend of the shared :class:`~.app.App` and returns a :class:`~.reply.Reply` (a browser gets the
+page of :func:`.pages.sparql_page`). :mod:`.web` dispatches to it."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from http import HTTPStatus
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from rolegraph.errors import QueryError
 from rolegraph.graph.pool import QueryCancelled, QueryLimit
-from rolegraph.model.vocab import PREFIXES
 from rolegraph.serve import pages
 from rolegraph.serve.app import App
 from rolegraph.serve.negotiation import GRAPH_TYPES, SELECT_TYPES, accepts
@@ -78,39 +77,16 @@ def _run(
     name: str,
     cancelled: Callable[[], bool],
 ) -> Answer:
-    """Run the query in the worker pool, over the protocol's dataset when it gives one;
+    """Run the query through the backend, over the protocol's dataset when it gives one;
     its answer in the format ``name`` (JSON or N-Triples for a page)."""
-    sparql, dataset = app.graph.prepare(query)
-    defaults = params.get("default-graph-uri", [])
-    named = params.get("named-graph-uri", [])
-    # The protocol's dataset overrides the query's FROM; with neither, the query
-    # sees the served graph (or release).
-    if defaults or named:
-        dataset = _dataset(defaults, named)
-    return app.pool.run(
-        sparql,
-        dataset=dataset,
-        results_format=name if select else "JSON",
-        graph_format="N_TRIPLES" if page or select else name,
-        prefixes=PREFIXES,
-        spreadsheet_safe=True,
-        cancelled=cancelled,
-    )
-
-
-def _dataset(defaults: list[str], named: list[str]) -> dict[str, Any]:
-    """The dataset the protocol's default-graph-uri and named-graph-uri name."""
-    import pyoxigraph as ox
-
-    dataset: dict[str, Any] = {}
     try:
-        if defaults:
-            dataset["default_graph"] = [ox.NamedNode(u) for u in defaults]
-        if named:
-            dataset["named_graphs"] = [ox.NamedNode(u) for u in named]
+        return app.backend.run(
+            query,
+            defaults=params.get("default-graph-uri", []),
+            named=params.get("named-graph-uri", []),
+            results_format=name if select else "JSON",
+            graph_format="N_TRIPLES" if page or select else name,
+            cancelled=cancelled,
+        )
     except ValueError as exc:
-        raise HttpError(
-            HTTPStatus.BAD_REQUEST,
-            f"default-graph-uri / named-graph-uri must be absolute IRIs: {exc}",
-        ) from None
-    return dataset
+        raise HttpError(HTTPStatus.BAD_REQUEST, str(exc)) from None

@@ -9,9 +9,7 @@ import html
 import urllib.parse
 from typing import TYPE_CHECKING, Any
 
-from rolegraph.graph.store import graph_stats
 from rolegraph.model.vocab import (
-    BASE,
     RDF,
     RDFS,
     RG,
@@ -19,12 +17,11 @@ from rolegraph.model.vocab import (
     short_iri,
     sparql_prefixes,
 )
-from rolegraph.sparql.binding import allowed_values, to_oxigraph
-from rolegraph.sparql.catalogue import load_catalogue
+from rolegraph.sparql.binding import to_oxigraph
 
 if TYPE_CHECKING:
-    from rolegraph.graph.store import RoleGraph
-    from rolegraph.sparql.binding import Runner
+    from rolegraph.serve.app import App
+    from rolegraph.serve.backend import Backend
     from rolegraph.sparql.catalogue import SavedQuery
     from rolegraph.sparql.results import ResultTable
 
@@ -95,22 +92,11 @@ def local_path(iri: str) -> str | None:
 
 
 short = short_iri
+#: rows of an answer a page shows (the data formats carry all of them)
+MAX_ROWS = 5000
 
 
 # -- links and terms ------------------------------------------------------------------
-
-
-def labels(graph: RoleGraph, iris: list[str]) -> dict[str, str]:
-    import pyoxigraph as ox
-
-    label = ox.NamedNode(RDFS + "label")
-    out = {}
-    for iri in set(iris):
-        if iri.startswith("http"):
-            found = next(iter(graph.pattern(ox.NamedNode(iri), label, None)), None)
-            if found is not None and isinstance(found.object, ox.Literal):
-                out[iri] = found.object.value
-    return out
 
 
 def link(iri: str, labels: dict[str, str]) -> str:
@@ -136,13 +122,16 @@ def term(term: Any, labels: dict[str, str]) -> str:
 
 
 def resource_page(
-    graph: RoleGraph, explorer: bool, iri: str, triples: list[Any], incoming: list[Any]
+    backend: Backend,
+    explorer: bool,
+    iri: str,
+    triples: list[Any],
+    shown: list[Any],
+    linked: int,
 ) -> bytes:
-    """A resource's triples as a table, and the links to it (``explorer``: link to its
-    view in the explorer, when it has one)."""
-    shown = sorted(incoming, key=lambda t: (t.predicate.value, t.subject.value))[:500]
-    names = labels(
-        graph,
+    """A resource's triples as a table, and the links to it (``shown`` of ``linked``;
+    ``explorer``: link to its view in the explorer, when it has one)."""
+    names = backend.labels(
         [
             iri,
             *(t.object.value for t in triples if hasattr(t.object, "value")),
@@ -160,23 +149,23 @@ def resource_page(
         for f, name in (("ttl", "Turtle"), ("jsonld", "JSON-LD"), ("nt", "N-Triples"))
     )
     body += "</p>"
-    explore = explorer_link(graph, iri, triples, title) if explorer else ""
+    explore = explorer_link(backend, iri, triples, title) if explorer else ""
     if explore:
         body += f"<p>{explore}</p>"
     body += f"<table><tr><th>property</th><th>value</th></tr>{rows}</table>"
-    if incoming:
+    if shown:
         body += "<h2>Links to it</h2><table><tr><th>from</th><th>property</th></tr>"
         body += "".join(
             f"<tr><td>{link(t.subject.value, names)}</td><td>{link(t.predicate.value, {})}</td></tr>"
             for t in shown
         )
         body += "</table>"
-        if len(incoming) > 500:
-            body += f"<p>… and {len(incoming) - 500} more.</p>"
+        if linked > len(shown):
+            body += f"<p>… and {linked - len(shown):,} more.</p>"
     return page(title, body)
 
 
-def explorer_link(graph: RoleGraph, iri: str, triples: list[Any], title: str) -> str:
+def explorer_link(backend: Backend, iri: str, triples: list[Any], title: str) -> str:
     """A link to the explorer's view of a role or a skill (a level: of its role)."""
     types = {t.object.value for t in triples if t.predicate.value == RDF + "type"}
     if RG + "Role" in types or RG + "SeniorCivilServiceRole" in types:
@@ -187,7 +176,7 @@ def explorer_link(graph: RoleGraph, iri: str, triples: list[Any], title: str) ->
         role = next((t.object.value for t in triples if t.predicate.value == RG + "role"), None)
         if role is None:
             return ""
-        param, name = "role", labels(graph, [role]).get(role, "")
+        param, name = "role", backend.labels([role]).get(role, "")
     else:
         return ""
     if not name:
@@ -199,12 +188,12 @@ def explorer_link(graph: RoleGraph, iri: str, triples: list[Any], title: str) ->
 # -- home -----------------------------------------------------------------------------
 
 
-def home_page(graph: RoleGraph) -> bytes:
-    stats = graph_stats(graph)
+def home_page(backend: Backend) -> bytes:
+    stats = backend.stats()
     rows = "".join(f"<tr><td>{html.escape(k)}</td><td>{v}</td></tr>" for k, v in stats.items())
-    roles = sorted((t.subject.value, t.object.value) for t in _typed(graph, BASE + "ontology#Role"))
+    roles = backend.typed(RG + "Role")
     role_links = ", ".join(link(iri, {iri: label}) for iri, label in roles)
-    release = f" (release {html.escape(graph.release)})" if graph.release else ""
+    release = f" (release {html.escape(backend.release)})" if backend.release else ""
     body = (
         f"<p>The UK Government Digital and Data Profession Capability Framework as linked data{release}.</p>"
         f"<table>{rows}</table><h2>Roles</h2><p>{role_links}</p>"
@@ -214,43 +203,30 @@ def home_page(graph: RoleGraph) -> bytes:
     return page("rolegraph", body)
 
 
-def _typed(graph: RoleGraph, cls: str) -> list[Any]:
-    import pyoxigraph as ox
-
-    rdf_type = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
-    label = ox.NamedNode(RDFS + "label")
-    out = []
-    for t in graph.pattern(None, rdf_type, ox.NamedNode(cls)):
-        found = next(iter(graph.pattern(t.subject, label, None)), None)
-        if found is not None:
-            out.append(found)
-    return out
-
-
 # -- saved queries --------------------------------------------------------------------
 
 
-def query_list_page() -> bytes:
+def query_list_page(catalogue: dict[str, SavedQuery]) -> bytes:
     rows = "".join(
         f'<tr><td><a href="/queries/{html.escape(q.name)}">{html.escape(q.name)}</a></td>'
         f"<td>{html.escape(q.summary)}</td><td>{html.escape(', '.join(p.describe() for p in q.params) or '-')}</td></tr>"
-        for q in load_catalogue().values()
+        for q in catalogue.values()
     )
     body = f"<table><tr><th>query</th><th>question</th><th>parameters</th></tr>{rows}</table>"
     return page("Saved queries", body)
 
 
 def saved_query_page(
+    app: App,
     query: SavedQuery,
     params: dict[str, str],
-    runner: Runner,
     table: ResultTable | None,
     problem: str,
 ) -> bytes:
     """A saved query's form (its parameters filled in from ``params``), the problem with
     them if any, its answer as a table, and its SPARQL."""
     body = f"<p>{html.escape(query.description)}</p>"
-    body += f'<form method="get"><input type="hidden" name="run" value="1">{_query_fields(query, params, runner)}<p><button>Run</button></p></form>'
+    body += f'<form method="get"><input type="hidden" name="run" value="1">{_query_fields(app, query, params)}<p><button>Run</button></p></form>'
     if problem:
         body += f'<p class="error" role="alert">{html.escape(problem)}</p>'
     if table is not None:
@@ -259,12 +235,12 @@ def saved_query_page(
     return page(f"{query.name}: {query.summary}", body)
 
 
-def _query_fields(query: SavedQuery, params: dict[str, str], runner: Runner) -> str:
+def _query_fields(app: App, query: SavedQuery, params: dict[str, str]) -> str:
     """An input per parameter, with the values it allows as a datalist."""
     fields = ""
     for p in query.params:
         value = params.get(p.name, p.default or "")
-        options = allowed_values(query, p, runner)
+        options = app.allowed(query, p)
         listid = f"list-{p.name}"
         datalist = (
             f'<datalist id="{listid}">'
@@ -282,19 +258,27 @@ def _query_fields(query: SavedQuery, params: dict[str, str], runner: Runner) -> 
 
 
 def _saved_results(table: ResultTable, params: dict[str, str]) -> str:
-    """A saved query's answer as a table, with links to download it."""
+    """A saved query's answer as a table (the first :data:`MAX_ROWS`, with a marker
+    saying so), with links to download all of it."""
     head = "".join(f"<th>{html.escape(v)}</th>" for v in table.variables)
     rows = "".join(
         "<tr>"
         + "".join("<td></td>" if t is None else f"<td>{term(to_oxigraph(t), {})}</td>" for t in row)
         + "</tr>"
-        for row in table.rows
+        for row in table.rows[:MAX_ROWS]
     )
     qs = urllib.parse.urlencode({**params, "run": "1"})
-    return (
-        f'<p>{len(table)} rows — download as <a href="?{html.escape(qs)}&amp;format=csv">CSV</a>, <a href="?{html.escape(qs)}&amp;format=json">JSON</a></p>'
-        f"<table><tr>{head}</tr>{rows}</table>"
+    links = (
+        f'<a href="?{html.escape(qs)}&amp;format=csv">CSV</a>, '
+        f'<a href="?{html.escape(qs)}&amp;format=json">JSON</a>'
     )
+    count = f"{len(table)} rows — download as {links}"
+    if len(table) > MAX_ROWS:
+        count = (
+            f'<strong class="cap">The first {MAX_ROWS:,} of {len(table):,} rows are shown'
+            f"</strong> — download all of them as {links}"
+        )
+    return f"<p>{count}</p><table><tr>{head}</tr>{rows}</table>"
 
 
 # -- the SPARQL endpoint --------------------------------------------------------------
@@ -323,12 +307,16 @@ def sparql_page(query: str | None = None, result: Any = None) -> bytes:
 
 
 def _answer_table(result: Any, *, triples: bool) -> str:
-    """Solutions (or the triples of a CONSTRUCT or DESCRIBE) as a table, the first 5000."""
+    """Solutions (or the triples of a CONSTRUCT or DESCRIBE) as a table, the first
+    :data:`MAX_ROWS` (a marker says when there were more)."""
     names = ["subject", "predicate", "object"] if triples else [v.value for v in result.variables]
     rows = []
     for n, solution in enumerate(result):
-        if n == 5000:
-            rows.append(f'<tr><td colspan="{len(names)}">first 5000 rows shown</td></tr>')
+        if n == MAX_ROWS:
+            rows.append(
+                f'<tr><td colspan="{len(names)}" class="cap">The first {MAX_ROWS:,} rows are '
+                "shown: ask for CSV, TSV or JSON (the Accept header) for all of them</td></tr>"
+            )
             break
         terms = list(solution) if triples else [solution[v] for v in names]
         cells = "".join("<td></td>" if t is None else f"<td>{term(t, {})}</td>" for t in terms)

@@ -10,12 +10,13 @@ HTML = "text/html; charset=utf-8"
 
 class Reply(NamedTuple):
     """An answer to send: status, body and Content-Type (``scripts``: the page may run
-    its inline scripts)."""
+    its inline scripts; ``headers``: more to send, such as ``Link``)."""
 
     status: int
     body: bytes
     content_type: str
     scripts: bool = False
+    headers: tuple[tuple[str, str], ...] = ()
 
 
 class HttpError(Exception):

@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING
 from rolegraph.errors import NotFound, RolegraphError
 from rolegraph.graph.jsonld import to_jsonld
 from rolegraph.graph.pool import QueryLimit
-from rolegraph.graph.runner import LocalRunner
 from rolegraph.model import paths
 from rolegraph.model.vocab import PREFIXES
 from rolegraph.serve import pages
@@ -21,7 +20,7 @@ from rolegraph.serve.app import App
 from rolegraph.serve.negotiation import RESOURCE_FORMATS, accepts
 from rolegraph.serve.reply import HTML, HttpError, Reply
 from rolegraph.sparql.binding import run_query
-from rolegraph.sparql.catalogue import get_query
+from rolegraph.util.text import did_you_mean
 
 if TYPE_CHECKING:
     from rolegraph.sparql.binding import Runner
@@ -37,7 +36,7 @@ _TABLE_TYPES = {
 
 
 def home(app: App) -> Reply:
-    return Reply(HTTPStatus.OK, pages.home_page(app.graph), HTML)
+    return Reply(HTTPStatus.OK, pages.home_page(app.backend), HTML)
 
 
 def file(name: str, content_type: str) -> Reply:
@@ -93,24 +92,48 @@ def resource(app: App, iri: str, query: str, accept: str | None) -> Reply:
     """A resource's triples: as ``?format=`` names, else by the Accept header."""
     import pyoxigraph as ox
 
-    graph = app.graph
-    node = ox.NamedNode(iri)
-    triples = list(graph.pattern(node, None, None))
-    incoming = list(graph.pattern(None, None, node))
+    triples, incoming, linked = app.backend.about(iri)
     if not triples and not incoming:
         raise HttpError(HTTPStatus.NOT_FOUND, f"no resource <{iri}> in this graph")
     media = _resource_media(query, accept)
     ordered = sorted(triples, key=lambda t: (t.predicate.value, str(t.object)))
+    links = alternates(media)
     if media == "text/turtle":
         data = ox.serialize(ordered, format=ox.RdfFormat.TURTLE, prefixes=PREFIXES) or b""
-        return Reply(HTTPStatus.OK, data, "text/turtle; charset=utf-8")
+        return Reply(HTTPStatus.OK, data, "text/turtle; charset=utf-8", headers=links)
     if media == "application/n-triples":
         data = ox.serialize(ordered, format=ox.RdfFormat.N_TRIPLES) or b""
-        return Reply(HTTPStatus.OK, data, "application/n-triples; charset=utf-8")
+        return Reply(HTTPStatus.OK, data, "application/n-triples; charset=utf-8", headers=links)
     if media == "application/ld+json":
-        return Reply(HTTPStatus.OK, to_jsonld(ordered), "application/ld+json; charset=utf-8")
-    page = pages.resource_page(graph, app.explorer is not None, iri, ordered, incoming)
-    return Reply(HTTPStatus.OK, page, HTML)
+        data = to_jsonld(ordered)
+        return Reply(HTTPStatus.OK, data, "application/ld+json; charset=utf-8", headers=links)
+    page = pages.resource_page(
+        app.backend, app.explorer is not None, iri, ordered, incoming, linked
+    )
+    return Reply(HTTPStatus.OK, page, HTML, headers=links)
+
+
+#: a resource's other representations: ?format= name -> media type
+_ALTERNATES = {
+    "html": "text/html",
+    "ttl": "text/turtle",
+    "nt": "application/n-triples",
+    "jsonld": "application/ld+json",
+}
+
+
+def alternates(media: str) -> tuple[tuple[str, str], ...]:
+    """``Link: rel="alternate"`` to the representations other than ``media``."""
+    return (
+        (
+            "Link",
+            ", ".join(
+                f'<?format={name}>; rel="alternate"; type="{other}"'
+                for name, other in _ALTERNATES.items()
+                if other != media
+            ),
+        ),
+    )
 
 
 def _resource_media(query: str, accept: str | None) -> str:
@@ -137,18 +160,20 @@ def _resource_media(query: str, accept: str | None) -> str:
 # -- saved queries --------------------------------------------------------------------
 
 
-def query_list() -> Reply:
-    return Reply(HTTPStatus.OK, pages.query_list_page(), HTML)
+def query_list(app: App) -> Reply:
+    return Reply(HTTPStatus.OK, pages.query_list_page(app.catalogue), HTML)
 
 
-def find_saved_query(name: str) -> SavedQuery:
-    try:
-        return get_query(name)
-    except NotFound as exc:
-        hint = f"did you mean {', '.join(exc.suggestions)}? " if exc.suggestions else ""
-        raise HttpError(
-            HTTPStatus.NOT_FOUND, f"no saved query named {name!r} ({hint}/queries lists them)"
-        ) from None
+def find_saved_query(app: App, name: str) -> SavedQuery:
+    """A saved query by name, from those read at start."""
+    found = app.catalogue.get(name)
+    if found is not None:
+        return found
+    close = did_you_mean(name, list(app.catalogue))
+    hint = f"did you mean {', '.join(close)}? " if close else ""
+    raise HttpError(
+        HTTPStatus.NOT_FOUND, f"no saved query named {name!r} ({hint}/queries lists them)"
+    )
 
 
 def saved_query(app: App, query: SavedQuery, form: dict[str, list[str]]) -> Reply:
@@ -157,7 +182,7 @@ def saved_query(app: App, query: SavedQuery, form: dict[str, list[str]]) -> Repl
     params, fmt = _saved_query_params(form)
     # Asking for a format other than the page means running the query.
     run = params.pop("run", None) is not None or not query.params or fmt != "html"
-    runner = LocalRunner(app.graph, app.pool)
+    runner = app.backend.runner()
     table = None
     problem, status = "", HTTPStatus.OK
     if run:
@@ -165,7 +190,7 @@ def saved_query(app: App, query: SavedQuery, form: dict[str, list[str]]) -> Repl
         if table is not None and fmt in _TABLE_TYPES:
             data = table.format(fmt).encode("utf-8")
             return Reply(HTTPStatus.OK, data, f"{_TABLE_TYPES[fmt]}; charset=utf-8")
-    return Reply(status, pages.saved_query_page(query, params, runner, table, problem), HTML)
+    return Reply(status, pages.saved_query_page(app, query, params, table, problem), HTML)
 
 
 def _saved_query_params(form: dict[str, list[str]]) -> tuple[dict[str, str], str]:
@@ -192,7 +217,7 @@ def _run_saved_query(
     """Run the query: its answer, or (for the page) the problem to show in the form
     beside the values to correct, and the status to send it with."""
     try:
-        return run_query(query, params, runner, limit=5000), "", HTTPStatus.OK
+        return run_query(query, params, runner), "", HTTPStatus.OK
     except RolegraphError as exc:
         if fmt != "html":
             raise

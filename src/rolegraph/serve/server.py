@@ -1,208 +1,177 @@
-"""``rolegraph serve``: the graph as linked data on 127.0.0.1.
+"""``rolegraph serve``: the graph as a read-only linked-data web service.
 
-* ``/sparql`` — a read-only SPARQL 1.1 Protocol endpoint (GET or POST; results as
-  SPARQL JSON, XML, CSV or TSV; graphs as Turtle, N-Triples, JSON-LD or RDF/XML, by
-  the Accept header). Updates are refused with 403, on ``/sparql`` and ``/update``.
-* ``/id/...`` — every resource of the graph, by content negotiation: an HTML page of
-  its triples, Turtle, or JSON-LD (``?format=ttl|jsonld|html`` overrides).
-* ``/queries`` — the saved queries as forms; results as HTML tables (or CSV / JSON).
+* ``/sparql`` — the SPARQL 1.1 Protocol (GET, POST urlencoded or direct; results as
+  SPARQL JSON, XML, CSV or TSV, graphs as Turtle, N-Triples, JSON-LD or RDF/XML, by the
+  Accept header). Updates are refused with 403, on ``/sparql`` and ``/update``.
+* ``/id/...`` — every resource of the graph, by content negotiation.
+* ``/queries`` — the saved queries as forms; results as HTML tables (or CSV / JSON / TSV).
 * ``/ontology``, ``/ontology/context.jsonld``, ``/ontology/shapes.ttl``.
-* ``/explorer`` — the interactive HTML explorer of the graph, when available.
+* ``/explorer`` — the interactive HTML explorer of the graph.
 
-Every text from the data is HTML-escaped; pages load nothing from elsewhere.
+:func:`create_app` makes the ASGI application (:mod:`.web`) over an embedded graph or a
+remote SPARQL endpoint; :func:`make_server` binds it with uvicorn. Under another ASGI
+server, ``create_app()`` with no arguments reads its settings from the environment
+(``ROLEGRAPH_GRAPH``, ``ROLEGRAPH_ENDPOINT``, ... see :data:`ENVIRONMENT`).
 """
 
 from __future__ import annotations
 
-import html
-import select
+import os
 import socket
-import sys
-import urllib.parse
-from http import HTTPStatus
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import TYPE_CHECKING, Any
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
 
-from rolegraph.errors import NotFound, OutputError, RolegraphError
-from rolegraph.graph.pool import QueryCancelled, QueryLimit, QueryPool
-from rolegraph.model.vocab import ID
-from rolegraph.serve import endpoint, routes
-from rolegraph.serve.app import App as _App
-from rolegraph.serve.app import ExplorerMaker as ExplorerMaker
-from rolegraph.serve.negotiation import accepts as _accepts
-from rolegraph.serve.pages import local_path
-from rolegraph.serve.pages import page as _page
-from rolegraph.serve.reply import HttpError as _HttpError
-from rolegraph.serve.reply import Reply
+from rolegraph.errors import OptionError, OutputError
+from rolegraph.explorer.page import build_explorer, render_html
+from rolegraph.graph.open import open_graph
+from rolegraph.graph.pool import MB, Limits, QueryPool
+from rolegraph.serve.app import ExplorerMaker
+from rolegraph.serve.backend import EmbeddedBackend
+from rolegraph.serve.web import make_app
 from rolegraph.spelling import option
 
 if TYPE_CHECKING:
-    from rolegraph.graph.pool import Limits, QueryPool
+    from starlette.applications import Starlette
+
     from rolegraph.graph.store import RoleGraph
 
 HOST = "127.0.0.1"
-MAX_BODY = 1024 * 1024
-#: the ontology's files, served as published: path -> (file, Content-Type)
-_ONTOLOGY_FILES = {
-    "/ontology/rolegraph.ttl": ("rolegraph.ttl", "text/turtle; charset=utf-8"),
-    "/ontology/context.jsonld": ("context.jsonld", "application/ld+json"),
-    "/ontology/shapes.ttl": ("shapes.ttl", "text/turtle; charset=utf-8"),
+#: the settings :func:`create_app` reads when it is given none (as an ASGI server calls it)
+ENVIRONMENT = {
+    "ROLEGRAPH_GRAPH": "a graph file or store folder (default: the bundled data)",
+    "ROLEGRAPH_ALLOWED_HOSTS": "public host names the service answers to, comma-separated",
+    "ROLEGRAPH_QUERY_TIMEOUT": "seconds a query may run (30)",
+    "ROLEGRAPH_QUERY_MEMORY": "MB of memory a query may use (384)",
+    "ROLEGRAPH_MAX_QUERIES": "queries that run at once in each web worker (2)",
 }
 
 
-class Handler(BaseHTTPRequestHandler):
-    server_version = "rolegraph"
-    app: _App
+def explorer_for(graph: RoleGraph) -> ExplorerMaker:
+    """Makes the explorer page of one view of ``graph`` (the server asks on request)."""
 
-    # -- plumbing -------------------------------------------------------------------
+    def page(view: str, role: str | None, skill: str | None) -> bytes:
+        return render_html(build_explorer(graph, view, role=role, skill=skill)).encode("utf-8")
 
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
-
-    def send(self, status: int, body: bytes, content_type: str, *, scripts: bool = False) -> None:
-        self.send_response(status)
-        self.send_header("Content-Type", content_type)
-        self.send_header("Content-Length", str(len(body)))
-        self.send_header("Vary", "Accept")
-        self.send_header("X-Content-Type-Options", "nosniff")
-        if content_type.startswith("text/html"):
-            script = "'unsafe-inline'" if scripts else "'none'"
-            self.send_header(
-                "Content-Security-Policy",
-                f"default-src 'none'; style-src 'unsafe-inline'; img-src data:; font-src data:; "
-                f"script-src {script}; connect-src 'none'; form-action 'self'",
-            )
-        self.end_headers()
-        if self.command != "HEAD":
-            self.wfile.write(body)
-
-    def reply(self, reply: Reply) -> None:
-        self.send(reply.status, reply.body, reply.content_type, scripts=reply.scripts)
-
-    def fail(self, status: int, message: str) -> None:
-        """An error: an HTML page for browsers, plain text for programs."""
-        if _accepts(self.headers.get("Accept"), ["text/plain", "text/html"]) == "text/html":
-            body = _page(
-                f"{int(status)} {HTTPStatus(status).phrase}", f"<p>{html.escape(message)}</p>"
-            )
-            self.send(status, body, "text/html; charset=utf-8")
-        else:
-            self.send(status, (message + "\n").encode("utf-8"), "text/plain; charset=utf-8")
-
-    def form(self) -> dict[str, list[str]]:
-        url = urllib.parse.urlsplit(self.path)
-        params = urllib.parse.parse_qs(url.query, keep_blank_values=True)
-        if self.command == "POST":
-            raw = self.headers.get("Content-Length") or "0"
-            if not raw.strip().isdigit():
-                raise _HttpError(HTTPStatus.BAD_REQUEST, "Content-Length must be a number of bytes")
-            length = int(raw)
-            if length > MAX_BODY:
-                raise _HttpError(HTTPStatus.REQUEST_ENTITY_TOO_LARGE, "request body too large")
-            body = self.rfile.read(length).decode("utf-8", "replace")
-            ctype = (self.headers.get("Content-Type") or "").split(";")[0].strip().lower()
-            if ctype == "application/sparql-query":
-                params.setdefault("query", []).append(body)
-            elif ctype == "application/sparql-update":
-                params.setdefault("update", []).append(body)
-            else:
-                for k, v in urllib.parse.parse_qs(body, keep_blank_values=True).items():
-                    params.setdefault(k, []).extend(v)
-        return params
-
-    def client_gone(self) -> bool:
-        """Has the client closed its connection (so its query may stop)?"""
-        try:
-            ready, _, _ = select.select([self.connection], [], [], 0)
-            return bool(ready) and self.connection.recv(1, socket.MSG_PEEK) == b""
-        except (OSError, ValueError):
-            return True
-
-    # -- routes -----------------------------------------------------------------------
-
-    def do_GET(self) -> None:
-        try:
-            self.check_host()
-            self.route()
-        except _HttpError as exc:
-            self.fail(exc.status, exc.message)
-        except NotFound as exc:
-            self.fail(HTTPStatus.NOT_FOUND, str(exc))
-        except QueryCancelled:
-            self.close_connection = True  # nobody is there to read an answer
-        except QueryLimit as exc:
-            self.fail(HTTPStatus.SERVICE_UNAVAILABLE, str(exc))
-        except RolegraphError as exc:
-            self.fail(HTTPStatus.BAD_REQUEST, str(exc))
-        except (ValueError, UnicodeError) as exc:
-            # e.g. a path that is not a valid IRI: the request is wrong, not the server.
-            self.fail(HTTPStatus.BAD_REQUEST, f"bad request: {exc}")
-
-    def check_host(self) -> None:
-        """Only answer requests addressed to this machine (a web page elsewhere cannot use
-        DNS rebinding to make a browser query the server under another name)."""
-        host = (self.headers.get("Host") or "").strip().lower()
-        port = self.server.server_address[1]  # type: ignore[index]
-        allowed = {f"{name}:{port}" for name in ("127.0.0.1", "localhost", "[::1]")}
-        if host and host not in allowed:
-            raise _HttpError(HTTPStatus.MISDIRECTED_REQUEST, f"unexpected Host header {host!r}")
-
-    do_POST = do_GET
-    do_HEAD = do_GET
-
-    def do_PUT(self) -> None:
-        self.fail(HTTPStatus.FORBIDDEN, endpoint.READ_ONLY)
-
-    do_DELETE = do_PUT
-    do_PATCH = do_PUT
-
-    def route(self) -> None:
-        url = urllib.parse.urlsplit(self.path)
-        path, accept = url.path, self.headers.get("Accept")
-        if path in ("/sparql", "/query"):
-            form = self.form()
-            self.reply(endpoint.sparql(self.app, form, self.command, accept, self.client_gone))
-        elif path == "/update":
-            self.fail(HTTPStatus.FORBIDDEN, endpoint.READ_ONLY)
-        elif path.startswith("/id/"):
-            iri = ID + urllib.parse.unquote(path[len("/id/") :])
-            self.reply(routes.resource(self.app, iri, url.query, accept))
-        elif path == "/queries":
-            self.reply(routes.query_list())
-        elif path.startswith("/queries/"):
-            query = routes.find_saved_query(urllib.parse.unquote(path[len("/queries/") :]))
-            self.reply(routes.saved_query(self.app, query, self.form()))
-        elif path == "/ontology":
-            self.reply(routes.ontology(accept))
-        elif path in _ONTOLOGY_FILES:
-            self.reply(routes.file(*_ONTOLOGY_FILES[path]))
-        elif path == "/explorer":
-            self.reply(routes.explorer(self.app, url.query))
-        elif path == "/":
-            self.reply(routes.home(self.app))
-        else:
-            raise _HttpError(HTTPStatus.NOT_FOUND, f"nothing at {path}")
+    return page
 
 
-class _Server(ThreadingHTTPServer):
-    pool: QueryPool | None = None
-
-    def handle_error(self, request: Any, client_address: Any) -> None:
-        """A client that hangs up mid-answer is routine: say nothing. Anything else is one
-        line on stderr, not a traceback."""
-        exc = sys.exc_info()[1]
-        if isinstance(exc, ConnectionError | TimeoutError):
-            return
-        print(
-            f"rolegraph serve: request from {client_address[0]} failed: "
-            f"{type(exc).__name__}: {exc}",
-            file=sys.stderr,
+def create_app(
+    graph: RoleGraph | Path | str | None = None,
+    *,
+    limits: Limits | None = None,
+    max_queries: int | None = None,
+    explorer: bool = True,
+    allowed_hosts: Sequence[str] | None = None,
+    cors_origins: Sequence[str] = ("*",),
+) -> Starlette:
+    """The ASGI application of ``rolegraph serve`` over ``graph`` (a graph, a graph file
+    or store folder, or None: ``ROLEGRAPH_GRAPH`` or the bundled data), its queries run in
+    ``max_queries`` worker processes within ``limits``. With no arguments every setting
+    comes from the environment (:data:`ENVIRONMENT`), so any ASGI server can run it:
+    ``uvicorn --factory rolegraph.serve:create_app``."""
+    env = os.environ
+    if graph is None:
+        graph = env.get("ROLEGRAPH_GRAPH") or None
+    if not isinstance(graph, str | Path | type(None)):
+        opened = graph
+    else:
+        opened = open_graph(Path(graph) if graph else None)
+    if limits is None:
+        limits = Limits(
+            timeout=_number("ROLEGRAPH_QUERY_TIMEOUT", 30.0),
+            memory=int(_number("ROLEGRAPH_QUERY_MEMORY", 384)) * MB,
         )
+    if max_queries is None:
+        max_queries = int(_number("ROLEGRAPH_MAX_QUERIES", 2))
+    if allowed_hosts is None:
+        allowed_hosts = [
+            h.strip() for h in env.get("ROLEGRAPH_ALLOWED_HOSTS", "").split(",") if h.strip()
+        ]
+    pool = QueryPool(opened, workers=max_queries, limits=limits)
+    backend = EmbeddedBackend(opened, pool, modified=_modified(opened.location))
+    return make_app(
+        backend,
+        explorer=explorer_for(opened) if explorer else None,
+        allowed_hosts=allowed_hosts,
+        cors_origins=cors_origins,
+    )
+
+
+def _number(name: str, default: float) -> float:
+    raw = os.environ.get(name)
+    if raw is None or not raw.strip():
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        value = -1.0
+    if not value > 0:
+        raise OptionError(f"{name}={raw!r} is not a positive number", option=name)
+    return value
+
+
+def _modified(location: str) -> float:
+    """When the data was last changed: its file's (or folder's) time, else now."""
+    try:
+        return Path(location).stat().st_mtime
+    except (OSError, ValueError):
+        return time.time()
+
+
+class Server:
+    """``app`` listening on a bound socket, run by uvicorn: :meth:`serve_forever` (Ctrl-C
+    stops it), :meth:`shutdown` from another thread, :meth:`server_close` at the end."""
+
+    def __init__(self, app: Starlette, sock: socket.socket) -> None:
+        import uvicorn
+
+        self.app = app
+        self.socket = sock
+        self.server_address: tuple[str, int] = sock.getsockname()[:2]
+        config = uvicorn.Config(
+            app,
+            log_level="warning",
+            access_log=False,
+            server_header=False,
+            lifespan="on",
+            timeout_keep_alive=5,
+            timeout_graceful_shutdown=2,
+            backlog=2048,
+        )
+        self._server = uvicorn.Server(config)
+        self._ran = False
+
+    def serve_forever(self) -> None:
+        self._ran = True
+        self._server.run(sockets=[self.socket])
+
+    def shutdown(self) -> None:
+        self._server.should_exit = True
 
     def server_close(self) -> None:
-        super().server_close()
-        if self.pool is not None:
-            self.pool.close()
+        self.shutdown()
+        self.socket.close()
+        if not self._ran:  # the lifespan never started, so it will not close the backend
+            self.app.state.rolegraph.backend.close()
+
+    @property
+    def url(self) -> str:
+        host, port = self.server_address
+        return f"http://{'[' + host + ']' if ':' in host else host}:{port}/"
+
+
+def bind(host: str, port: int) -> socket.socket:
+    """A listening socket on ``host``:``port`` (0: any free port)."""
+    try:
+        family = socket.AF_INET6 if ":" in host else socket.AF_INET
+        return socket.create_server((host, port), family=family, backlog=2048)
+    except OSError as exc:
+        raise OutputError(
+            f"cannot listen on {host}:{port}: {exc.strerror or exc}",
+            hint=f"try another {option('port')}",
+        ) from None
 
 
 def make_server(
@@ -212,35 +181,24 @@ def make_server(
     explorer: ExplorerMaker | None = None,
     limits: Limits | None = None,
     workers: int = 2,
-) -> ThreadingHTTPServer:
-    """A server bound to 127.0.0.1 (port 0: any free port); call ``serve_forever``, and
-    ``server_close`` at the end (it stops the query workers too).
+    host: str = HOST,
+    allowed_hosts: Sequence[str] = (),
+) -> Server:
+    """A server for ``graph`` bound to ``host`` (127.0.0.1; port 0: any free port); call
+    ``serve_forever``, and ``server_close`` at the end (it stops the query workers too).
 
     Queries sent to it run in ``workers`` worker processes within ``limits`` (see
-    :mod:`rolegraph.graph.pool`): at most ``workers`` at once, each stopped past its time-out,
-    memory or result size, or when its client goes away."""
-
+    :mod:`rolegraph.graph.pool`): at most ``workers`` at once, each stopped past its
+    time-out, memory or result size, or when its client goes away."""
+    sock = bind(host, port)
     pool = QueryPool(graph, workers=workers, limits=limits)
-    handler = type("RolegraphHandler", (Handler,), {"app": _App(graph, explorer, pool)})
-    try:
-        server = _Server((HOST, port), handler)
-    except OSError as exc:
-        pool.close()
-
-        raise OutputError(
-            f"cannot listen on {HOST}:{port}: {exc.strerror or exc}",
-            hint=f"try another {option('port')}",
-        ) from None
-    server.pool = pool
-    server.daemon_threads = True
-    # Ctrl-C stops the server at once: the queries still running end with their workers.
-    server.block_on_close = False
-    return server
+    backend = EmbeddedBackend(graph, pool, modified=_modified(graph.location))
+    app = make_app(backend, explorer=explorer, allowed_hosts=allowed_hosts)
+    return Server(app, sock)
 
 
-def describe(server: ThreadingHTTPServer) -> str:
-    port = server.server_address[1]
-    return f"http://{HOST}:{port}/"
+def describe(server: Server) -> str:
+    return server.url
 
 
-__all__ = ["describe", "local_path", "make_server"]
+__all__ = ["ENVIRONMENT", "HOST", "Server", "create_app", "describe", "explorer_for", "make_server"]

@@ -1,0 +1,370 @@
+"""The ASGI application of ``rolegraph serve``: :func:`create_app`.
+
+Starlette does the HTTP work (routing, forms, gzip, CORS); uvicorn (or gunicorn with
+uvicorn workers, or any ASGI server) runs it. A request goes
+
+    host check (DNS rebinding) → CORS → gzip → route → :mod:`.routes` / :mod:`.endpoint`
+    (run on a worker thread: they block on the backend) → :class:`~.reply.Reply` →
+    response headers (security, caching, ETag / 304)
+
+and every error becomes one page or line (:func:`_failure`), never a traceback.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import html
+import sys
+import threading
+import urllib.parse
+from collections.abc import Awaitable, Callable, Iterable, Sequence
+from contextlib import asynccontextmanager
+from email.utils import formatdate, parsedate_to_datetime
+from http import HTTPStatus
+from typing import TYPE_CHECKING, Any
+
+from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
+from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
+from starlette.middleware.gzip import GZipMiddleware
+from starlette.requests import ClientDisconnect, Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from rolegraph.errors import NotFound, RolegraphError
+from rolegraph.graph.pool import QueryCancelled, QueryLimit
+from rolegraph.model.vocab import ID
+from rolegraph.serve import endpoint, routes
+from rolegraph.serve.app import App, ExplorerMaker
+from rolegraph.serve.negotiation import accepts
+from rolegraph.serve.pages import page
+from rolegraph.serve.reply import HttpError, Reply
+
+if TYPE_CHECKING:
+    from starlette.types import ASGIApp, Receive, Scope, Send
+
+    from rolegraph.serve.backend import Backend
+
+#: the largest request body read (a query, a form)
+MAX_BODY = 1024 * 1024
+#: the host names a request may be addressed to, besides those given
+LOOPBACK_NAMES = ("127.0.0.1", "localhost", "[::1]", "::1")
+#: the ontology's files, served as published: path -> (file, Content-Type)
+ONTOLOGY_FILES = {
+    "/ontology/rolegraph.ttl": ("rolegraph.ttl", "text/turtle; charset=utf-8"),
+    "/ontology/context.jsonld": ("context.jsonld", "application/ld+json"),
+    "/ontology/shapes.ttl": ("shapes.ttl", "text/turtle; charset=utf-8"),
+}
+#: POST bodies the SPARQL protocol and the forms use
+FORM_TYPES = ("application/x-www-form-urlencoded", "application/sparql-query")
+READ_METHODS = ["GET", "HEAD", "POST", "OPTIONS"]
+WRITE_METHODS = ["PUT", "DELETE", "PATCH"]
+
+
+def report(exc: BaseException, client: str) -> None:
+    """A request that failed for a reason that is not the client's: one line on stderr.
+    A client that hung up is routine and says nothing."""
+    if isinstance(exc, ConnectionError | TimeoutError | ClientDisconnect):
+        return
+    print(
+        f"rolegraph serve: request from {client} failed: {type(exc).__name__}: {exc}",
+        file=sys.stderr,
+    )
+
+
+# -- middleware -------------------------------------------------------------------------
+
+
+class HostCheck:
+    """Only answer requests addressed to a name this server is known by, so a web page
+    elsewhere cannot use DNS rebinding to make a browser query it under another name
+    (421 Misdirected Request). Starlette's TrustedHostMiddleware answers 400 with no
+    reason; a client here learns which Host was refused."""
+
+    def __init__(self, app: ASGIApp, allowed: Iterable[str]) -> None:
+        self.app = app
+        self.allowed = {name.lower() for name in (*LOOPBACK_NAMES, *allowed)}
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            host = ""
+            for key, value in scope["headers"]:
+                if key == b"host":
+                    host = value.decode("latin-1").strip().lower()
+                    break
+            if host and _host_name(host) not in self.allowed:
+                response = _failure(
+                    HTTPStatus.MISDIRECTED_REQUEST,
+                    f"unexpected Host header {host!r}",
+                    Request(scope).headers.get("accept"),
+                )
+                await response(scope, receive, send)
+                return
+        await self.app(scope, receive, send)
+
+
+def _host_name(host: str) -> str:
+    """The name of a Host header, without its port."""
+    if host.startswith("["):
+        return host.split("]")[0] + "]"
+    return host.rsplit(":", 1)[0] if host.count(":") == 1 else host
+
+
+# -- requests and responses -------------------------------------------------------------
+
+
+async def _form(request: Request) -> dict[str, list[str]]:
+    """The request's parameters: its query string and, for a POST, its body (a form or
+    a SPARQL query); 413 past :data:`MAX_BODY`, 415 for another body."""
+    params: dict[str, list[str]] = {}
+    for key, value in request.query_params.multi_items():
+        params.setdefault(key, []).append(value)
+    if request.method != "POST":
+        return params
+    ctype = (request.headers.get("content-type") or "").split(";")[0].strip().lower()
+    if ctype == "application/sparql-update":
+        raise HttpError(HTTPStatus.FORBIDDEN, endpoint.READ_ONLY)
+    declared = request.headers.get("content-length")
+    if declared is not None and (not declared.strip().isdigit() or int(declared) > MAX_BODY):
+        if not declared.strip().isdigit():
+            raise HttpError(HTTPStatus.BAD_REQUEST, "Content-Length must be a number of bytes")
+        raise HttpError(HTTPStatus.REQUEST_ENTITY_TOO_LARGE, "request body too large")
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > MAX_BODY:
+            raise HttpError(HTTPStatus.REQUEST_ENTITY_TOO_LARGE, "request body too large")
+        chunks.append(chunk)
+    body = b"".join(chunks)
+    if not body and not ctype:
+        return params
+    if ctype not in FORM_TYPES:
+        raise HttpError(
+            HTTPStatus.UNSUPPORTED_MEDIA_TYPE,
+            f"a POST body must be {' or '.join(FORM_TYPES)}, not {ctype or 'untyped'}",
+        )
+    text = body.decode("utf-8", "replace")
+    if ctype == "application/sparql-query":
+        params.setdefault("query", []).append(text)
+    else:
+        for key, values in urllib.parse.parse_qs(text, keep_blank_values=True).items():
+            params.setdefault(key, []).extend(values)
+    return params
+
+
+def _failure(status: int, message: str, accept: str | None) -> Response:
+    """An error: an HTML page for browsers, plain text for programs."""
+    headers = {"X-Content-Type-Options": "nosniff", "Vary": "Accept"}
+    if accepts(accept, ["text/plain", "text/html"]) == "text/html":
+        body = page(f"{int(status)} {HTTPStatus(status).phrase}", f"<p>{html.escape(message)}</p>")
+        headers["Content-Security-Policy"] = _csp(scripts=False)
+        return Response(body, status, headers, "text/html; charset=utf-8")
+    return Response((message + "\n").encode("utf-8"), status, headers, "text/plain; charset=utf-8")
+
+
+def _csp(*, scripts: bool) -> str:
+    script = "'unsafe-inline'" if scripts else "'none'"
+    return (
+        "default-src 'none'; style-src 'unsafe-inline'; img-src data:; font-src data:; "
+        f"script-src {script}; connect-src 'none'; form-action 'self'"
+    )
+
+
+def _respond(request: Request, reply: Reply, modified: float) -> Response:
+    """The response to a reply: its headers, and a 304 when the client has it already."""
+    headers = {"Vary": "Accept", "X-Content-Type-Options": "nosniff", **dict(reply.headers)}
+    if reply.content_type.startswith("text/html"):
+        headers["Content-Security-Policy"] = _csp(scripts=reply.scripts)
+    if reply.status == HTTPStatus.OK and request.method in ("GET", "HEAD"):
+        tag = 'W/"' + hashlib.blake2b(reply.body, digest_size=12).hexdigest() + '"'
+        headers["ETag"] = tag
+        headers["Last-Modified"] = formatdate(modified, usegmt=True)
+        if _not_modified(request, tag, modified):
+            return Response(None, HTTPStatus.NOT_MODIFIED, headers)
+    return Response(reply.body, reply.status, headers, reply.content_type)
+
+
+def _not_modified(request: Request, tag: str, modified: float) -> bool:
+    """Does the client's copy match (If-None-Match, else If-Modified-Since)?"""
+    match = request.headers.get("if-none-match")
+    if match is not None:
+        given = {t.strip().removeprefix("W/") for t in match.split(",")}
+        return "*" in given or tag.removeprefix("W/") in given
+    since = request.headers.get("if-modified-since")
+    if since:
+        try:
+            return int(modified) <= parsedate_to_datetime(since).timestamp()
+        except (TypeError, ValueError):
+            return False
+    return False
+
+
+Handler = Callable[[App, Request, dict[str, list[str]], Callable[[], bool]], Reply]
+
+
+def _route(
+    app: App, handler: Handler, *, form: bool = False
+) -> Callable[[Request], Awaitable[Response]]:
+    """A Starlette endpoint that reads the request, runs ``handler`` on a worker thread
+    (it blocks on the backend) while watching for the client to go away, and turns what
+    it gives or raises into a response."""
+
+    async def endpoint_(request: Request) -> Response:
+        accept = request.headers.get("accept")
+        if request.method == "OPTIONS":
+            return Response(None, HTTPStatus.NO_CONTENT, {"Allow": ", ".join(READ_METHODS)})
+        gone = threading.Event()
+        watcher: asyncio.Task[None] | None = None
+        try:
+            params = await _form(request) if form else {}
+            watcher = asyncio.ensure_future(_watch(request, gone))
+            reply = await run_in_threadpool(handler, app, request, params, gone.is_set)
+            return _respond(request, reply, app.backend.modified)
+        except HttpError as exc:
+            return _failure(exc.status, exc.message, accept)
+        except NotFound as exc:
+            return _failure(HTTPStatus.NOT_FOUND, str(exc), accept)
+        except QueryCancelled:
+            return Response(None, 499)  # nobody is there to read it
+        except QueryLimit as exc:
+            return _failure(HTTPStatus.SERVICE_UNAVAILABLE, str(exc), accept)
+        except RolegraphError as exc:
+            return _failure(HTTPStatus.BAD_REQUEST, str(exc), accept)
+        except (ValueError, UnicodeError) as exc:
+            # e.g. a path that is not a valid IRI: the request is wrong, not the server.
+            return _failure(HTTPStatus.BAD_REQUEST, f"bad request: {exc}", accept)
+        except ClientDisconnect:
+            return Response(None, 499)
+        except Exception as exc:  # one line, not a traceback, and the server goes on
+            report(exc, request.client.host if request.client else "?")
+            return _failure(
+                HTTPStatus.INTERNAL_SERVER_ERROR,
+                f"the server could not answer: {type(exc).__name__}",
+                accept,
+            )
+        finally:
+            if watcher is not None:
+                watcher.cancel()
+
+    return endpoint_
+
+
+async def _watch(request: Request, gone: threading.Event) -> None:
+    """Set ``gone`` when the client closes its connection (its query may then stop)."""
+    while True:
+        message = await request.receive()
+        if message["type"] == "http.disconnect":
+            gone.set()
+            return
+
+
+# -- the routes -------------------------------------------------------------------------
+
+
+def _sparql(
+    app: App, request: Request, params: dict[str, list[str]], gone: Callable[[], bool]
+) -> Reply:
+    return endpoint.sparql(app, params, request.method, request.headers.get("accept"), gone)
+
+
+def _update(*_: Any) -> Reply:
+    raise HttpError(HTTPStatus.FORBIDDEN, endpoint.READ_ONLY)
+
+
+def _resource(app: App, request: Request, _p: Any, _g: Any) -> Reply:
+    iri = ID + request.path_params["path"]
+    return routes.resource(app, iri, request.url.query, request.headers.get("accept"))
+
+
+def _saved(app: App, request: Request, params: dict[str, list[str]], _g: Any) -> Reply:
+    return routes.saved_query(
+        app, routes.find_saved_query(app, request.path_params["name"]), params
+    )
+
+
+def _ontology_file(name: str, media: str) -> Handler:
+    return lambda *_: routes.file(name, media)
+
+
+def _not_here(app: App, request: Request, *_: Any) -> Reply:
+    raise HttpError(HTTPStatus.NOT_FOUND, f"nothing at {request.url.path}")
+
+
+def _routes(app: App) -> list[Route]:
+    def get(path: str, handler: Handler, *, form: bool = False) -> Route:
+        return Route(path, _route(app, handler, form=form), methods=READ_METHODS)
+
+    return [
+        get("/", lambda a, *_: routes.home(a)),
+        get("/sparql", _sparql, form=True),
+        get("/query", _sparql, form=True),
+        get("/update", _update),
+        get("/id/{path:path}", _resource),
+        get("/queries", lambda a, *_: routes.query_list(a)),
+        get("/queries/{name}", _saved, form=True),
+        get("/ontology", lambda a, r, *_: routes.ontology(r.headers.get("accept"))),
+        *(get(path, _ontology_file(*spec)) for path, spec in ONTOLOGY_FILES.items()),
+        get("/explorer", lambda a, r, *_: routes.explorer(a, r.url.query)),
+        get("/{path:path}", _not_here),
+    ]
+
+
+class ReadOnly:
+    """PUT, DELETE and PATCH on any route: 403 (the data is read-only)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope["method"] in WRITE_METHODS:
+            accept = Request(scope).headers.get("accept")
+            await _failure(HTTPStatus.FORBIDDEN, endpoint.READ_ONLY, accept)(scope, receive, send)
+            return
+        await self.app(scope, receive, send)
+
+
+def make_app(
+    backend: Backend,
+    *,
+    explorer: ExplorerMaker | None = None,
+    allowed_hosts: Sequence[str] = (),
+    cors_origins: Sequence[str] = ("*",),
+) -> Starlette:
+    """The ASGI application over ``backend``: run it with ``rolegraph serve``, or with
+    any ASGI server. ``allowed_hosts``: public names the server may be addressed by
+    (loopback names always); ``cors_origins``: the web origins that may read it from
+    a browser (every one by default: the data is read-only; none: ``()``)."""
+    state = App(backend, explorer)
+
+    @asynccontextmanager
+    async def lifespan(_: Starlette) -> Any:
+        try:
+            yield
+        finally:
+            backend.close()
+
+    middleware = [
+        Middleware(HostCheck, allowed=allowed_hosts),
+        Middleware(ReadOnly),
+        Middleware(GZipMiddleware, minimum_size=1024),
+    ]
+    if cors_origins:
+        middleware.insert(
+            1,
+            Middleware(
+                CORSMiddleware,
+                allow_origins=list(cors_origins),
+                allow_methods=["GET", "HEAD", "POST"],
+                allow_headers=["Accept", "Content-Type", "If-None-Match", "If-Modified-Since"],
+                expose_headers=["ETag", "Last-Modified", "Link", "Content-Type"],
+                max_age=86400,
+            ),
+        )
+    app = Starlette(routes=_routes(state), middleware=middleware, lifespan=lifespan)
+    app.state.rolegraph = state
+    return app
+
+
+__all__ = ["MAX_BODY", "make_app", "report"]
