@@ -1,7 +1,8 @@
 """`rolegraph serve` against Oxigraph's own server on the same data and queries, with wrk.
 
     python benchmarks/bench_serve.py [--duration S] [--connections 1,4,16] [--workers N]
-                                     [--max-queries N] [--threads N] [--graph FILE]
+                                     [--max-queries N] [--answer-cache MB] [--threads N]
+                                     [--graph FILE]
 
 The graph is built from ../shared/framework/ (the bundled data when it is missing) and
 written as Turtle; `oxigraph serve` (from the PyPI ``oxigraph`` package) holds it in
@@ -244,6 +245,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--threads", type=int, default=1, help="wrk threads (1)")
     parser.add_argument("--workers", type=int, help="rolegraph serve --workers N")
     parser.add_argument("--max-queries", type=int, help="rolegraph serve --max-queries N")
+    parser.add_argument(
+        "--answer-cache", type=int, metavar="MB", help="rolegraph serve --answer-cache MB"
+    )
     parser.add_argument("--graph", type=Path, help="serve this graph file instead")
     parser.add_argument(
         "--work", type=Path, help="a folder for the data (default: a temporary one)"
@@ -260,6 +264,8 @@ def main(argv: list[str] | None = None) -> None:
         extra += ["--workers", str(args.workers)]
     if args.max_queries:
         extra += ["--max-queries", str(args.max_queries)]
+    if args.answer_cache is not None:
+        extra += ["--answer-cache", str(args.answer_cache)]
     with tempfile.TemporaryDirectory() as tmp:
         work = args.work or Path(tmp)
         work.mkdir(parents=True, exist_ok=True)

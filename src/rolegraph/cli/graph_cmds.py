@@ -37,7 +37,16 @@ from rolegraph.graph.store import (
 from rolegraph.graph.validate import validate as run
 from rolegraph.model import paths
 from rolegraph.model.formats import EXPORT_NAMES
-from rolegraph.serve.server import HOST, describe, explorer_for, make_server
+from rolegraph.serve.cache import DEFAULT_MB
+from rolegraph.serve.server import (
+    HOST,
+    bind,
+    describe,
+    explorer_for,
+    make_server,
+    serve_workers,
+    url_of,
+)
 from rolegraph.util.files import check_output_path, check_outputs_apart
 from rolegraph.util.render import TABLE_FORMATS, render, render_json
 from rolegraph.util.text import plural
@@ -367,6 +376,21 @@ def diff(
     show_default=True,
     help="Queries that run at once (each in its own worker process); others wait.",
 )
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1, max=64),
+    default=1,
+    show_default=True,
+    help="Web worker processes (each with its own query workers and answers).",
+)
+@click.option(
+    "--answer-cache",
+    type=click.IntRange(min=0, max=64 * 1024),
+    default=DEFAULT_MB,
+    show_default=True,
+    metavar="MB",
+    help="Answers kept for the same query asked again (the data is read-only); 0: none.",
+)
 def serve(
     graph_path: Path | None,
     host: str,
@@ -375,12 +399,39 @@ def serve(
     query_timeout: float,
     query_memory: int,
     max_queries: int,
+    workers: int,
+    answer_cache: int,
 ) -> None:
     """Serve the graph as a read-only web service: a SPARQL endpoint, a page per
     resource (HTML, Turtle or JSON-LD by content negotiation), the saved queries as forms,
     and the explorer. On 127.0.0.1 unless --host says otherwise. Stop it with Ctrl-C."""
 
     graph = load_graph(graph_path)
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        note(
+            f"warning: listening on {host}: the service is public (read-only) to every "
+            "machine that can reach this address"
+        )
+    if workers > 1:
+        sock = bind(host, port)
+        url = url_of(sock)
+        settings = {
+            "ROLEGRAPH_GRAPH": str(graph_path.resolve()) if graph_path else None,
+            "ROLEGRAPH_RELEASE": graph.release,
+            "ROLEGRAPH_ALLOWED_HOSTS": ",".join(allowed_hosts),
+            "ROLEGRAPH_QUERY_TIMEOUT": str(query_timeout),
+            "ROLEGRAPH_QUERY_MEMORY": str(query_memory),
+            "ROLEGRAPH_MAX_QUERIES": str(max_queries),
+            "ROLEGRAPH_ANSWER_CACHE": str(answer_cache),
+        }
+        note(
+            f"Serving {len(graph):,} triples at {url} (SPARQL: {url}sparql) with {workers} "
+            "web workers. Press Ctrl-C to stop."
+        )
+        del graph  # each worker opens its own
+        serve_workers(sock, workers, settings)
+        note("Stopped.")
+        return
     limits = Limits(timeout=query_timeout, memory=query_memory * MB)
     server = make_server(
         graph,
@@ -390,13 +441,9 @@ def serve(
         workers=max_queries,
         host=host,
         allowed_hosts=allowed_hosts,
+        answer_cache=answer_cache,
     )
     url = describe(server)
-    if host not in ("127.0.0.1", "localhost", "::1"):
-        note(
-            f"warning: listening on {host}: the service is public (read-only) to every "
-            "machine that can reach this address"
-        )
     note(f"Serving {len(graph):,} triples at {url} (SPARQL: {url}sparql). Press Ctrl-C to stop.")
     try:
         server.serve_forever()

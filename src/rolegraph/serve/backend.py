@@ -8,19 +8,30 @@ Every route asks the backend, never a store directly, so one app serves either
 
 A backend answers SPARQL already through the query gate, serialised in the format asked
 for (:class:`~rolegraph.graph.pool.Answer`), and a few lookups the pages need (a
-resource's triples, labels, counts).
+resource's triples, labels, counts). The web server awaits answers with :func:`answer`
+and :func:`saved_table`: a backend with the coroutines ``answer`` and ``select`` (as
+:class:`EmbeddedBackend` has) is awaited on the event loop, any other runs on a worker
+thread.
 """
 
 from __future__ import annotations
 
+import functools
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Protocol
 
+from starlette.concurrency import run_in_threadpool
+
+from rolegraph.errors import QueryError
 from rolegraph.graph.runner import LocalRunner
 from rolegraph.graph.store import graph_stats
 from rolegraph.model.vocab import PREFIXES, RDF, RDFS
+from rolegraph.serve.cache import AnswerCache
+from rolegraph.sparql.binding import bind_params, keep_columns, run_query
+from rolegraph.sparql.catalogue import with_default_prefixes
+from rolegraph.sparql.results import columns_json, from_oxigraph
 
 if TYPE_CHECKING:
     import pyoxigraph as ox
@@ -28,9 +39,16 @@ if TYPE_CHECKING:
     from rolegraph.graph.pool import Answer, QueryPool
     from rolegraph.graph.store import RoleGraph
     from rolegraph.sparql.binding import Runner
+    from rolegraph.sparql.catalogue import SavedQuery
+    from rolegraph.sparql.results import ResultTable, Term
 
 #: the links to a resource a page shows (the rest are counted)
 MAX_INCOMING = 500
+#: bytes of saved queries' texts kept with their parameters bound
+BOUND_QUERIES = 4 * 1024 * 1024
+#: an answer up to this size is written on the event loop (in well under a millisecond);
+#: a larger one on a worker thread
+WRITE_ON_LOOP = 256 * 1024
 
 
 class Backend(Protocol):
@@ -89,11 +107,21 @@ class Backend(Protocol):
 
 
 class EmbeddedBackend:
-    """A graph in this process; client queries run in ``pool``'s worker processes."""
+    """A graph in this process; client queries run in ``pool``'s worker processes, and
+    their answers are kept in ``cache`` (none by default)."""
 
-    def __init__(self, graph: RoleGraph, pool: QueryPool, *, modified: float | None = None) -> None:
+    def __init__(
+        self,
+        graph: RoleGraph,
+        pool: QueryPool,
+        *,
+        modified: float | None = None,
+        cache: AnswerCache | None = None,
+    ) -> None:
         self.graph = graph
         self.pool = pool
+        self.cache = cache if cache is not None else AnswerCache(0)
+        self._bound = AnswerCache(BOUND_QUERIES)
         self.release = graph.release
         self.modified = modified if modified is not None else time.time()
         self._runner = LocalRunner(graph, pool)
@@ -113,11 +141,7 @@ class EmbeddedBackend:
         graph_format: str = "N_TRIPLES",
         cancelled: Callable[[], bool] | None = None,
     ) -> Answer:
-        text, dataset = self.graph.prepare(sparql)
-        # The protocol's dataset overrides the query's FROM; with neither, the query
-        # sees the served graph (or release).
-        if defaults or named:
-            dataset = protocol_dataset(defaults, named)
+        text, dataset = self._prepare(sparql, defaults, named, None)
         return self.pool.run(
             text,
             dataset=dataset,
@@ -127,6 +151,91 @@ class EmbeddedBackend:
             spreadsheet_safe=True,
             cancelled=cancelled,
         )
+
+    async def answer(
+        self,
+        sparql: str,
+        *,
+        defaults: Sequence[str] = (),
+        named: Sequence[str] = (),
+        results_format: str = "JSON",
+        graph_format: str = "N_TRIPLES",
+        cancelled: Callable[[], bool] | None = None,
+        bindings: Mapping[str, Term] | None = None,
+    ) -> Answer:
+        """:meth:`run` on the event loop (``bindings``: parameters bound as terms), the
+        answer kept in the cache."""
+        text, dataset = self._prepare(sparql, defaults, named, bindings)
+        key = (text, _frozen(dataset), results_format, graph_format)
+        found = self.cache.get(key)
+        if found is not None:
+            return found  # type: ignore[no-any-return]
+        answer = await self.pool.run_async(
+            text,
+            dataset=dataset,
+            results_format=results_format,
+            graph_format=graph_format,
+            prefixes=PREFIXES,
+            spreadsheet_safe=True,
+            cancelled=cancelled,
+        )
+        self.cache.put(key, answer, len(answer.data), len(text))
+        return answer
+
+    async def saved(
+        self, query: SavedQuery, values: Mapping[str, str], fmt: str, cancelled: Callable[[], bool]
+    ) -> str:
+        """A saved query's answer written as ``fmt`` (csv, json, tsv), kept in the cache."""
+        text, dataset = self._bound_query(query, values)
+        key = (text, _frozen(dataset), "saved", fmt, query.columns)
+        found = self.cache.get(key)
+        if found is not None:
+            return found  # type: ignore[no-any-return]
+        answer = await self.pool.run_async(text, dataset=dataset, cancelled=cancelled)
+        if answer.kind != "solutions":
+            raise QueryError("only SELECT queries give a result table")
+        if len(answer.data) > WRITE_ON_LOOP:
+            written = await run_in_threadpool(write_saved, query, answer, fmt)
+        else:
+            written = write_saved(query, answer, fmt)
+        self.cache.put(key, written, len(written), len(text))
+        return written
+
+    async def select(
+        self, sparql: str, bindings: Mapping[str, Term], cancelled: Callable[[], bool]
+    ) -> ResultTable:
+        """A saved query's table, as :meth:`runner` ``.select`` gives it, on the event loop."""
+        solutions = (await self.answer(sparql, bindings=bindings, cancelled=cancelled)).solutions()
+        if not hasattr(solutions, "variables"):
+            raise QueryError("only SELECT queries give a result table")
+        return from_oxigraph(solutions)
+
+    def _bound_query(
+        self, query: SavedQuery, values: Mapping[str, str]
+    ) -> tuple[str, dict[str, Any]]:
+        """A saved query's text with ``values`` bound, through the gate, and its dataset
+        (remembered: names resolve to the same IRIs while the data is read-only)."""
+        key = (query.name, tuple(sorted(values.items())))
+        found = self._bound.get(key)
+        if found is None:
+            bindings = bind_params(query, values, self._runner)
+            found = self._prepare(with_default_prefixes(query.sparql), (), (), bindings)
+            self._bound.put(key, found, len(found[0]), sum(len(k) + len(v) for k, v in key[1]))
+        return found  # type: ignore[no-any-return]
+
+    def _prepare(
+        self,
+        sparql: str,
+        defaults: Sequence[str],
+        named: Sequence[str],
+        bindings: Mapping[str, Term] | None,
+    ) -> tuple[str, dict[str, Any]]:
+        text, dataset = self.graph.prepare(sparql, bindings)
+        # The protocol's dataset overrides the query's FROM; with neither, the query
+        # sees the served graph (or release).
+        if defaults or named:
+            dataset = protocol_dataset(defaults, named)
+        return text, dataset
 
     def runner(self) -> Runner:
         return self._runner
@@ -167,9 +276,9 @@ class EmbeddedBackend:
         out = []
         for t in self.graph.pattern(None, rdf_type, ox.NamedNode(class_iri)):
             found = next(iter(self.graph.pattern(t.subject, label, None)), None)
-            if isinstance(t.subject, ox.NamedNode) and found is not None:
-                if isinstance(found.object, ox.Literal):
-                    out.append((t.subject.value, found.object.value))
+            value = found.object if found is not None else None
+            if isinstance(t.subject, ox.NamedNode) and isinstance(value, ox.Literal):
+                out.append((t.subject.value, value.value))
         return sorted(out)
 
     def ntriples(self) -> bytes:
@@ -177,6 +286,25 @@ class EmbeddedBackend:
 
     def close(self) -> None:
         self.pool.close()
+
+
+def _frozen(dataset: Mapping[str, Any]) -> tuple[tuple[str, Any], ...]:
+    """A dataset (``store.query`` keyword arguments) as part of a cache key."""
+    return tuple(
+        (key, tuple(str(v) for v in value) if isinstance(value, list) else value)
+        for key, value in sorted(dataset.items())
+    )
+
+
+def write_saved(query: SavedQuery, answer: Answer, fmt: str) -> str:
+    """A saved query's SELECT answer (SPARQL JSON) as ``fmt`` (csv, json, tsv), its
+    declared columns only: JSON straight from JSON where it can be, else by the table."""
+    if fmt == "json":
+        written = columns_json(answer.data, query.columns)
+        if written is not None:
+            return written
+    table = keep_columns(query, from_oxigraph(answer.solutions()))
+    return table.to_json(compact=True) if fmt == "json" else table.format(fmt)
 
 
 def protocol_dataset(defaults: Sequence[str], named: Sequence[str]) -> dict[str, Any]:
@@ -197,4 +325,76 @@ def protocol_dataset(defaults: Sequence[str], named: Sequence[str]) -> dict[str,
     return dataset
 
 
-__all__ = ["MAX_INCOMING", "Backend", "EmbeddedBackend", "protocol_dataset"]
+async def answer(
+    backend: Backend,
+    sparql: str,
+    *,
+    defaults: Sequence[str] = (),
+    named: Sequence[str] = (),
+    results_format: str = "JSON",
+    graph_format: str = "N_TRIPLES",
+    cancelled: Callable[[], bool] | None = None,
+) -> Answer:
+    """``backend.run`` awaited: on the event loop where the backend can (``answer``), else
+    on a worker thread."""
+    kwargs: dict[str, Any] = {
+        "defaults": defaults,
+        "named": named,
+        "results_format": results_format,
+        "graph_format": graph_format,
+        "cancelled": cancelled,
+    }
+    on_loop = getattr(backend, "answer", None)
+    if on_loop is not None:
+        found: Answer = await on_loop(sparql, **kwargs)
+        return found
+    return await run_in_threadpool(functools.partial(backend.run, sparql, **kwargs))
+
+
+async def saved_text(
+    backend: Backend,
+    query: SavedQuery,
+    values: Mapping[str, str],
+    fmt: str,
+    cancelled: Callable[[], bool],
+) -> str:
+    """A saved query's answer with ``values`` for its parameters, written as ``fmt`` (csv,
+    json, tsv): on the event loop where the backend can (``saved``), else on a worker
+    thread."""
+    on_loop = getattr(backend, "saved", None)
+    if on_loop is not None:
+        found: str = await on_loop(query, values, fmt, cancelled)
+        return found
+
+    def run() -> str:
+        table = run_query(query, values, backend.runner())
+        return table.to_json(compact=True) if fmt == "json" else table.format(fmt)
+
+    return await run_in_threadpool(run)
+
+
+async def saved_table(
+    backend: Backend, query: SavedQuery, values: Mapping[str, str], cancelled: Callable[[], bool]
+) -> ResultTable:
+    """A saved query's table with ``values`` for its parameters (as
+    :func:`rolegraph.sparql.binding.run_query` gives it): its parameters bound and its
+    answer awaited on the event loop where the backend can (``select``), else all on a
+    worker thread."""
+    on_loop = getattr(backend, "select", None)
+    if on_loop is None:
+        return await run_in_threadpool(run_query, query, values, backend.runner())
+    bindings = bind_params(query, values, backend.runner())
+    table = await on_loop(with_default_prefixes(query.sparql), bindings, cancelled)
+    return keep_columns(query, table)
+
+
+__all__ = [
+    "MAX_INCOMING",
+    "Backend",
+    "EmbeddedBackend",
+    "answer",
+    "protocol_dataset",
+    "saved_table",
+    "saved_text",
+    "write_saved",
+]

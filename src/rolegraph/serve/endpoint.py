@@ -1,7 +1,9 @@
 """The ``/sparql`` route of ``rolegraph serve``: the read-only SPARQL 1.1 Protocol. It
 refuses updates, negotiates the answer's media type, runs the query in the worker pool of
 the backend of the shared :class:`~.app.App` and returns a :class:`~.reply.Reply` (a browser gets the
-page of :func:`.pages.sparql_page`). :mod:`.web` dispatches to it."""
+page of :func:`.pages.sparql_page`). :mod:`.web` awaits it on the event loop: the answer
+is awaited from the backend (:func:`.backend.answer`), and only a page is made on a
+worker thread."""
 
 from __future__ import annotations
 
@@ -9,9 +11,11 @@ from collections.abc import Callable
 from http import HTTPStatus
 from typing import TYPE_CHECKING
 
+from starlette.concurrency import run_in_threadpool
+
 from rolegraph.errors import QueryError
 from rolegraph.graph.pool import QueryCancelled, QueryLimit
-from rolegraph.serve import pages
+from rolegraph.serve import backend, pages
 from rolegraph.serve.app import App
 from rolegraph.serve.negotiation import GRAPH_TYPES, SELECT_TYPES, accepts
 from rolegraph.serve.reply import HTML, HttpError, Reply
@@ -23,7 +27,7 @@ if TYPE_CHECKING:
 READ_ONLY = "this endpoint is read-only: updates are refused"
 
 
-def sparql(
+async def sparql(
     app: App,
     params: dict[str, list[str]],
     command: str,
@@ -41,9 +45,10 @@ def sparql(
         raise HttpError(HTTPStatus.BAD_REQUEST, "give a SPARQL query in the 'query' parameter")
     if len(queries) > 1:
         raise HttpError(HTTPStatus.BAD_REQUEST, "give exactly one 'query' parameter")
-    if query_form(queries[0]) in UPDATE_FORMS:
+    form = query_form(queries[0])
+    if form in UPDATE_FORMS:
         raise HttpError(HTTPStatus.FORBIDDEN, READ_ONLY)
-    select = query_form(queries[0]) in ("SELECT", "ASK")
+    select = form in ("SELECT", "ASK")
     types = SELECT_TYPES if select else GRAPH_TYPES
     # A browser (text/html preferred) gets a page; a client asking for nothing in
     # particular (*/*) gets the first type offered (SPARQL JSON, Turtle).
@@ -54,21 +59,25 @@ def sparql(
         raise HttpError(HTTPStatus.NOT_ACCEPTABLE, f"{what} are served as " + ", ".join(types))
     name = "JSON" if page or media is None else types[media]
     try:
-        answer = _run(app, queries[0], params, select, page, name, cancelled)
+        answer = await _run(app, queries[0], params, select, page, name, cancelled)
     except (QueryLimit, QueryCancelled):
         raise
     except QueryError as exc:
         raise HttpError(HTTPStatus.BAD_REQUEST, str(exc)) from None
     if page:
-        result = answer.solutions() if answer.kind != "graph" else answer.triples()
-        return Reply(HTTPStatus.OK, pages.sparql_page(queries[0], result), HTML)
+        return await run_in_threadpool(_page, queries[0], answer)
     assert media is not None
     # Served as the type negotiated: a client that refused the SPARQL type by name
     # (q=0) but takes application/json gets application/json.
     return Reply(HTTPStatus.OK, answer.data, f"{media}; charset=utf-8")
 
 
-def _run(
+def _page(query: str, answer: Answer) -> Reply:
+    result = answer.solutions() if answer.kind != "graph" else answer.triples()
+    return Reply(HTTPStatus.OK, pages.sparql_page(query, result), HTML)
+
+
+async def _run(
     app: App,
     query: str,
     params: dict[str, list[str]],
@@ -80,7 +89,8 @@ def _run(
     """Run the query through the backend, over the protocol's dataset when it gives one;
     its answer in the format ``name`` (JSON or N-Triples for a page)."""
     try:
-        return app.backend.run(
+        return await backend.answer(
+            app.backend,
             query,
             defaults=params.get("default-graph-uri", []),
             named=params.get("named-graph-uri", []),

@@ -7,23 +7,24 @@ raises an :class:`~.reply.HttpError`)."""
 from __future__ import annotations
 
 import urllib.parse
+from collections.abc import Callable
 from http import HTTPStatus
 from typing import TYPE_CHECKING
+
+from starlette.concurrency import run_in_threadpool
 
 from rolegraph.errors import NotFound, RolegraphError
 from rolegraph.graph.jsonld import to_jsonld
 from rolegraph.graph.pool import QueryLimit
 from rolegraph.model import paths
 from rolegraph.model.vocab import PREFIXES
-from rolegraph.serve import pages
+from rolegraph.serve import backend, pages
 from rolegraph.serve.app import App
 from rolegraph.serve.negotiation import RESOURCE_FORMATS, accepts
 from rolegraph.serve.reply import HTML, HttpError, Reply
-from rolegraph.sparql.binding import run_query
 from rolegraph.util.text import did_you_mean
 
 if TYPE_CHECKING:
-    from rolegraph.sparql.binding import Runner
     from rolegraph.sparql.catalogue import SavedQuery
     from rolegraph.sparql.results import ResultTable
 
@@ -176,20 +177,33 @@ def find_saved_query(app: App, name: str) -> SavedQuery:
     )
 
 
-def saved_query(app: App, query: SavedQuery, form: dict[str, list[str]]) -> Reply:
+async def saved_query(
+    app: App, query: SavedQuery, form: dict[str, list[str]], cancelled: Callable[[], bool]
+) -> Reply:
     """A saved query's page (its form, and its answer when run), or its answer as CSV,
-    JSON or TSV (``?format=``)."""
+    JSON or TSV (``?format=``). The answer is awaited on the event loop; a page, or a
+    large answer, is written on a worker thread."""
     params, fmt = _saved_query_params(form)
     # Asking for a format other than the page means running the query.
     run = params.pop("run", None) is not None or not query.params or fmt != "html"
-    runner = app.backend.runner()
+    if fmt in _TABLE_TYPES:
+        data = await backend.saved_text(app.backend, query, params, fmt, cancelled)
+        return Reply(HTTPStatus.OK, data.encode("utf-8"), f"{_TABLE_TYPES[fmt]}; charset=utf-8")
     table = None
     problem, status = "", HTTPStatus.OK
     if run:
-        table, problem, status = _run_saved_query(query, params, runner, fmt)
-        if table is not None and fmt in _TABLE_TYPES:
-            data = table.format(fmt).encode("utf-8")
-            return Reply(HTTPStatus.OK, data, f"{_TABLE_TYPES[fmt]}; charset=utf-8")
+        table, problem, status = await _run_saved_query(app, query, params, cancelled)
+    return await run_in_threadpool(_saved_page, app, query, params, table, problem, status)
+
+
+def _saved_page(
+    app: App,
+    query: SavedQuery,
+    params: dict[str, str],
+    table: ResultTable | None,
+    problem: str,
+    status: HTTPStatus,
+) -> Reply:
     return Reply(status, pages.saved_query_page(app, query, params, table, problem), HTML)
 
 
@@ -211,16 +225,14 @@ def _saved_query_params(form: dict[str, list[str]]) -> tuple[dict[str, str], str
     return params, fmt
 
 
-def _run_saved_query(
-    query: SavedQuery, params: dict[str, str], runner: Runner, fmt: str
+async def _run_saved_query(
+    app: App, query: SavedQuery, params: dict[str, str], cancelled: Callable[[], bool]
 ) -> tuple[ResultTable | None, str, HTTPStatus]:
-    """Run the query: its answer, or (for the page) the problem to show in the form
-    beside the values to correct, and the status to send it with."""
+    """Run the query for its page: its answer, or the problem to show in the form beside
+    the values to correct, and the status to send it with."""
     try:
-        return run_query(query, params, runner), "", HTTPStatus.OK
+        return await backend.saved_table(app.backend, query, params, cancelled), "", HTTPStatus.OK
     except RolegraphError as exc:
-        if fmt != "html":
-            raise
         status = (
             HTTPStatus.NOT_FOUND
             if isinstance(exc, NotFound)

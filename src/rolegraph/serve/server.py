@@ -29,6 +29,7 @@ from rolegraph.graph.open import open_graph
 from rolegraph.graph.pool import MB, Limits, QueryPool
 from rolegraph.serve.app import ExplorerMaker
 from rolegraph.serve.backend import EmbeddedBackend
+from rolegraph.serve.cache import DEFAULT_MB, AnswerCache
 from rolegraph.serve.web import make_app
 from rolegraph.spelling import option
 
@@ -41,10 +42,24 @@ HOST = "127.0.0.1"
 #: the settings :func:`create_app` reads when it is given none (as an ASGI server calls it)
 ENVIRONMENT = {
     "ROLEGRAPH_GRAPH": "a graph file or store folder (default: the bundled data)",
+    "ROLEGRAPH_RELEASE": "with a store folder holding several releases: which one",
     "ROLEGRAPH_ALLOWED_HOSTS": "public host names the service answers to, comma-separated",
     "ROLEGRAPH_QUERY_TIMEOUT": "seconds a query may run (30)",
     "ROLEGRAPH_QUERY_MEMORY": "MB of memory a query may use (384)",
     "ROLEGRAPH_MAX_QUERIES": "queries that run at once in each web worker (2)",
+    "ROLEGRAPH_ANSWER_CACHE": f"MB of answers each web worker keeps ({DEFAULT_MB}; 0: none)",
+}
+#: the uvicorn settings of ``rolegraph serve``: HTTP/1.1 keep-alive by httptools on uvloop
+#: (uvicorn's choice when they are installed, as they are with rolegraph), no access log,
+#: a deep listen backlog
+UVICORN = {
+    "log_level": "warning",
+    "access_log": False,
+    "server_header": False,
+    "lifespan": "on",
+    "timeout_keep_alive": 5,
+    "timeout_graceful_shutdown": 2,
+    "backlog": 2048,
 }
 
 
@@ -65,10 +80,12 @@ def create_app(
     explorer: bool = True,
     allowed_hosts: Sequence[str] | None = None,
     cors_origins: Sequence[str] = ("*",),
+    answer_cache: int | None = None,
 ) -> Starlette:
     """The ASGI application of ``rolegraph serve`` over ``graph`` (a graph, a graph file
     or store folder, or None: ``ROLEGRAPH_GRAPH`` or the bundled data), its queries run in
-    ``max_queries`` worker processes within ``limits``. With no arguments every setting
+    ``max_queries`` worker processes within ``limits``, keeping ``answer_cache`` MB of
+    answers (:mod:`.cache`). With no arguments every setting
     comes from the environment (:data:`ENVIRONMENT`), so any ASGI server can run it:
     ``uvicorn --factory rolegraph.serve:create_app``."""
     env = os.environ
@@ -77,7 +94,7 @@ def create_app(
     if not isinstance(graph, str | Path | type(None)):
         opened = graph
     else:
-        opened = open_graph(Path(graph) if graph else None)
+        opened = open_graph(Path(graph) if graph else None, env.get("ROLEGRAPH_RELEASE") or None)
     if limits is None:
         limits = Limits(
             timeout=_number("ROLEGRAPH_QUERY_TIMEOUT", 30.0),
@@ -85,12 +102,15 @@ def create_app(
         )
     if max_queries is None:
         max_queries = int(_number("ROLEGRAPH_MAX_QUERIES", 2))
+    if answer_cache is None:
+        answer_cache = int(_number("ROLEGRAPH_ANSWER_CACHE", DEFAULT_MB, zero=True))
     if allowed_hosts is None:
         allowed_hosts = [
             h.strip() for h in env.get("ROLEGRAPH_ALLOWED_HOSTS", "").split(",") if h.strip()
         ]
     pool = QueryPool(opened, workers=max_queries, limits=limits)
-    backend = EmbeddedBackend(opened, pool, modified=_modified(opened.location))
+    cache = AnswerCache(answer_cache * MB)
+    backend = EmbeddedBackend(opened, pool, modified=_modified(opened.location), cache=cache)
     return make_app(
         backend,
         explorer=explorer_for(opened) if explorer else None,
@@ -99,7 +119,8 @@ def create_app(
     )
 
 
-def _number(name: str, default: float) -> float:
+def _number(name: str, default: float, *, zero: bool = False) -> float:
+    """The environment's number ``name`` (positive; or 0 where ``zero``), else ``default``."""
     raw = os.environ.get(name)
     if raw is None or not raw.strip():
         return default
@@ -107,8 +128,9 @@ def _number(name: str, default: float) -> float:
         value = float(raw)
     except ValueError:
         value = -1.0
-    if not value > 0:
-        raise OptionError(f"{name}={raw!r} is not a positive number", option=name)
+    if not (value > 0 or (zero and value == 0)):
+        what = "a number, 0 or more" if zero else "a positive number"
+        raise OptionError(f"{name}={raw!r} is not {what}", option=name)
     return value
 
 
@@ -130,16 +152,7 @@ class Server:
         self.app = app
         self.socket = sock
         self.server_address: tuple[str, int] = sock.getsockname()[:2]
-        config = uvicorn.Config(
-            app,
-            log_level="warning",
-            access_log=False,
-            server_header=False,
-            lifespan="on",
-            timeout_keep_alive=5,
-            timeout_graceful_shutdown=2,
-            backlog=2048,
-        )
+        config = uvicorn.Config(app, **UVICORN)  # type: ignore[arg-type]
         self._server = uvicorn.Server(config)
         self._ran = False
 
@@ -158,8 +171,16 @@ class Server:
 
     @property
     def url(self) -> str:
-        host, port = self.server_address
-        return f"http://{'[' + host + ']' if ':' in host else host}:{port}/"
+        return _url(*self.server_address)
+
+
+def url_of(sock: socket.socket) -> str:
+    """The base URL of a listening socket."""
+    return _url(*sock.getsockname()[:2])
+
+
+def _url(host: str, port: int) -> str:
+    return f"http://{'[' + host + ']' if ':' in host else host}:{port}/"
 
 
 def bind(host: str, port: int) -> socket.socket:
@@ -183,16 +204,19 @@ def make_server(
     workers: int = 2,
     host: str = HOST,
     allowed_hosts: Sequence[str] = (),
+    answer_cache: int = DEFAULT_MB,
 ) -> Server:
     """A server for ``graph`` bound to ``host`` (127.0.0.1; port 0: any free port); call
     ``serve_forever``, and ``server_close`` at the end (it stops the query workers too).
 
     Queries sent to it run in ``workers`` worker processes within ``limits`` (see
     :mod:`rolegraph.graph.pool`): at most ``workers`` at once, each stopped past its
-    time-out, memory or result size, or when its client goes away."""
+    time-out, memory or result size, or when its client goes away. Up to ``answer_cache``
+    MB of answers are kept (:mod:`.cache`; 0: none)."""
     sock = bind(host, port)
     pool = QueryPool(graph, workers=workers, limits=limits)
-    backend = EmbeddedBackend(graph, pool, modified=_modified(graph.location))
+    cache = AnswerCache(answer_cache * MB)
+    backend = EmbeddedBackend(graph, pool, modified=_modified(graph.location), cache=cache)
     app = make_app(backend, explorer=explorer, allowed_hosts=allowed_hosts)
     return Server(app, sock)
 
@@ -201,4 +225,38 @@ def describe(server: Server) -> str:
     return server.url
 
 
-__all__ = ["ENVIRONMENT", "HOST", "Server", "create_app", "describe", "explorer_for", "make_server"]
+def serve_workers(sock: socket.socket, workers: int, settings: dict[str, str | None]) -> None:
+    """Serve on ``sock`` with ``workers`` web worker processes, each running
+    :func:`create_app` with ``settings`` (:data:`ENVIRONMENT` names; None: unset) in its
+    environment, until Ctrl-C or SIGTERM."""
+    import uvicorn
+    from uvicorn.supervisors import Multiprocess
+
+    for name, value in settings.items():
+        if name not in ENVIRONMENT:
+            raise ValueError(f"{name} is not a setting of create_app")
+        if value is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = value
+    config = uvicorn.Config(
+        "rolegraph.serve:create_app",
+        factory=True,
+        workers=workers,
+        **UVICORN,  # type: ignore[arg-type]
+    )
+    Multiprocess(config, sockets=[sock]).run()
+
+
+__all__ = [
+    "ENVIRONMENT",
+    "HOST",
+    "Server",
+    "bind",
+    "create_app",
+    "describe",
+    "explorer_for",
+    "make_server",
+    "serve_workers",
+    "url_of",
+]

@@ -4,8 +4,9 @@ Starlette does the HTTP work (routing, forms, gzip, CORS); uvicorn (or gunicorn 
 uvicorn workers, or any ASGI server) runs it. A request goes
 
     host check (DNS rebinding) → CORS → gzip → route → :mod:`.routes` / :mod:`.endpoint`
-    (run on a worker thread: they block on the backend) → :class:`~.reply.Reply` →
-    response headers (security, caching, ETag / 304)
+    (``/sparql`` and the saved queries await their answers on the event loop; the other
+    routes run on a worker thread) → :class:`~.reply.Reply` → response headers
+    (security, caching, ETag / 304)
 
 and every error becomes one page or line (:func:`_failure`), never a traceback.
 """
@@ -13,8 +14,10 @@ and every error becomes one page or line (:func:`_failure`), never a traceback.
 from __future__ import annotations
 
 import asyncio
+import functools
 import hashlib
 import html
+import inspect
 import sys
 import threading
 import urllib.parse
@@ -49,6 +52,11 @@ if TYPE_CHECKING:
 
 #: the largest request body read (a query, a form)
 MAX_BODY = 1024 * 1024
+#: the smallest body sent gzipped (to a client that takes it)
+GZIP_MINIMUM = 1024
+#: seconds after which a request starts watching for its client to go away (less than
+#: the query pool's polling interval)
+WATCH_AFTER = 0.01
 #: the host names a request may be addressed to, besides those given
 LOOPBACK_NAMES = ("127.0.0.1", "localhost", "[::1]", "::1")
 #: the ontology's files, served as published: path -> (file, Content-Type)
@@ -118,9 +126,7 @@ def _host_name(host: str) -> str:
 async def _form(request: Request) -> dict[str, list[str]]:
     """The request's parameters: its query string and, for a POST, its body (a form or
     a SPARQL query); 413 past :data:`MAX_BODY`, 415 for another body."""
-    params: dict[str, list[str]] = {}
-    for key, value in request.query_params.multi_items():
-        params.setdefault(key, []).append(value)
+    params = {key: list(values) for key, values in _query_params(request.scope["query_string"])}
     if request.method != "POST":
         return params
     ctype = (request.headers.get("content-type") or "").split(";")[0].strip().lower()
@@ -154,6 +160,24 @@ async def _form(request: Request) -> dict[str, list[str]]:
     return params
 
 
+def _query_params(raw: bytes) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """The parameters of a query string, as Starlette reads them (remembered, up to 8 KB:
+    a server is sent the same long, percent-encoded query strings again and again)."""
+    return _kept_query_params(raw) if len(raw) <= 8192 else _read_query_params(raw)
+
+
+@functools.lru_cache(maxsize=256)
+def _kept_query_params(raw: bytes) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    return _read_query_params(raw)
+
+
+def _read_query_params(raw: bytes) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    params: dict[str, list[str]] = {}
+    for key, value in urllib.parse.parse_qsl(raw.decode("latin-1"), keep_blank_values=True):
+        params.setdefault(key, []).append(value)
+    return tuple((key, tuple(values)) for key, values in params.items())
+
+
 def _failure(status: int, message: str, accept: str | None) -> Response:
     """An error: an HTML page for browsers, plain text for programs."""
     headers = {"X-Content-Type-Options": "nosniff", "Vary": "Accept"}
@@ -174,16 +198,24 @@ def _csp(*, scripts: bool) -> str:
 
 def _respond(request: Request, reply: Reply, modified: float) -> Response:
     """The response to a reply: its headers, and a 304 when the client has it already."""
-    headers = {"Vary": "Accept", "X-Content-Type-Options": "nosniff", **dict(reply.headers)}
+    vary = "Accept"
+    if len(reply.body) >= GZIP_MINIMUM and not _takes_gzip(request.scope["headers"]):
+        vary = "Accept, Accept-Encoding"  # (gzip names it when it compresses)
+    headers = {"Vary": vary, "X-Content-Type-Options": "nosniff", **dict(reply.headers)}
     if reply.content_type.startswith("text/html"):
         headers["Content-Security-Policy"] = _csp(scripts=reply.scripts)
     if reply.status == HTTPStatus.OK and request.method in ("GET", "HEAD"):
         tag = 'W/"' + hashlib.blake2b(reply.body, digest_size=12).hexdigest() + '"'
         headers["ETag"] = tag
-        headers["Last-Modified"] = formatdate(modified, usegmt=True)
+        headers["Last-Modified"] = _http_date(modified)
         if _not_modified(request, tag, modified):
             return Response(None, HTTPStatus.NOT_MODIFIED, headers)
     return Response(reply.body, reply.status, headers, reply.content_type)
+
+
+@functools.lru_cache(maxsize=4)
+def _http_date(when: float) -> str:
+    return formatdate(when, usegmt=True)
 
 
 def _not_modified(request: Request, tag: str, modified: float) -> bool:
@@ -202,25 +234,37 @@ def _not_modified(request: Request, tag: str, modified: float) -> bool:
 
 
 Handler = Callable[[App, Request, dict[str, list[str]], Callable[[], bool]], Reply]
+#: a route that awaits its answer on the event loop
+AsyncHandler = Callable[[App, Request, dict[str, list[str]], Callable[[], bool]], Awaitable[Reply]]
 
 
 def _route(
-    app: App, handler: Handler, *, form: bool = False
+    app: App, handler: Handler | AsyncHandler, *, form: bool = False
 ) -> Callable[[Request], Awaitable[Response]]:
-    """A Starlette endpoint that reads the request, runs ``handler`` on a worker thread
-    (it blocks on the backend) while watching for the client to go away, and turns what
-    it gives or raises into a response."""
+    """A Starlette endpoint that reads the request, runs ``handler`` (a coroutine on the
+    event loop; a function on a worker thread, as it blocks on the backend) while
+    watching for the client to go away, and turns what it gives or raises into a
+    response."""
+    on_loop = inspect.iscoroutinefunction(handler)
 
     async def endpoint_(request: Request) -> Response:
         accept = request.headers.get("accept")
         if request.method == "OPTIONS":
             return Response(None, HTTPStatus.NO_CONTENT, {"Allow": ", ".join(READ_METHODS)})
         gone = threading.Event()
-        watcher: asyncio.Task[None] | None = None
+        watching: list[asyncio.Task[None]] = []
+        later: asyncio.TimerHandle | None = None
         try:
             params = await _form(request) if form else {}
-            watcher = asyncio.ensure_future(_watch(request, gone))
-            reply = await run_in_threadpool(handler, app, request, params, gone.is_set)
+            # A request answered within WATCH_AFTER never needs to know; a longer one
+            # watches for its client to go away (its query then stops).
+            later = asyncio.get_running_loop().call_later(
+                WATCH_AFTER, lambda: watching.append(asyncio.ensure_future(_watch(request, gone)))
+            )
+            if on_loop:
+                reply = await handler(app, request, params, gone.is_set)  # type: ignore[misc]
+            else:
+                reply = await run_in_threadpool(handler, app, request, params, gone.is_set)
             return _respond(request, reply, app.backend.modified)
         except HttpError as exc:
             return _failure(exc.status, exc.message, accept)
@@ -245,7 +289,9 @@ def _route(
                 accept,
             )
         finally:
-            if watcher is not None:
+            if later is not None:
+                later.cancel()
+            for watcher in watching:
                 watcher.cancel()
 
     return endpoint_
@@ -263,10 +309,10 @@ async def _watch(request: Request, gone: threading.Event) -> None:
 # -- the routes -------------------------------------------------------------------------
 
 
-def _sparql(
+async def _sparql(
     app: App, request: Request, params: dict[str, list[str]], gone: Callable[[], bool]
 ) -> Reply:
-    return endpoint.sparql(app, params, request.method, request.headers.get("accept"), gone)
+    return await endpoint.sparql(app, params, request.method, request.headers.get("accept"), gone)
 
 
 def _update(*_: Any) -> Reply:
@@ -278,10 +324,11 @@ def _resource(app: App, request: Request, _p: Any, _g: Any) -> Reply:
     return routes.resource(app, iri, request.url.query, request.headers.get("accept"))
 
 
-def _saved(app: App, request: Request, params: dict[str, list[str]], _g: Any) -> Reply:
-    return routes.saved_query(
-        app, routes.find_saved_query(app, request.path_params["name"]), params
-    )
+async def _saved(
+    app: App, request: Request, params: dict[str, list[str]], gone: Callable[[], bool]
+) -> Reply:
+    query = routes.find_saved_query(app, request.path_params["name"])
+    return await routes.saved_query(app, query, params, gone)
 
 
 def _ontology_file(name: str, media: str) -> Handler:
@@ -293,7 +340,7 @@ def _not_here(app: App, request: Request, *_: Any) -> Reply:
 
 
 def _routes(app: App) -> list[Route]:
-    def get(path: str, handler: Handler, *, form: bool = False) -> Route:
+    def get(path: str, handler: Handler | AsyncHandler, *, form: bool = False) -> Route:
         return Route(path, _route(app, handler, form=form), methods=READ_METHODS)
 
     return [
@@ -309,6 +356,26 @@ def _routes(app: App) -> list[Route]:
         get("/explorer", lambda a, r, *_: routes.explorer(a, r.url.query)),
         get("/{path:path}", _not_here),
     ]
+
+
+class Gzip:
+    """Starlette's gzip for a client that takes it (at level 6, not its slow default of 9);
+    any other request goes straight to the app (its pass-through costs as much as a route),
+    and :func:`_respond` names Accept-Encoding in Vary."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+        self.gzip = GZipMiddleware(app, minimum_size=GZIP_MINIMUM, compresslevel=6)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and _takes_gzip(scope["headers"]):
+            await self.gzip(scope, receive, send)
+        else:
+            await self.app(scope, receive, send)
+
+
+def _takes_gzip(headers: Iterable[tuple[bytes, bytes]]) -> bool:
+    return any(key == b"accept-encoding" and b"gzip" in value for key, value in headers)
 
 
 class ReadOnly:
@@ -348,7 +415,7 @@ def make_app(
     middleware = [
         Middleware(HostCheck, allowed=allowed_hosts),
         Middleware(ReadOnly),
-        Middleware(GZipMiddleware, minimum_size=1024),
+        Middleware(Gzip),
     ]
     if cors_origins:
         middleware.insert(

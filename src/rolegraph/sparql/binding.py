@@ -189,7 +189,12 @@ def run_query(
 ) -> ResultTable:
     """Bind parameters, run, keep the declared columns."""
     bindings = bind_params(query, values, runner)
-    table = runner.select(with_default_prefixes(query.sparql), bindings)
+    return keep_columns(query, runner.select(with_default_prefixes(query.sparql), bindings), limit)
+
+
+def keep_columns(query: SavedQuery, table: ResultTable, limit: int | None = None) -> ResultTable:
+    """A saved query's answer with its declared columns (a :class:`QueryError` for an
+    answer without them), and at most ``limit`` rows."""
     if query.columns:
         missing = [c for c in query.columns if c not in table.variables]
         if missing:

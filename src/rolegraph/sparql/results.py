@@ -144,7 +144,8 @@ class ResultTable:
 
     # -- formats ---------------------------------------------------------------
 
-    def to_json(self) -> str:
+    def to_json(self, *, compact: bool = False) -> str:
+        """SPARQL JSON results, indented (``compact``: on one line, as servers send it)."""
         doc = {
             "head": {"vars": list(self.variables)},
             "results": {
@@ -154,6 +155,8 @@ class ResultTable:
                 ]
             },
         }
+        if compact:
+            return json.dumps(doc, ensure_ascii=False, separators=(",", ":")) + "\n"
         return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
 
     def to_csv(self, *, safe: bool = True) -> str:
@@ -215,6 +218,51 @@ def from_oxigraph(solutions: Any, variables: Sequence[str] | None = None) -> Res
                 row.append(Term("literal", str(t)))
         rows.append(row)
     return ResultTable(names, rows)
+
+
+_HEAD = b'{"head":{"vars":'
+#: what Oxigraph's JSON may hold that a result table writes otherwise
+_NOT_AS_TABLES = (b'"type":"triple"', _XSD_STRING.encode())
+
+
+def columns_json(data: bytes, columns: Sequence[str]) -> str | None:
+    """SPARQL JSON results ``data`` (as Oxigraph writes them) cut to ``columns`` (all when
+    empty): the document ``from_oxigraph(...).select(columns).to_json(compact=True)``
+    writes, without a term object per cell (Oxigraph's own text when its columns are
+    those); None for an answer this cannot write so (a column it lacks, a term other than
+    an IRI, blank node or literal)."""
+    if data.startswith(_HEAD) and not any(marker in data for marker in _NOT_AS_TABLES):
+        end = data.find(b"]", len(_HEAD))
+        names = json.loads(data[len(_HEAD) : end + 1]) if end > 0 else None
+        if names is not None and (not columns or names == list(columns)):
+            return data.decode("utf-8") + "\n"
+    doc = json.loads(data)
+    names = doc["head"]["vars"]
+    wanted = list(columns) or names
+    if any(c not in names for c in wanted):
+        return None
+    rows = []
+    for binding in doc["results"]["bindings"]:
+        row = {}
+        for name in wanted:
+            cell = binding.get(name)
+            if cell is None:
+                continue
+            kind, value = cell["type"], cell["value"]
+            if kind == "literal":
+                if cell.get("xml:lang"):
+                    row[name] = {"type": kind, "value": value, "xml:lang": cell["xml:lang"]}
+                elif cell.get("datatype", _XSD_STRING) != _XSD_STRING:
+                    row[name] = {"type": kind, "value": value, "datatype": cell["datatype"]}
+                else:
+                    row[name] = {"type": kind, "value": value}
+            elif kind in ("uri", "bnode"):
+                row[name] = {"type": kind, "value": value}
+            else:
+                return None
+        rows.append(row)
+    doc = {"head": {"vars": wanted}, "results": {"bindings": rows}}
+    return json.dumps(doc, ensure_ascii=False, separators=(",", ":")) + "\n"
 
 
 def _text(value: Any, where: str) -> str:
