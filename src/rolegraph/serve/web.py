@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
-import html
 import sys
 import threading
 import urllib.parse
@@ -36,10 +35,9 @@ from starlette.routing import Route
 from rolegraph.errors import NotFound, RolegraphError
 from rolegraph.graph.pool import QueryCancelled, QueryLimit
 from rolegraph.model.vocab import ID
-from rolegraph.serve import endpoint, routes
+from rolegraph.serve import endpoint, pages, routes
 from rolegraph.serve.app import App, ExplorerMaker
 from rolegraph.serve.negotiation import accepts
-from rolegraph.serve.pages import page
 from rolegraph.serve.reply import HttpError, Reply
 
 if TYPE_CHECKING:
@@ -158,7 +156,7 @@ def _failure(status: int, message: str, accept: str | None) -> Response:
     """An error: an HTML page for browsers, plain text for programs."""
     headers = {"X-Content-Type-Options": "nosniff", "Vary": "Accept"}
     if accepts(accept, ["text/plain", "text/html"]) == "text/html":
-        body = page(f"{int(status)} {HTTPStatus(status).phrase}", f"<p>{html.escape(message)}</p>")
+        body = pages.error_page(f"{int(status)} {HTTPStatus(status).phrase}", message)
         headers["Content-Security-Policy"] = _csp(scripts=False)
         return Response(body, status, headers, "text/html; charset=utf-8")
     return Response((message + "\n").encode("utf-8"), status, headers, "text/plain; charset=utf-8")
