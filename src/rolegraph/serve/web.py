@@ -3,9 +3,10 @@
 Starlette does the HTTP work (routing, forms, gzip, CORS); uvicorn (or gunicorn with
 uvicorn workers, or any ASGI server) runs it. A request goes
 
-    host check (DNS rebinding) → CORS → gzip → route → :mod:`.routes` / :mod:`.endpoint`
-    (run on a worker thread: they block on the backend) → :class:`~.reply.Reply` →
-    response headers (security, caching, ETag / 304)
+    root path (the pages' links behind a proxy) → host check (DNS rebinding) → CORS →
+    gzip → route → :mod:`.routes` / :mod:`.endpoint` (run on a worker thread: they block
+    on the backend) → :class:`~.reply.Reply` → response headers (security, caching,
+    ETag / 304)
 
 and every error becomes one page or line (:func:`_failure`), never a traceback.
 """
@@ -73,6 +74,23 @@ def report(exc: BaseException, client: str) -> None:
 
 
 # -- middleware -------------------------------------------------------------------------
+
+
+class RootPath:
+    """Behind a reverse proxy that forwards a path prefix (the ASGI server's root path,
+    ``scope["root_path"]``), the pages' links start with it: it is set in
+    :data:`.pages.ROOT` for the whole request (the worker thread a route runs on sees
+    it too, as a copy of the request's context)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        token = pages.ROOT.set(scope.get("root_path", "") if scope["type"] == "http" else "")
+        try:
+            await self.app(scope, receive, send)
+        finally:
+            pages.ROOT.reset(token)
 
 
 class HostCheck:
@@ -344,13 +362,14 @@ def make_app(
             backend.close()
 
     middleware = [
+        Middleware(RootPath),
         Middleware(HostCheck, allowed=allowed_hosts),
         Middleware(ReadOnly),
         Middleware(GZipMiddleware, minimum_size=1024),
     ]
     if cors_origins:
         middleware.insert(
-            1,
+            2,
             Middleware(
                 CORSMiddleware,
                 allow_origins=list(cors_origins),
