@@ -119,6 +119,6 @@ def test_installed_copy_runs_from_another_directory(wheel: Path, tmp_path: Path)
         text=True,
         check=True,
     )
-    where, html = page.stdout.split("\n", 1)
-    assert Path(where) == site / "rolegraph" / "serve" / "templates" / "base.html"
+    template, html = page.stdout.split("\n", 1)
+    assert Path(template) == site / "rolegraph" / "serve" / "templates" / "base.html"
     assert "<h1>404 Not Found</h1>" in html and "<p>&lt;x&gt;</p>" in html
