@@ -3,9 +3,10 @@
 Starlette does the HTTP work (routing, forms, gzip, CORS); uvicorn (or gunicorn with
 uvicorn workers, or any ASGI server) runs it. A request goes
 
-    host check (DNS rebinding) → CORS → gzip → route → :mod:`.routes` / :mod:`.endpoint`
-    (run on a worker thread: they block on the backend) → :class:`~.reply.Reply` →
-    response headers (security, caching, ETag / 304)
+    root path (the pages' links behind a proxy) → host check (DNS rebinding) → CORS →
+    gzip → route → :mod:`.routes` / :mod:`.endpoint` (run on a worker thread: they block
+    on the backend) → :class:`~.reply.Reply` → response headers (security, caching,
+    ETag / 304)
 
 and every error becomes one page or line (:func:`_failure`), never a traceback.
 """
@@ -14,7 +15,6 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
-import html
 import sys
 import threading
 import urllib.parse
@@ -36,10 +36,9 @@ from starlette.routing import Route
 from rolegraph.errors import NotFound, RolegraphError
 from rolegraph.graph.pool import QueryCancelled, QueryLimit
 from rolegraph.model.vocab import ID
-from rolegraph.serve import endpoint, routes
+from rolegraph.serve import endpoint, pages, routes
 from rolegraph.serve.app import App, ExplorerMaker
 from rolegraph.serve.negotiation import accepts
-from rolegraph.serve.pages import page
 from rolegraph.serve.reply import HttpError, Reply
 
 if TYPE_CHECKING:
@@ -75,6 +74,23 @@ def report(exc: BaseException, client: str) -> None:
 
 
 # -- middleware -------------------------------------------------------------------------
+
+
+class RootPath:
+    """Behind a reverse proxy that forwards a path prefix (the ASGI server's root path,
+    ``scope["root_path"]``), the pages' links start with it: it is set in
+    :data:`.pages.ROOT` for the whole request (the worker thread a route runs on sees
+    it too, as a copy of the request's context)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        token = pages.ROOT.set(scope.get("root_path", "") if scope["type"] == "http" else "")
+        try:
+            await self.app(scope, receive, send)
+        finally:
+            pages.ROOT.reset(token)
 
 
 class HostCheck:
@@ -158,7 +174,7 @@ def _failure(status: int, message: str, accept: str | None) -> Response:
     """An error: an HTML page for browsers, plain text for programs."""
     headers = {"X-Content-Type-Options": "nosniff", "Vary": "Accept"}
     if accepts(accept, ["text/plain", "text/html"]) == "text/html":
-        body = page(f"{int(status)} {HTTPStatus(status).phrase}", f"<p>{html.escape(message)}</p>")
+        body = pages.error_page(f"{int(status)} {HTTPStatus(status).phrase}", message)
         headers["Content-Security-Policy"] = _csp(scripts=False)
         return Response(body, status, headers, "text/html; charset=utf-8")
     return Response((message + "\n").encode("utf-8"), status, headers, "text/plain; charset=utf-8")
@@ -346,13 +362,14 @@ def make_app(
             backend.close()
 
     middleware = [
+        Middleware(RootPath),
         Middleware(HostCheck, allowed=allowed_hosts),
         Middleware(ReadOnly),
         Middleware(GZipMiddleware, minimum_size=1024),
     ]
     if cors_origins:
         middleware.insert(
-            1,
+            2,
             Middleware(
                 CORSMiddleware,
                 allow_origins=list(cors_origins),
