@@ -199,6 +199,10 @@ def home_page(backend: Backend) -> bytes:
         f"<table>{rows}</table><h2>Roles</h2><p>{role_links}</p>"
         '<p>Query it: <a href="/queries">saved queries</a> or the <a href="/sparql">SPARQL endpoint</a>. '
         'Explore it: <a href="/explorer">the interactive graph</a>.</p>'
+        '<p>Described in the <a href="/catalog">catalogue</a> (DCAT) and by '
+        '<a href="/.well-known/void">VoID</a>; download it whole as '
+        '<a href="/dumps/rolegraph.ttl">Turtle</a>, <a href="/dumps/rolegraph.nt">N-Triples</a> '
+        'or <a href="/dumps/rolegraph.jsonld">JSON-LD</a>.</p>'
     )
     return page("rolegraph", body)
 
