@@ -81,6 +81,28 @@ def contexts() -> dict[str, dict[str, Any]]:
             "sparql": MARK,
         },
         "sparql.html": {"title": MARK, "query": MARK, "boolean": True, "answer": capped},
+        "catalog.html": {
+            "title": MARK,
+            "dataset": MARK,
+            "dataset_title": MARK,
+            "licence": MARK,
+            "publisher": MARK,
+            "dates": [(MARK, MARK)],
+            "downloads": [(MARK, MARK, MARK, 7)],
+            "triples": 7,
+            "classes": 7,
+            "properties": 7,
+        },
+        "release.html": {
+            "title": MARK,
+            "iri": MARK,
+            "name": MARK,
+            "date": MARK,
+            "triples": 7,
+            "served": True,
+            "sources": [MARK],
+        },
+        "shapes.html": {"title": MARK, "shapes": [(MARK, MARK, [(MARK, MARK), (MARK, None)])]},
     }
 
 
@@ -92,7 +114,8 @@ def test_every_template_escapes_its_values_and_evaluates_none_of_them() -> None:
         assert "<img" not in page and "49" not in page, name
         # Every value is shown, escaped; the frame's title is the page's.
         shown = page.count(SHOWN)
-        assert shown >= len(context) + 1, (name, shown)
+        texts = sum(1 for v in context.values() if not isinstance(v, int))  # bool is int
+        assert shown >= texts + 1, (name, shown)
         assert f"<title>{SHOWN}</title>" in page and f"<h1>{SHOWN}</h1>" in page, name
     # The caps are visible markers.
     saved = pages.render("saved_query.html", **contexts()["saved_query.html"]).decode()

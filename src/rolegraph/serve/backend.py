@@ -18,6 +18,7 @@ import time
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, Protocol
 
+from rolegraph.graph.releases import list_releases
 from rolegraph.graph.runner import LocalRunner
 from rolegraph.graph.store import graph_stats
 from rolegraph.model.vocab import PREFIXES, RDF, RDFS
@@ -26,6 +27,7 @@ if TYPE_CHECKING:
     import pyoxigraph as ox
 
     from rolegraph.graph.pool import Answer, QueryPool
+    from rolegraph.graph.releases import Release
     from rolegraph.graph.store import RoleGraph
     from rolegraph.sparql.binding import Runner
 
@@ -83,6 +85,12 @@ class Backend(Protocol):
 
     def ntriples(self) -> bytes:
         """The whole graph (or release) as N-Triples."""
+        ...
+
+    def releases(self) -> list[Release]:
+        """The releases the store holds, in order (see :mod:`rolegraph.graph.releases`);
+        none for a graph of one release. Each is a named graph that ``run`` reaches
+        with ``defaults=[release.iri]``."""
         ...
 
     def close(self) -> None: ...
@@ -167,13 +175,19 @@ class EmbeddedBackend:
         out = []
         for t in self.graph.pattern(None, rdf_type, ox.NamedNode(class_iri)):
             found = next(iter(self.graph.pattern(t.subject, label, None)), None)
-            if isinstance(t.subject, ox.NamedNode) and found is not None:
-                if isinstance(found.object, ox.Literal):
-                    out.append((t.subject.value, found.object.value))
+            if (
+                isinstance(t.subject, ox.NamedNode)
+                and found is not None
+                and isinstance(found.object, ox.Literal)
+            ):
+                out.append((t.subject.value, found.object.value))
         return sorted(out)
 
     def ntriples(self) -> bytes:
         return self.graph.ntriples()
+
+    def releases(self) -> list[Release]:
+        return list_releases(self.graph.store)
 
     def close(self) -> None:
         self.pool.close()

@@ -7,6 +7,8 @@
 * ``/queries`` — the saved queries as forms; results as HTML tables (or CSV / JSON / TSV).
 * ``/ontology``, ``/ontology/context.jsonld``, ``/ontology/shapes.ttl``.
 * ``/explorer`` — the interactive HTML explorer of the graph.
+* ``/.well-known/void``, ``/catalog``, ``/dumps/rolegraph.{ttl,nt,jsonld}``, the service
+  description at ``/sparql``; ``/ontology/0.1.0``, ``/shapes``, ``/release/NAME`` (:mod:`.describe`).
 
 :func:`create_app` makes the ASGI application (:mod:`.web`) over an embedded graph or a
 remote SPARQL endpoint; :func:`make_server` binds it with uvicorn. Under another ASGI

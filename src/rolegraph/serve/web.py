@@ -35,8 +35,8 @@ from starlette.routing import Route
 
 from rolegraph.errors import NotFound, RolegraphError
 from rolegraph.graph.pool import QueryCancelled, QueryLimit
-from rolegraph.model.vocab import ID
-from rolegraph.serve import endpoint, pages, routes
+from rolegraph.model.vocab import ID, ONTOLOGY_VERSION
+from rolegraph.serve import dereference, describe, endpoint, pages, routes
 from rolegraph.serve.app import App, ExplorerMaker
 from rolegraph.serve.negotiation import accepts
 from rolegraph.serve.reply import HttpError, Reply
@@ -279,10 +279,41 @@ async def _watch(request: Request, gone: threading.Event) -> None:
 # -- the routes -------------------------------------------------------------------------
 
 
-def _sparql(
-    app: App, request: Request, params: dict[str, list[str]], gone: Callable[[], bool]
-) -> Reply:
-    return endpoint.sparql(app, params, request.method, request.headers.get("accept"), gone)
+def _sparql(described: describe.Described) -> Handler:
+    def handler(
+        app: App, request: Request, params: dict[str, list[str]], gone: Callable[[], bool]
+    ) -> Reply:
+        # With no query, a client asking for RDF gets the service description of the
+        # endpoint at the URL it asked (the proxy's path prefix, root_path, included).
+        def service(media: str) -> Reply:
+            own = str(request.url.replace(query="", fragment=""))
+            return describe.service(described, own, str(request.base_url), media)
+
+        accept = request.headers.get("accept")
+        return endpoint.sparql(app, params, request.method, accept, gone, service)
+
+    return handler
+
+
+def _described_routes(described: describe.Described) -> dict[str, Handler]:
+    """The descriptions, the dumps and the IRIs the graph mints besides /id/
+    (:mod:`.describe`): path -> handler."""
+
+    def rdf(make: Callable[[describe.Described, str, str, str | None], Reply]) -> Handler:
+        return lambda a, r, *_: make(
+            described, str(r.base_url), r.url.query, r.headers.get("accept")
+        )
+
+    return {
+        "/.well-known/void": rdf(describe.void),
+        "/catalog": rdf(describe.catalog),
+        "/dumps/{name}": lambda a, r, *_: describe.dump(described, r.path_params["name"]),
+        f"/ontology/{ONTOLOGY_VERSION}": lambda a, r, *_: routes.ontology(r.headers.get("accept")),
+        "/shapes": lambda a, r, *_: dereference.shapes(r.url.query, r.headers.get("accept")),
+        "/release/{name}": lambda a, r, *_: dereference.release(
+            described, r.path_params["name"], r.url.query, r.headers.get("accept")
+        ),
+    }
 
 
 def _update(*_: Any) -> Reply:
@@ -312,10 +343,11 @@ def _routes(app: App) -> list[Route]:
     def get(path: str, handler: Handler, *, form: bool = False) -> Route:
         return Route(path, _route(app, handler, form=form), methods=READ_METHODS)
 
+    described = describe.Described(app.backend)
     return [
         get("/", lambda a, *_: routes.home(a)),
-        get("/sparql", _sparql, form=True),
-        get("/query", _sparql, form=True),
+        get("/sparql", _sparql(described), form=True),
+        get("/query", _sparql(described), form=True),
         get("/update", _update),
         get("/id/{path:path}", _resource),
         get("/queries", lambda a, *_: routes.query_list(a)),
@@ -323,6 +355,7 @@ def _routes(app: App) -> list[Route]:
         get("/ontology", lambda a, r, *_: routes.ontology(r.headers.get("accept"))),
         *(get(path, _ontology_file(*spec)) for path, spec in ONTOLOGY_FILES.items()),
         get("/explorer", lambda a, r, *_: routes.explorer(a, r.url.query)),
+        *(get(path, handler) for path, handler in _described_routes(described).items()),
         get("/{path:path}", _not_here),
     ]
 
