@@ -167,9 +167,12 @@ class EmbeddedBackend:
         out = []
         for t in self.graph.pattern(None, rdf_type, ox.NamedNode(class_iri)):
             found = next(iter(self.graph.pattern(t.subject, label, None)), None)
-            if isinstance(t.subject, ox.NamedNode) and found is not None:
-                if isinstance(found.object, ox.Literal):
-                    out.append((t.subject.value, found.object.value))
+            if (
+                isinstance(t.subject, ox.NamedNode)
+                and found is not None
+                and isinstance(found.object, ox.Literal)
+            ):
+                out.append((t.subject.value, found.object.value))
         return sorted(out)
 
     def ntriples(self) -> bytes:
