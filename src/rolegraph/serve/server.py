@@ -188,6 +188,8 @@ def make_server(
 ) -> Server:
     """A server for ``graph`` bound to ``host`` (127.0.0.1; port 0: any free port); call
     ``serve_forever``, and ``server_close`` at the end (it stops the query workers too).
+    Requests may name ``host`` or one of ``allowed_hosts`` (and loopback names) in
+    their Host header.
 
     Queries sent to it run in ``workers`` worker processes within ``limits`` (see
     :mod:`rolegraph.graph.pool`): at most ``workers`` at once, each stopped past its
@@ -195,7 +197,9 @@ def make_server(
     sock = bind(host, port)
     pool = QueryPool(graph, workers=workers, limits=limits)
     backend = EmbeddedBackend(graph, pool, modified=_modified(graph.location))
-    app = make_app(backend, explorer=explorer, allowed_hosts=allowed_hosts)
+    # The address it listens on is a name it is known by (the URL it prints has it).
+    own = f"[{host}]" if ":" in host else host
+    app = make_app(backend, explorer=explorer, allowed_hosts=(own, *allowed_hosts))
     return Server(app, sock)
 
 
