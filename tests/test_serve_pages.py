@@ -4,6 +4,7 @@ evaluated in any of them, and their links work behind a reverse proxy's path pre
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import html.parser
 import subprocess
 import sys
@@ -155,15 +156,20 @@ def test_served_pages_show_data_as_text(tmp_path: Path) -> None:
     """The real app over a graph whose every label is the marker, in-process."""
     app = create_app(poisoned_graph(tmp_path), max_queries=1)
 
-    async def fetch(paths: list[str]) -> dict[str, httpx.Response]:
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://127.0.0.1") as c:
-            return {p: await c.get(p, headers={"Accept": "text/html"}) for p in paths}
+    def fetch(paths: list[str]) -> dict[str, httpx.Response]:
+        async def requests() -> dict[str, httpx.Response]:
+            transport = httpx.ASGITransport(app=app)
+            async with httpx.AsyncClient(transport=transport, base_url="http://127.0.0.1") as c:
+                return {p: await c.get(p, headers={"Accept": "text/html"}) for p in paths}
+
+        # On a thread of its own: the session's browser may hold this thread's loop.
+        with concurrent.futures.ThreadPoolExecutor(1) as thread:
+            return thread.submit(asyncio.run, requests()).result()
 
     level = urllib.parse.quote(f"Senior data analyst {MARK}")
     query = urllib.parse.quote(f'SELECT ?x WHERE {{ BIND("{MARK}" AS ?x) }}')
     try:
-        home = asyncio.run(fetch(["/"]))["/"].text
+        home = fetch(["/"])["/"].text
         role = next(p for p in LinkParser.of(home) if p.startswith("/id/role/"))
         paths = [
             "/",
@@ -173,7 +179,7 @@ def test_served_pages_show_data_as_text(tmp_path: Path) -> None:
             f"/sparql?query={query}",
             "/nothing/" + urllib.parse.quote(MARK),
         ]
-        got = asyncio.run(fetch(paths))
+        got = fetch(paths)
     finally:
         app.state.rolegraph.backend.close()
     assert [got[p].status_code for p in paths] == [200, 200, 200, 404, 200, 404]
