@@ -909,10 +909,9 @@ def test_no_injected_script_runs_in_served_pages(tmp_path: Path, browser: Any) -
     import threading
     import urllib.parse
 
-    from rolegraph.serve.server import explorer_for
     from rolegraph.combine.framework import load_framework
     from rolegraph.graph.build import build_graph
-    from rolegraph.serve.server import make_server
+    from rolegraph.serve.server import explorer_for, make_server
 
     roles, _ = xss_framework(tmp_path)
     graph = build_graph(load_framework(roles=roles))
