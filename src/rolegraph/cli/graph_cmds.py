@@ -15,6 +15,7 @@ from rolegraph.cli.options import (
     Seconds,
     emit,
     format_option,
+    given_release,
     graph_option,
     load_graph,
     note,
@@ -37,7 +38,7 @@ from rolegraph.graph.store import (
 from rolegraph.graph.validate import validate as run
 from rolegraph.model import paths
 from rolegraph.model.formats import EXPORT_NAMES
-from rolegraph.serve.server import HOST, describe, explorer_for, make_server
+from rolegraph.serve.server import HOST, Server, describe, explorer_for, make_server, open_endpoint
 from rolegraph.util.files import check_output_path, check_outputs_apart
 from rolegraph.util.render import TABLE_FORMATS, render, render_json
 from rolegraph.util.text import plural
@@ -326,6 +327,16 @@ def diff(
 @click.command(cls=RolegraphCommand)
 @graph_option
 @click.option(
+    "--endpoint",
+    metavar="URL",
+    help="Serve a remote SPARQL 1.1 endpoint's graph (its query URL) instead of a local graph.",
+)
+@click.option(
+    "--graph-iri",
+    metavar="IRI",
+    help="With --endpoint: the named graph to serve (default-graph-uri).",
+)
+@click.option(
     "--host",
     default=HOST,
     show_default=True,
@@ -365,10 +376,12 @@ def diff(
     type=click.IntRange(min=1, max=64),
     default=2,
     show_default=True,
-    help="Queries that run at once (each in its own worker process); others wait.",
+    help="Queries that run at once (each in its own worker process, or at the endpoint); others wait.",
 )
 def serve(
     graph_path: Path | None,
+    endpoint: str | None,
+    graph_iri: str | None,
     host: str,
     port: int,
     allowed_hosts: tuple[str, ...],
@@ -378,26 +391,60 @@ def serve(
 ) -> None:
     """Serve the graph as a read-only web service: a SPARQL endpoint, a page per
     resource (HTML, Turtle or JSON-LD by content negotiation), the saved queries as forms,
-    and the explorer. On 127.0.0.1 unless --host says otherwise. Stop it with Ctrl-C."""
+    and the explorer. On 127.0.0.1 unless --host says otherwise. Stop it with Ctrl-C.
 
-    graph = load_graph(graph_path)
+    With --endpoint URL it serves the graph of a SPARQL endpoint you already run
+    (Oxigraph server, Fuseki, Virtuoso, GraphDB) the same way; the explorer is a copy of
+    the graph taken at start."""
+
     limits = Limits(timeout=query_timeout, memory=query_memory * MB)
-    server = make_server(
-        graph,
-        port,
-        explorer=explorer_for(graph),
-        limits=limits,
-        workers=max_queries,
-        host=host,
-        allowed_hosts=allowed_hosts,
-    )
+    if endpoint is not None:
+        if graph_path is not None or given_release() is not None:
+            raise OptionError(
+                "give either --graph (and --release) or --endpoint, not both",
+                hint="--endpoint serves a remote store's graph; --graph-iri picks one of its graphs",
+            )
+        backend, maker = open_endpoint(
+            endpoint, graph_iri=graph_iri, limits=limits, max_queries=max_queries
+        )
+        triples = backend.stats()["triples"]
+        server = make_server(
+            port=port, backend=backend, explorer=maker, host=host, allowed_hosts=allowed_hosts
+        )
+        if not triples:
+            check = (
+                "is the IRI right?" if graph_iri else "is the data in a graph named by --graph-iri?"
+            )
+            note(f"The graph at {backend.describe()} holds no triples ({check})")
+        source = f" of {backend.describe()}"
+    else:
+        if graph_iri is not None:
+            raise OptionError(
+                "--graph-iri names a graph of a remote endpoint: give --endpoint URL too",
+                hint="a local store's graphs are its releases: pick one with --release NAME",
+            )
+        graph = load_graph(graph_path)
+        triples, source = len(graph), ""
+        server = make_server(
+            graph,
+            port,
+            explorer=explorer_for(graph),
+            limits=limits,
+            workers=max_queries,
+            host=host,
+            allowed_hosts=allowed_hosts,
+        )
+    _serve_until_stopped(server, host, f"{triples:,} triples{source}")
+
+
+def _serve_until_stopped(server: Server, host: str, what: str) -> None:
     url = describe(server)
     if host not in ("127.0.0.1", "localhost", "::1"):
         note(
             f"warning: listening on {host}: the service is public (read-only) to every "
             "machine that can reach this address"
         )
-    note(f"Serving {len(graph):,} triples at {url} (SPARQL: {url}sparql). Press Ctrl-C to stop.")
+    note(f"Serving {what} at {url} (SPARQL: {url}sparql). Press Ctrl-C to stop.")
     try:
         server.serve_forever()
     except KeyboardInterrupt:

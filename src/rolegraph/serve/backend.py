@@ -4,7 +4,8 @@ Every route asks the backend, never a store directly, so one app serves either
 
 * :class:`EmbeddedBackend`: a graph file or store folder opened once, read-only, its
   queries run in the bounded worker processes of :class:`~rolegraph.graph.pool.QueryPool`;
-* a remote SPARQL endpoint (:mod:`.remote`): Oxigraph server, Virtuoso, Fuseki, GraphDB.
+* :class:`~.remote.RemoteBackend`: a remote SPARQL endpoint (Oxigraph server, Virtuoso,
+  Fuseki, GraphDB), asked over HTTP.
 
 A backend answers SPARQL already through the query gate, serialised in the format asked
 for (:class:`~rolegraph.graph.pool.Answer`), and a few lookups the pages need (a
@@ -40,8 +41,11 @@ class Backend(Protocol):
 
     #: the release served, when the store holds several
     release: str | None
-    #: when the data last changed (seconds since the epoch), for Last-Modified
-    modified: float
+
+    @property
+    def modified(self) -> float:
+        """When the data last changed (seconds since the epoch), for Last-Modified."""
+        ...
 
     def describe(self) -> str:
         """Where the data is, for the start-up line and the home page."""
@@ -175,12 +179,9 @@ class EmbeddedBackend:
         out = []
         for t in self.graph.pattern(None, rdf_type, ox.NamedNode(class_iri)):
             found = next(iter(self.graph.pattern(t.subject, label, None)), None)
-            if (
-                isinstance(t.subject, ox.NamedNode)
-                and found is not None
-                and isinstance(found.object, ox.Literal)
-            ):
-                out.append((t.subject.value, found.object.value))
+            subject, value = t.subject, None if found is None else found.object
+            if isinstance(subject, ox.NamedNode) and isinstance(value, ox.Literal):
+                out.append((subject.value, value.value))
         return sorted(out)
 
     def ntriples(self) -> bytes:

@@ -33,7 +33,7 @@ from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from rolegraph.errors import NotFound, RolegraphError
+from rolegraph.errors import NotFound, RemoteError, RolegraphError
 from rolegraph.graph.pool import QueryCancelled, QueryLimit
 from rolegraph.model.vocab import ID, ONTOLOGY_VERSION
 from rolegraph.serve import dereference, describe, endpoint, pages, routes
@@ -246,6 +246,8 @@ def _route(
             return Response(None, 499)  # nobody is there to read it
         except QueryLimit as exc:
             return _failure(HTTPStatus.SERVICE_UNAVAILABLE, str(exc), accept)
+        except RemoteError as exc:  # the endpoint behind the app failed, not the request
+            return _failure(HTTPStatus.BAD_GATEWAY, str(exc), accept)
         except RolegraphError as exc:
             return _failure(HTTPStatus.BAD_REQUEST, str(exc), accept)
         except (ValueError, UnicodeError) as exc:
