@@ -1,6 +1,6 @@
 """The benchmark suite: rolegraph at 1x, 10x and 100x the framework, as a table.
 
-    python benchmarks/run.py [--sizes 1,10,100] [--runs N] [--work DIR]
+    python benchmarks/run.py [--sizes 1,10,100] [--runs N] [--work DIR] [--serve]
 
 For each size (a framework made by benchmarks/synthetic.py from ../shared/framework),
 in a fresh process each: build from CSV; open from the persisted store and parse
@@ -8,7 +8,8 @@ Turtle; export Turtle; every saved query (rolegraph's time, and the same SPARQL 
 pyoxigraph, with the ratio); the role x role overlap (sparse products, checked equal to
 the saved query role-pairs); the HTML explorer; peak memory. Then, at 1x, the cold
 start of fresh `rolegraph` processes. Figures are medians with min-max over runs;
-nothing is asserted.
+nothing is asserted. ``--serve`` then runs benchmarks/bench_serve.py: `rolegraph serve`
+against `oxigraph serve` on the framework, driven by wrk.
 """
 
 from __future__ import annotations
@@ -223,6 +224,9 @@ def main() -> None:
     parser.add_argument("--sizes", default="1,10,100")
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--work", type=Path)
+    parser.add_argument(
+        "--serve", action="store_true", help="then benchmark rolegraph serve (bench_serve.py)"
+    )
     parser.add_argument("--worker", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
     work = args.work or Path(tempfile.gettempdir()) / "rolegraph-bench"
@@ -297,6 +301,9 @@ def main() -> None:
         print("Cold start at 1x (fresh processes)")
         for label, s in cold_start(work, args.runs).items():
             print(f"{label:<52}{fmt(s):>24}")
+    if args.serve:
+        print(flush=True)
+        subprocess.run([sys.executable, str(HERE / "bench_serve.py")], check=True)
 
 
 if __name__ == "__main__":

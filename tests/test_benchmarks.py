@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+import subprocess
 import sys
 from collections import Counter
 from pathlib import Path
@@ -14,7 +16,7 @@ from rolegraph.combine.framework import load_framework
 from rolegraph.graph.build import build_graph
 from rolegraph.model.report import ImportReport
 
-pytestmark = pytest.mark.framework
+BENCHMARKS = Path(__file__).resolve().parents[1] / "benchmarks"
 
 
 def shape(roles: Path, skills: Path) -> dict[str, object]:
@@ -37,6 +39,7 @@ def shape(roles: Path, skills: Path) -> dict[str, object]:
     }
 
 
+@pytest.mark.framework
 def test_generated_framework_has_the_real_shape(
     role_csv: Path, skill_csv: Path, tmp_path: Path
 ) -> None:
@@ -51,6 +54,7 @@ def test_generated_framework_has_the_real_shape(
     assert big["skills"] == 3 * real["skills"]  # type: ignore[operator]
 
 
+@pytest.mark.framework
 def test_runner_regenerates_stale_inputs(tmp_path: Path, role_csv: Path) -> None:
     """(The stamp holds the export's checksums: it needs the export.)"""
     from run import fresh_inputs, stamp
@@ -62,3 +66,43 @@ def test_runner_regenerates_stale_inputs(tmp_path: Path, role_csv: Path) -> None
     stamp(folder, 1)
     assert fresh_inputs(folder, 1)
     assert not fresh_inputs(folder, 10)  # another size
+
+
+@pytest.mark.server
+@pytest.mark.slow
+def test_serve_benchmark_prints_its_table(tmp_path: Path) -> None:
+    """bench_serve.py at 1 connection for 1 s a run: a row per route and query with both
+    sides' figures and their ratios, and no failed request (the figures themselves are
+    not judged)."""
+    from bench_serve import HEADER, QUERIES, WRK, oxigraph_executable
+
+    if not Path(WRK).exists():
+        pytest.skip(f"wrk is not installed at {WRK} (apt-get install wrk)")
+    if oxigraph_executable() is None:
+        pytest.skip("the oxigraph server is not installed (pip install oxigraph)")
+    done = subprocess.run(
+        [
+            *(sys.executable, str(BENCHMARKS / "bench_serve.py"), "--duration", "1"),
+            *("--connections", "1", "--work", str(tmp_path)),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert HEADER in lines
+    rows = lines[lines.index(HEADER) + 1 : -1]
+    number, ms = r"(\d+)", r"(\d+(?:\.\d)?) ms"
+    shape = re.compile(
+        rf"(/sparql|saved) +([a-z-]+) +1 +{number} +{number} +(\d+\.\d\d)x +{ms} +{ms} +"
+        r"(\d+\.\d\d)x"
+    )
+    found = [shape.fullmatch(line) for line in rows]
+    assert all(found), rows
+    names = [name for name, _ in QUERIES]
+    assert [(m.group(1), m.group(2)) for m in found if m] == [
+        (route, name) for name in names for route in ("/sparql", "saved")
+    ]
+    assert lines[-1].startswith("ratio: rolegraph / Oxigraph server")
