@@ -13,9 +13,10 @@ process* that can be killed:
     worker, worker, ... (each runs one query at a time on a thread with an ample stack,
                          and sends back the answer serialised by Oxigraph)
 
-The parent sends a query to an idle worker and waits for the answer, polling the
+The parent sends a query to an idle worker and waits for the answer (on a thread,
+:meth:`QueryPool.run`, or on an event loop, :meth:`QueryPool.run_async`), polling the
 worker's resident memory, the deadline and (for a server) whether the client is still
-there. Past a bound the worker is killed with SIGKILL, so its memory goes back to the
+there; an answer is read as soon as it is ready. Past a bound the worker is killed with SIGKILL, so its memory goes back to the
 system at once, and a fresh one is forked from the zygote. Workers run with no network
 where the system allows it (their own empty network namespace): a second line of
 defence behind :func:`rolegraph.sparql.text.gate`, which refuses ``SERVICE``.
@@ -26,10 +27,9 @@ and the result cap only.
 
 from __future__ import annotations
 
-import io
+import asyncio
 import os
 import pickle
-import queue
 import select
 import signal
 import socket
@@ -40,21 +40,27 @@ import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any
 
 from rolegraph.errors import QueryError
-from rolegraph.sparql.results import spreadsheet_results
-from rolegraph.sparql.text import syntax_message
+from rolegraph.graph.slots import Slots
+from rolegraph.graph.worker import (
+    HEADER,
+    MB,
+    encode_dataset,
+    execute,
+    frame,
+    recv,
+    recv_exactly,
+    send,
+    zygote_main,
+)
 
 if TYPE_CHECKING:
     from rolegraph.graph.store import RoleGraph
 
-MB = 1024 * 1024
-#: The stack of the thread a worker runs queries on (reserved, not used: pages are only
-#: touched by deep recursion), a second line of defence behind the gate's nesting limit.
-WORKER_STACK = 256 * MB
 _POLL = 0.02  # seconds between looks at a running query's memory and client
-_HEADER = struct.Struct("!Q")
+_FIRST_READ = 64 * 1024  # bytes of an answer read first (then the rest, by its length)
 
 
 @dataclass(frozen=True)
@@ -101,207 +107,6 @@ class Answer:
         import pyoxigraph as ox
 
         return list(ox.parse(self.data, format=getattr(ox.RdfFormat, self.format)))
-
-
-# --- what travels between the parent and a worker --------------------------------------
-
-
-def _encode_dataset(kwargs: Mapping[str, Any]) -> dict[str, Any]:
-    """``store.query`` keyword arguments with pyoxigraph terms as plain values."""
-    import pyoxigraph as ox
-
-    def term(t: Any) -> str | None:
-        return None if isinstance(t, ox.DefaultGraph) else str(t.value)
-
-    out: dict[str, Any] = {}
-    for key, value in kwargs.items():
-        if key in ("default_graph", "named_graphs"):
-            values = value if isinstance(value, list) else [value]
-            out[key] = [term(v) for v in values]
-        else:
-            out[key] = value
-    return out
-
-
-def _decode_dataset(spec: Mapping[str, Any]) -> dict[str, Any]:
-    import pyoxigraph as ox
-
-    out: dict[str, Any] = {}
-    for key, value in spec.items():
-        if key in ("default_graph", "named_graphs"):
-            out[key] = [ox.DefaultGraph() if v is None else ox.NamedNode(v) for v in value]
-        else:
-            out[key] = value
-    return out
-
-
-def _send(sock: socket.socket, obj: Any) -> None:
-    data = pickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL)
-    sock.sendall(_HEADER.pack(len(data)) + data)
-
-
-def _recv_exactly(sock: socket.socket, n: int) -> bytes | None:
-    buf = bytearray()
-    while len(buf) < n:
-        chunk = sock.recv(min(n - len(buf), 4 * MB))
-        if not chunk:
-            return None
-        buf += chunk
-    return bytes(buf)
-
-
-def _recv(sock: socket.socket) -> Any:
-    """The next message, or None when the other side has gone."""
-    head = _recv_exactly(sock, _HEADER.size)
-    if head is None:
-        return None
-    body = _recv_exactly(sock, _HEADER.unpack(head)[0])
-    return None if body is None else pickle.loads(body)
-
-
-# --- the worker side ---------------------------------------------------------------------
-
-
-class _Capped(io.RawIOBase):
-    """A binary file that refuses to grow past ``cap`` bytes."""
-
-    def __init__(self, cap: int) -> None:
-        super().__init__()
-        self.cap = cap
-        self.parts: list[bytes] = []
-        self.size = 0
-        self.over = False
-
-    def writable(self) -> bool:
-        return True
-
-    def write(self, data: Any) -> int:
-        self.size += len(data)
-        if self.size > self.cap:
-            self.over = True
-            raise OSError("the answer is larger than the result size cap")
-        self.parts.append(bytes(data))
-        return len(data)
-
-
-def _execute(graph: RoleGraph, request: Mapping[str, Any]) -> tuple[Any, ...]:
-    """Run one request; ('ok', kind, data, format) or ('error', class, message)."""
-    import pyoxigraph as ox
-
-    sparql = request["sparql"]
-    try:
-        result = graph.store.query(sparql, **_decode_dataset(request["dataset"]))
-        out = _Capped(request["cap"])
-        sink = cast("IO[bytes]", out)
-        try:
-            if isinstance(result, ox.QuerySolutions | ox.QueryBoolean):
-                kind = "boolean" if isinstance(result, ox.QueryBoolean) else "solutions"
-                fmt = request["results_format"]
-                if kind == "solutions" and fmt in ("CSV", "TSV") and request["spreadsheet_safe"]:
-                    # The CLI's writer: cells a spreadsheet would run are neutralised.
-                    sink.write(spreadsheet_results(result, fmt.lower()))
-                else:
-                    result.serialize(sink, format=getattr(ox.QueryResultsFormat, fmt))
-            else:
-                kind, fmt = "graph", request["graph_format"]
-                turtle = fmt == "TURTLE"
-                prefixes = request["prefixes"] if turtle else None
-                ox.serialize(result, sink, format=getattr(ox.RdfFormat, fmt), prefixes=prefixes)
-        except OSError:
-            if out.over:
-                return ("limit", "result", request["cap"])
-            raise
-        return ("ok", kind, b"".join(out.parts), fmt)
-    except SyntaxError as exc:
-        return ("error", "syntax", f"invalid SPARQL: {syntax_message(exc, sparql)}")
-    except MemoryError:
-        return ("limit", "memory", 0)
-    except Exception as exc:  # the worker must answer whatever happens
-        return ("error", "failed", f"the query failed: {exc}")
-
-
-def _worker_main(graph: RoleGraph, sock: socket.socket) -> None:
-    """Answer requests on ``sock`` until it closes; runs on a thread with a big stack."""
-    while True:
-        try:
-            request = _recv(sock)
-        except (OSError, EOFError, pickle.UnpicklingError):
-            return
-        if request is None:
-            return
-        reply = _execute(graph, request)
-        try:
-            _send(sock, reply)
-        except OSError:
-            return
-
-
-def _libc_call(name: str, *args: int) -> bool:
-    """A libc call by name (Linux); False where it is missing or fails."""
-    try:
-        import ctypes
-
-        libc = ctypes.CDLL(None, use_errno=True)
-        return int(getattr(libc, name)(*args)) == 0
-    except (OSError, AttributeError):
-        return False
-
-
-_CLONE_NEWUSER = 0x10000000
-_CLONE_NEWNET = 0x40000000
-_PR_SET_PDEATHSIG = 1
-
-
-def _isolate_network() -> bool:
-    """Move this (one-threaded) process into a network namespace of its own, where no
-    address but a closed loopback exists; False where the system does not allow it."""
-    if not sys.platform.startswith("linux"):
-        return False
-    unshare = getattr(os, "unshare", None)  # Python 3.12+
-    if unshare is not None:
-        for flags in (_CLONE_NEWNET, _CLONE_NEWUSER | _CLONE_NEWNET):
-            try:
-                unshare(flags)
-                return True
-            except OSError:
-                continue
-        return False
-    return _libc_call("unshare", _CLONE_NEWNET) or _libc_call(
-        "unshare", _CLONE_NEWUSER | _CLONE_NEWNET
-    )
-
-
-def _zygote_main(graph: RoleGraph, control: socket.socket) -> None:
-    """Fork a worker for every socket the parent sends; exit when the parent goes."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
-    signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # workers are reaped by the system
-    isolated = _isolate_network()
-    control.sendall(b"\x01" if isolated else b"\x00")
-    while True:
-        try:
-            msg, fds, _flags, _addr = socket.recv_fds(control, 16, 1)
-        except OSError:
-            return
-        if not msg or not fds:
-            return
-        pid = os.fork()
-        if pid == 0:  # the worker
-            try:
-                control.close()
-                if sys.platform.startswith("linux"):
-                    _libc_call("prctl", _PR_SET_PDEATHSIG, signal.SIGKILL)
-                sock = socket.socket(fileno=fds[0])
-                threading.stack_size(WORKER_STACK)
-                thread = threading.Thread(target=_worker_main, args=(graph, sock))
-                thread.start()
-                thread.join()
-            finally:
-                os._exit(0)
-        os.close(fds[0])
-        try:
-            control.sendall(struct.pack("!q", pid))
-        except OSError:
-            return
 
 
 # --- the parent side ---------------------------------------------------------------------
@@ -356,7 +161,8 @@ class QueryPool:
         self.graph = graph
         self.limits = limits or Limits()
         self.size = max(1, workers)
-        self._idle: queue.SimpleQueue[_Worker | None] = queue.SimpleQueue()
+        # a slot per worker: a worker is forked when its slot is first needed
+        self._idle: Slots[_Worker | None] = Slots([None] * self.size)
         self._lock = threading.Lock()
         self._closed = False
         self._all: set[_Worker] = set()
@@ -366,8 +172,6 @@ class QueryPool:
         self._isolation_read = False
         if hasattr(os, "fork") and hasattr(socket, "send_fds"):
             self._start_zygote()
-        for _ in range(self.size):
-            self._idle.put(None)  # a slot: a worker is forked when first needed
 
     def _start_zygote(self) -> None:
         parent, child = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
@@ -377,7 +181,7 @@ class QueryPool:
         if pid == 0:
             try:
                 parent.close()
-                _zygote_main(self.graph, child)
+                zygote_main(self.graph, child)
             finally:
                 os._exit(0)
         child.close()
@@ -405,7 +209,7 @@ class QueryPool:
             self._read_isolation()
             try:
                 socket.send_fds(self._control, [b"spawn"], [theirs.fileno()])
-                reply = _recv_exactly(self._control, 8)
+                reply = recv_exactly(self._control, 8)
             finally:
                 theirs.close()
         if reply is None:
@@ -436,39 +240,69 @@ class QueryPool:
         ``cancelled`` is polled while the query runs.
         Raises :class:`QueryLimit`, :class:`QueryCancelled` or :class:`QueryError`."""
         limits = limits or self.limits
-        request = {
-            "sparql": sparql,
-            "dataset": _encode_dataset(dataset or {}),
-            "results_format": results_format,
-            "graph_format": graph_format,
-            "prefixes": dict(prefixes) if prefixes else None,
-            "spreadsheet_safe": spreadsheet_safe,
-            "cap": limits.result_bytes,
-        }
+        request = _request(
+            sparql, dataset, results_format, graph_format, prefixes, spreadsheet_safe, limits
+        )
         if self._control is None:
-            return self._reply(_execute(self.graph, request), limits)
+            return self._reply(execute(self.graph, request), limits)
         deadline = time.monotonic() + limits.timeout
         try:
-            slot = self._idle.get(timeout=limits.timeout)
-        except queue.Empty:
-            raise QueryLimit(
-                "busy",
-                f"every query worker stayed busy for {limits.timeout:g} s",
-                hint="try again in a moment",
-            ) from None
+            slot = self._idle.get(limits.timeout)
+        except TimeoutError:
+            raise _busy(limits) from None
         worker = slot
         try:
             if worker is None:
                 worker = self._spawn()
             reply = self._wait(worker, request, deadline, limits, cancelled)
         except BaseException:
-            if worker is not None:
-                self._all.discard(worker)
-                worker.kill()
-            self._idle.put(None)
+            self._lost(worker)
             raise
         self._idle.put(worker)
         return self._reply(reply, limits)
+
+    async def run_async(
+        self,
+        sparql: str,
+        *,
+        dataset: Mapping[str, Any] | None = None,
+        results_format: str = "JSON",
+        graph_format: str = "N_TRIPLES",
+        prefixes: Mapping[str, str] | None = None,
+        spreadsheet_safe: bool = False,
+        cancelled: Callable[[], bool] | None = None,
+        limits: Limits | None = None,
+    ) -> Answer:
+        """:meth:`run` on an event loop: the same bounds, with no thread of its own (a
+        server's requests wait for their answers this way). Cancelling it stops the query."""
+        limits = limits or self.limits
+        request = _request(
+            sparql, dataset, results_format, graph_format, prefixes, spreadsheet_safe, limits
+        )
+        if self._control is None:
+            return self._reply(execute(self.graph, request), limits)
+        deadline = time.monotonic() + limits.timeout
+        try:
+            slot = await self._idle.aget(limits.timeout)
+        except TimeoutError:
+            raise _busy(limits) from None
+        worker = slot
+        try:
+            if worker is None:
+                worker = self._spawn()
+            reply = await self._wait_async(worker, request, deadline, limits, cancelled)
+        except BaseException:
+            self._lost(worker)
+            raise
+        self._idle.put(worker)
+        return self._reply(reply, limits)
+
+    def _lost(self, worker: _Worker | None) -> None:
+        """A query went wrong or was stopped: its worker is killed, its slot freed."""
+        if worker is not None:
+            self._all.discard(worker)
+            worker.kill()
+        self._idle.put(None)
 
     def _wait(
         self,
@@ -478,35 +312,55 @@ class QueryPool:
         limits: Limits,
         cancelled: Callable[[], bool] | None,
     ) -> tuple[Any, ...]:
-        _send(worker.sock, request)
+        send(worker.sock, request)
         while True:
-            left = deadline - time.monotonic()
-            if left <= 0:
-                raise QueryLimit(
-                    "time",
-                    f"the query ran for more than {limits.timeout:g} s and was stopped",
-                    hint="add a LIMIT or a more selective pattern, or allow more time",
-                )
+            left = _left(deadline, limits)
             ready, _, _ = select.select([worker.sock], [], [], min(_POLL, left))
             if ready:
                 worker.sock.settimeout(max(left, 1.0))
                 try:
-                    reply = _recv(worker.sock)
+                    reply = recv(worker.sock)
                 finally:
                     worker.sock.settimeout(None)
                 if reply is None:
                     raise self._died(worker, limits)
                 return tuple(reply)
-            used = _resident(worker.pid)
-            if used is not None and used - worker.baseline > limits.memory:
-                raise QueryLimit(
-                    "memory",
-                    f"the query needed more than {limits.memory // MB} MB of memory and was "
-                    "stopped",
-                    hint="add a LIMIT or a more selective pattern, or allow more memory",
-                )
-            if cancelled is not None and cancelled():
-                raise QueryCancelled("the client went away, and its query was stopped")
+            _check(worker, limits, cancelled)
+
+    async def _wait_async(
+        self,
+        worker: _Worker,
+        request: Mapping[str, Any],
+        deadline: float,
+        limits: Limits,
+        cancelled: Callable[[], bool] | None,
+    ) -> tuple[Any, ...]:
+        loop = asyncio.get_running_loop()
+        sock = worker.sock
+        sock.setblocking(False)
+        try:
+            await loop.sock_sendall(sock, frame(request))
+            got = bytearray()
+            want = _FIRST_READ
+            while True:
+                if not await _readable(loop, sock, min(_POLL, _left(deadline, limits))):
+                    _check(worker, limits, cancelled)
+                    continue
+                try:
+                    # (recv allocates what it is asked for: no more than the answer needs)
+                    chunk = sock.recv(want)
+                except BlockingIOError:
+                    continue
+                if not chunk:
+                    raise self._died(worker, limits)
+                got += chunk
+                if len(got) >= HEADER.size:
+                    end = HEADER.size + HEADER.unpack_from(got)[0]
+                    if len(got) >= end:
+                        return tuple(pickle.loads(got[HEADER.size : end]))
+                    want = min(end - len(got), 4 * MB)
+        finally:
+            sock.setblocking(True)
 
     def _died(self, worker: _Worker, limits: Limits) -> QueryError:
         """Why a worker that stopped answering stopped (it is gone)."""
@@ -558,4 +412,76 @@ class QueryPool:
         self.close()
 
 
-__all__ = ["Answer", "Limits", "QueryCancelled", "QueryLimit", "QueryPool"]
+def _request(
+    sparql: str,
+    dataset: Mapping[str, Any] | None,
+    results_format: str,
+    graph_format: str,
+    prefixes: Mapping[str, str] | None,
+    spreadsheet_safe: bool,
+    limits: Limits,
+) -> dict[str, Any]:
+    """What a worker is sent to run a query."""
+    return {
+        "sparql": sparql,
+        "dataset": encode_dataset(dataset or {}),
+        "results_format": results_format,
+        "graph_format": graph_format,
+        "prefixes": dict(prefixes) if prefixes else None,
+        "spreadsheet_safe": spreadsheet_safe,
+        "cap": limits.result_bytes,
+    }
+
+
+def _busy(limits: Limits) -> QueryLimit:
+    return QueryLimit(
+        "busy",
+        f"every query worker stayed busy for {limits.timeout:g} s",
+        hint="try again in a moment",
+    )
+
+
+def _left(deadline: float, limits: Limits) -> float:
+    """Seconds the query has left; past its deadline, :class:`QueryLimit`."""
+    left = deadline - time.monotonic()
+    if left <= 0:
+        raise QueryLimit(
+            "time",
+            f"the query ran for more than {limits.timeout:g} s and was stopped",
+            hint="add a LIMIT or a more selective pattern, or allow more time",
+        )
+    return left
+
+
+async def _readable(loop: asyncio.AbstractEventLoop, sock: socket.socket, timeout: float) -> bool:
+    """Wait up to ``timeout`` seconds for ``sock`` to have something to read."""
+    ready: asyncio.Future[bool] = loop.create_future()
+
+    def settle(value: bool) -> None:
+        if not ready.done():
+            ready.set_result(value)
+
+    loop.add_reader(sock.fileno(), settle, True)
+    timer = loop.call_later(timeout, settle, False)
+    try:
+        return await ready
+    finally:
+        loop.remove_reader(sock.fileno())
+        timer.cancel()
+
+
+def _check(worker: _Worker, limits: Limits, cancelled: Callable[[], bool] | None) -> None:
+    """A running query's memory and client: :class:`QueryLimit` or
+    :class:`QueryCancelled` when it must stop."""
+    used = _resident(worker.pid)
+    if used is not None and used - worker.baseline > limits.memory:
+        raise QueryLimit(
+            "memory",
+            f"the query needed more than {limits.memory // MB} MB of memory and was stopped",
+            hint="add a LIMIT or a more selective pattern, or allow more memory",
+        )
+    if cancelled is not None and cancelled():
+        raise QueryCancelled("the client went away, and its query was stopped")
+
+
+__all__ = ["MB", "Answer", "Limits", "QueryCancelled", "QueryLimit", "QueryPool"]

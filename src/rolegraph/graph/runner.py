@@ -31,7 +31,9 @@ class LocalRunner:
         return from_oxigraph(solutions)
 
     def ask_labels(self, class_iri: str) -> list[tuple[str, str]]:
-        return labels_of(self, class_iri, self._labels)
+        # rolegraph's own lookup, a fixed query: run here (once per class), never waiting
+        # for a worker, so a server can bind a parameter on its event loop.
+        return labels_of(LocalRunner(self.graph), class_iri, self._labels)
 
     def find_exact(self, class_iri: str, name: str) -> list[str]:
         """Things of ``class_iri`` labelled exactly ``name`` (an index lookup, no query)."""

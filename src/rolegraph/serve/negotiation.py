@@ -3,6 +3,8 @@ and the media types each kind of answer (results, graphs, resources) is served a
 
 from __future__ import annotations
 
+import functools
+
 from rolegraph.model.formats import FORMATS, GRAPH_MEDIA_TYPES
 
 SELECT_TYPES = {
@@ -52,6 +54,17 @@ def accepts(header: str | None, offered: list[str]) -> str | None:
     offered wins a tie), or None when it accepts none of them."""
     if not header:
         return offered[0]
+    if len(header) > 512:
+        return _choose(header, tuple(offered))
+    return _kept_choice(header, tuple(offered))
+
+
+@functools.lru_cache(maxsize=256)  # clients send the same few Accept headers again and again
+def _kept_choice(header: str, offered: tuple[str, ...]) -> str | None:
+    return _choose(header, offered)
+
+
+def _choose(header: str, offered: tuple[str, ...]) -> str | None:
     ranges = _ranges(header)
     best: tuple[float, int] | None = None
     choice = None

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -294,6 +295,7 @@ def check_query(query: SavedQuery) -> list[str]:
     return projected
 
 
+@lru_cache(maxsize=256)  # saved queries' texts: a server asks for the same ones again and again
 def with_default_prefixes(sparql: str) -> str:
     """``sparql`` with declarations in front for the prefixes it uses without declaring
     that rolegraph binds everywhere (rg:, role:, skill:, rdfs:, skos:, dcterms:, ...)."""

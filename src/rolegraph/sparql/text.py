@@ -12,8 +12,10 @@ is one of the query's own.
 
 from __future__ import annotations
 
+import functools
 import re
-from dataclasses import dataclass
+from collections.abc import Callable
+from typing import NamedTuple, TypeVar
 
 from rolegraph.errors import QueryError
 from rolegraph.spelling import option
@@ -64,8 +66,7 @@ _ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
 _OPEN, _CLOSE = ("{", "(", "[", "<<"), ("}", ")", "]", ">>")
 
 
-@dataclass(frozen=True, slots=True)
-class Token:
+class Token(NamedTuple):
     #: ws, comment, string, iri, var, bnode, pname, number, lang, word, punct or other
     kind: str
     text: str
@@ -74,16 +75,40 @@ class Token:
     prefix: str | None = None
 
 
-def tokens(sparql: str) -> list[Token]:
+#: What is read from a query's text (its tokens, form, nesting, ...) is kept for the next
+#: call with the same text, for texts up to this length and the last this many texts of
+#: each kind (a few MB in all): a server reads each query several times, and sees the same
+#: ones again and again.
+_KEPT_LENGTH = 8192
+_KEPT_TEXTS = 64
+R = TypeVar("R")
+
+
+def _kept(read: Callable[[str], R]) -> Callable[[str], R]:
+    """``read`` (a pure function of a query's text) remembering its last answers."""
+    remembered = functools.lru_cache(maxsize=_KEPT_TEXTS)(read)
+
+    @functools.wraps(read)
+    def call(sparql: str) -> R:
+        return remembered(sparql) if len(sparql) <= _KEPT_LENGTH else read(sparql)
+
+    return call
+
+
+@_kept
+def tokens(sparql: str) -> tuple[Token, ...]:
     """Every token of ``sparql``, whitespace and comments included, in order.
 
     Nothing is skipped: a character that starts no terminal is an ``other`` token."""
-    out = []
-    for m in _TOKEN.finditer(sparql):
-        kind = m.lastgroup or "other"
-        prefix = (m.group("prefix") or "") if kind == "pname" else None
-        out.append(Token(kind, m.group(0), m.start(), prefix))
-    return out
+    return tuple(
+        Token(
+            m.lastgroup or "other",
+            m.group(0),
+            m.start(),
+            (m.group("prefix") or "") if m.lastgroup == "pname" else None,
+        )
+        for m in _TOKEN.finditer(sparql)
+    )
 
 
 def _unescaped(sparql: str) -> str:
@@ -107,7 +132,7 @@ def _holds_keyword(token: Token, word: str) -> bool:
     return token.kind == "pname" and word in (token.prefix or "").upper()
 
 
-def nesting(toks: list[Token]) -> tuple[int, int]:
+def nesting(toks: tuple[Token, ...]) -> tuple[int, int]:
     """The deepest nesting of brackets among ``toks``, and where it is first reached."""
     depth = deepest = at = 0
     for t in toks:
@@ -139,18 +164,29 @@ def gate(sparql: str, *, allow_service: bool = False) -> None:
     * Nesting deeper than :data:`MAX_NESTING`.
 
     Raises :class:`~rolegraph.errors.QueryError`."""
-    toks = tokens(sparql)
-    deepest, at = nesting(toks)
+    if allow_service:
+        _gate_nesting(sparql)
+    else:
+        _gate_all(sparql)
+
+
+@_kept
+def _gate_nesting(sparql: str) -> None:
+    deepest, at = nesting(tokens(sparql))
     if deepest > MAX_NESTING:
         raise QueryError(
             f"the query nests brackets {deepest} deep ({line_col(sparql, at)}); rolegraph "
             f"runs queries nested at most {MAX_NESTING} deep",
             hint="flatten it: put the patterns side by side in one group",
         )
-    if allow_service:
-        return
+
+
+@_kept  # a text that passes is remembered; one that fails is read again
+def _gate_all(sparql: str) -> None:
+    _gate_nesting(sparql)
     decoded = _unescaped(sparql)
-    for text, toks_of in ((sparql, toks), (decoded, tokens(decoded) if decoded != sparql else [])):
+    toks = tokens(sparql)
+    for text, toks_of in ((sparql, toks), (decoded, tokens(decoded) if decoded != sparql else ())):
         for t in toks_of:
             if _holds_keyword(t, "SERVICE"):
                 raise QueryError(
@@ -163,6 +199,7 @@ def gate(sparql: str, *, allow_service: bool = False) -> None:
 _NOISE_KINDS = frozenset({"comment", "string", "iri"})
 
 
+@_kept
 def mask(sparql: str) -> str:
     """``sparql`` with strings, IRIs and comments replaced by spaces (same length)."""
     return "".join(" " * len(t.text) if t.kind in _NOISE_KINDS else t.text for t in tokens(sparql))
@@ -171,6 +208,7 @@ def mask(sparql: str) -> str:
 _TOKENS = re.compile(r"[(){}]")
 
 
+@_kept
 def where_group_start(sparql: str) -> int | None:
     """The index just after the ``{`` that opens the query's top-level WHERE group.
 
@@ -201,6 +239,7 @@ def uses_keyword(sparql: str, keyword: str) -> bool:
     return any(t.kind == "word" and t.text.upper() == word for t in tokens(sparql))
 
 
+@_kept
 def has_dataset_clause(sparql: str) -> bool:
     """Does the query choose its own dataset (``FROM`` / ``FROM NAMED``)?"""
     return uses_keyword(sparql, "FROM")
@@ -213,6 +252,7 @@ UPDATE_FORMS = frozenset(
 )
 
 
+@_kept
 def query_form(sparql: str) -> str:
     """The first keyword after the prologue, upper-cased: SELECT, ASK, INSERT, ..."""
     text = mask(sparql)
