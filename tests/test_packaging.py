@@ -47,6 +47,15 @@ def test_wheel_carries_the_resource_folders(wheel: Path) -> None:
         )
         assert packaged == source, folder
     assert "rolegraph/cli/__init__.py" in names
+    # The pages' templates, beside their module.
+    templates = ROOT / "src" / "rolegraph" / "serve" / "templates"
+    source = sorted(p.name for p in templates.iterdir() if p.is_file())
+    packaged = sorted(
+        n.removeprefix("rolegraph/serve/templates/")
+        for n in names
+        if n.startswith("rolegraph/serve/templates/")
+    )
+    assert packaged == source and "base.html" in packaged
 
 
 def test_installed_copy_runs_from_another_directory(wheel: Path, tmp_path: Path) -> None:
@@ -96,3 +105,20 @@ def test_installed_copy_runs_from_another_directory(wheel: Path, tmp_path: Path)
         check=False,
     )
     assert valid.returncode == 0, valid.stderr
+    page = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "from rolegraph.serve import pages; import sys;"
+            "sys.stdout.write(pages.environment().get_template('base.html').filename + '\\n');"
+            "sys.stdout.write(pages.error_page('404 Not Found', '<x>').decode())",
+        ],
+        cwd=elsewhere,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    template, html = page.stdout.split("\n", 1)
+    assert Path(template) == site / "rolegraph" / "serve" / "templates" / "base.html"
+    assert "<h1>404 Not Found</h1>" in html and "<p>&lt;x&gt;</p>" in html

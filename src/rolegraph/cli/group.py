@@ -137,7 +137,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "serve": (
         "graph_cmds",
         "serve",
-        "Serve the graph on 127.0.0.1: a read-only SPARQL endpoint, a page per resource (HTML, Turtle or JSON-LD by content negotiation), the saved queries as forms, and the explorer. Stop it with Ctrl-C.",
+        "Serve the graph as a read-only web service: a SPARQL endpoint, a page per resource (HTML, Turtle or JSON-LD by content negotiation), the saved queries as forms, and the explorer. On 127.0.0.1 unless --host says otherwise. Stop it with Ctrl-C.",
     ),
     "queries": (
         "query_cmds",

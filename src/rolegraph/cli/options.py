@@ -108,6 +108,12 @@ def output_option(func: F) -> F:
     )(func)
 
 
+def given_release() -> str | None:
+    """The release the command's --release option names, if any."""
+    ctx = click.get_current_context(silent=True)
+    return ctx.meta.get(_RELEASE_KEY) if ctx is not None else None
+
+
 def load_graph(path: Path | None) -> RoleGraph:
     """The graph the command's --graph / --release options name."""
 

@@ -34,8 +34,11 @@ def _nt_key(line: bytes) -> bytes:
 
 def sorted_ntriples(graph: RoleGraph) -> bytes:
     """Canonical N-Triples: one triple per line, lines sorted (rdf:type first per subject)."""
+    return sort_ntriples(graph.ntriples())
 
-    data = graph.ntriples()
+
+def sort_ntriples(data: bytes) -> bytes:
+    """N-Triples as Oxigraph writes them, in the canonical order of :func:`sorted_ntriples`."""
     lines = [line for line in data.split(b"\n") if line]
     lines.sort(key=_nt_key)
     return b"\n".join(lines) + b"\n" if lines else b""
@@ -107,11 +110,20 @@ def serialize(graph: RoleGraph, fmt: str = "turtle") -> bytes:
     """The graph in ``fmt`` (turtle, nt or jsonld) as bytes."""
     if fmt not in EXPORT_NAMES:
         raise OptionError(f"cannot export as {fmt!r}", hint=f"use one of {', '.join(EXPORT_NAMES)}")
+    return serialize_ntriples(graph.ntriples(), fmt)
+
+
+def serialize_ntriples(data: bytes, fmt: str) -> bytes:
+    """What :func:`serialize` writes for the graph whose N-Triples (as Oxigraph writes
+    them, in any order) are ``data``: for a graph read through a SPARQL endpoint."""
+    import pyoxigraph as ox
+
+    nt = sort_ntriples(data)
     if fmt == "nt":
-        return sorted_ntriples(graph)
+        return nt
     if fmt == "jsonld":
-        return to_jsonld(sorted_triples(graph))
-    return turtle_from_ntriples(sorted_ntriples(graph))
+        return to_jsonld(list(ox.parse(nt, format=ox.RdfFormat.N_TRIPLES)))
+    return turtle_from_ntriples(nt)
 
 
 def write(graph: RoleGraph, path: Path | str, fmt: str | None = None) -> Path:

@@ -14,6 +14,7 @@ default graph holds one description per release (name, triples).
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -77,39 +78,47 @@ class Release:
     sources: tuple[str, ...] = ()
 
 
+#: the releases a store describes: one row per release and date or source
+RELEASES_QUERY = f"""SELECT ?g ?name ?n ?issued ?modified ?source WHERE {{
+    ?g a <{RG}Release> ; <{RG}release> ?name .
+    OPTIONAL {{ ?g <{RG}triples> ?n }}
+    OPTIONAL {{ GRAPH ?g {{ ?d a <{DCAT}Dataset> .
+        OPTIONAL {{ ?d <{DCTERMS}issued> ?issued }}
+        OPTIONAL {{ ?d <{DCTERMS}modified> ?modified }}
+        OPTIONAL {{ ?d <{DCTERMS}source>/<{RDFS}label> ?source }} }} }}
+}}"""
+
+
 def list_releases(store: ox.Store) -> list[Release]:
     """The releases in a store, in natural order of their names (the last is the default)."""
     import pyoxigraph as ox
 
-    solutions = store.query(
-        f"""SELECT ?g ?name ?n ?issued ?modified ?source WHERE {{
-            ?g a <{RG}Release> ; <{RG}release> ?name .
-            OPTIONAL {{ ?g <{RG}triples> ?n }}
-            OPTIONAL {{ GRAPH ?g {{ ?d a <{DCAT}Dataset> .
-                OPTIONAL {{ ?d <{DCTERMS}issued> ?issued }}
-                OPTIONAL {{ ?d <{DCTERMS}modified> ?modified }}
-                OPTIONAL {{ ?d <{DCTERMS}source>/<{RDFS}label> ?source }} }} }}
-        }}"""
-    )
+    solutions = store.query(RELEASES_QUERY)
     assert isinstance(solutions, ox.QuerySolutions)
-    rows: dict[str, dict[str, Any]] = {}
-    for row in solutions:
-        r = rows.setdefault(
-            row["g"].value,
-            {
-                "name": row["name"].value,
-                "n": int(row["n"].value) if row["n"] else 0,
-                "dates": set(),
-                "sources": set(),
-            },
+    names = ("g", "name", "n", "issued", "modified", "source")
+    return releases_of(
+        {k: None if row[k] is None else row[k].value for k in names} for row in solutions
+    )
+
+
+def releases_of(rows: Iterable[Mapping[str, str | None]]) -> list[Release]:
+    """The releases the rows of :data:`RELEASES_QUERY` describe (values as text), in
+    natural order of their names."""
+    found: dict[str, dict[str, Any]] = {}
+    for row in rows:
+        g, name = row["g"], row["name"]
+        if g is None or name is None:
+            continue
+        r = found.setdefault(
+            g, {"name": name, "n": int(row["n"] or 0), "dates": set(), "sources": set()}
         )
         if row["issued"] is not None:
-            r["issued"] = row["issued"].value
+            r["issued"] = row["issued"]
         if row["modified"] is not None:
-            r["dates"].add(row["modified"].value)
+            r["dates"].add(row["modified"])
         if row["source"] is not None:
-            r["sources"].add(row["source"].value)
-    found = [
+            r["sources"].add(row["source"])
+    releases = [
         Release(
             r["name"],
             iri,
@@ -117,9 +126,9 @@ def list_releases(store: ox.Store) -> list[Release]:
             date=r.get("issued") or max(r["dates"], default=None),
             sources=tuple(sorted(r["sources"])),
         )
-        for iri, r in rows.items()
+        for iri, r in found.items()
     ]
-    return sorted(found, key=lambda r: (order_key(r.name), r.name))
+    return sorted(releases, key=lambda r: (order_key(r.name), r.name))
 
 
 def pick_release(store: ox.Store, name: str | None) -> Release | None:

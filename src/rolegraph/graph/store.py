@@ -514,7 +514,8 @@ def refuse_xml_entities(data: bytes, name: str) -> None:
         ) from None
 
 
-_STATS_QUERY = (
+#: the counts of :func:`graph_stats` (a remote endpoint is asked the same query)
+STATS_QUERY = (
     sparql_prefixes("rg")
     + """SELECT
   (SUM(IF(?c = rg:RoleFamily, 1, 0)) AS ?families)
@@ -542,7 +543,7 @@ STAT_NAMES = {
 
 def graph_stats(graph: RoleGraph) -> dict[str, int]:
     """Counts of the graph's things, and its triples."""
-    row = next(iter(graph.query(_STATS_QUERY)))
+    row = next(iter(graph.query(STATS_QUERY)))
     out = {
         label: int(row[key].value) if row[key] is not None else 0
         for key, label in STAT_NAMES.items()

@@ -4,7 +4,8 @@ Every route asks the backend, never a store directly, so one app serves either
 
 * :class:`EmbeddedBackend`: a graph file or store folder opened once, read-only, its
   queries run in the bounded worker processes of :class:`~rolegraph.graph.pool.QueryPool`;
-* a remote SPARQL endpoint (:mod:`.remote`): Oxigraph server, Virtuoso, Fuseki, GraphDB.
+* :class:`~.remote.RemoteBackend`: a remote SPARQL endpoint (Oxigraph server, Virtuoso,
+  Fuseki, GraphDB), asked over HTTP.
 
 A backend answers SPARQL already through the query gate, serialised in the format asked
 for (:class:`~rolegraph.graph.pool.Answer`), and a few lookups the pages need (a
@@ -25,6 +26,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from starlette.concurrency import run_in_threadpool
 
 from rolegraph.errors import QueryError
+from rolegraph.graph.releases import list_releases
 from rolegraph.graph.runner import LocalRunner
 from rolegraph.graph.store import graph_stats
 from rolegraph.model.vocab import PREFIXES, RDF, RDFS
@@ -37,6 +39,7 @@ if TYPE_CHECKING:
     import pyoxigraph as ox
 
     from rolegraph.graph.pool import Answer, QueryPool
+    from rolegraph.graph.releases import Release
     from rolegraph.graph.store import RoleGraph
     from rolegraph.sparql.binding import Runner
     from rolegraph.sparql.catalogue import SavedQuery
@@ -56,8 +59,11 @@ class Backend(Protocol):
 
     #: the release served, when the store holds several
     release: str | None
-    #: when the data last changed (seconds since the epoch), for Last-Modified
-    modified: float
+
+    @property
+    def modified(self) -> float:
+        """When the data last changed (seconds since the epoch), for Last-Modified."""
+        ...
 
     def describe(self) -> str:
         """Where the data is, for the start-up line and the home page."""
@@ -101,6 +107,12 @@ class Backend(Protocol):
 
     def ntriples(self) -> bytes:
         """The whole graph (or release) as N-Triples."""
+        ...
+
+    def releases(self) -> list[Release]:
+        """The releases the store holds, in order (see :mod:`rolegraph.graph.releases`);
+        none for a graph of one release. Each is a named graph that ``run`` reaches
+        with ``defaults=[release.iri]``."""
         ...
 
     def close(self) -> None: ...
@@ -276,13 +288,16 @@ class EmbeddedBackend:
         out = []
         for t in self.graph.pattern(None, rdf_type, ox.NamedNode(class_iri)):
             found = next(iter(self.graph.pattern(t.subject, label, None)), None)
-            value = found.object if found is not None else None
-            if isinstance(t.subject, ox.NamedNode) and isinstance(value, ox.Literal):
-                out.append((t.subject.value, value.value))
+            subject, value = t.subject, None if found is None else found.object
+            if isinstance(subject, ox.NamedNode) and isinstance(value, ox.Literal):
+                out.append((subject.value, value.value))
         return sorted(out)
 
     def ntriples(self) -> bytes:
         return self.graph.ntriples()
+
+    def releases(self) -> list[Release]:
+        return list_releases(self.graph.store)
 
     def close(self) -> None:
         self.pool.close()

@@ -17,7 +17,13 @@ from rolegraph.errors import QueryError
 from rolegraph.graph.pool import QueryCancelled, QueryLimit
 from rolegraph.serve import backend, pages
 from rolegraph.serve.app import App
-from rolegraph.serve.negotiation import GRAPH_TYPES, SELECT_TYPES, accepts
+from rolegraph.serve.negotiation import (
+    DESCRIPTION_TYPES,
+    GRAPH_TYPES,
+    SELECT_TYPES,
+    accepts,
+    accepts_named,
+)
 from rolegraph.serve.reply import HTML, HttpError, Reply
 from rolegraph.sparql.text import UPDATE_FORMS, query_form
 
@@ -33,15 +39,21 @@ async def sparql(
     command: str,
     accept: str | None,
     cancelled: Callable[[], bool],
+    service: Callable[[str], Reply] | None = None,
 ) -> Reply:
     """Answer the query in ``params`` (the request's form) as ``accept`` asks;
-    ``cancelled`` says whether the client has gone away."""
+    ``cancelled`` says whether the client has gone away. With no query, a browser gets
+    the endpoint's page and a client that names an RDF type its ``service`` description
+    in that type (:mod:`.describe`)."""
     if "update" in params:
         raise HttpError(HTTPStatus.FORBIDDEN, READ_ONLY)
     queries = params.get("query", [])
     if not queries:
-        if command in ("GET", "HEAD") and "text/html" in (accept or ""):
+        asked = accepts_named(accept, ["text/html", *DESCRIPTION_TYPES])
+        if command in ("GET", "HEAD") and asked == "text/html":
             return Reply(HTTPStatus.OK, pages.sparql_page(), HTML)
+        if command in ("GET", "HEAD") and asked is not None and service is not None:
+            return await run_in_threadpool(service, asked)
         raise HttpError(HTTPStatus.BAD_REQUEST, "give a SPARQL query in the 'query' parameter")
     if len(queries) > 1:
         raise HttpError(HTTPStatus.BAD_REQUEST, "give exactly one 'query' parameter")

@@ -16,6 +16,13 @@ SELECT_TYPES = {
     "text/tab-separated-values": "TSV",
 }
 GRAPH_TYPES = GRAPH_MEDIA_TYPES
+#: what the service's descriptions (SPARQL Service Description, VoID, DCAT) are served as
+DESCRIPTION_TYPES = [
+    "text/turtle",
+    "application/ld+json",
+    "application/n-triples",
+    "application/rdf+xml",
+]
 #: ?format=NAME on a resource page -> media type (the export formats' names and extensions).
 RESOURCE_FORMATS = {
     **{f.name: f.media_type for f in FORMATS if f.export},
@@ -74,3 +81,10 @@ def _choose(header: str, offered: tuple[str, ...]) -> str | None:
         if q > 0 and (best is None or (q, -i) > best):
             best, choice = (q, -i), o
     return choice
+
+
+def accepts_named(header: str | None, offered: list[str]) -> str | None:
+    """As :func:`accepts`, counting only the media types the header names (not ``*/*``
+    or ``text/*``): for a route that answers a client only when it asks by name."""
+    named = [p for p in (header or "").split(",") if "*" not in p.split(";")[0]]
+    return accepts(",".join(named), offered) if any(p.strip() for p in named) else None

@@ -1,13 +1,24 @@
-"""The HTML pages of ``rolegraph serve``: the frame every page shares, the home page, the
-ontology, a resource's triples, the saved queries and the SPARQL endpoint's form. The routes
-(:mod:`.routes`, :mod:`.endpoint`) gather the data; these functions only render it, and
-HTML-escape every text from the data."""
+"""The HTML pages of ``rolegraph serve``: the home page, the ontology, a resource's
+triples, the saved queries, the SPARQL endpoint's form and the error page. The routes
+(:mod:`.routes`, :mod:`.endpoint`) fetch the data; the functions here shape it into what
+a page shows and render the page's Jinja2 template (``templates/``, packaged with the
+module). The templates are autoescaped: every text from the data is escaped as
+:func:`html.escape` does, and no value is ever compiled as a template.
+
+Internal links start with the path the service is mounted at behind a reverse proxy
+(the ASGI ``root_path``), which :mod:`.web` sets in :data:`ROOT` for each request."""
 
 from __future__ import annotations
 
+import contextvars
+import functools
 import html
 import urllib.parse
-from typing import TYPE_CHECKING, Any
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+import jinja2
+from markupsafe import Markup
 
 from rolegraph.model.vocab import (
     RDF,
@@ -25,28 +36,133 @@ if TYPE_CHECKING:
     from rolegraph.sparql.catalogue import SavedQuery
     from rolegraph.sparql.results import ResultTable
 
-STYLE = """
-body{font-family:system-ui,sans-serif;margin:2rem auto;max-width:70rem;padding:0 1rem;color:#0b0c0c}
-a{color:#1d70b8}table{border-collapse:collapse;width:100%;margin:1rem 0}
-th,td{border:1px solid #b1b4b6;padding:.35rem .5rem;text-align:left;vertical-align:top;font-size:.9rem}
-th{background:#f3f2f1}code,pre{background:#f3f2f1;padding:.1rem .3rem}pre{white-space:pre-wrap}
-label{display:block;margin:.5rem 0 .2rem;font-weight:600}input{padding:.3rem;width:28rem;max-width:100%}
-nav a{margin-right:1rem}.muted{color:#505a5f}.error{color:#d4351c;font-weight:600}
-"""
+#: the path the service is mounted at ("" at the root; "/rolegraph" behind a proxy that
+#: forwards /rolegraph/...), set per request; every internal link starts with it
+ROOT: contextvars.ContextVar[str] = contextvars.ContextVar("rolegraph_serve_root", default="")
+short = short_iri
+#: rows of an answer a page shows (the data formats carry all of them)
+MAX_ROWS = 5000
 
 
-def page(title: str, body: str) -> bytes:
-    nav = (
-        '<nav><a href="/">rolegraph</a><a href="/queries">Saved queries</a>'
-        '<a href="/sparql">SPARQL</a><a href="/explorer">Explorer</a><a href="/ontology">Ontology</a></nav>'
+# -- rendering ------------------------------------------------------------------------
+
+
+def _escape(value: Any) -> Markup | str:
+    """Every value a template shows is escaped as the pages always were, as html.escape
+    does (quotes as &quot; and &#x27;, where Jinja's own escape writes &#34; and &#39;).
+    A text without quotes is left to Jinja's escape (the same for & < >, and faster); a
+    macro's output or a block (already escaped) is passed as it is."""
+    if isinstance(value, Markup):
+        return value
+    text = str(value)
+    if '"' in text or "'" in text:
+        return Markup(html.escape(text))
+    return text
+
+
+@functools.cache
+def environment() -> jinja2.Environment:
+    """The pages' templates, read and compiled once per process (never re-read)."""
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("rolegraph.serve", "templates"),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        finalize=_escape,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        auto_reload=False,
     )
-    return (
-        f'<!doctype html><html lang="en"><head><meta charset="utf-8"><title>{html.escape(title)}</title>'
-        f"<style>{STYLE}</style></head><body>{nav}<h1>{html.escape(title)}</h1>{body}"
-        '<p class="muted">Contains public sector information licensed under the '
-        '<a href="https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/">'
-        "Open Government Licence v3.0</a>.</p></body></html>"
-    ).encode()
+    env.filters["thousands"] = lambda n: f"{n:,}"
+    env.globals["max_rows"] = MAX_ROWS
+    return env
+
+
+def root() -> str:
+    """The path the service is mounted at, as a URL path ("" at the root)."""
+    return _url_path(ROOT.get())
+
+
+@functools.lru_cache(maxsize=64)
+def _url_path(path: str) -> str:
+    return urllib.parse.quote(path.rstrip("/"), safe="/-._~!$&'()*+,;=:@")
+
+
+def url(path: str) -> str:
+    """The link to one of the service's own paths (``/queries``), behind any prefix."""
+    return root() + path
+
+
+def render(template: str, **context: Any) -> bytes:
+    """A page: ``template`` (in ``templates/``, extending ``base.html``, which shows
+    ``title``) rendered with ``context``, as UTF-8."""
+    page = environment().get_template(template).render(root=root(), **context)
+    return page.encode("utf-8")
+
+
+def page(title: str, body: Markup) -> bytes:
+    """A page of the shared frame around ``body``: HTML already escaped (a str is
+    escaped as text). Prefer :func:`render` with a template of its own."""
+    return render("base.html", title=title, body=body)
+
+
+def error_page(title: str, message: str) -> bytes:
+    return render("error.html", title=title, message=message)
+
+
+# -- links and terms ------------------------------------------------------------------
+
+
+class Cell(NamedTuple):
+    """A value as a page shows it: its text, a link (``href``) or preformatted text."""
+
+    text: str
+    href: str | None = None
+    pre: bool = False
+
+
+def local_path(iri: str) -> str | None:
+    """The server path of one of our IRIs (``/id/...``), or None for others."""
+    local = local_id(iri)
+    return None if local is None else "/id/" + urllib.parse.quote(local, safe="/-._~")
+
+
+def link(iri: str, labels: dict[str, str]) -> Cell:
+    """An IRI by its label (else its short form), linked to its page here or, for
+    another web IRI, to itself."""
+    text = labels.get(iri) or short(iri)
+    path = local_path(iri)
+    if path is not None:
+        return Cell(text, url(path))
+    return Cell(text, iri if iri.startswith(("http://", "https://")) else None)
+
+
+def term(term: Any, labels: dict[str, str]) -> Cell:
+    """An RDF term: an IRI as a link, a literal as text (preformatted with line breaks)."""
+    import pyoxigraph as ox
+
+    if isinstance(term, ox.NamedNode):
+        return link(term.value, labels)
+    if isinstance(term, ox.Literal):
+        return Cell(term.value, pre="\n" in term.value)
+    return Cell(str(term))
+
+
+@dataclass
+class Answer:
+    """A table of an answer: its variables and (the first :data:`MAX_ROWS`) rows, of
+    ``total`` (``capped``: more than are shown)."""
+
+    variables: list[str]
+    rows: list[list[Cell | None]] = field(default_factory=list)
+    total: int = 0
+    query: str = ""
+
+    @property
+    def capped(self) -> bool:
+        return self.total > MAX_ROWS
+
+
+# -- the ontology ---------------------------------------------------------------------
 
 
 def ontology_page(triples: list[Any]) -> bytes:
@@ -62,60 +178,19 @@ def ontology_page(triples: list[Any]) -> bytes:
     for t in triples:
         if not t.subject.value.startswith(RG):
             continue
-        term = terms.setdefault(t.subject.value, {})
+        found = terms.setdefault(t.subject.value, {"id": t.subject.value[len(RG) :]})
         if t.predicate.value == RDF + "type" and t.object.value in kinds:
-            term["kind"] = kinds[t.object.value]
+            found["kind"] = kinds[t.object.value]
         elif t.predicate.value == RDFS + "label":
-            term["label"] = t.object.value
+            found["label"] = t.object.value
         elif t.predicate.value == definition:
-            term["definition"] = t.object.value
-    rows = "".join(
-        f'<tr id="{html.escape(iri[len(RG) :], quote=True)}"><td><code>rg:{html.escape(iri[len(RG) :])}</code></td>'
-        f"<td>{html.escape(t.get('kind', ''))}</td><td>{html.escape(t.get('label', ''))}</td>"
-        f"<td>{html.escape(t.get('definition', ''))}</td></tr>"
-        for iri, t in sorted(terms.items(), key=lambda kv: (kv[1].get("kind", ""), kv[0]))
+            found["definition"] = t.object.value
+    shown = [
+        {"label": "", "definition": "", **t}
+        for _, t in sorted(terms.items(), key=lambda kv: (kv[1].get("kind", ""), kv[0]))
         if "kind" in t
-    )
-    body = (
-        '<p>Also as <a href="/ontology/rolegraph.ttl">Turtle</a>; the JSON-LD context is '
-        '<a href="/ontology/context.jsonld">context.jsonld</a>, the shapes '
-        '<a href="/ontology/shapes.ttl">shapes.ttl</a>.</p>'
-        f"<table><tr><th>term</th><th>kind</th><th>label</th><th>definition</th></tr>{rows}</table>"
-    )
-    return page("The rolegraph ontology", body)
-
-
-def local_path(iri: str) -> str | None:
-    """The server path of one of our IRIs (``/id/...``), or None for others."""
-    local = local_id(iri)
-    return None if local is None else "/id/" + urllib.parse.quote(local, safe="/-._~")
-
-
-short = short_iri
-#: rows of an answer a page shows (the data formats carry all of them)
-MAX_ROWS = 5000
-
-
-# -- links and terms ------------------------------------------------------------------
-
-
-def link(iri: str, labels: dict[str, str]) -> str:
-    text = labels.get(iri) or short(iri)
-    href = local_path(iri) or (iri if iri.startswith(("http://", "https://")) else None)
-    if href is None:
-        return html.escape(text)
-    return f'<a href="{html.escape(href, quote=True)}">{html.escape(text)}</a>'
-
-
-def term(term: Any, labels: dict[str, str]) -> str:
-    import pyoxigraph as ox
-
-    if isinstance(term, ox.NamedNode):
-        return link(term.value, labels)
-    if isinstance(term, ox.Literal):
-        text = html.escape(term.value)
-        return f"<pre>{text}</pre>" if "\n" in term.value else text
-    return html.escape(str(term))
+    ]
+    return render("ontology.html", title="The rolegraph ontology", terms=shown)
 
 
 # -- resources ------------------------------------------------------------------------
@@ -139,34 +214,20 @@ def resource_page(
         ],
     )
     title = names.get(iri, short(iri))
-    rows = "".join(
-        f"<tr><td>{link(t.predicate.value, {})}</td><td>{term(t.object, names)}</td></tr>"
-        for t in triples
+    return render(
+        "resource.html",
+        title=title,
+        iri=iri,
+        explore=explorer_link(backend, iri, triples, title) if explorer else None,
+        properties=[[link(t.predicate.value, {}), term(t.object, names)] for t in triples],
+        links=[[link(t.subject.value, names), link(t.predicate.value, {})] for t in shown],
+        more=max(linked - len(shown), 0),
     )
-    body = f"<p><code>{html.escape(iri)}</code> — also as "
-    body += " ".join(
-        f'<a href="?format={f}">{name}</a>'
-        for f, name in (("ttl", "Turtle"), ("jsonld", "JSON-LD"), ("nt", "N-Triples"))
-    )
-    body += "</p>"
-    explore = explorer_link(backend, iri, triples, title) if explorer else ""
-    if explore:
-        body += f"<p>{explore}</p>"
-    body += f"<table><tr><th>property</th><th>value</th></tr>{rows}</table>"
-    if shown:
-        body += "<h2>Links to it</h2><table><tr><th>from</th><th>property</th></tr>"
-        body += "".join(
-            f"<tr><td>{link(t.subject.value, names)}</td><td>{link(t.predicate.value, {})}</td></tr>"
-            for t in shown
-        )
-        body += "</table>"
-        if linked > len(shown):
-            body += f"<p>… and {linked - len(shown):,} more.</p>"
-    return page(title, body)
 
 
-def explorer_link(backend: Backend, iri: str, triples: list[Any], title: str) -> str:
-    """A link to the explorer's view of a role or a skill (a level: of its role)."""
+def explorer_link(backend: Backend, iri: str, triples: list[Any], title: str) -> Cell | None:
+    """The link to the explorer's view of a role or a skill (a level: of its role), its
+    text the name it is shown by; None for anything else."""
     types = {t.object.value for t in triples if t.predicate.value == RDF + "type"}
     if RG + "Role" in types or RG + "SeniorCivilServiceRole" in types:
         param, name = "role", title
@@ -175,45 +236,41 @@ def explorer_link(backend: Backend, iri: str, triples: list[Any], title: str) ->
     elif RG + "RoleLevel" in types:
         role = next((t.object.value for t in triples if t.predicate.value == RG + "role"), None)
         if role is None:
-            return ""
+            return None
         param, name = "role", backend.labels([role]).get(role, "")
     else:
-        return ""
+        return None
     if not name:
-        return ""
-    href = "/explorer?" + urllib.parse.urlencode({param: name})
-    return f'<a href="{html.escape(href, quote=True)}">See {html.escape(name)} in the explorer</a>'
+        return None
+    return Cell(name, url("/explorer?" + urllib.parse.urlencode({param: name})))
 
 
 # -- home -----------------------------------------------------------------------------
 
 
 def home_page(backend: Backend) -> bytes:
-    stats = backend.stats()
-    rows = "".join(f"<tr><td>{html.escape(k)}</td><td>{v}</td></tr>" for k, v in stats.items())
-    roles = backend.typed(RG + "Role")
-    role_links = ", ".join(link(iri, {iri: label}) for iri, label in roles)
-    release = f" (release {html.escape(backend.release)})" if backend.release else ""
-    body = (
-        f"<p>The UK Government Digital and Data Profession Capability Framework as linked data{release}.</p>"
-        f"<table>{rows}</table><h2>Roles</h2><p>{role_links}</p>"
-        '<p>Query it: <a href="/queries">saved queries</a> or the <a href="/sparql">SPARQL endpoint</a>. '
-        'Explore it: <a href="/explorer">the interactive graph</a>.</p>'
+    return render(
+        "home.html",
+        title="rolegraph",
+        release=backend.release,
+        stats=list(backend.stats().items()),
+        roles=[link(iri, {iri: label}) for iri, label in backend.typed(RG + "Role")],
     )
-    return page("rolegraph", body)
 
 
 # -- saved queries --------------------------------------------------------------------
 
 
 def query_list_page(catalogue: dict[str, SavedQuery]) -> bytes:
-    rows = "".join(
-        f'<tr><td><a href="/queries/{html.escape(q.name)}">{html.escape(q.name)}</a></td>'
-        f"<td>{html.escape(q.summary)}</td><td>{html.escape(', '.join(p.describe() for p in q.params) or '-')}</td></tr>"
+    queries = [
+        {
+            "name": q.name,
+            "summary": q.summary,
+            "params": ", ".join(p.describe() for p in q.params) or "-",
+        }
         for q in catalogue.values()
-    )
-    body = f"<table><tr><th>query</th><th>question</th><th>parameters</th></tr>{rows}</table>"
-    return page("Saved queries", body)
+    ]
+    return render("queries.html", title="Saved queries", queries=queries)
 
 
 def saved_query_page(
@@ -225,60 +282,37 @@ def saved_query_page(
 ) -> bytes:
     """A saved query's form (its parameters filled in from ``params``), the problem with
     them if any, its answer as a table, and its SPARQL."""
-    body = f"<p>{html.escape(query.description)}</p>"
-    body += f'<form method="get"><input type="hidden" name="run" value="1">{_query_fields(app, query, params)}<p><button>Run</button></p></form>'
-    if problem:
-        body += f'<p class="error" role="alert">{html.escape(problem)}</p>'
-    if table is not None:
-        body += _saved_results(table, params)
-    body += f"<h2>SPARQL</h2><pre>{html.escape(query.sparql)}</pre>"
-    return page(f"{query.name}: {query.summary}", body)
+    fields = [
+        {
+            "name": p.name,
+            "type": p.type,
+            "description": p.description,
+            "value": params.get(p.name, p.default or ""),
+            # the values it allows, offered as a datalist
+            "options": app.allowed(query, p),
+        }
+        for p in query.params
+    ]
+    return render(
+        "saved_query.html",
+        title=f"{query.name}: {query.summary}",
+        description=query.description,
+        fields=fields,
+        problem=problem,
+        answer=None if table is None else _saved_answer(table, params),
+        sparql=query.sparql,
+    )
 
 
-def _query_fields(app: App, query: SavedQuery, params: dict[str, str]) -> str:
-    """An input per parameter, with the values it allows as a datalist."""
-    fields = ""
-    for p in query.params:
-        value = params.get(p.name, p.default or "")
-        options = app.allowed(query, p)
-        listid = f"list-{p.name}"
-        datalist = (
-            f'<datalist id="{listid}">'
-            + "".join(f'<option value="{html.escape(o, quote=True)}">' for o in options)
-            + "</datalist>"
-            if options
-            else ""
-        )
-        fields += (
-            f'<label for="{html.escape(p.name)}">{html.escape(p.name)} ({html.escape(p.type)})</label>'
-            f'<input id="{html.escape(p.name)}" name="{html.escape(p.name)}" value="{html.escape(value, quote=True)}" list="{listid}">'
-            f'{datalist}<div class="muted">{html.escape(p.description)}</div>'
-        )
-    return fields
-
-
-def _saved_results(table: ResultTable, params: dict[str, str]) -> str:
-    """A saved query's answer as a table (the first :data:`MAX_ROWS`, with a marker
-    saying so), with links to download all of it."""
-    head = "".join(f"<th>{html.escape(v)}</th>" for v in table.variables)
-    rows = "".join(
-        "<tr>"
-        + "".join("<td></td>" if t is None else f"<td>{term(to_oxigraph(t), {})}</td>" for t in row)
-        + "</tr>"
+def _saved_answer(table: ResultTable, params: dict[str, str]) -> Answer:
+    """A saved query's answer (the first :data:`MAX_ROWS` rows), and the query string
+    that downloads all of it."""
+    rows: list[list[Cell | None]] = [
+        [None if t is None else term(to_oxigraph(t), {}) for t in row]
         for row in table.rows[:MAX_ROWS]
-    )
-    qs = urllib.parse.urlencode({**params, "run": "1"})
-    links = (
-        f'<a href="?{html.escape(qs)}&amp;format=csv">CSV</a>, '
-        f'<a href="?{html.escape(qs)}&amp;format=json">JSON</a>'
-    )
-    count = f"{len(table)} rows — download as {links}"
-    if len(table) > MAX_ROWS:
-        count = (
-            f'<strong class="cap">The first {MAX_ROWS:,} of {len(table):,} rows are shown'
-            f"</strong> — download all of them as {links}"
-        )
-    return f"<p>{count}</p><table><tr>{head}</tr>{rows}</table>"
+    ]
+    query = urllib.parse.urlencode({**params, "run": "1"})
+    return Answer(list(table.variables), rows, len(table), query)
 
 
 # -- the SPARQL endpoint --------------------------------------------------------------
@@ -293,33 +327,28 @@ def sparql_page(query: str | None = None, result: Any = None) -> bytes:
         + "SELECT ?role ?family WHERE { ?r a rg:Role ; rdfs:label ?role ; "
         "rg:family/rdfs:label ?family }\nORDER BY ?family ?role"
     )
-    body = (
-        "<p>A read-only SPARQL 1.1 Protocol endpoint. Send <code>query</code> by GET or POST; "
-        "ask for results with the Accept header (a browser gets this page).</p>"
-        '<form method="get" action="/sparql"><textarea name="query" rows="8" cols="100">'
-        f"{html.escape(query or example)}</textarea><p><button>Run</button></p></form>"
+    boolean = bool(result) if isinstance(result, ox.QueryBoolean) else None
+    answer = None
+    if result is not None and boolean is None:
+        answer = _answer(result, triples=not isinstance(result, ox.QuerySolutions))
+    return render(
+        "sparql.html",
+        title="SPARQL endpoint",
+        query=query or example,
+        boolean=boolean,
+        answer=answer,
     )
-    if isinstance(result, ox.QueryBoolean):
-        body += f"<p>Answer: <strong>{'yes' if bool(result) else 'no'}</strong></p>"
-    elif result is not None:
-        body += _answer_table(result, triples=not isinstance(result, ox.QuerySolutions))
-    return page("SPARQL endpoint", body)
 
 
-def _answer_table(result: Any, *, triples: bool) -> str:
-    """Solutions (or the triples of a CONSTRUCT or DESCRIBE) as a table, the first
-    :data:`MAX_ROWS` (a marker says when there were more)."""
+def _answer(result: Any, *, triples: bool) -> Answer:
+    """Solutions (or the triples of a CONSTRUCT or DESCRIBE): the first :data:`MAX_ROWS`,
+    and whether there were more (the rest are not read)."""
     names = ["subject", "predicate", "object"] if triples else [v.value for v in result.variables]
-    rows = []
-    for n, solution in enumerate(result):
-        if n == MAX_ROWS:
-            rows.append(
-                f'<tr><td colspan="{len(names)}" class="cap">The first {MAX_ROWS:,} rows are '
-                "shown: ask for CSV, TSV or JSON (the Accept header) for all of them</td></tr>"
-            )
+    answer = Answer(names)
+    for solution in result:
+        answer.total += 1
+        if answer.total > MAX_ROWS:
             break
         terms = list(solution) if triples else [solution[v] for v in names]
-        cells = "".join("<td></td>" if t is None else f"<td>{term(t, {})}</td>" for t in terms)
-        rows.append(f"<tr>{cells}</tr>")
-    head = "".join(f"<th>{html.escape(v)}</th>" for v in names)
-    return f"<table><tr>{head}</tr>{''.join(rows)}</table>"
+        answer.rows.append([None if t is None else term(t, {}) for t in terms])
+    return answer

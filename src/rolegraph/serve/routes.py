@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from starlette.concurrency import run_in_threadpool
 
-from rolegraph.errors import NotFound, RolegraphError
+from rolegraph.errors import NotFound, RemoteError, RolegraphError
 from rolegraph.graph.jsonld import to_jsonld
 from rolegraph.graph.pool import QueryLimit
 from rolegraph.model import paths
@@ -238,6 +238,8 @@ async def _run_saved_query(
             if isinstance(exc, NotFound)
             else HTTPStatus.SERVICE_UNAVAILABLE
             if isinstance(exc, QueryLimit)
+            else HTTPStatus.BAD_GATEWAY
+            if isinstance(exc, RemoteError)
             else HTTPStatus.BAD_REQUEST
         )
         return None, str(exc), status

@@ -7,6 +7,8 @@
 * ``/queries`` — the saved queries as forms; results as HTML tables (or CSV / JSON / TSV).
 * ``/ontology``, ``/ontology/context.jsonld``, ``/ontology/shapes.ttl``.
 * ``/explorer`` — the interactive HTML explorer of the graph.
+* ``/.well-known/void``, ``/catalog``, ``/dumps/rolegraph.{ttl,nt,jsonld}``, the service
+  description at ``/sparql``; ``/ontology/0.1.0``, ``/shapes``, ``/release/NAME`` (:mod:`.describe`).
 
 :func:`create_app` makes the ASGI application (:mod:`.web`) over an embedded graph or a
 remote SPARQL endpoint; :func:`make_server` binds it with uvicorn. Under another ASGI
@@ -27,22 +29,26 @@ from rolegraph.errors import OptionError, OutputError
 from rolegraph.explorer.page import build_explorer, render_html
 from rolegraph.graph.open import open_graph
 from rolegraph.graph.pool import MB, Limits, QueryPool
+from rolegraph.graph.store import RoleGraph
 from rolegraph.serve.app import ExplorerMaker
 from rolegraph.serve.backend import EmbeddedBackend
 from rolegraph.serve.cache import DEFAULT_MB, AnswerCache
+from rolegraph.serve.remote import RemoteBackend
 from rolegraph.serve.web import make_app
 from rolegraph.spelling import option
 
 if TYPE_CHECKING:
     from starlette.applications import Starlette
 
-    from rolegraph.graph.store import RoleGraph
+    from rolegraph.serve.backend import Backend
 
 HOST = "127.0.0.1"
 #: the settings :func:`create_app` reads when it is given none (as an ASGI server calls it)
 ENVIRONMENT = {
     "ROLEGRAPH_GRAPH": "a graph file or store folder (default: the bundled data)",
     "ROLEGRAPH_RELEASE": "with a store folder holding several releases: which one",
+    "ROLEGRAPH_ENDPOINT": "a SPARQL endpoint's query URL to serve instead of a graph",
+    "ROLEGRAPH_GRAPH_IRI": "with ROLEGRAPH_ENDPOINT: the endpoint's graph to serve",
     "ROLEGRAPH_ALLOWED_HOSTS": "public host names the service answers to, comma-separated",
     "ROLEGRAPH_QUERY_TIMEOUT": "seconds a query may run (30)",
     "ROLEGRAPH_QUERY_MEMORY": "MB of memory a query may use (384)",
@@ -75,6 +81,8 @@ def explorer_for(graph: RoleGraph) -> ExplorerMaker:
 def create_app(
     graph: RoleGraph | Path | str | None = None,
     *,
+    endpoint: str | None = None,
+    graph_iri: str | None = None,
     limits: Limits | None = None,
     max_queries: int | None = None,
     explorer: bool = True,
@@ -85,16 +93,29 @@ def create_app(
     """The ASGI application of ``rolegraph serve`` over ``graph`` (a graph, a graph file
     or store folder, or None: ``ROLEGRAPH_GRAPH`` or the bundled data), its queries run in
     ``max_queries`` worker processes within ``limits``, keeping ``answer_cache`` MB of
-    answers (:mod:`.cache`). With no arguments every setting
-    comes from the environment (:data:`ENVIRONMENT`), so any ASGI server can run it:
+    answers (:mod:`.cache`); or over the SPARQL endpoint at
+    ``endpoint`` (its graph ``graph_iri``, else its default graph), at most
+    ``max_queries`` queries there at once. With no arguments every setting comes from the
+    environment (:data:`ENVIRONMENT`), so any ASGI server can run it:
     ``uvicorn --factory rolegraph.serve:create_app``."""
     env = os.environ
-    if graph is None:
+    if graph is None and endpoint is None:
         graph = env.get("ROLEGRAPH_GRAPH") or None
-    if not isinstance(graph, str | Path | type(None)):
-        opened = graph
-    else:
-        opened = open_graph(Path(graph) if graph else None, env.get("ROLEGRAPH_RELEASE") or None)
+        endpoint = env.get("ROLEGRAPH_ENDPOINT") or None
+        if graph is not None and endpoint is not None:
+            raise OptionError(
+                "set ROLEGRAPH_GRAPH or ROLEGRAPH_ENDPOINT, not both", option="ROLEGRAPH_ENDPOINT"
+            )
+    if endpoint is not None and graph is not None:
+        raise OptionError(f"give a graph or {option('endpoint')}, not both", option="endpoint")
+    if graph_iri is None and endpoint is not None:
+        graph_iri = env.get("ROLEGRAPH_GRAPH_IRI") or None
+    if graph_iri is not None and endpoint is None:
+        raise OptionError(
+            f"{option('graph_iri')} names a graph of a remote endpoint: give "
+            f"{option('endpoint')} too",
+            option="graph_iri",
+        )
     if limits is None:
         limits = Limits(
             timeout=_number("ROLEGRAPH_QUERY_TIMEOUT", 30.0),
@@ -108,15 +129,44 @@ def create_app(
         allowed_hosts = [
             h.strip() for h in env.get("ROLEGRAPH_ALLOWED_HOSTS", "").split(",") if h.strip()
         ]
-    pool = QueryPool(opened, workers=max_queries, limits=limits)
-    cache = AnswerCache(answer_cache * MB)
-    backend = EmbeddedBackend(opened, pool, modified=_modified(opened.location), cache=cache)
-    return make_app(
-        backend,
-        explorer=explorer_for(opened) if explorer else None,
-        allowed_hosts=allowed_hosts,
-        cors_origins=cors_origins,
-    )
+    backend: Backend
+    if endpoint is not None:
+        backend, maker = open_endpoint(
+            endpoint, graph_iri=graph_iri, limits=limits, max_queries=max_queries, explorer=explorer
+        )
+    else:
+        if isinstance(graph, RoleGraph):
+            opened = graph
+        else:
+            release = env.get("ROLEGRAPH_RELEASE") or None
+            opened = open_graph(Path(graph) if graph else None, release)
+        pool = QueryPool(opened, workers=max_queries, limits=limits)
+        cache = AnswerCache(answer_cache * MB)
+        backend = EmbeddedBackend(opened, pool, modified=_modified(opened.location), cache=cache)
+        maker = explorer_for(opened) if explorer else None
+    return make_app(backend, explorer=maker, allowed_hosts=allowed_hosts, cors_origins=cors_origins)
+
+
+def open_endpoint(
+    url: str,
+    *,
+    graph_iri: str | None = None,
+    limits: Limits | None = None,
+    max_queries: int = 2,
+    explorer: bool = True,
+) -> tuple[RemoteBackend, ExplorerMaker | None]:
+    """The backend for the SPARQL endpoint at ``url`` and (``explorer``) the explorer of
+    its graph: a snapshot, copied into this process now. Asking for it checks at once
+    that the endpoint answers (:class:`~rolegraph.errors.RemoteError` if not)."""
+    backend = RemoteBackend(url, graph_iri=graph_iri, limits=limits, max_queries=max_queries)
+    try:
+        if explorer:
+            return backend, explorer_for(backend.snapshot())
+        backend.stats()
+        return backend, None
+    except BaseException:
+        backend.close()
+        raise
 
 
 def _number(name: str, default: float, *, zero: bool = False) -> float:
@@ -196,9 +246,10 @@ def bind(host: str, port: int) -> socket.socket:
 
 
 def make_server(
-    graph: RoleGraph,
+    graph: RoleGraph | None = None,
     port: int = 0,
     *,
+    backend: Backend | None = None,
     explorer: ExplorerMaker | None = None,
     limits: Limits | None = None,
     workers: int = 2,
@@ -206,18 +257,33 @@ def make_server(
     allowed_hosts: Sequence[str] = (),
     answer_cache: int = DEFAULT_MB,
 ) -> Server:
-    """A server for ``graph`` bound to ``host`` (127.0.0.1; port 0: any free port); call
-    ``serve_forever``, and ``server_close`` at the end (it stops the query workers too).
+    """A server for ``graph`` (or for ``backend``, such as a
+    :class:`~rolegraph.serve.remote.RemoteBackend`) bound to ``host`` (127.0.0.1; port 0:
+    any free port); call ``serve_forever``, and ``server_close`` at the end (it stops the
+    query workers, or closes the backend, too).
+    Requests may name ``host`` or one of ``allowed_hosts`` (and loopback names) in
+    their Host header.
 
-    Queries sent to it run in ``workers`` worker processes within ``limits`` (see
+    Queries sent to a graph run in ``workers`` worker processes within ``limits`` (see
     :mod:`rolegraph.graph.pool`): at most ``workers`` at once, each stopped past its
     time-out, memory or result size, or when its client goes away. Up to ``answer_cache``
     MB of answers are kept (:mod:`.cache`; 0: none)."""
-    sock = bind(host, port)
-    pool = QueryPool(graph, workers=workers, limits=limits)
-    cache = AnswerCache(answer_cache * MB)
-    backend = EmbeddedBackend(graph, pool, modified=_modified(graph.location), cache=cache)
-    app = make_app(backend, explorer=explorer, allowed_hosts=allowed_hosts)
+    if (graph is None) == (backend is None):
+        raise TypeError("make_server takes a graph or a backend")
+    try:
+        sock = bind(host, port)
+    except BaseException:
+        if backend is not None:
+            backend.close()
+        raise
+    if backend is None:
+        assert graph is not None
+        pool = QueryPool(graph, workers=workers, limits=limits)
+        cache = AnswerCache(answer_cache * MB)
+        backend = EmbeddedBackend(graph, pool, modified=_modified(graph.location), cache=cache)
+    # The address it listens on is a name it is known by (the URL it prints has it).
+    own = f"[{host}]" if ":" in host else host
+    app = make_app(backend, explorer=explorer, allowed_hosts=(own, *allowed_hosts))
     return Server(app, sock)
 
 
@@ -257,6 +323,7 @@ __all__ = [
     "describe",
     "explorer_for",
     "make_server",
+    "open_endpoint",
     "serve_workers",
     "url_of",
 ]

@@ -3,10 +3,10 @@
 Starlette does the HTTP work (routing, forms, gzip, CORS); uvicorn (or gunicorn with
 uvicorn workers, or any ASGI server) runs it. A request goes
 
-    host check (DNS rebinding) → CORS → gzip → route → :mod:`.routes` / :mod:`.endpoint`
-    (``/sparql`` and the saved queries await their answers on the event loop; the other
-    routes run on a worker thread) → :class:`~.reply.Reply` → response headers
-    (security, caching, ETag / 304)
+    root path (the pages' links behind a proxy) → host check (DNS rebinding) → CORS →
+    gzip → route → :mod:`.routes` / :mod:`.endpoint` (``/sparql`` and the saved queries
+    await their answers on the event loop; the other routes run on a worker thread) →
+    :class:`~.reply.Reply` → response headers (security, caching, ETag / 304)
 
 and every error becomes one page or line (:func:`_failure`), never a traceback.
 """
@@ -16,7 +16,6 @@ from __future__ import annotations
 import asyncio
 import functools
 import hashlib
-import html
 import inspect
 import sys
 import threading
@@ -36,13 +35,12 @@ from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from rolegraph.errors import NotFound, RolegraphError
+from rolegraph.errors import NotFound, RemoteError, RolegraphError
 from rolegraph.graph.pool import QueryCancelled, QueryLimit
-from rolegraph.model.vocab import ID
-from rolegraph.serve import endpoint, routes
+from rolegraph.model.vocab import ID, ONTOLOGY_VERSION
+from rolegraph.serve import dereference, describe, endpoint, pages, routes
 from rolegraph.serve.app import App, ExplorerMaker
 from rolegraph.serve.negotiation import accepts
-from rolegraph.serve.pages import page
 from rolegraph.serve.reply import HttpError, Reply
 
 if TYPE_CHECKING:
@@ -83,6 +81,23 @@ def report(exc: BaseException, client: str) -> None:
 
 
 # -- middleware -------------------------------------------------------------------------
+
+
+class RootPath:
+    """Behind a reverse proxy that forwards a path prefix (the ASGI server's root path,
+    ``scope["root_path"]``), the pages' links start with it: it is set in
+    :data:`.pages.ROOT` for the whole request (the worker thread a route runs on sees
+    it too, as a copy of the request's context)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        token = pages.ROOT.set(scope.get("root_path", "") if scope["type"] == "http" else "")
+        try:
+            await self.app(scope, receive, send)
+        finally:
+            pages.ROOT.reset(token)
 
 
 class HostCheck:
@@ -182,7 +197,7 @@ def _failure(status: int, message: str, accept: str | None) -> Response:
     """An error: an HTML page for browsers, plain text for programs."""
     headers = {"X-Content-Type-Options": "nosniff", "Vary": "Accept"}
     if accepts(accept, ["text/plain", "text/html"]) == "text/html":
-        body = page(f"{int(status)} {HTTPStatus(status).phrase}", f"<p>{html.escape(message)}</p>")
+        body = pages.error_page(f"{int(status)} {HTTPStatus(status).phrase}", message)
         headers["Content-Security-Policy"] = _csp(scripts=False)
         return Response(body, status, headers, "text/html; charset=utf-8")
     return Response((message + "\n").encode("utf-8"), status, headers, "text/plain; charset=utf-8")
@@ -274,6 +289,8 @@ def _route(
             return Response(None, 499)  # nobody is there to read it
         except QueryLimit as exc:
             return _failure(HTTPStatus.SERVICE_UNAVAILABLE, str(exc), accept)
+        except RemoteError as exc:  # the endpoint behind the app failed, not the request
+            return _failure(HTTPStatus.BAD_GATEWAY, str(exc), accept)
         except RolegraphError as exc:
             return _failure(HTTPStatus.BAD_REQUEST, str(exc), accept)
         except (ValueError, UnicodeError) as exc:
@@ -309,10 +326,41 @@ async def _watch(request: Request, gone: threading.Event) -> None:
 # -- the routes -------------------------------------------------------------------------
 
 
-async def _sparql(
-    app: App, request: Request, params: dict[str, list[str]], gone: Callable[[], bool]
-) -> Reply:
-    return await endpoint.sparql(app, params, request.method, request.headers.get("accept"), gone)
+def _sparql(described: describe.Described) -> AsyncHandler:
+    async def handler(
+        app: App, request: Request, params: dict[str, list[str]], gone: Callable[[], bool]
+    ) -> Reply:
+        # With no query, a client asking for RDF gets the service description of the
+        # endpoint at the URL it asked (the proxy's path prefix, root_path, included).
+        def service(media: str) -> Reply:
+            own = str(request.url.replace(query="", fragment=""))
+            return describe.service(described, own, str(request.base_url), media)
+
+        accept = request.headers.get("accept")
+        return await endpoint.sparql(app, params, request.method, accept, gone, service)
+
+    return handler
+
+
+def _described_routes(described: describe.Described) -> dict[str, Handler]:
+    """The descriptions, the dumps and the IRIs the graph mints besides /id/
+    (:mod:`.describe`): path -> handler."""
+
+    def rdf(make: Callable[[describe.Described, str, str, str | None], Reply]) -> Handler:
+        return lambda a, r, *_: make(
+            described, str(r.base_url), r.url.query, r.headers.get("accept")
+        )
+
+    return {
+        "/.well-known/void": rdf(describe.void),
+        "/catalog": rdf(describe.catalog),
+        "/dumps/{name}": lambda a, r, *_: describe.dump(described, r.path_params["name"]),
+        f"/ontology/{ONTOLOGY_VERSION}": lambda a, r, *_: routes.ontology(r.headers.get("accept")),
+        "/shapes": lambda a, r, *_: dereference.shapes(r.url.query, r.headers.get("accept")),
+        "/release/{name}": lambda a, r, *_: dereference.release(
+            described, r.path_params["name"], r.url.query, r.headers.get("accept")
+        ),
+    }
 
 
 def _update(*_: Any) -> Reply:
@@ -343,10 +391,11 @@ def _routes(app: App) -> list[Route]:
     def get(path: str, handler: Handler | AsyncHandler, *, form: bool = False) -> Route:
         return Route(path, _route(app, handler, form=form), methods=READ_METHODS)
 
+    described = describe.Described(app.backend)
     return [
         get("/", lambda a, *_: routes.home(a)),
-        get("/sparql", _sparql, form=True),
-        get("/query", _sparql, form=True),
+        get("/sparql", _sparql(described), form=True),
+        get("/query", _sparql(described), form=True),
         get("/update", _update),
         get("/id/{path:path}", _resource),
         get("/queries", lambda a, *_: routes.query_list(a)),
@@ -354,6 +403,7 @@ def _routes(app: App) -> list[Route]:
         get("/ontology", lambda a, r, *_: routes.ontology(r.headers.get("accept"))),
         *(get(path, _ontology_file(*spec)) for path, spec in ONTOLOGY_FILES.items()),
         get("/explorer", lambda a, r, *_: routes.explorer(a, r.url.query)),
+        *(get(path, handler) for path, handler in _described_routes(described).items()),
         get("/{path:path}", _not_here),
     ]
 
@@ -413,13 +463,14 @@ def make_app(
             backend.close()
 
     middleware = [
+        Middleware(RootPath),
         Middleware(HostCheck, allowed=allowed_hosts),
         Middleware(ReadOnly),
         Middleware(Gzip),
     ]
     if cors_origins:
         middleware.insert(
-            1,
+            2,
             Middleware(
                 CORSMiddleware,
                 allow_origins=list(cors_origins),

@@ -95,18 +95,12 @@ class RemoteRunner:
         # The endpoint the user named applies its own policy to SERVICE; the nesting
         # limit holds everywhere.
         gate(text, allow_service=True)
-        doc = self._request(text)
-        try:
-            return from_sparql_json(doc)
-        except (ValueError, KeyError, TypeError) as exc:
-            raise RemoteError(
-                f"the endpoint {self.url} answered something that is not SPARQL results: {exc}"
-            ) from None
+        return read_results(*self._request(text), self.url)
 
     def ask_labels(self, class_iri: str) -> list[tuple[str, str]]:
         return labels_of(self, class_iri, self._labels)
 
-    def _request(self, text: str) -> Any:
+    def _request(self, text: str) -> tuple[bytes, str]:
         from SPARQLWrapper import JSON, POST, SPARQLWrapper
 
         wrapper = SPARQLWrapper(self.url)
@@ -134,19 +128,31 @@ class RemoteRunner:
             if isinstance(exc, KeyboardInterrupt | SystemExit):
                 raise
             raise explain_failure(self.url, exc, self.timeout) from None
-        try:
-            return json.loads(raw)
-        except RecursionError:
-            raise RemoteError(
-                f"the endpoint {self.url} answered JSON nested too deeply to be SPARQL results"
-            ) from None
-        except (ValueError, UnicodeDecodeError):  # not JSON, or a number too long to read
-            what = content_type.split(";")[0] or "no content type"
-            raise RemoteError(
-                f"the endpoint {self.url} answered {what} that is not SPARQL JSON results "
-                f"({len(raw)} bytes, starting {raw[:40]!r})",
-                hint="is the URL the query endpoint (often ending in /query or /sparql)?",
-            ) from None
+        return raw, content_type
+
+
+def read_results(raw: bytes, content_type: str, url: str) -> ResultTable:
+    """The table of an endpoint's SPARQL JSON results; a :class:`RemoteError` saying what
+    came instead (not JSON, JSON nested too deeply, JSON that is not results)."""
+    try:
+        doc = json.loads(raw)
+    except RecursionError:
+        raise RemoteError(
+            f"the endpoint {url} answered JSON nested too deeply to be SPARQL results"
+        ) from None
+    except (ValueError, UnicodeDecodeError):  # not JSON, or a number too long to read
+        what = content_type.split(";")[0] or "no content type"
+        raise RemoteError(
+            f"the endpoint {url} answered {what} that is not SPARQL JSON results "
+            f"({len(raw)} bytes, starting {raw[:40]!r})",
+            hint="is the URL the query endpoint (often ending in /query or /sparql)?",
+        ) from None
+    try:
+        return from_sparql_json(doc)
+    except (ValueError, KeyError, TypeError) as exc:
+        raise RemoteError(
+            f"the endpoint {url} answered something that is not SPARQL results: {exc}"
+        ) from None
 
 
 def too_slow(url: str, timeout: float) -> RemoteError:
