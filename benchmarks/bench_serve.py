@@ -221,8 +221,8 @@ def ms(seconds: float) -> str:
 
 
 HEADER = (
-    f"{'route':<8} {'query':<14} {'conns':>5} {'rolegraph req/s':>16} {'oxigraph req/s':>15} "
-    f"{'ratio':>6} {'rolegraph p99':>14} {'oxigraph p99':>13} {'p99 ratio':>9}"
+    f"{'route':<8} {'query':<14} {'conns':>5} {'req/s (rolegraph)':>17} {'req/s (oxigraph)':>16} "
+    f"{'ratio':>6} {'p99 (rolegraph)':>15} {'p99 (oxigraph)':>14} {'p99 ratio':>9}"
 )
 
 
@@ -231,8 +231,8 @@ def row(route: str, query: str, connections: int, ours: Run, theirs: Run) -> str
     p99_ratio = ours.p99 / max(theirs.p99, 1e-9)
     note = f"  ({ours.errors} / {theirs.errors} errors)" if ours.errors or theirs.errors else ""
     return (
-        f"{route:<8} {query:<14} {connections:>5} {ours.rate:>16.0f} {theirs.rate:>15.0f} "
-        f"{ratio:>5.2f}x {ms(ours.p99):>14} {ms(theirs.p99):>13} {p99_ratio:>8.2f}x{note}"
+        f"{route:<8} {query:<14} {connections:>5} {ours.rate:>17.0f} {theirs.rate:>16.0f} "
+        f"{ratio:>5.2f}x {ms(ours.p99):>15} {ms(theirs.p99):>14} {p99_ratio:>8.2f}x{note}"
     )
 
 
