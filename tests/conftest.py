@@ -111,45 +111,10 @@ def oxigraph_executable() -> str:
 @pytest.fixture(scope="session")
 def oxigraph_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A real Oxigraph SPARQL server on 127.0.0.1 at a free port; its base URL."""
-    import subprocess
-    import time
-    import urllib.request
+    from helpers.servers import oxigraph  # it imports this module, so not at the top
 
-    port = free_port()
-    location = tmp_path_factory.mktemp("oxigraph")
-    proc = subprocess.Popen(
-        [
-            oxigraph_executable(),
-            "serve",
-            "--location",
-            str(location),
-            "--bind",
-            f"127.0.0.1:{port}",
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            with urllib.request.urlopen(f"{base}/query?query=ASK%7B%7D", timeout=2) as r:
-                r.read()
-            break
-        except OSError:
-            if proc.poll() is not None or time.monotonic() > deadline:
-                proc.kill()
-                err = proc.stderr.read().decode() if proc.stderr else ""
-                pytest.fail(f"the oxigraph server did not start: {err}")
-            time.sleep(0.1)
-    try:
+    with oxigraph(tmp_path_factory.mktemp("oxigraph")) as base:
         yield base
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
 
 
 #: Outcomes of the hardening suite (tests/test_hardening.py), printed at the end of the run.

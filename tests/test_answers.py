@@ -6,6 +6,7 @@ alike, and `serve --workers N` answers as one process does."""
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import json
 import signal
 import subprocess
@@ -15,9 +16,9 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Coroutine, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import pyoxigraph as ox
 import pytest
@@ -34,6 +35,16 @@ from rolegraph.sparql.catalogue import load_catalogue, with_default_prefixes
 from rolegraph.sparql.results import columns_json, from_oxigraph
 from test_query_gate import SLOW_COUNT
 from test_serve import get
+
+T = TypeVar("T")
+
+
+def run_loop(coroutine: Coroutine[Any, Any, T]) -> T:
+    """``asyncio.run`` on a thread of its own: a session's Playwright tests hold an event
+    loop on the main thread, and ``asyncio.run`` refuses to start beside it."""
+    with concurrent.futures.ThreadPoolExecutor(1) as thread:
+        return thread.submit(asyncio.run, coroutine).result()
+
 
 ASK = "/sparql?query=" + urllib.parse.quote("ASK { ?s ?p ?o }")
 SAVED = "/queries/level-skills?level=Senior+machine+learning+engineer&format=json"
@@ -118,7 +129,7 @@ def test_slots_are_lent_first_come_first_served_to_threads_and_coroutines() -> N
         slots.put("a")
         assert await slots.aget(0.05) == "a"
 
-    asyncio.run(main())
+    run_loop(main())
     assert order == ["thread a", "coroutine b"]
     with pytest.raises(TimeoutError):
         slots.get(0.05)
@@ -142,7 +153,7 @@ def test_awaited_queries_keep_their_bounds() -> None:
         assert [a.kind for a in both] == ["boolean", "boolean"]
 
     with QueryPool(open_graph(), workers=2, limits=Limits(timeout=1)) as pool:
-        asyncio.run(main(pool))
+        run_loop(main(pool))
 
 
 @pytest.mark.server

@@ -19,6 +19,7 @@ import rdflib
 import rdflib.compare
 
 from conftest import free_port
+from helpers.servers import serving
 from rolegraph.graph.runner import LocalRunner
 from rolegraph.sparql.binding import run_query
 from rolegraph.sparql.catalogue import load_catalogue
@@ -29,33 +30,9 @@ MLE = "https://w3id.org/rolegraph/id/role/machine-learning-engineer"
 
 
 def start(args: list[str], cwd: Path) -> Iterator[str]:
-    port = free_port()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "rolegraph", "serve", "--port", str(port), *args],
-        cwd=cwd,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-    )
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            with urllib.request.urlopen(base + "/", timeout=2) as r:
-                r.read()
-            break
-        except OSError:
-            if proc.poll() is not None or time.monotonic() > deadline:
-                proc.kill()
-                pytest.fail(
-                    "rolegraph serve did not start: "
-                    + (proc.stderr.read().decode() if proc.stderr else "")
-                )
-            time.sleep(0.1)
-    try:
+    """``rolegraph serve ARGS`` for a fixture to yield from; its base URL."""
+    with serving(args, cwd) as base:
         yield base
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
 
 
 @pytest.fixture(scope="module")

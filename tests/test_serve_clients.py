@@ -42,6 +42,7 @@ from SPARQLWrapper import (
 )
 
 from conftest import IN_CI, ROOT, free_port
+from helpers.servers import running
 from helpers.serving import (
     Row,
     boolean_of_xml,
@@ -50,7 +51,6 @@ from helpers.serving import (
     rows_of_json,
     rows_of_oxigraph,
     rows_of_xml,
-    running,
     triples_of_oxigraph,
     triples_of_rdflib,
 )

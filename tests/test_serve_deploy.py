@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from conftest import free_port
-from helpers.serving import running
+from helpers.servers import running
 from rolegraph.graph.export import write
 from rolegraph.graph.open import open_graph
 

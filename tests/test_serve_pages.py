@@ -6,9 +6,7 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import html.parser
-import subprocess
 import sys
-import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -23,6 +21,7 @@ import pytest
 
 from conftest import free_port
 from helpers.minicsv import ROLE_HEADER, role_rows, to_csv
+from helpers.servers import running
 from rolegraph.combine.framework import load_framework
 from rolegraph.graph.build import build_graph
 from rolegraph.graph.store import RoleGraph
@@ -210,41 +209,11 @@ def behind_a_proxy(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """uvicorn running the app factory as a deployment does, mounted at /rolegraph: a
     proxy forwards /rolegraph/x as /x, and the app is told its root path."""
     port = free_port()
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "uvicorn",
-            "--factory",
-            "rolegraph.serve:create_app",
-            "--root-path",
-            PREFIX,
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-        ],
-        cwd=tmp_path_factory.mktemp("proxy"),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
+    argv = [sys.executable, "-m", "uvicorn", "--factory", "rolegraph.serve:create_app"]
+    argv += ["--root-path", PREFIX, "--host", "127.0.0.1", "--port", str(port)]
     base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            with urllib.request.urlopen(base + "/", timeout=2) as r:
-                r.read()
-            break
-        except OSError:
-            if proc.poll() is not None or time.monotonic() > deadline:
-                proc.kill()
-                pytest.fail("uvicorn did not start: " + proc.stderr.read().decode())  # type: ignore[union-attr]
-            time.sleep(0.1)
-    try:
+    with running(argv, base + "/", cwd=tmp_path_factory.mktemp("proxy")):
         yield base
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
 
 
 def get(url: str, method: str = "GET", host: str | None = None) -> tuple[int, str]:

@@ -1,15 +1,17 @@
-"""Real servers for tests, on 127.0.0.1: ``rolegraph serve`` and the Oxigraph server, each
-a process started here and stopped at the end; and a small HTTP client."""
+"""Real servers for tests, on 127.0.0.1: any server process started and waited for
+(:func:`running`, the one way the tests start one), ``rolegraph serve`` and the Oxigraph
+server; and a small HTTP client."""
 
 from __future__ import annotations
 
 import contextlib
+import os
 import subprocess
 import sys
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 import pytest
@@ -17,47 +19,59 @@ import pytest
 from conftest import free_port, oxigraph_executable
 
 
-def _wait(proc: subprocess.Popen[bytes], url: str, what: str) -> None:
-    """Until ``url`` answers; a failure naming ``what`` (with its stderr) if it never does."""
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            with urllib.request.urlopen(url, timeout=2) as r:
-                r.read()
-            return
-        except OSError:
-            if proc.poll() is not None or time.monotonic() > deadline:
-                proc.kill()
-                err = proc.stderr.read().decode() if proc.stderr else ""
-                pytest.fail(f"{what} did not start: {err}")
-            time.sleep(0.1)
-
-
-def _stop(proc: subprocess.Popen[bytes]) -> None:
-    proc.terminate()
+@contextlib.contextmanager
+def running(
+    argv: list[str],
+    url: str,
+    *,
+    cwd: Path | None = None,
+    env: Mapping[str, str] | None = None,
+    wait: float = 60,
+) -> Iterator[subprocess.Popen[bytes]]:
+    """``argv`` started (in ``cwd``, with ``env`` added to this environment), once ``url``
+    answers (any HTTP status); stopped at the end. Its stderr is a pipe: read it after
+    the end, or the test fails with it when it does not start."""
+    proc = subprocess.Popen(
+        argv,
+        cwd=cwd,
+        env={**os.environ, **(env or {})},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
     try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait(timeout=10)
+        deadline = time.monotonic() + wait
+        while True:
+            try:
+                with urllib.request.urlopen(url, timeout=5) as r:
+                    r.read()
+                break
+            except urllib.error.HTTPError:
+                break  # it answers
+            except OSError:
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    proc.kill()
+                    err = proc.stderr.read().decode() if proc.stderr else ""
+                    pytest.fail(f"{' '.join(argv[:4])} did not start: {err}")
+                time.sleep(0.1)
+        yield proc
+    finally:
+        if proc.poll() is None:
+            proc.terminate()
+            try:
+                proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
 
 
 @contextlib.contextmanager
 def serving(args: list[str], cwd: Path) -> Iterator[str]:
     """``rolegraph serve ARGS`` on a free port; its base URL."""
     port = free_port()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "rolegraph", "serve", "--port", str(port), *args],
-        cwd=cwd,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-    )
     base = f"http://127.0.0.1:{port}"
-    _wait(proc, base + "/ontology", "rolegraph serve")
-    try:
+    argv = [sys.executable, "-m", "rolegraph", "serve", "--port", str(port), *args]
+    with running(argv, base + "/ontology", cwd=cwd):
         yield base
-    finally:
-        _stop(proc)
 
 
 def load_oxigraph(location: Path, data: Path, graph: str | None = None) -> None:
@@ -82,25 +96,11 @@ def oxigraph(location: Path, port: int | None = None, *extra: str) -> Iterator[s
     """The Oxigraph server over the store at ``location`` on ``port`` (a free one by
     default); its base URL (``/query`` is its SPARQL endpoint)."""
     port = port or free_port()
-    proc = subprocess.Popen(
-        [
-            oxigraph_executable(),
-            "serve",
-            "--location",
-            str(location),
-            "--bind",
-            f"127.0.0.1:{port}",
-            *extra,
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
     base = f"http://127.0.0.1:{port}"
-    _wait(proc, f"{base}/query?query=ASK%7B%7D", "the oxigraph server")
-    try:
+    argv = [oxigraph_executable(), "serve", "--location", str(location)]
+    argv += ["--bind", f"127.0.0.1:{port}", *extra]
+    with running(argv, f"{base}/query?query=ASK%7B%7D"):
         yield base
-    finally:
-        _stop(proc)
 
 
 def get(

@@ -1,74 +1,21 @@
-"""What the client tests of ``rolegraph serve`` share: a server process started on a
-loopback address and waited for, and RDF terms from every client in one form to compare
+"""What the client tests of ``rolegraph serve`` share: RDF terms from every client in one
+form to compare
 (a term is ``("uri", iri)``, ``("bnode", id)`` or ``("literal", lexical, datatype,
 language)``; a plain literal is an ``xsd:string``, a tagged one an ``rdf:langString``)."""
 
 from __future__ import annotations
 
-import contextlib
-import os
-import subprocess
-import time
-import urllib.error
-import urllib.request
-from collections.abc import Iterator, Mapping
-from pathlib import Path
+from collections.abc import Mapping
 from typing import Any
 from xml.dom.minidom import Document, Element
 
 import pyoxigraph as ox
-import pytest
 import rdflib
 
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 Term = tuple[str, ...]
 Row = dict[str, Term]
-
-
-@contextlib.contextmanager
-def running(
-    argv: list[str],
-    url: str,
-    *,
-    cwd: Path,
-    env: Mapping[str, str] | None = None,
-    wait: float = 60,
-) -> Iterator[subprocess.Popen[bytes]]:
-    """``argv`` started in ``cwd`` (with ``env`` added to this environment), once ``url``
-    answers (any HTTP status); stopped (SIGTERM, then SIGKILL) at the end. Its stderr
-    is a pipe: read it after the end, or the test fails with it when it does not start."""
-    proc = subprocess.Popen(
-        argv,
-        cwd=cwd,
-        env={**os.environ, **(env or {})},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    try:
-        deadline = time.monotonic() + wait
-        while True:
-            try:
-                with urllib.request.urlopen(url, timeout=5) as r:
-                    r.read()
-                break
-            except urllib.error.HTTPError:
-                break  # it answers
-            except OSError:
-                if proc.poll() is not None or time.monotonic() > deadline:
-                    proc.kill()
-                    err = proc.stderr.read().decode() if proc.stderr else ""
-                    pytest.fail(f"{' '.join(argv[:4])} did not start: {err}")
-                time.sleep(0.1)
-        yield proc
-    finally:
-        if proc.poll() is None:
-            proc.terminate()
-            try:
-                proc.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
 
 
 def literal(value: str, datatype: str | None, language: str | None) -> Term:
