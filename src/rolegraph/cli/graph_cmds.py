@@ -425,6 +425,7 @@ def serve(
     (Oxigraph server, Fuseki, Virtuoso, GraphDB) the same way; the explorer is a copy of
     the graph taken at start."""
 
+    _check_source(graph_path, endpoint, graph_iri)
     limits = Limits(timeout=query_timeout, memory=query_memory * MB)
     if workers > 1:
         settings: dict[str, str | None] = {
@@ -439,11 +440,6 @@ def serve(
         _serve_with_workers(workers, graph_path, endpoint, graph_iri, host, port, settings)
         return
     if endpoint is not None:
-        if graph_path is not None or given_release() is not None:
-            raise OptionError(
-                "give either --graph (and --release) or --endpoint, not both",
-                hint="--endpoint serves a remote store's graph; --graph-iri picks one of its graphs",
-            )
         backend, maker = open_endpoint(
             endpoint, graph_iri=graph_iri, limits=limits, max_queries=max_queries
         )
@@ -458,11 +454,6 @@ def serve(
             note(f"The graph at {backend.describe()} holds no triples ({check})")
         source = f" of {backend.describe()}"
     else:
-        if graph_iri is not None:
-            raise OptionError(
-                "--graph-iri names a graph of a remote endpoint: give --endpoint URL too",
-                hint="a local store's graphs are its releases: pick one with --release NAME",
-            )
         graph = load_graph(graph_path)
         triples, source = len(graph), ""
         server = make_server(
@@ -478,6 +469,20 @@ def serve(
     _serve_until_stopped(server, host, f"{triples:,} triples{source}")
 
 
+def _check_source(graph_path: Path | None, endpoint: str | None, graph_iri: str | None) -> None:
+    """One source: a local graph (and release), or an endpoint (and its graph IRI)."""
+    if endpoint is not None and (graph_path is not None or given_release() is not None):
+        raise OptionError(
+            "give either --graph (and --release) or --endpoint, not both",
+            hint="--endpoint serves a remote store's graph; --graph-iri picks one of its graphs",
+        )
+    if endpoint is None and graph_iri is not None:
+        raise OptionError(
+            "--graph-iri names a graph of a remote endpoint: give --endpoint URL too",
+            hint="a local store's graphs are its releases: pick one with --release NAME",
+        )
+
+
 def _serve_with_workers(
     workers: int,
     graph_path: Path | None,
@@ -490,8 +495,6 @@ def _serve_with_workers(
     """``serve --workers N``: the graph (or endpoint) checked here, then served by N web
     worker processes, each opening it itself with the settings in its environment."""
     if endpoint is not None:
-        if graph_path is not None or given_release() is not None:
-            raise OptionError("give either --graph (and --release) or --endpoint, not both")
         backend, _ = open_endpoint(endpoint, graph_iri=graph_iri, explorer=False)
         try:
             what = f"{backend.stats()['triples']:,} triples of {backend.describe()}"
@@ -500,10 +503,6 @@ def _serve_with_workers(
         settings |= {"ROLEGRAPH_ENDPOINT": endpoint, "ROLEGRAPH_GRAPH_IRI": graph_iri}
         settings |= {"ROLEGRAPH_GRAPH": None, "ROLEGRAPH_RELEASE": None}
     else:
-        if graph_iri is not None:
-            raise OptionError(
-                "--graph-iri names a graph of a remote endpoint: give --endpoint URL too"
-            )
         graph = load_graph(graph_path)
         what = f"{len(graph):,} triples"
         settings |= {
