@@ -17,6 +17,7 @@ from rolegraph.cli.options import (
     format_option,
     given_release,
     graph_option,
+    hold_interrupts,
     load_graph,
     note,
     output_format,
@@ -162,6 +163,8 @@ def build(
             quiet,
         )
     if writes_graph:
+        if output is not None:
+            hold_interrupts()  # the graph is built: writing it is the last step
         emit(result.data, output)
     _note_built(result, report is not None, quiet)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import signal
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -158,6 +159,16 @@ def note(message: str, quiet: bool = False) -> None:
     """A message for the person at the terminal (stderr), unless --quiet."""
     if not quiet:
         click.echo(message, err=True)
+
+
+def hold_interrupts() -> None:
+    """From here on the command finishes: Ctrl-C is held back, not acted on, so the last
+    output is put in place and the command ends as it says (a Ctrl-C just after the file
+    was renamed into place would otherwise report "interrupted", exit 130, with every
+    output complete). Only for the last step, a file write; where signals cannot be
+    held (Windows) nothing changes."""
+    if hasattr(signal, "pthread_sigmask"):
+        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
 
 
 class Progress:
