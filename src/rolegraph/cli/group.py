@@ -135,7 +135,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
         "What changed from OLD to NEW: roles, levels and skills added, removed or renamed; tiers raised or lowered; descriptors changed.",
     ),
     "serve": (
-        "graph_cmds",
+        "serve_cmds",
         "serve",
         "Serve the graph as a read-only web service: a SPARQL endpoint, a page per resource (HTML, Turtle or JSON-LD by content negotiation), the saved queries as forms, and the explorer. On 127.0.0.1 unless --host says otherwise. Stop it with Ctrl-C.",
     ),
