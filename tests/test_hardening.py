@@ -692,6 +692,29 @@ def xss_framework(tmp: Path) -> tuple[Path, Path]:
     return roles, tmp
 
 
+def test_a_ctrl_c_while_the_last_output_is_written_is_dropped_and_the_mask_restored(
+    tmp_path: Path, role_csv: Path, skill_csv: Path
+) -> None:
+    """build's last step holds Ctrl-C and drops it: the command ends as it says, and the
+    signal mask is what it was (a process started later gets SIGINT)."""
+    from click.testing import CliRunner
+
+    from rolegraph.cli import cli
+    from rolegraph.cli.options import interrupts_held
+
+    before = signal.pthread_sigmask(signal.SIG_BLOCK, set())
+    with interrupts_held():
+        os.kill(os.getpid(), signal.SIGINT)  # held: no KeyboardInterrupt here
+        written = True
+    assert written and signal.pthread_sigmask(signal.SIG_BLOCK, set()) == before
+    out = tmp_path / "out.ttl"
+    args = ["build", "--roles", str(role_csv), "--skills", str(skill_csv), "-o", str(out), "-q"]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 0, result.output
+    assert out.read_bytes().endswith(b" .\n")
+    assert signal.SIGINT not in signal.pthread_sigmask(signal.SIG_BLOCK, set())
+
+
 @pytest.mark.server
 def test_markup_in_every_text_field_is_escaped_in_served_pages(tmp_path: Path) -> None:
     import threading

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import signal
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -161,14 +162,23 @@ def note(message: str, quiet: bool = False) -> None:
         click.echo(message, err=True)
 
 
-def hold_interrupts() -> None:
-    """From here on the command finishes: Ctrl-C is held back, not acted on, so the last
-    output is put in place and the command ends as it says (a Ctrl-C just after the file
-    was renamed into place would otherwise report "interrupted", exit 130, with every
-    output complete). Only for the last step, a file write; where signals cannot be
-    held (Windows) nothing changes."""
-    if hasattr(signal, "pthread_sigmask"):
-        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+@contextlib.contextmanager
+def interrupts_held() -> Iterator[None]:
+    """The command's last step: Ctrl-C is held back meanwhile and then dropped, so the
+    last output is put in place and the command ends as it says (a Ctrl-C just after the
+    file was renamed into place would otherwise report "interrupted", exit 130, with
+    every output complete). The signal mask is restored after, so nothing this process
+    starts later inherits it; where signals cannot be held (Windows) nothing changes."""
+    if not hasattr(signal, "pthread_sigmask"):
+        yield
+        return
+    old = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        yield
+    finally:
+        if signal.SIGINT in signal.sigpending():
+            signal.sigwait({signal.SIGINT})  # taken, so it is not delivered on unblocking
+        signal.pthread_sigmask(signal.SIG_SETMASK, old)
 
 
 class Progress:
