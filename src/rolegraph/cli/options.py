@@ -176,8 +176,9 @@ def interrupts_held() -> Iterator[None]:
     try:
         yield
     finally:
-        if signal.SIGINT in signal.sigpending():
-            signal.sigwait({signal.SIGINT})  # taken, so it is not delivered on unblocking
+        # Take a held Ctrl-C, so it is not delivered on unblocking (waiting no time: one
+        # another thread took meanwhile is not waited for).
+        signal.sigtimedwait({signal.SIGINT}, 0)
         signal.pthread_sigmask(signal.SIG_SETMASK, old)
 
 
