@@ -73,6 +73,14 @@ from rolegraph.serve.server import (
     help="Memory one query may use; past it the query is stopped (503).",
 )
 @click.option(
+    "--max-result",
+    type=click.IntRange(min=1, max=64 * 1024),
+    default=256,
+    show_default=True,
+    metavar="MB",
+    help="The largest answer sent; a larger one is stopped (503, or a cut-off stream).",
+)
+@click.option(
     "--max-queries",
     type=click.IntRange(min=1, max=64),
     default=2,
@@ -103,6 +111,7 @@ def serve(
     allowed_hosts: tuple[str, ...],
     query_timeout: float,
     query_memory: int,
+    max_result: int,
     max_queries: int,
     workers: int,
     answer_cache: int,
@@ -116,7 +125,7 @@ def serve(
     the graph taken at start."""
 
     _check_source(graph_path, endpoint, graph_iri)
-    limits = Limits(timeout=query_timeout, memory=query_memory * MB)
+    limits = Limits(timeout=query_timeout, memory=query_memory * MB, result_bytes=max_result * MB)
     if workers > 1:
         settings: dict[str, str | None] = {
             "ROLEGRAPH_ALLOWED_HOSTS": ",".join(
@@ -124,6 +133,7 @@ def serve(
             ),
             "ROLEGRAPH_QUERY_TIMEOUT": str(query_timeout),
             "ROLEGRAPH_QUERY_MEMORY": str(query_memory),
+            "ROLEGRAPH_MAX_RESULT": str(max_result),
             "ROLEGRAPH_MAX_QUERIES": str(max_queries),
             "ROLEGRAPH_ANSWER_CACHE": str(answer_cache),
         }

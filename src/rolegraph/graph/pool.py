@@ -16,7 +16,8 @@ process* that can be killed:
 The parent sends a query to an idle worker and waits for the answer (on a thread,
 :meth:`QueryPool.run`, or on an event loop, :meth:`QueryPool.run_async`), polling the
 worker's resident memory, the deadline and (for a server) whether the client is still
-there; an answer is read as soon as it is ready. Past a bound the worker is killed with SIGKILL, so its memory goes back to the
+there; an answer is read as soon as it is ready (asked to stream, an answer past
+:data:`STREAM_AFTER` comes in pieces as the worker writes it: :class:`AnswerStream`). Past a bound the worker is killed with SIGKILL, so its memory goes back to the
 system at once, and a fresh one is forked from the zygote. Workers run with no network
 where the system allows it (their own empty network namespace): a second line of
 defence behind :func:`rolegraph.sparql.text.gate`, which refuses ``SERVICE``.
@@ -37,7 +38,7 @@ import struct
 import sys
 import threading
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import AsyncIterator, Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -61,6 +62,8 @@ if TYPE_CHECKING:
 
 _POLL = 0.02  # seconds between looks at a running query's memory and client
 _FIRST_READ = 64 * 1024  # bytes of an answer read first (then the rest, by its length)
+#: an answer larger than this streams (when asked to): smaller ones come whole
+STREAM_AFTER = 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -95,6 +98,8 @@ class Answer:
     kind: str
     data: bytes
     format: str
+    #: asked to stream, a large answer's ``data`` is its first piece, and this the rest
+    rest: AnswerStream | None = None
 
     def solutions(self) -> Any:
         """The answer as pyoxigraph ``QuerySolutions`` or ``QueryBoolean``."""
@@ -107,6 +112,49 @@ class Answer:
         import pyoxigraph as ox
 
         return list(ox.parse(self.data, format=getattr(ox.RdfFormat, self.format)))
+
+
+class AnswerStream:
+    """The rest of a large answer (after the first piece, an :class:`Answer`'s ``data``),
+    arriving in pieces from the worker still writing it: :meth:`pieces` yields them
+    within the query's bounds; the worker goes back to the pool when the last has come,
+    and is killed if the answer is left unread (:meth:`close`) or goes past a bound on
+    the way."""
+
+    def __init__(self, pool: QueryPool, worker: _Worker, deadline: float, limits: Limits) -> None:
+        self._pool = pool
+        self._worker: _Worker | None = worker
+        self._deadline = deadline
+        self._limits = limits
+
+    async def pieces(self, cancelled: Callable[[], bool] | None = None) -> AsyncIterator[bytes]:
+        """The rest of the answer's bytes, piece by piece. Raises :class:`QueryLimit`,
+        :class:`QueryCancelled` or :class:`QueryError` part way when the query must stop."""
+        worker = self._worker
+        if worker is None:
+            raise QueryError("this answer has been read or closed")
+        try:
+            while True:
+                reply = await self._pool._next_async(
+                    worker, self._deadline, self._limits, cancelled
+                )
+                if reply[0] == "chunk":
+                    yield reply[1]
+                elif reply[0] == "end":
+                    self._worker = None
+                    self._pool._idle.put(worker)
+                    return
+                else:
+                    self._pool._reply(reply, self._limits)  # raises
+                    raise QueryError("the query worker answered out of turn")
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        """Stop the answer where it is (its worker is killed, its slot freed)."""
+        if self._worker is not None:
+            worker, self._worker = self._worker, None
+            self._pool._lost(worker)
 
 
 # --- the parent side ---------------------------------------------------------------------
@@ -126,6 +174,7 @@ class _Worker:
         self.pid = pid
         self.sock = sock
         self.baseline = _resident(pid) or 0
+        self.pending = bytearray()  # read past the last message (a streamed answer's next)
         self.pidfd: int | None = None
         if hasattr(os, "pidfd_open"):
             try:
@@ -272,13 +321,19 @@ class QueryPool:
         spreadsheet_safe: bool = False,
         cancelled: Callable[[], bool] | None = None,
         limits: Limits | None = None,
+        stream: bool = False,
     ) -> Answer:
         """:meth:`run` on an event loop: the same bounds, with no thread of its own (a
-        server's requests wait for their answers this way). Cancelling it stops the query."""
+        server's requests wait for their answers this way). Cancelling it stops the query.
+        With ``stream``, an answer larger than :data:`STREAM_AFTER` comes with its first
+        piece as ``data`` and the rest as an :class:`AnswerStream` in ``rest``, which holds
+        its worker until it is read or closed."""
         limits = limits or self.limits
         request = _request(
             sparql, dataset, results_format, graph_format, prefixes, spreadsheet_safe, limits
         )
+        if stream:
+            request["spill"] = STREAM_AFTER
         if self._control is None:
             return self._reply(execute(self.graph, request), limits)
         deadline = time.monotonic() + limits.timeout
@@ -294,6 +349,9 @@ class QueryPool:
         except BaseException:
             self._lost(worker)
             raise
+        if reply[0] == "chunk":
+            rest = AnswerStream(self, worker, deadline, limits)
+            return Answer(reply[2], reply[1], reply[3], rest)
         self._idle.put(worker)
         return self._reply(reply, limits)
 
@@ -336,13 +394,35 @@ class QueryPool:
         cancelled: Callable[[], bool] | None,
     ) -> tuple[Any, ...]:
         loop = asyncio.get_running_loop()
+        worker.sock.setblocking(False)
+        try:
+            await loop.sock_sendall(worker.sock, frame(request))
+        finally:
+            worker.sock.setblocking(True)
+        return await self._next_async(worker, deadline, limits, cancelled)
+
+    async def _next_async(
+        self,
+        worker: _Worker,
+        deadline: float,
+        limits: Limits,
+        cancelled: Callable[[], bool] | None,
+    ) -> tuple[Any, ...]:
+        """The worker's next message, awaited within the query's bounds."""
+        loop = asyncio.get_running_loop()
         sock = worker.sock
+        got = worker.pending
+        want = _FIRST_READ
         sock.setblocking(False)
         try:
-            await loop.sock_sendall(sock, frame(request))
-            got = bytearray()
-            want = _FIRST_READ
             while True:
+                if len(got) >= HEADER.size:
+                    end = HEADER.size + HEADER.unpack_from(got)[0]
+                    if len(got) >= end:
+                        message = tuple(pickle.loads(got[HEADER.size : end]))
+                        del got[:end]
+                        return message
+                    want = min(end - len(got), 4 * MB)
                 if not await _readable(loop, sock, min(_POLL, _left(deadline, limits))):
                     _check(worker, limits, cancelled)
                     continue
@@ -354,11 +434,6 @@ class QueryPool:
                 if not chunk:
                     raise self._died(worker, limits)
                 got += chunk
-                if len(got) >= HEADER.size:
-                    end = HEADER.size + HEADER.unpack_from(got)[0]
-                    if len(got) >= end:
-                        return tuple(pickle.loads(got[HEADER.size : end]))
-                    want = min(end - len(got), 4 * MB)
         finally:
             sock.setblocking(True)
 
@@ -484,4 +559,13 @@ def _check(worker: _Worker, limits: Limits, cancelled: Callable[[], bool] | None
         raise QueryCancelled("the client went away, and its query was stopped")
 
 
-__all__ = ["MB", "Answer", "Limits", "QueryCancelled", "QueryLimit", "QueryPool"]
+__all__ = [
+    "MB",
+    "STREAM_AFTER",
+    "Answer",
+    "AnswerStream",
+    "Limits",
+    "QueryCancelled",
+    "QueryLimit",
+    "QueryPool",
+]

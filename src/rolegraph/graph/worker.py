@@ -14,10 +14,10 @@ import socket
 import struct
 import sys
 import threading
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import IO, TYPE_CHECKING, Any, cast
 
-from rolegraph.sparql.results import spreadsheet_results
+from rolegraph.sparql.results import write_spreadsheet_results
 from rolegraph.sparql.text import syntax_message
 
 if TYPE_CHECKING:
@@ -28,6 +28,8 @@ MB = 1024 * 1024
 #: touched by deep recursion), a second line of defence behind the gate's nesting limit.
 WORKER_STACK = 256 * MB
 HEADER = struct.Struct("!Q")
+#: the size of each piece of an answer that streams (after its first ``spill`` bytes)
+STREAM_PIECE = 256 * 1024
 
 
 # --- what travels between the parent and a worker --------------------------------------
@@ -94,14 +96,21 @@ def recv(sock: socket.socket) -> Any:
 
 
 class _Capped(io.RawIOBase):
-    """A binary file that refuses to grow past ``cap`` bytes."""
+    """A binary file that refuses to grow past ``cap`` bytes. Given ``emit``, once more
+    than ``spill`` bytes are held it hands them on in pieces (the answer streams) and
+    holds no more than a piece."""
 
-    def __init__(self, cap: int) -> None:
+    def __init__(self, cap: int, spill: int = 0, emit: Callable[[Any], None] | None = None):
         super().__init__()
         self.cap = cap
+        self.spill = spill if emit is not None and spill > 0 else 0
+        self.emit = emit
+        self.tag: tuple[str, str] = ("", "")  # the answer's kind and format
         self.parts: list[bytes] = []
+        self.held = 0
         self.size = 0
         self.over = False
+        self.streamed = False
 
     def writable(self) -> bool:
         return True
@@ -112,29 +121,47 @@ class _Capped(io.RawIOBase):
             self.over = True
             raise OSError("the answer is larger than the result size cap")
         self.parts.append(bytes(data))
+        self.held += len(data)
+        if self.spill and self.held >= (STREAM_PIECE if self.streamed else self.spill):
+            self.flush_parts()
         return len(data)
 
+    def flush_parts(self) -> None:
+        """Hand on what is held (streaming from now on)."""
+        assert self.emit is not None
+        if self.parts:
+            data = b"".join(self.parts)
+            self.parts, self.held, self.streamed = [], 0, True
+            self.emit(("chunk", data, *self.tag))
 
-def execute(graph: RoleGraph, request: Mapping[str, Any]) -> tuple[Any, ...]:
-    """Run one request; ('ok', kind, data, format) or ('error', class, message)."""
+
+def execute(
+    graph: RoleGraph, request: Mapping[str, Any], emit: Callable[[Any], None] | None = None
+) -> tuple[Any, ...]:
+    """Run one request; ('ok', kind, data, format), ('limit', what, cap) or ('error',
+    class, message). Given ``emit`` and a request's ``spill``, an answer larger than that
+    is handed to ``emit`` in pieces as it is written, as ('chunk', data, kind, format),
+    and the reply is ('end', kind, format) (or a limit or an error, part way)."""
     import pyoxigraph as ox
 
     sparql = request["sparql"]
     try:
         result = graph.store.query(sparql, **_decode_dataset(request["dataset"]))
-        out = _Capped(request["cap"])
+        out = _Capped(request["cap"], request.get("spill", 0), emit)
         sink = cast("IO[bytes]", out)
         try:
             if isinstance(result, ox.QuerySolutions | ox.QueryBoolean):
                 kind = "boolean" if isinstance(result, ox.QueryBoolean) else "solutions"
                 fmt = request["results_format"]
+                out.tag = (kind, fmt)
                 if kind == "solutions" and fmt in ("CSV", "TSV") and request["spreadsheet_safe"]:
                     # The CLI's writer: cells a spreadsheet would run are neutralised.
-                    sink.write(spreadsheet_results(result, fmt.lower()))
+                    write_spreadsheet_results(result, fmt.lower(), sink)
                 else:
                     result.serialize(sink, format=getattr(ox.QueryResultsFormat, fmt))
             else:
                 kind, fmt = "graph", request["graph_format"]
+                out.tag = (kind, fmt)
                 turtle = fmt == "TURTLE"
                 prefixes = request["prefixes"] if turtle else None
                 ox.serialize(result, sink, format=getattr(ox.RdfFormat, fmt), prefixes=prefixes)
@@ -142,6 +169,9 @@ def execute(graph: RoleGraph, request: Mapping[str, Any]) -> tuple[Any, ...]:
             if out.over:
                 return ("limit", "result", request["cap"])
             raise
+        if out.streamed:
+            out.flush_parts()
+            return ("end", kind, fmt)
         return ("ok", kind, b"".join(out.parts), fmt)
     except SyntaxError as exc:
         return ("error", "syntax", f"invalid SPARQL: {syntax_message(exc, sparql)}")
@@ -160,7 +190,7 @@ def _worker_main(graph: RoleGraph, sock: socket.socket) -> None:
             return
         if request is None:
             return
-        reply = execute(graph, request)
+        reply = execute(graph, request, lambda message: send(sock, message))
         try:
             send(sock, reply)
         except OSError:
@@ -238,6 +268,7 @@ def zygote_main(graph: RoleGraph, control: socket.socket) -> None:
 __all__ = [
     "HEADER",
     "MB",
+    "STREAM_PIECE",
     "WORKER_STACK",
     "encode_dataset",
     "execute",

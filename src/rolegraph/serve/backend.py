@@ -174,9 +174,12 @@ class EmbeddedBackend:
         graph_format: str = "N_TRIPLES",
         cancelled: Callable[[], bool] | None = None,
         bindings: Mapping[str, Term] | None = None,
+        stream: bool = False,
     ) -> Answer:
         """:meth:`run` on the event loop (``bindings``: parameters bound as terms), the
-        answer kept in the cache."""
+        answer kept in the cache; with ``stream``, a large answer comes with the rest of
+        it to read (``rest``, see :meth:`~rolegraph.graph.pool.QueryPool.run_async`),
+        and is not kept."""
         text, dataset = self._prepare(sparql, defaults, named, bindings)
         key = (text, _frozen(dataset), results_format, graph_format)
         found = self.cache.get(key)
@@ -190,8 +193,10 @@ class EmbeddedBackend:
             prefixes=PREFIXES,
             spreadsheet_safe=True,
             cancelled=cancelled,
+            stream=stream,
         )
-        self.cache.put(key, answer, len(answer.data), len(text))
+        if answer.rest is None:
+            self.cache.put(key, answer, len(answer.data), len(text))
         return answer
 
     async def saved(
@@ -349,9 +354,11 @@ async def answer(
     results_format: str = "JSON",
     graph_format: str = "N_TRIPLES",
     cancelled: Callable[[], bool] | None = None,
+    stream: bool = False,
 ) -> Answer:
     """``backend.run`` awaited: on the event loop where the backend can (``answer``), else
-    on a worker thread."""
+    on a worker thread. With ``stream``, a backend that can stream may give a large
+    answer's first piece, with the rest to read (``Answer.rest``)."""
     kwargs: dict[str, Any] = {
         "defaults": defaults,
         "named": named,
@@ -361,7 +368,7 @@ async def answer(
     }
     on_loop = getattr(backend, "answer", None)
     if on_loop is not None:
-        found: Answer = await on_loop(sparql, **kwargs)
+        found: Answer = await on_loop(sparql, stream=stream, **kwargs)
         return found
     return await run_in_threadpool(functools.partial(backend.run, sparql, **kwargs))
 

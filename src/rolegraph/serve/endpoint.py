@@ -81,7 +81,7 @@ async def sparql(
     assert media is not None
     # Served as the type negotiated: a client that refused the SPARQL type by name
     # (q=0) but takes application/json gets application/json.
-    return Reply(HTTPStatus.OK, answer.data, f"{media}; charset=utf-8")
+    return Reply(HTTPStatus.OK, answer.data, f"{media}; charset=utf-8", stream=answer.rest)
 
 
 def _page(query: str, answer: Answer) -> Reply:
@@ -99,7 +99,8 @@ async def _run(
     cancelled: Callable[[], bool],
 ) -> Answer:
     """Run the query through the backend, over the protocol's dataset when it gives one;
-    its answer in the format ``name`` (JSON or N-Triples for a page)."""
+    its answer in the format ``name`` (JSON or N-Triples for a page, which is asked whole;
+    a client's large answer streams)."""
     try:
         return await backend.answer(
             app.backend,
@@ -109,6 +110,7 @@ async def _run(
             results_format=name if select else "JSON",
             graph_format="N_TRIPLES" if page or select else name,
             cancelled=cancelled,
+            stream=not page,
         )
     except ValueError as exc:
         raise HttpError(HTTPStatus.BAD_REQUEST, str(exc)) from None

@@ -3,20 +3,25 @@ or an :class:`HttpError` the server turns into an error page (see :mod:`.server`
 
 from __future__ import annotations
 
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
+
+if TYPE_CHECKING:
+    from rolegraph.graph.pool import AnswerStream
 
 HTML = "text/html; charset=utf-8"
 
 
 class Reply(NamedTuple):
     """An answer to send: status, body and Content-Type (``scripts``: the page may run
-    its inline scripts; ``headers``: more to send, such as ``Link``)."""
+    its inline scripts; ``headers``: more to send, such as ``Link``; ``stream``: the rest of a large
+    query answer, sent as it comes after ``body``, its first piece)."""
 
     status: int
     body: bytes
     content_type: str
     scripts: bool = False
     headers: tuple[tuple[str, str], ...] = ()
+    stream: AnswerStream | None = None
 
 
 class HttpError(Exception):

@@ -52,6 +52,7 @@ ENVIRONMENT = {
     "ROLEGRAPH_ALLOWED_HOSTS": "public host names the service answers to, comma-separated",
     "ROLEGRAPH_QUERY_TIMEOUT": "seconds a query may run (30)",
     "ROLEGRAPH_QUERY_MEMORY": "MB of memory a query may use (384)",
+    "ROLEGRAPH_MAX_RESULT": "MB of the largest answer sent (256)",
     "ROLEGRAPH_MAX_QUERIES": "queries that run at once in each web worker (2)",
     "ROLEGRAPH_ANSWER_CACHE": f"MB of answers each web worker keeps ({DEFAULT_MB}; 0: none)",
 }
@@ -120,6 +121,7 @@ def create_app(
         limits = Limits(
             timeout=_number("ROLEGRAPH_QUERY_TIMEOUT", 30.0),
             memory=int(_number("ROLEGRAPH_QUERY_MEMORY", 384)) * MB,
+            result_bytes=int(_number("ROLEGRAPH_MAX_RESULT", 256)) * MB,
         )
     if max_queries is None:
         max_queries = int(_number("ROLEGRAPH_MAX_QUERIES", 2))

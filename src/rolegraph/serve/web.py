@@ -42,6 +42,7 @@ from rolegraph.serve import dereference, describe, endpoint, pages, routes
 from rolegraph.serve.app import App, ExplorerMaker
 from rolegraph.serve.negotiation import accepts
 from rolegraph.serve.reply import HttpError, Reply
+from rolegraph.serve.stream import StreamedAnswer
 
 if TYPE_CHECKING:
     from starlette.types import ASGIApp, Receive, Scope, Send
@@ -214,11 +215,14 @@ def _csp(*, scripts: bool) -> str:
 def _respond(request: Request, reply: Reply, modified: float) -> Response:
     """The response to a reply: its headers, and a 304 when the client has it already."""
     vary = "Accept"
-    if len(reply.body) >= GZIP_MINIMUM and not _takes_gzip(request.scope["headers"]):
+    large = reply.stream is not None or len(reply.body) >= GZIP_MINIMUM
+    if large and not _takes_gzip(request.scope["headers"]):
         vary = "Accept, Accept-Encoding"  # (gzip names it when it compresses)
     headers = {"Vary": vary, "X-Content-Type-Options": "nosniff", **dict(reply.headers)}
     if reply.content_type.startswith("text/html"):
         headers["Content-Security-Policy"] = _csp(scripts=reply.scripts)
+    if reply.stream is not None:  # (a large answer, sent as it comes: no ETag)
+        return StreamedAnswer(reply, headers)
     if reply.status == HTTPStatus.OK and request.method in ("GET", "HEAD"):
         tag = 'W/"' + hashlib.blake2b(reply.body, digest_size=12).hexdigest() + '"'
         headers["ETag"] = tag

@@ -16,7 +16,7 @@ import io
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import IO, Any, Literal
 
 from rolegraph.model.vocab import XSD, short_iri
 from rolegraph.util.render import render, safe_cell
@@ -295,7 +295,27 @@ def spreadsheet_results(solutions: Any, fmt: str) -> bytes:
     """pyoxigraph SELECT ``solutions`` as W3C CSV or TSV (``fmt``) by the CLI's writer, so
     texts a spreadsheet would run as a formula are neutralised as ``rolegraph query``'s are
     (``serve``'s /sparql uses this for text/csv and text/tab-separated-values)."""
-    return from_oxigraph(solutions).format(fmt).encode("utf-8")
+    sink = io.BytesIO()
+    write_spreadsheet_results(solutions, fmt, sink)
+    return sink.getvalue()
+
+
+def write_spreadsheet_results(solutions: Any, fmt: str, sink: IO[bytes], batch: int = 2000) -> None:
+    """:func:`spreadsheet_results` written to ``sink`` ``batch`` rows at a time, as the
+    solutions come, so an answer streams (the same bytes, whatever the batch)."""
+    import itertools
+
+    names = [v.value for v in solutions.variables]
+    rows = iter(solutions)
+    first = True
+    while True:
+        some = list(itertools.islice(rows, batch))
+        if not some and not first:
+            return
+        text = from_oxigraph(some, names).format(fmt)
+        # Every batch's text starts with the header line; only the first keeps it.
+        sink.write((text if first else text.split("\n", 1)[1]).encode("utf-8"))
+        first = False
 
 
 def from_sparql_json(doc: Any) -> ResultTable:
