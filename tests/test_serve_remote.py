@@ -11,6 +11,7 @@ import re
 import subprocess
 import sys
 import threading
+import time
 import urllib.parse
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -456,6 +457,35 @@ def test_a_query_past_the_time_out_is_given_up(slow_store: str) -> None:
         assert backend.run("ASK { ?s ?p ?o }").data == b'{"head":{},"boolean":true}'
     finally:
         backend.close()
+
+
+def test_queries_past_the_slots_at_the_endpoint_are_a_503_busy(slow_store: str) -> None:
+    """One query slot at the endpoint: the first slow query holds it to its time-out,
+    the second takes it then and holds it while its exchange runs out, so the third,
+    waiting its whole time-out, is told the server is busy; the server answers after."""
+    args = ["--endpoint", slow_store, "--max-queries", "1", "--query-timeout", "2"]
+    with serving(args, Path.cwd()) as base:
+        url = f"{base}/sparql?query={urllib.parse.quote(SLOW)}"
+        answers: dict[int, tuple[int, bytes]] = {}
+
+        def ask(i: int) -> None:
+            status, _, body = get(url, "text/csv")
+            answers[i] = (status, body)
+
+        threads = [threading.Thread(target=ask, args=(i,)) for i in range(3)]
+        for thread in threads:
+            thread.start()
+            time.sleep(0.3)  # in this order
+        for thread in threads:
+            thread.join()
+        assert [answers[i][0] for i in range(3)] == [503, 503, 503]
+        said = [answers[i][1].decode() for i in range(3)]
+        too_slow = f"the endpoint {slow_store} did not answer within 2 s"
+        assert said[0].startswith(too_slow) and said[1].startswith(too_slow), said
+        assert said[2] == ("every query slot stayed busy for 2 s (try again in a moment)\n"), said
+        time.sleep(2.5)  # the second exchange runs out
+        ask_ok = get(f"{base}/sparql?query={urllib.parse.quote('ASK {}')}", "text/csv")
+        assert ask_ok[0] == 200 and ask_ok[2] == b"true"
 
 
 def test_the_factory_reads_the_endpoint_from_the_environment(
