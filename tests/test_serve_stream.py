@@ -162,3 +162,17 @@ def test_a_client_that_leaves_part_way_frees_its_query(tmp_path: Path) -> None:
             head = sock.makefile("rb").read1(65536)
             assert head.startswith(b"HTTP/1.1 200") and head.endswith(b"\r\n\r\n")
         assert [ask(where) for _ in range(3)] == [b"true"] * 3
+
+
+def test_a_small_answer_is_written_in_one_piece(server: str) -> None:
+    """Head and body go out in one write (uvicorn alone writes them apart: two sends, and
+    a reader's first recv often holds the head only), on one kept-alive connection."""
+    host, port = server.split(":")
+    with socket.create_connection((host, int(port)), timeout=30) as sock:
+        for _ in range(20):
+            path = "/sparql?query=ASK%20%7B%7D"
+            sock.sendall(
+                f"GET {path} HTTP/1.1\r\nHost: {server}\r\nAccept: text/csv\r\n\r\n".encode()
+            )
+            first = sock.recv(65536)
+            assert first.startswith(b"HTTP/1.1 200") and first.endswith(b"\r\n\r\ntrue"), first

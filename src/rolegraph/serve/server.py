@@ -67,6 +67,8 @@ UVICORN = {
     "timeout_keep_alive": 5,
     "timeout_graceful_shutdown": 2,
     "backlog": 2048,
+    # each response in one write (see .transport)
+    "http": "rolegraph.serve.transport:CoalescingHttp",
 }
 
 
