@@ -31,7 +31,7 @@ for an unknown role or skill and :class:`~rolegraph.errors.InputError` for bad o
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -64,6 +64,7 @@ from rolegraph.explorer.draft import (
 )
 from rolegraph.explorer.labels import _font_size, _max_width, _size, label_box
 from rolegraph.explorer.layout import _layout
+from rolegraph.explorer.profiles import profiles, search_label
 from rolegraph.explorer.queries import _requirement_descriptors, _resolve, _skill_texts
 from rolegraph.explorer.views import (
     _framework_draft,
@@ -104,6 +105,13 @@ class Explorer:
     total_edges: int
     max_nodes: int
     max_edges: int
+    #: each role's and level's skills with tiers, and the skills' names (the details panel)
+    profiles: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def search_label(self) -> str:
+        """What the search box finds (the kinds of node on the page)."""
+        return search_label([k["kind"] for k in self.legend["kinds"]])
 
     @property
     def hidden_at_start(self) -> int:
@@ -195,11 +203,17 @@ def build_explorer(
         assert skill is not None
         iri = _resolve(graph, "skill", skill)
         draft = _skill_draft(fv, iri, _skill_texts(graph, iri))
-    return _finish(draft, max_nodes, max_edges)
+    explorer = _finish(draft, max_nodes, max_edges)
+    explorer.profiles = profiles(fv, {n["id"] for n in explorer.nodes})
+    return explorer
 
 
-def render_html(explorer: Explorer) -> str:
-    """The explorer as one self-contained HTML page (byte-identical for the same input)."""
+def render_html(explorer: Explorer, *, link_base: str | None = None) -> str:
+    """The explorer as one self-contained HTML page (byte-identical for the same input).
+
+    ``link_base``: where each node's own page is (a node's id appended to it, as in
+    ``/id/`` + ``role/data-scientist``), for a page served beside those pages; without
+    it (a file) the page links nowhere."""
     import json
 
     import jinja2
@@ -224,6 +238,10 @@ def render_html(explorer: Explorer) -> str:
         "families": explorer.families,
         "legend": explorer.legend,
         "minShared": explorer.min_shared,
+        "profiles": explorer.profiles.get("profiles", {}),
+        "skills": explorer.profiles.get("skills", {}),
+        "linkBase": link_base,
+        "search": explorer.search_label,
         "dropped": {
             "nodes": [{"kind": k, "label": label} for k, label in explorer.dropped_nodes],
             "edges": explorer.dropped_edges,
@@ -243,6 +261,7 @@ def render_html(explorer: Explorer) -> str:
     return template.render(
         title=explorer.title,
         subtitle=explorer.subtitle,
+        search_label=explorer.search_label,
         version=__version__,
         script_hashes=Markup(f"{csp_hash(vis_js)} {csp_hash(own_js)}"),
         font_css=Markup(font_face_css()),
@@ -254,11 +273,11 @@ def render_html(explorer: Explorer) -> str:
     )
 
 
-def write_html(explorer: Explorer, path: Path | str) -> Path:
+def write_html(explorer: Explorer, path: Path | str, *, link_base: str | None = None) -> Path:
     """Write the page atomically (a failure leaves no file)."""
 
     check_output_path(path)
-    return atomic_write(path, render_html(explorer))
+    return atomic_write(path, render_html(explorer, link_base=link_base))
 
 
 # --------------------------------------------------------------------------- finishing

@@ -16,8 +16,9 @@ if TYPE_CHECKING:
     from rolegraph.serve.backend import Backend
     from rolegraph.sparql.catalogue import Param, SavedQuery
 
-#: makes the explorer page of a view: (view, role, skill) -> HTML
-ExplorerMaker = Callable[[str, str | None, str | None], bytes]
+#: makes the explorer page of a view: (view, role, skill, link base) -> HTML; the link
+#: base is where the nodes' own pages are (the service's ``/id/``)
+ExplorerMaker = Callable[[str, str | None, str | None, str], bytes]
 
 
 class App:
@@ -28,7 +29,7 @@ class App:
         self.backend = backend
         self.explorer = explorer
         self.catalogue: dict[str, SavedQuery] = load_catalogue()
-        self._pages: dict[tuple[str, str | None, str | None], bytes] = {}
+        self._pages: dict[tuple[str, str | None, str | None, str], bytes] = {}
         self._allowed: dict[tuple[str, str], list[str]] = {}
         self._lock = threading.Lock()
 
@@ -44,15 +45,19 @@ class App:
         return found
 
     def explorer_page(
-        self, view: str = "overlap", role: str | None = None, skill: str | None = None
+        self,
+        view: str = "overlap",
+        role: str | None = None,
+        skill: str | None = None,
+        link_base: str = "/id/",
     ) -> bytes | None:
         if self.explorer is None:
             return None
-        key = (view, role, skill)
+        key = (view, role, skill, link_base)
         with self._lock:
             page = self._pages.pop(key, None)
             if page is None:
-                page = self.explorer(view, role, skill)
+                page = self.explorer(view, role, skill, link_base)
             self._pages[key] = page
             while len(self._pages) > self.MAX_PAGES:
                 del self._pages[next(iter(self._pages))]

@@ -80,7 +80,8 @@ def explorer(app: App, query: str) -> Reply:
     if role and skill:
         raise HttpError(HTTPStatus.BAD_REQUEST, "give role or skill, not both")
     view = "role" if role else "skill" if skill else "overlap"
-    page = app.explorer_page(view, role, skill)
+    # Each node links to its page here (under the root the service is mounted at).
+    page = app.explorer_page(view, role, skill, pages.url("/id/"))
     if page is None:
         raise HttpError(HTTPStatus.NOT_FOUND, "the explorer is not available in this installation")
     return Reply(HTTPStatus.OK, page, HTML, scripts=True)

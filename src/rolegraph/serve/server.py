@@ -75,8 +75,9 @@ UVICORN = {
 def explorer_for(graph: RoleGraph) -> ExplorerMaker:
     """Makes the explorer page of one view of ``graph`` (the server asks on request)."""
 
-    def page(view: str, role: str | None, skill: str | None) -> bytes:
-        return render_html(build_explorer(graph, view, role=role, skill=skill)).encode("utf-8")
+    def page(view: str, role: str | None, skill: str | None, link_base: str) -> bytes:
+        explorer = build_explorer(graph, view, role=role, skill=skill)
+        return render_html(explorer, link_base=link_base).encode("utf-8")
 
     return page
 

@@ -24,12 +24,24 @@
   allNodes.forEach(function (n) {
     byId[n.id] = n;
   });
+  // Each node's links, and each role's and level's skills with their tiers (the data
+  // gives them even where the view draws no skill).
+  var adjacency = {};
+  allEdges.forEach(function (e) {
+    (adjacency[e.from] = adjacency[e.from] || []).push(e);
+    (adjacency[e.to] = adjacency[e.to] || []).push(e);
+  });
+  var profiles = data.profiles || {};
+  var skills = data.skills || {};
+  var linkBase = typeof data.linkBase === "string" ? data.linkBase : null;
 
   var state = {
     query: "",
     minTier: 0,
     minShared: data.minShared ? data.minShared["default"] : 1,
-    families: {}
+    families: {},
+    selected: [],
+    camera: null
   };
   data.families.forEach(function (f) {
     state.families[f.name] = true;
@@ -56,7 +68,8 @@
     ready: false,
     drawnAt: null,
     apply: apply,
-    visible: visibleIds
+    visible: visibleIds,
+    highlighted: []
   };
   window.rolegraph = api;
 
@@ -146,7 +159,7 @@
     return { nodes: shown, edges: okEdge, matches: matches, query: q };
   }
 
-  function apply() {
+  function apply(how) {
     var v = computeVisible();
     var nodeUpdates = [];
     allNodes.forEach(function (n) {
@@ -174,15 +187,20 @@
       status.textContent = v.matches.length
         ? v.matches.length + (v.matches.length === 1 ? " match" : " matches") + ", shown with their links"
         : "No visible node matches “" + state.query.trim() + "”";
-      network.selectNodes(v.matches);
       if (v.matches.length) {
-        network.fit({ nodes: visibleIds().nodes, animation: false });
+        fitVisible();
       }
     } else {
       status.textContent = "";
-      network.unselectAll();
     }
     updateCounts();
+    if (api.ready || (how && how.quiet)) {
+      highlight();
+      renderDetails();
+    }
+    if (!(how && how.quiet)) {
+      writeHash();
+    }
   }
 
   function visibleIds() {
@@ -228,8 +246,22 @@
     state.query = search.value;
     apply();
     if (!state.query.trim()) {
-      network.fit({ animation: false });
+      fitVisible();
     }
+  });
+  // Enter: the details of the match (the one named exactly, else the first by name).
+  search.addEventListener("keydown", function (ev) {
+    if (ev.key !== "Enter" || !current.matches.length) {
+      return;
+    }
+    ev.preventDefault();
+    var q = state.query.trim().toLowerCase();
+    var pick = current.matches
+      .map(function (id) { return byId[id]; })
+      .sort(function (a, b) {
+        return (b.label.toLowerCase() === q) - (a.label.toLowerCase() === q) || byLabel(a.label, b.label);
+      })[0];
+    select([pick.id], { centre: true });
   });
 
   var tierSelect = document.getElementById("rg-min-tier");
@@ -412,31 +444,591 @@
     note.hidden = false;
   }
 
-  /* ---- details of the clicked node ------------------------------------- */
+  /* ---- selection: details, neighbours, compare ------------------------- */
+
+  var KIND_NAMES = {
+    family: ["Role family", "Families"],
+    role: ["Role", "Roles"],
+    level: ["Role level", "Role levels"],
+    skill: ["Skill", "Skills"],
+    tier: ["Proficiency tier", "Tiers"]
+  };
+  var tierNames = {};
+  data.legend.tiers.forEach(function (t) {
+    tierNames[t.rank] = t.label;
+  });
+  function tierName(rank) {
+    return tierNames[rank] || "no tier given";
+  }
+  function byLabel(a, b) {
+    var x = a.toLowerCase();
+    var y = b.toLowerCase();
+    return x < y ? -1 : x > y ? 1 : a < b ? -1 : a > b ? 1 : 0;
+  }
+  function skillLabel(id) {
+    return byId[id] ? byId[id].label : skills[id] || id;
+  }
+  // Whether a node has a page of its own when served ("tier/none" is no resource).
+  function pageOf(id) {
+    if (linkBase === null || id === "tier/none" || id.indexOf(":") !== -1) {
+      return null;
+    }
+    return linkBase + id.split("/").map(encodeURIComponent).join("/");
+  }
 
   var detailBox = document.getElementById("rg-details");
-  network.on("click", function (params) {
-    while (detailBox.firstChild) {
-      detailBox.removeChild(detailBox.firstChild);
+  var pickedEdge = null;
+
+  function clear(box) {
+    while (box.firstChild) {
+      box.removeChild(box.firstChild);
     }
-    var id = params.nodes.length ? params.nodes[0] : null;
-    var item = id !== null ? byId[id] : null;
-    if (!item && params.edges.length) {
-      item = edges.get(params.edges[0]);
+  }
+
+  // A button that selects a node (the keyboard's way along the graph), or plain text
+  // when the node is not on the page.
+  function nodeButton(id, label) {
+    if (!byId[id]) {
+      return el("span", label);
     }
-    if (!item) {
+    var b = el("button", label, "rg-link");
+    b.type = "button";
+    b.setAttribute("data-node", id);
+    b.addEventListener("click", function () {
+      select([id], { centre: true });
+    });
+    return b;
+  }
+
+  function listSection(heading, rows) {
+    var sec = el("div", null, "rg-group");
+    sec.appendChild(el("h3", heading + " (" + rows.length + ")"));
+    var ul = el("ul", null, "rg-list");
+    rows.forEach(function (r) {
+      var li = el("li");
+      li.setAttribute("data-id", r.id);
+      li.appendChild(nodeButton(r.id, r.label));
+      if (r.note) {
+        li.appendChild(el("span", r.note, "rg-tier"));
+      }
+      ul.appendChild(li);
+    });
+    sec.appendChild(ul);
+    return sec;
+  }
+
+  function profileRows(id) {
+    var p = profiles[id];
+    return Object.keys(p)
+      .map(function (s) {
+        return { id: s, label: skillLabel(s), tier: p[s], note: tierName(p[s]) };
+      })
+      .sort(function (a, b) {
+        return b.tier - a.tier || byLabel(a.label, b.label);
+      });
+  }
+
+  // The node's neighbours along the links now shown, grouped by kind, with what the
+  // link says: a tier, a number of shared skills, the next or previous level.
+  function neighbourGroups(id) {
+    var groups = {};
+    var hidden = 0;
+    (adjacency[id] || []).forEach(function (e) {
+      var other = e.from === id ? e.to : e.from;
+      if (!current.edges[e.id]) {
+        hidden += 1;
+        return;
+      }
+      var o = byId[other];
+      if (profiles[id] && o.kind === "skill") {
+        return; // listed with the profile's tiers
+      }
+      var note = "";
+      if (e.shared !== undefined) {
+        var n = e.shared[Math.max(state.minTier, 1) - 1];
+        note = n + (n === 1 ? " shared skill" : " shared skills");
+      } else if (e.kind === "next") {
+        note = e.from === id ? (byId[id].kind === "role" ? "first level" : "next level") : "previous level";
+      } else if (e.tier !== undefined) {
+        note = tierName(e.tier);
+      }
+      var rank = e.shared !== undefined ? e.shared[0] : e.tier !== undefined ? e.tier : -1;
+      (groups[o.kind] = groups[o.kind] || []).push({ id: other, label: o.label, note: note, rank: rank });
+    });
+    return { groups: groups, hidden: hidden };
+  }
+
+  // The tooltip's lines after the name, without the lists the panel shows itself.
+  function facts(item) {
+    var lines = String(item.title || "").split("\n");
+    if (lines[0] === item.label) {
+      lines.shift();
+    }
+    var out = [];
+    for (var i = 0; i < lines.length; i++) {
+      var line = lines[i];
+      if (/:$/.test(line)) {
+        break;
+      }
+      if (/^- /.test(line) || /^Family: /.test(line) || (profiles[item.id] && /^Uses \d+ skills?$/.test(line))) {
+        continue;
+      }
+      out.push(line);
+    }
+    return out.join("\n");
+  }
+
+  function nodeDetails(id) {
+    var n = byId[id];
+    detailBox.appendChild(el("h2", n.label, "rg-details-title"));
+    var kind = KIND_NAMES[n.kind] ? KIND_NAMES[n.kind][0] : n.kind;
+    detailBox.appendChild(el("p", kind + (n.family && n.kind !== "family" ? " · " + n.family : ""), "rg-small"));
+    var href = pageOf(id);
+    if (href) {
+      var a = el("a", "Open the page of " + n.label);
+      a.href = href;
+      a.className = "rg-page-link";
+      detailBox.appendChild(el("p")).appendChild(a);
+    }
+    var text = facts(n);
+    if (text) {
+      detailBox.appendChild(el("p", text, "rg-facts"));
+    }
+    if (profiles[id]) {
+      var rows = profileRows(id);
+      var heading = n.kind === "role" ? "Skills, at the highest tier any level needs" : "Skills, at the tier this level needs";
+      detailBox.appendChild(listSection(heading, rows));
+    }
+    var found = neighbourGroups(id);
+    Object.keys(KIND_NAMES).forEach(function (k) {
+      var rows = found.groups[k];
+      if (rows) {
+        rows.sort(function (a, b) {
+          return b.rank - a.rank || byLabel(a.label, b.label);
+        });
+        detailBox.appendChild(listSection("Linked " + KIND_NAMES[k][1].toLowerCase(), rows));
+      }
+    });
+    if (found.hidden) {
+      detailBox.appendChild(el("p", found.hidden + (found.hidden === 1 ? " link" : " links") + " hidden by the filters.", "rg-small"));
+    }
+    if (profiles[id]) {
+      detailBox.appendChild(compareChooser(id));
+    }
+  }
+
+  function compareChooser(id) {
+    var n = byId[id];
+    var wrap = el("p", null, "rg-compare");
+    var label = el("label", "Compare with");
+    label.htmlFor = "rg-compare-with";
+    var sel = document.createElement("select");
+    sel.id = "rg-compare-with";
+    var none = el("option", n.kind === "level" ? "another level…" : "another role…");
+    none.value = "";
+    sel.appendChild(none);
+    allNodes
+      .filter(function (o) {
+        return o.id !== id && o.kind === n.kind && profiles[o.id];
+      })
+      .sort(function (a, b) {
+        return byLabel(a.label, b.label);
+      })
+      .forEach(function (o) {
+        var opt = el("option", o.label);
+        opt.value = o.id;
+        sel.appendChild(opt);
+      });
+    sel.addEventListener("change", function () {
+      if (sel.value) {
+        select([id, sel.value], {});
+      }
+    });
+    wrap.appendChild(label);
+    wrap.appendChild(sel);
+    wrap.appendChild(el("span", "or Ctrl+click (⌘+click) one in the graph.", "rg-small"));
+    return wrap;
+  }
+
+  function tierCell(row, text, header) {
+    var c = el(header ? "th" : "td", text);
+    if (header) {
+      c.scope = header;
+    }
+    row.appendChild(c);
+    return c;
+  }
+
+  function compareDetails(a, b) {
+    var A = byId[a];
+    var B = byId[b];
+    var pa = profiles[a];
+    var pb = profiles[b];
+    var shared = [];
+    var onlyA = [];
+    var onlyB = [];
+    Object.keys(pa).forEach(function (s) {
+      if (s in pb) {
+        shared.push(s);
+      } else {
+        onlyA.push({ id: s, label: skillLabel(s), tier: pa[s], note: tierName(pa[s]) });
+      }
+    });
+    Object.keys(pb).forEach(function (s) {
+      if (!(s in pa)) {
+        onlyB.push({ id: s, label: skillLabel(s), tier: pb[s], note: tierName(pb[s]) });
+      }
+    });
+    shared.sort(function (x, y) {
+      return byLabel(skillLabel(x), skillLabel(y));
+    });
+    var order = function (x, y) {
+      return y.tier - x.tier || byLabel(x.label, y.label);
+    };
+    onlyA.sort(order);
+    onlyB.sort(order);
+    detailBox.appendChild(el("h2", "Compare " + A.label + " and " + B.label, "rg-details-title"));
+    detailBox.appendChild(
+      el("p", shared.length + (shared.length === 1 ? " shared skill; " : " shared skills; ") +
+        A.label + " has " + onlyA.length + " of its own, " + B.label + " " + onlyB.length + ".", "rg-small")
+    );
+    if (!shared.length) {
+      detailBox.appendChild(el("p", "They share no skill.", "rg-small"));
+    }
+    var table = el("table", null, "rg-compare-table");
+    table.hidden = !shared.length;
+    table.appendChild(el("caption", "Shared skills (" + shared.length + ")"));
+    var head = el("tr");
+    tierCell(head, "Skill", "col");
+    tierCell(head, A.label, "col");
+    tierCell(head, B.label, "col");
+    var thead = el("thead");
+    thead.appendChild(head);
+    table.appendChild(thead);
+    var body = el("tbody");
+    shared.forEach(function (s) {
+      var tr = el("tr");
+      tr.setAttribute("data-id", s);
+      var th = tierCell(tr, null, "row");
+      th.appendChild(nodeButton(s, skillLabel(s)));
+      tierCell(tr, tierName(pa[s]));
+      tierCell(tr, tierName(pb[s]));
+      body.appendChild(tr);
+    });
+    table.appendChild(body);
+    detailBox.appendChild(table);
+    var ga = listSection("Only " + A.label, onlyA);
+    ga.id = "rg-only-a";
+    detailBox.appendChild(ga);
+    var gb = listSection("Only " + B.label, onlyB);
+    gb.id = "rg-only-b";
+    detailBox.appendChild(gb);
+    var p = el("p");
+    [a, b].forEach(function (id) {
+      p.appendChild(nodeButton(id, "Show " + byId[id].label + " alone"));
+      p.appendChild(document.createTextNode(" "));
+    });
+    detailBox.appendChild(p);
+  }
+
+  function edgeDetails(e) {
+    detailBox.appendChild(el("h2", byId[e.from].label + " — " + byId[e.to].label, "rg-details-title"));
+    var lines = String(e.title || "").split("\n");
+    detailBox.appendChild(el("p", lines.join("\n"), "rg-facts"));
+  }
+
+  function renderDetails() {
+    clear(detailBox);
+    var sel = state.selected;
+    if (sel.length === 2) {
+      compareDetails(sel[0], sel[1]);
+    } else if (sel.length === 1) {
+      nodeDetails(sel[0]);
+    } else if (pickedEdge) {
+      edgeDetails(pickedEdge);
+    } else {
       detailBox.hidden = true;
       return;
     }
-    detailBox.appendChild(el("strong", item.label || ""));
-    detailBox.appendChild(el("span", item.title || ""));
     detailBox.hidden = false;
+  }
+
+  var DIM = 0.18;
+  var dimmed = false;
+  function highlight() {
+    var sel = state.selected.filter(function (id) {
+      return current.nodes[id];
+    });
+    var near = {};
+    var nearEdge = {};
+    sel.forEach(function (id) {
+      near[id] = true;
+      (adjacency[id] || []).forEach(function (e) {
+        if (current.edges[e.id]) {
+          near[e.from] = true;
+          near[e.to] = true;
+          nearEdge[e.id] = true;
+        }
+      });
+    });
+    // A role's or level's skills, where the view draws them; compared, the shared ones.
+    var own = sel.length === 2 ? (profiles[sel[1]] || {}) : null;
+    sel.slice(0, 1).forEach(function (id) {
+      Object.keys(profiles[id] || {}).forEach(function (s) {
+        if (current.nodes[s] && (own === null || own[s] !== undefined)) {
+          near[s] = true;
+        }
+      });
+    });
+    api.highlighted = Object.keys(near).sort();
+    if (!sel.length && !dimmed) {
+      return;
+    }
+    dimmed = sel.length > 0;
+    nodes.update(allNodes.map(function (n) {
+      return { id: n.id, opacity: !dimmed || near[n.id] ? 1 : DIM };
+    }));
+    edges.update(allEdges.map(function (e) {
+      var c = {};
+      for (var k in e.color) {
+        c[k] = e.color[k];
+      }
+      if (dimmed && !nearEdge[e.id]) {
+        c.opacity = 0.08;
+      }
+      return { id: e.id, color: c };
+    }));
+    network.selectNodes(sel, true);
+  }
+
+  // Keep a node in sight: move to it when it is out of the drawn area.
+  function centreOn(id) {
+    if (!current.nodes[id]) {
+      return;
+    }
+    var p = network.canvasToDOM(network.getPosition(id));
+    if (p.x < 0 || p.y < 0 || p.x > container.clientWidth || p.y > container.clientHeight) {
+      network.moveTo({ position: network.getPosition(id), animation: false });
+    }
+  }
+
+  function select(ids, how) {
+    var seen = {};
+    state.selected = ids.filter(function (id) {
+      var ok = byId[id] !== undefined && !seen[id];
+      seen[id] = true;
+      return ok;
+    }).slice(0, 2);
+    if (state.selected.length === 2 && !(profiles[state.selected[0]] && profiles[state.selected[1]])) {
+      state.selected = state.selected.slice(1);
+    }
+    pickedEdge = null;
+    highlight();
+    if (!state.selected.length) {
+      network.unselectAll();
+    }
+    renderDetails();
+    if (how.centre && state.selected.length) {
+      centreOn(state.selected[0]);
+    }
+    if (state.selected.length || pickedEdge) {
+      panel.scrollTop = 0;
+    }
+    if (!how.quiet) {
+      writeHash();
+    }
+  }
+  api.select = select;
+
+  network.on("click", function (params) {
+    var ev = params.event && params.event.srcEvent;
+    var multi = ev && (ev.ctrlKey || ev.metaKey || ev.shiftKey);
+    var id = params.pointer ? network.getNodeAt(params.pointer.DOM) : undefined;
+    if (id !== undefined) {
+      var prev = state.selected;
+      if (multi && prev.length && prev[prev.length - 1] !== id && profiles[id] && profiles[prev[prev.length - 1]]) {
+        select([prev[prev.length - 1], id], {});
+      } else {
+        select([id], {});
+      }
+      return;
+    }
+    select([], {});
+    if (params.edges.length) {
+      pickedEdge = edges.get(params.edges[0]);
+      renderDetails();
+    }
+  });
+
+  document.addEventListener("keydown", function (ev) {
+    if (ev.key === "Escape" && (state.selected.length || pickedEdge)) {
+      select([], {});
+    }
+  });
+
+  /* ---- fitting: every label inside the drawn area ---------------------- */
+
+  var panel = document.getElementById("rg-panel");
+  function fitTo(ids) {
+    var box = null;
+    ids.forEach(function (id) {
+      var b = network.getBoundingBox(id);
+      if (!b) {
+        return;
+      }
+      if (!box) {
+        box = { left: b.left, right: b.right, top: b.top, bottom: b.bottom };
+      } else {
+        box.left = Math.min(box.left, b.left);
+        box.right = Math.max(box.right, b.right);
+        box.top = Math.min(box.top, b.top);
+        box.bottom = Math.max(box.bottom, b.bottom);
+      }
+    });
+    if (!box) {
+      return;
+    }
+    var pad = 14;
+    var w = Math.max(container.clientWidth - 2 * pad, 20);
+    var h = Math.max(container.clientHeight - 2 * pad, 20);
+    var scale = Math.min(w / Math.max(box.right - box.left, 1), h / Math.max(box.bottom - box.top, 1), 1.5);
+    network.moveTo({
+      position: { x: (box.left + box.right) / 2, y: (box.top + box.bottom) / 2 },
+      scale: scale,
+      animation: false
+    });
+  }
+  function fitVisible() {
+    fitTo(visibleIds().nodes);
+  }
+  api.fit = fitVisible;
+
+  /* ---- the state in the URL fragment ----------------------------------- */
+
+  // #view=overlap&select=role/data-scientist&select=...&q=...&tier=3&shared=2
+  //   &hide=Data&zoom=1.25&at=10,-40 : a link reopens the same view of the page.
+  var linkNote = document.getElementById("rg-link-status");
+  function writeHash() {
+    var p = new URLSearchParams();
+    var any = false;
+    function put(key, value) {
+      p.append(key, value);
+      any = true;
+    }
+    state.selected.forEach(function (id) {
+      put("select", id);
+    });
+    if (state.query.trim()) {
+      put("q", state.query);
+    }
+    if (state.minTier) {
+      put("tier", String(state.minTier));
+    }
+    if (data.minShared && state.minShared !== data.minShared["default"]) {
+      put("shared", String(state.minShared));
+    }
+    data.families.forEach(function (f) {
+      if (state.families[f.name] === false) {
+        put("hide", f.name);
+      }
+    });
+    if (state.camera) {
+      put("zoom", String(state.camera.scale));
+      put("at", state.camera.x + "," + state.camera.y);
+    }
+    var text = any ? "#view=" + encodeURIComponent(data.view) + "&" + p.toString() : "";
+    if (text === location.hash || (!text && !location.hash)) {
+      return;
+    }
+    var url = location.href.split("#")[0] + text;
+    try {
+      history.replaceState(null, "", url);
+    } catch (err) {
+      location.replace(text || "#");
+    }
+  }
+  api.writeHash = writeHash;
+
+  function readHash() {
+    var p = new URLSearchParams(location.hash.replace(/^#/, ""));
+    var notes = [];
+    var view = p.get("view");
+    if (view && view !== data.view) {
+      notes.push("This link was made in the " + view + " view; this page is the " + data.view + " view.");
+    }
+    state.query = p.get("q") || "";
+    search.value = state.query;
+    var tier = parseInt(p.get("tier") || "0", 10);
+    state.minTier = tier >= 0 && tier <= 4 ? tier : 0;
+    tierSelect.value = String(state.minTier);
+    if (data.minShared) {
+      var shared = parseInt(p.get("shared") || "", 10);
+      state.minShared = shared >= 1 && shared <= data.minShared.max ? shared : data.minShared["default"];
+      range.value = String(state.minShared);
+      out.textContent = String(state.minShared);
+    }
+    var hide = p.getAll("hide");
+    famInputs.forEach(function (box) {
+      box.checked = hide.indexOf(box.value) === -1;
+      state.families[box.value] = box.checked;
+    });
+    var zoom = parseFloat(p.get("zoom") || "");
+    var at = (p.get("at") || "").split(",").map(parseFloat);
+    state.camera = zoom > 0 && at.length === 2 && isFinite(at[0]) && isFinite(at[1])
+      ? { scale: zoom, x: at[0], y: at[1] }
+      : null;
+    var wanted = p.getAll("select");
+    var missing = wanted.filter(function (id) {
+      return !byId[id];
+    });
+    if (missing.length) {
+      notes.push("Not on this page: " + missing.join(", ") + ".");
+    }
+    linkNote.textContent = notes.join(" ");
+    linkNote.hidden = !notes.length;
+    apply({ quiet: true });
+    select(wanted, { quiet: true });
+    if (state.camera) {
+      network.moveTo({ position: { x: state.camera.x, y: state.camera.y }, scale: state.camera.scale, animation: false });
+    }
+  }
+  api.readHash = readHash;
+  window.addEventListener("hashchange", readHash);
+
+  function noteCamera() {
+    var v = network.getViewPosition();
+    state.camera = {
+      scale: Math.round(network.getScale() * 1000) / 1000,
+      x: Math.round(v.x),
+      y: Math.round(v.y)
+    };
+    writeHash();
+  }
+  network.on("dragEnd", function (params) {
+    if (!params.nodes.length) {
+      noteCamera();
+    }
+  });
+  network.on("zoom", noteCamera);
+  network.on("resize", function () {
+    if (!state.camera && api.ready) {
+      fitVisible();
+    }
   });
 
   network.once("afterDrawing", function () {
-    api.ready = true;
-    api.drawnAt = performance.now();
-    document.documentElement.setAttribute("data-ready", "true");
+    // Labels are measured now: fit them all in (vis-network's own fit counts only the
+    // nodes' centres), then take the state the link gives.
+    network.once("afterDrawing", function () {
+      api.ready = true;
+      api.drawnAt = performance.now();
+      document.documentElement.setAttribute("data-ready", "true");
+    });
+    fitVisible();
+    if (location.hash.length > 1) {
+      readHash();
+    }
+    network.redraw();
   });
 
   updateCounts();
