@@ -7,6 +7,7 @@ module (tests/helpers/vizfacts.py), never from rolegraph."""
 
 from __future__ import annotations
 
+import os
 import urllib.parse
 import urllib.request
 from collections.abc import Callable, Iterator
@@ -246,6 +247,14 @@ def test_two_roles_are_compared_by_ctrl_click_and_by_keyboard(
     click_node(page, rid(OTHER), "Control")
     check(page)
     assert page.errors == []
+    target = os.environ.get("ROLEGRAPH_SCREENSHOTS")  # the README's picture of it
+    if target:
+        Path(target).mkdir(parents=True, exist_ok=True)
+        page.mouse.move(940, 90)
+        page.mouse.move(945, 95)
+        page.evaluate("() => document.activeElement.blur()")
+        page.wait_for_selector("div.vis-tooltip", state="hidden")
+        page.screenshot(path=str(Path(target) / "viz-compare.png"))
 
     # By keyboard: search, Enter, then "Compare with" by typing the other name.
     page = open_page(pages["overlap"].as_uri())
@@ -277,6 +286,7 @@ def test_the_url_fragment_reopens_the_same_state(pages: dict[str, Path], open_pa
         "() => { const n = window.rolegraph.network; n.moveTo({position: {x: 40, y: -25}, "
         "scale: 1.7, animation: false}); n.emit('zoom', {}); }"
     )
+    page.wait_for_function("() => location.hash.includes('zoom=')")
     fragment = page.evaluate("() => location.hash")
     params = urllib.parse.parse_qs(fragment[1:])
     assert params == {
@@ -311,6 +321,19 @@ def test_the_url_fragment_reopens_the_same_state(pages: dict[str, Path], open_pa
     assert third.text_content("#rg-search-status") == "1 match, shown with their links"
     assert third.text_content("#rg-link-status") == "Not on this page: role/nobody."
     assert third.is_hidden("#rg-details")
+
+
+def test_a_hostile_fragment_changes_nothing(bundled_page: Path, open_page: Opener) -> None:
+    """Names the page lacks, inherited keys and values out of range: ignored, and said."""
+    bad = "#select=constructor&select=__proto__&tier=9&shared=x&zoom=-1&at=1&hide=toString"
+    page = open_page(bundled_page.as_uri() + bad)
+    assert page.errors == []
+    assert page.text_content("#rg-link-status") == "Not on this page: constructor, __proto__."
+    assert page.evaluate("() => window.rolegraph.state.selected") == []
+    assert page.input_value("#rg-min-tier") == "0"
+    assert page.is_hidden("#rg-details")
+    assert page.eval_on_selector_all("#rg-families input", "bs => bs.every(b => b.checked)")
+    assert page.evaluate("() => window.rolegraph.state.camera") is None
 
 
 @pytest.mark.framework
@@ -389,6 +412,18 @@ def test_axe_finds_no_serious_violation(
         page.evaluate("(ids) => window.rolegraph.select(ids, {})", [rid(ROLE), rid(OTHER)])
         assert page.text_content("#rg-details h2") == f"Compare {ROLE} and {OTHER}"
         assert serious_violations(page) == []
+
+
+def test_axe_reports_what_it_finds(browser: Any) -> None:
+    """The check above can fail: a field with no label is a critical violation."""
+    context = browser.new_context()
+    page = context.new_page()
+    page.set_content("<!DOCTYPE html><html lang='en'><title>t</title><main><input></main></html>")
+    try:
+        found = serious_violations(page)
+    finally:
+        context.close()
+    assert [line.split(" ")[0] for line in found] == ["label"]
 
 
 def test_every_control_is_reached_by_tab(bundled_page: Path, open_page: Opener) -> None:

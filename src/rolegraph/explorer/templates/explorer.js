@@ -20,19 +20,20 @@
   var SVG = "http://www.w3.org/2000/svg";
   var allNodes = data.nodes;
   var allEdges = data.edges;
-  var byId = {};
+  // Keyed by ids that a link's fragment may name: no inherited keys ("constructor").
+  var byId = Object.create(null);
   allNodes.forEach(function (n) {
     byId[n.id] = n;
   });
   // Each node's links, and each role's and level's skills with their tiers (the data
   // gives them even where the view draws no skill).
-  var adjacency = {};
+  var adjacency = Object.create(null);
   allEdges.forEach(function (e) {
     (adjacency[e.from] = adjacency[e.from] || []).push(e);
     (adjacency[e.to] = adjacency[e.to] || []).push(e);
   });
-  var profiles = data.profiles || {};
-  var skills = data.skills || {};
+  var profiles = Object.assign(Object.create(null), data.profiles);
+  var skills = Object.assign(Object.create(null), data.skills);
   var linkBase = typeof data.linkBase === "string" ? data.linkBase : null;
 
   var state = {
@@ -995,14 +996,23 @@
   api.readHash = readHash;
   window.addEventListener("hashchange", readHash);
 
+  // The camera, once the wheel or the drag rests (a burst of replaceState calls is
+  // throttled by browsers).
+  var cameraTimer = null;
   function noteCamera() {
-    var v = network.getViewPosition();
-    state.camera = {
-      scale: Math.round(network.getScale() * 1000) / 1000,
-      x: Math.round(v.x),
-      y: Math.round(v.y)
-    };
-    writeHash();
+    if (cameraTimer !== null) {
+      clearTimeout(cameraTimer);
+    }
+    cameraTimer = setTimeout(function () {
+      cameraTimer = null;
+      var v = network.getViewPosition();
+      state.camera = {
+        scale: Math.round(network.getScale() * 1000) / 1000,
+        x: Math.round(v.x),
+        y: Math.round(v.y)
+      };
+      writeHash();
+    }, 200);
   }
   network.on("dragEnd", function (params) {
     if (!params.nodes.length) {
