@@ -265,3 +265,16 @@ def test_links_start_with_the_root_path_behind_a_proxy(behind_a_proxy: str) -> N
     for link in sorted(own):
         status, _ = get(behind_a_proxy + link.removeprefix(PREFIX))
         assert status == 200, link
+
+
+@pytest.mark.server
+def test_the_explorer_links_nodes_under_the_root_path(behind_a_proxy: str) -> None:
+    """The served explorer's link base is the service's /id/ under its root path."""
+    import json
+    import re
+
+    status, page = get(behind_a_proxy + "/explorer")
+    assert status == 200
+    data = re.search(r'<script type="application/json" id="rg-data">(.*?)</script>', page, re.S)
+    assert data is not None
+    assert json.loads(data.group(1))["linkBase"] == PREFIX + "/id/"
