@@ -217,6 +217,24 @@ def test_a_level_lists_the_tiers_it_needs(
 
 
 @pytest.mark.framework
+def test_a_tier_shows_what_it_means_and_who_needs_it(
+    pages: dict[str, Path], facts: Facts, skill_csv: Path, open_page: Opener
+) -> None:
+    import csv
+
+    with skill_csv.open(encoding="utf-8", newline="") as handle:
+        row = next(r for r in csv.DictReader(handle) if r["Skill Name"].strip() == SKILL)
+    page = open_page(pages["skill"].as_uri())
+    click_node(page, "tier/expert")
+    assert page.text_content("#rg-details h2") == "Expert"
+    # The "You can: ..." descriptor stays in the details (only lists are replaced).
+    text = page.inner_text("#rg-details .rg-facts")
+    assert row["Expert"].splitlines()[:2] == text.splitlines()[1:3]
+    want = {lv: "expert" for (_, lv), needs in facts.levels.items() if needs.get(SKILL) == 4}
+    assert want and listed(page, "Linked role levels") == want
+
+
+@pytest.mark.framework
 def test_two_roles_are_compared_by_ctrl_click_and_by_keyboard(
     pages: dict[str, Path], facts: Facts, open_page: Opener
 ) -> None:

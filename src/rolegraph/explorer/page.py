@@ -12,6 +12,12 @@ Four views, each one self-contained HTML file:
 * ``skill``: one skill, its tiers with their descriptors, and the role levels that need
   it at each tier.
 
+A click on a node highlights its neighbours and lists them in the side panel, a role's
+skills with tiers among them (:mod:`rolegraph.explorer.profiles` puts every role's and
+level's skills in the page, for views that draw no skill); two roles selected together
+are compared; the selection, filters and camera live in the URL fragment; served, each
+node links to its page (``render_html(..., link_base=)``).
+
 Data comes from :func:`rolegraph.analysis.view.framework_view` (plus, for tooltips, the
 descriptors the view does not carry). Positions are computed here (networkx spring
 layouts inside family clusters, clusters on a ring, then label boxes pushed apart), so

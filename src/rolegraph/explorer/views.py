@@ -81,7 +81,7 @@ def _framework_draft(view: FrameworkView) -> Draft:
         "A role-skill link shows the highest tier any level of the role needs.",
         family_colors=colors,
         legend_note="Link colour and width: the highest tier the role needs. "
-        "Hover for details, click to pin them in this panel.",
+        "Hover for details; click for the neighbours, Ctrl+click a second role to compare.",
     )
     users: dict[str, list[str]] = {}
     for role in sorted(view.roles):

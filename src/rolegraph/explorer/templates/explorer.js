@@ -559,19 +559,35 @@
     return { groups: groups, hidden: hidden };
   }
 
-  // The tooltip's lines after the name, without the lists the panel shows itself.
+  // The tooltip's lines after the name, without the lists the panel shows itself (the
+  // "You can: ..." descriptors stay).
+  var NAME_LIST = /^(Role family of|Skill used by) \d+ .*:$/;
+  var DASH_LIST = /^(Shares skills with \d+ roles?|Shares \d+ skills? with .*):$/;
+  var TIER_LINE = /^- .*: (awareness|working|practitioner|expert|no tier given)$/;
   function facts(item) {
     var lines = String(item.title || "").split("\n");
     if (lines[0] === item.label) {
       lines.shift();
     }
     var out = [];
+    var skipping = false;
     for (var i = 0; i < lines.length; i++) {
       var line = lines[i];
-      if (/:$/.test(line)) {
+      if (NAME_LIST.test(line)) {
         break;
       }
-      if (/^- /.test(line) || /^Family: /.test(line) || (profiles[item.id] && /^Uses \d+ skills?$/.test(line))) {
+      if (DASH_LIST.test(line)) {
+        skipping = true;
+        continue;
+      }
+      if (skipping && (/^- /.test(line) || /^… and \d+ more$/.test(line))) {
+        continue;
+      }
+      skipping = false;
+      if (/^Family: /.test(line)) {
+        continue;
+      }
+      if (profiles[item.id] && (/^Uses \d+ skills?$/.test(line) || TIER_LINE.test(line))) {
         continue;
       }
       out.push(line);
@@ -861,7 +877,15 @@
     }
   });
 
+  // The network's focus ring shows when the keyboard brought the focus (vis-network
+  // focuses it on every click too).
+  document.addEventListener("mousedown", function () {
+    document.documentElement.removeAttribute("data-keys");
+  });
   document.addEventListener("keydown", function (ev) {
+    if (ev.key === "Tab") {
+      document.documentElement.setAttribute("data-keys", "true");
+    }
     if (ev.key === "Escape" && (state.selected.length || pickedEdge)) {
       select([], {});
     }
