@@ -481,21 +481,33 @@ def test_the_file_links_nowhere_and_the_served_page_links_each_node_to_its_page(
     assert page.eval_on_selector_all("#rg-details a", "as => as.length") == 0
 
     with serving([], tmp_path) as base:
-        served = open_page(base + "/explorer?role=Machine+learning+engineer", own=base)
-        assert served.errors == [] and served.blocked == []
-        skill = served.evaluate(
-            "() => window.rolegraph.nodes.get().find(n => n.kind === 'skill').id"
-        )
-        for node in ("role/machine-learning-engineer", skill):
-            served.evaluate("(id) => window.rolegraph.select([id], {})", node)
-            href = served.get_attribute("#rg-details a.rg-page-link", "href")
-            assert href == "/id/" + node
-            # The link leads to the node's own page, which names it.
-            with urllib.request.urlopen(base + href, timeout=10) as reply:
-                assert reply.status == 200
-                body = reply.read().decode()
-            label = served.text_content("#rg-details h2")
-            assert label and label in body
+        # A node of every kind the served views draw links to a page that names it
+        # (but the skill view's "no tier given", which is no resource).
+        for view in ("role=Machine+learning+engineer", "skill=Systems+integration", ""):
+            served = open_page(f"{base}/explorer?{view}", own=base)
+            assert served.errors == [] and served.blocked == []
+            nodes = served.evaluate(
+                "() => window.rolegraph.nodes.get().map(n => [n.id, n.kind, n.label])"
+            )
+            tried: set[str] = set()
+            for node, kind, label in nodes:
+                if node == "tier/none":
+                    served.evaluate("(id) => window.rolegraph.select([id], {})", node)
+                    assert served.locator("#rg-details a").count() == 0
+                    continue
+                if kind in tried:
+                    continue  # one of each kind: the pages are tested in test_serve
+                tried.add(kind)
+                served.evaluate("(id) => window.rolegraph.select([id], {})", node)
+                href = served.get_attribute("#rg-details a.rg-page-link", "href")
+                assert href == "/id/" + node
+                with urllib.request.urlopen(base + href, timeout=10) as reply:
+                    assert reply.status == 200
+                    assert label in reply.read().decode()
+            assert {kind for _, kind, _ in nodes} >= ({"role"} if not view else {"level"})
+        # A click on the link opens the page.
+        role = nodes[0][0]
+        served.evaluate("(id) => window.rolegraph.select([id], {})", role)
         served.click("#rg-details a.rg-page-link")
         served.wait_for_load_state()
-        assert served.url == base + "/id/" + skill
+        assert served.url == base + "/id/" + role
