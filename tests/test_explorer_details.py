@@ -6,10 +6,14 @@ from __future__ import annotations
 
 import json
 import re
+from pathlib import Path
 from typing import Any
+
+import pytest
 
 from rolegraph.analysis.view import framework_view
 from rolegraph.combine.framework import load_framework
+from rolegraph.errors import OptionError
 from rolegraph.explorer.draft import _short
 from rolegraph.explorer.page import build_explorer, render_html
 from rolegraph.explorer.profiles import search_label
@@ -62,3 +66,25 @@ def test_the_search_box_names_what_it_finds_and_a_file_links_nowhere() -> None:
     assert served["linkBase"] == "/x/id/"
     assert search_label(["role"]) == "Search roles"
     assert search_label(["level", "skill", "tier"]) == "Search role levels, skills and tiers"
+
+
+def test_viz_link_base_links_the_file_and_refuses_other_schemes(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from rolegraph.cli.group import cli
+
+    runner = CliRunner()
+    out = tmp_path / "o.html"
+    ok = runner.invoke(cli, ["viz", "--link-base", "https://example.org/id/", "-o", str(out)])
+    assert ok.exit_code == 0, ok.output
+    assert payload(out.read_text(encoding="utf-8"))["linkBase"] == "https://example.org/id/"
+    for bad in ("javascript:alert(1)//", "//evil.example/", "/id", "https://example.org/a b/"):
+        result = runner.invoke(cli, ["viz", "--link-base", bad, "-o", str(tmp_path / "x.html")])
+        assert result.exit_code == 2
+        assert result.stderr == (
+            f"rolegraph: error: --link-base must be a path or an http(s) URL ending with /, "
+            f"not {bad!r} (as in /id/ or https://example.org/rolegraph/id/)\n"
+        )
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["o.html"]
+    with pytest.raises(OptionError, match="must be a path or an http"):
+        render_html(build_explorer(build_graph(load_framework()), "overlap"), link_base="x/")

@@ -14,6 +14,7 @@ from rolegraph.explorer.page import (
     DEFAULT_MAX_NODES,
     VIEWS,
     build_explorer,
+    check_link_base,
     write_html,
 )
 from rolegraph.util.files import check_output_path
@@ -51,6 +52,13 @@ from rolegraph.util.files import check_output_path
     "(default: chosen so the page stays readable).",
 )
 @click.option(
+    "--link-base",
+    metavar="URL",
+    default=None,
+    help="Link each node to its page at URL plus its id (as a rolegraph serve does: "
+    "https://HOST/id/); without it the file links nowhere.",
+)
+@click.option(
     "--output",
     "-o",
     required=True,
@@ -72,6 +80,7 @@ def viz(
     max_nodes: int,
     max_edges: int,
     min_shared: int | None,
+    link_base: str | None,
     output: Path,
     quiet: bool,
 ) -> None:
@@ -91,6 +100,7 @@ def viz(
             f"the explorer is an HTML page: name {output.name} with .html",
             hint=f"as in -o {output.stem}.html",
         )
+    check_link_base(link_base)
     explorer = build_explorer(
         load_graph(graph_path),
         view,
@@ -100,7 +110,7 @@ def viz(
         max_edges=max_edges,
         min_shared=min_shared,
     )
-    write_html(explorer, output)
+    write_html(explorer, output, link_base=link_base)
     note(f"Wrote {output}: {explorer.summary()}.", quiet)
     left_out = explorer.left_out()
     if left_out:

@@ -37,6 +37,7 @@ for an unknown role or skill and :class:`~rolegraph.errors.InputError` for bad o
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -219,8 +220,11 @@ def render_html(explorer: Explorer, *, link_base: str | None = None) -> str:
 
     ``link_base``: where each node's own page is (a node's id appended to it, as in
     ``/id/`` + ``role/data-scientist``), for a page served beside those pages; without
-    it (a file) the page links nowhere."""
+    it (a file) the page links nowhere. It must be a path (``/id/``) or an http(s) URL,
+    ending with ``/``: the page never links to another scheme."""
     import json
+
+    check_link_base(link_base)
 
     import jinja2
     from markupsafe import Markup
@@ -279,10 +283,30 @@ def render_html(explorer: Explorer, *, link_base: str | None = None) -> str:
     )
 
 
+def check_link_base(link_base: str | None) -> None:
+    """Raise :class:`OptionError` unless ``link_base`` is None, a path or an http(s) URL
+    that ends with ``/`` (so no ``javascript:`` link, and a node's id makes a path)."""
+    if link_base is None:
+        return
+    if not _LINK_BASE.fullmatch(link_base):
+        raise OptionError(
+            f"{option('link_base')} must be a path or an http(s) URL ending with /, "
+            f"not {link_base!r}",
+            hint="as in /id/ or https://example.org/rolegraph/id/",
+        )
+
+
+#: a path (not "//host") or an http(s) URL, ending with "/", with no space, quote,
+#: backslash or control character
+_SAFE = r"[^\s\x00-\x1f\x7f\"'<>\\]"
+_LINK_BASE = re.compile(rf"(?:/|https?://[^/\s\x00-\x1f\x7f\"'<>\\]+/)(?:(?!/){_SAFE}*/)?")
+
+
 def write_html(explorer: Explorer, path: Path | str, *, link_base: str | None = None) -> Path:
     """Write the page atomically (a failure leaves no file)."""
 
     check_output_path(path)
+    check_link_base(link_base)
     return atomic_write(path, render_html(explorer, link_base=link_base))
 
 
