@@ -217,6 +217,17 @@ def test_a_level_lists_the_tiers_it_needs(
         "Data scientist": "previous level",
         "Principal data scientist": "next level",
     }
+    # Two levels compared: what the step up changes, skill by skill.
+    up = "Principal data scientist"
+    click_node(page, level.replace(slugify(LEVEL), slugify(up)), "Control")
+    assert page.text_content("#rg-details h2") == f"Compare {LEVEL} and {up}"
+    a, b = facts.levels[(ROLE, LEVEL)], facts.levels[(ROLE, up)]
+    rows = page.eval_on_selector_all(
+        "#rg-details table tbody tr",
+        "trs => trs.map(tr => Array.from(tr.children, c => c.textContent))",
+    )
+    assert rows == [[s, tier(a[s]), tier(b[s])] for s in sorted(set(a) & set(b), key=str.lower)]
+    assert listed(page, f"Only {up}") == {s: tier(t) for s, t in b.items() if s not in a}
 
 
 @pytest.mark.framework
