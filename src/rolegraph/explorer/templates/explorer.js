@@ -1,5 +1,11 @@
 /* rolegraph explorer: search, filters, legend and details around a vis-network graph.
  *
+ * A click selects a node: its neighbours are highlighted (the rest dimmed) and listed
+ * in the panel with what their links say (a tier, shared skills, next level); a role's
+ * or level's skills come from data.profiles, so views that draw no skill list them too.
+ * Two roles or levels selected together (Ctrl+click, or "Compare with") are compared.
+ * The selection, filters and camera are written to the URL fragment and read from it.
+ *
  * Every text from the data reaches the page through textContent, DOM properties or
  * vis-network's canvas and string tooltips (which vis-network 9 shows as text), never
  * through innerHTML. Positions are computed in Python; physics is off.
@@ -667,7 +673,7 @@
     return wrap;
   }
 
-  function tierCell(row, text, header) {
+  function cell(row, text, header) {
     var c = el(header ? "th" : "td", text);
     if (header) {
       c.scope = header;
@@ -716,9 +722,9 @@
     table.hidden = !shared.length;
     table.appendChild(el("caption", "Shared skills (" + shared.length + ")"));
     var head = el("tr");
-    tierCell(head, "Skill", "col");
-    tierCell(head, A.label, "col");
-    tierCell(head, B.label, "col");
+    cell(head, "Skill", "col");
+    cell(head, A.label, "col");
+    cell(head, B.label, "col");
     var thead = el("thead");
     thead.appendChild(head);
     table.appendChild(thead);
@@ -726,10 +732,10 @@
     shared.forEach(function (s) {
       var tr = el("tr");
       tr.setAttribute("data-id", s);
-      var th = tierCell(tr, null, "row");
+      var th = cell(tr, null, "row");
       th.appendChild(nodeButton(s, skillLabel(s)));
-      tierCell(tr, tierName(pa[s]));
-      tierCell(tr, tierName(pb[s]));
+      cell(tr, tierName(pa[s]));
+      cell(tr, tierName(pb[s]));
       body.appendChild(tr);
     });
     table.appendChild(body);
