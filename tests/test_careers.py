@@ -434,9 +434,9 @@ def test_no_path_down_and_the_empty_path() -> None:
     with pytest.raises(InputError) as err:
         career_path(v, "lb", "ja")
     assert str(err.value) == (
-        "no path from 'Lead beta' to 'Junior alpha' (moves go up one level within a role or "
-        "sideways to another role's level in the same seniority band; the first is lead, "
-        "the second entry)"
+        "no path from 'Lead beta' to 'Junior alpha' (moves go up one level of a role's "
+        "track, across to its other track or sideways to another role's level in the same "
+        "seniority band; the first is lead, the second entry)"
     )
     assert career_path(v, "b", "b").moves == ()
 

@@ -96,7 +96,8 @@ def gap(source: str, target: str, fmt: str, graph_path: Path | None) -> None:
 @graph_option
 def ladder(role: str, fmt: str, graph_path: Path | None) -> None:
     """A role's levels in seniority order, and what each step up adds, raises, lowers and
-    removes. Lowered tiers are real: leadership levels need some skills less.
+    removes. Lowered tiers are real: leadership levels need some skills less. A role
+    with "X - management" levels shows its management track beside the main track.
 
     ROLE is a role's name, or the name of one of its levels."""
 
@@ -199,10 +200,12 @@ def overlap(measure: str, output: Path | None, fmt: str, graph_path: Path | None
 def path(source: str, target: str, fmt: str, graph_path: Path | None) -> None:
     """The cheapest sequence of moves from role level FROM to role level TO.
 
-    A move is a promotion to the next level of the same role, or a lateral move to a
-    level of another role in the same seniority band (entry, mid, senior, lead,
-    principal, head; from the level's name). A move costs the tier steps the new level
-    needs beyond the current one. Ties: fewer moves, then names in alphabetical order.
+    A move is a promotion to the next level of the same role on the same track, a move
+    across between the role's main and management tracks (Senior developer and Senior
+    developer - management), or a lateral move to a level of another role, each in the
+    same seniority band (entry, mid, senior, lead, principal, head; from the level's
+    name). A move costs the tier steps the new level needs beyond the current one.
+    Ties: fewer moves, then names in alphabetical order.
     """
 
     view = _view(graph_path)
