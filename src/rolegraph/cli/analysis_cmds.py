@@ -96,10 +96,10 @@ def gap(source: str, target: str, fmt: str, graph_path: Path | None) -> None:
 @graph_option
 def ladder(role: str, fmt: str, graph_path: Path | None) -> None:
     """A role's levels in seniority order, and what each step up adds, raises, lowers and
-    removes. Lowered tiers are real: leadership levels need some skills less. A role
-    with "X - management" levels shows its management track beside the main track.
+    removes. Lowered tiers are real: leadership levels need some skills less.
 
-    ROLE is a role's name, or the name of one of its levels."""
+    A role with "X - management" levels shows its management track beside the main
+    track. ROLE is a role's name, or the name of one of its levels."""
 
     view = _view(graph_path)
     lad = build_ladder(view, find_role_of(view, role))

@@ -13,6 +13,7 @@ from rolegraph.cli.options import (
     RDF_EXTENSIONS,
     Progress,
     Seconds,
+    command_line_graph,
     emit,
     format_option,
     graph_option,
@@ -214,6 +215,8 @@ def validate(graph: Path | None, graph_path: Path | None, fmt: str) -> None:
     """Check a graph against the SHACL shapes (exit 0 conforms, 1 does not, 2 cannot run)."""
     from dataclasses import asdict
 
+    if graph is not None:
+        graph_path = command_line_graph(graph_path)  # GRAPH overrides $ROLEGRAPH_GRAPH
     if graph is not None and graph_path is not None:
         raise OptionError("give the graph either as an argument or with --graph, not both")
     report = run(load_graph(graph or graph_path))

@@ -11,6 +11,7 @@ from rolegraph.cli.group import RolegraphCommand
 from rolegraph.cli.options import (
     TABLE_EXTENSIONS,
     Seconds,
+    command_line_graph,
     emit,
     format_option,
     graph_option,
@@ -48,7 +49,7 @@ def _runner(
     graph_path: Path | None, endpoint: str | None, limits: Limits, graph_iri: str | None
 ) -> Runner:
     if endpoint is not None:
-        if graph_path is not None:
+        if command_line_graph(graph_path) is not None:
             raise OptionError("give either --graph or --endpoint, not both")
 
         if graph_iri is not None:

@@ -7,8 +7,15 @@ from pathlib import Path
 
 import click
 
-from rolegraph.cli.group import RolegraphCommand
-from rolegraph.cli.options import Seconds, given_release, graph_option, load_graph, note
+from rolegraph.cli.group import BUNDLED_KEY, BUNDLED_NOTICE, BUNDLED_SAID_KEY, RolegraphCommand
+from rolegraph.cli.options import (
+    Seconds,
+    command_line_graph,
+    given_release,
+    graph_option,
+    load_graph,
+    note,
+)
 from rolegraph.errors import OptionError
 from rolegraph.graph.pool import MB, Limits
 from rolegraph.serve.cache import DEFAULT_MB
@@ -115,6 +122,8 @@ def serve(
     (Oxigraph server, Fuseki, Virtuoso, GraphDB) the same way; the explorer is a copy of
     the graph taken at start."""
 
+    if endpoint is not None:
+        graph_path = command_line_graph(graph_path)  # --endpoint overrides $ROLEGRAPH_GRAPH
     _check_source(graph_path, endpoint, graph_iri)
     limits = Limits(timeout=query_timeout, memory=query_memory * MB)
     if workers > 1:
@@ -157,6 +166,15 @@ def serve(
             answer_cache=answer_cache,
         )
     _serve_until_stopped(server, host, f"{triples:,} triples{source}")
+
+
+def _say_bundled() -> None:
+    """Serving the bundled sample is said when serving starts (after the line saying what
+    is served and where), not when it stops."""
+    ctx = click.get_current_context()
+    if ctx.meta.get(BUNDLED_KEY) and not ctx.meta.get(BUNDLED_SAID_KEY):
+        ctx.meta[BUNDLED_SAID_KEY] = True
+        note(BUNDLED_NOTICE.replace("answered from", "serving"))
 
 
 def _check_source(graph_path: Path | None, endpoint: str | None, graph_iri: str | None) -> None:
@@ -211,6 +229,7 @@ def _serve_with_workers(
     note(
         f"Serving {what} at {url} (SPARQL: {url}sparql) with {workers} web workers. Press Ctrl-C to stop."
     )
+    _say_bundled()
     serve_workers(sock, workers, settings)
     note("Stopped.")
 
@@ -223,6 +242,7 @@ def _serve_until_stopped(server: Server, host: str, what: str) -> None:
             "machine that can reach this address"
         )
     note(f"Serving {what} at {url} (SPARQL: {url}sparql). Press Ctrl-C to stop.")
+    _say_bundled()
     try:
         server.serve_forever()
     except KeyboardInterrupt:
