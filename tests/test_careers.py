@@ -269,6 +269,41 @@ def test_similar_levels(runner: CliRunner, bundled: FrameworkView) -> None:
     )
 
 
+def test_similar_levels_of_other_roles(runner: CliRunner) -> None:
+    v = tiny_framework()
+    # Senior beta (y at practitioner) against y at 3, 4, 2, 2, (x 1, y 4), 1, 1.
+    assert [(n.label, round(n.similarity, 3)) for n in similar(v, "sb")] == [
+        ("Senior gamma", 1.0),
+        ("Senior omega", 0.75),
+        ("Beta", 0.667),
+        ("Gamma", 0.667),
+        ("Lead beta", 0.6),
+        ("Junior beta", 0.333),
+        ("Junior gamma", 0.333),
+    ]
+    others = similar(v, "sb", other_roles=True)
+    assert [(n.label, n.role) for n in others] == [
+        ("Senior gamma", "Gamma"),
+        ("Senior omega", "Omega"),
+        ("Gamma", "Gamma"),
+        ("Junior gamma", "Gamma"),
+    ]
+    # A role's neighbours are other roles already: the option changes nothing there.
+    assert similar(v, "beta", other_roles=True) == similar(v, "beta")
+    # "Machine learning engineer" is a role: --other-roles compares levels, so it needs a level.
+    role = runner.invoke(cli, ["similar", "Machine learning engineer", "--other-roles"])
+    assert role.exit_code == 2 and "no level named 'Machine learning engineer'" in role.stderr
+    alone = runner.invoke(cli, ["similar", LEAD, "--other-roles", "-f", "json"])
+    data = json.loads(alone.stdout)
+    assert (data["other_roles_only"], data["similar"]) == (True, [])
+    text = runner.invoke(cli, ["similar", LEAD, "--other-roles"]).stdout
+    assert text == (
+        f"The role levels of other roles most similar to {LEAD} (tier-weighted Jaccard; "
+        "shared = skills both use)\n\n(no role levels of other roles share a skill with "
+        f"{LEAD})\n"
+    )
+
+
 def test_a_name_that_is_a_role_and_a_level() -> None:
     v = tiny_framework()
     assert find_role_or_level(v, "beta") == "beta"

@@ -282,6 +282,34 @@ def test_levels_most_similar_to_senior_data_engineer(view: FrameworkView, export
         assert n.similarity == pytest.approx(-score, abs=1e-12)
 
 
+def test_levels_of_other_roles_most_similar_to_senior_data_engineer(
+    view: FrameworkView, export: Export, runner: CliRunner, full_graph_file: Path
+) -> None:
+    me = export.req["Senior data engineer"]
+    ranked = sorted(
+        (-wj(me, req), level) for level, req in export.req.items()
+        if export.role[level] != "Data engineer" and set(me) & set(req)
+    )  # fmt: skip
+    got = similar(view, find_level(view, "Senior data engineer"), top=5, other_roles=True)
+    assert [n.label for n in got] == [level for _, level in ranked[:5]]
+    assert "Data engineer" not in {n.role for n in got}
+    assert got[0].label == "Senior analytics engineer"
+    # Without the option the first three are Data engineer's own levels.
+    plain = similar(view, find_level(view, "Senior data engineer"), top=3)
+    assert {n.role for n in plain} == {"Data engineer"}
+    result = runner.invoke(
+        cli,
+        ["similar", "Senior data engineer", "--other-roles", "-g", str(full_graph_file), "-n", "2"],
+    )
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[0] == (
+        "The role levels of other roles most similar to Senior data engineer "
+        "(tier-weighted Jaccard; shared = skills both use)"
+    )
+    rows = [re.split(r"\s{2,}", line.strip()) for line in result.stdout.splitlines()[4:]]
+    assert [row[1] for row in rows] == [level for _, level in ranked[:2]]
+
+
 def test_the_overlap_matrix(view: FrameworkView, export: Export) -> None:
     ov = overlap(view)
     assert sorted(ov.labels) == sorted(set(export.role.values())) and ov.left_out == []

@@ -123,24 +123,32 @@ def ladder(role: str, fmt: str, graph_path: Path | None) -> None:
     is_flag=True,
     help="NAME is a role level: compare role levels (many roles have a level of the same name).",
 )
+@click.option(
+    "--other-roles",
+    is_flag=True,
+    help="Compare role levels, leaving out the other levels of NAME's own role (implies --levels).",
+)
 @_top_option(10)
 @format_option(FORMATS, "table")
 @graph_option
-def similar(name: str, as_level: bool, top: int, fmt: str, graph_path: Path | None) -> None:
+def similar(
+    name: str, as_level: bool, other_roles: bool, top: int, fmt: str, graph_path: Path | None
+) -> None:
     """The roles (or role levels) most similar to ROLE_OR_LEVEL.
 
     Similarity is tier-aware: the weighted Jaccard index of two tier profiles, the sum
     over skills of the lower tier divided by the sum of the higher (awareness 1 ...
     expert 4; 0 where a skill is not needed). A role's tier for a skill is the highest
     any of its levels needs. A name that is both a role and a level means the role,
-    unless --levels is given.
+    unless --levels (or --other-roles) is given.
     """
 
     view = _view(graph_path)
-    iri = find_role_or_level(view, name, level=as_level)
+    iri = find_role_or_level(view, name, level=as_level or other_roles)
     is_role = iri in view.roles
     label = view.roles[iri].label if is_role else view.levels[iri].label
-    show(SimilarReport(label, is_role, nearest(view, iri, top=top)), fmt)
+    found = nearest(view, iri, top=top, other_roles=other_roles)
+    show(SimilarReport(label, is_role, found, other_roles=other_roles), fmt)
 
 
 # -- overlap --------------------------------------------------------------------------

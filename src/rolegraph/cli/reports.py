@@ -250,12 +250,15 @@ class SimilarReport:
     label: str
     is_role: bool
     found: list[Neighbour]
+    #: the levels of the level's own role were left out
+    other_roles: bool = False
 
     def json(self) -> dict[str, Any]:
         is_role = self.is_role
         return {
             "name": self.label,
             "kind": "role" if is_role else "level",
+            "other_roles_only": self.other_roles,
             "measure": MEASURE,
             "similar": [
                 {
@@ -286,6 +289,8 @@ class SimilarReport:
                 for i, n in enumerate(found)
             ]
         kind = "roles" if self.is_role else "role levels"
+        if self.other_roles:
+            kind += " of other roles"
         title = (
             f"The {kind} most similar to {self.label} "
             "(tier-weighted Jaccard; shared = skills both use)"
