@@ -555,18 +555,26 @@ def test_assess_cli_person(runner: CliRunner, tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert result.stderr == f"note: me.csv: column 'Comment' not read\n{BUNDLED}\n"
     assert result.stdout.startswith(
-        "Role levels most like me's 1 skill (tier-weighted Jaccard; coverage = share of the "
+        "Role levels most like you (1 skill; tier-weighted Jaccard; coverage = share of the "
         "level's tiers held)\n\n"
         "rank  level                           role                       similarity  coverage  missing_steps\n"
         "----  ------------------------------  -------------------------  ----------  --------  -------------\n"
         "   1  Lead machine learning engineer  Machine learning engineer       0.182  18%                  18\n"
         "\n"
-        "me → Lead machine learning engineer: 5 skills to develop (18 tier steps), 1 already met, "
+        "you → Lead machine learning engineer: 5 skills to develop (18 tier steps), 1 already met, "
         "0 not needed\n"
     )
     data = json.loads(runner.invoke(cli, ["assess", str(f), "-t", LEAD, "-f", "json"]).stdout)
-    assert data["person"] == "me" and data["gaps"][0]["steps"] == 18
+    assert data["person"] == "you" and data["gaps"][0]["steps"] == 18
     assert [m["level"] for m in data["matches"]] == [LEAD, SENIOR]
+    # A profile with a name reads as that person; one without, in YAML too, as "you".
+    named = write(tmp_path / "kim.yaml", "name: Kim\nskills:\n  Systems integration: expert\n")
+    kim = runner.invoke(cli, ["assess", str(named), "-t", LEAD, "-n", "1"]).stdout
+    assert kim.startswith("Role levels most like Kim (1 skill; tier-weighted Jaccard;")
+    assert "\nKim → Lead machine learning engineer: 5 skills to develop" in kim
+    unnamed = write(tmp_path / "me.yaml", "Systems integration: expert\n")
+    you = runner.invoke(cli, ["assess", str(unnamed), "-f", "json"]).stdout
+    assert json.loads(you)["person"] == "you"
 
 
 TEAM_CSV = """\

@@ -463,7 +463,7 @@ def test_a_profile_equal_to_a_level_matches_it(
         for skill, tier in sorted(export.req[level].items()):
             w.writerow([skill.upper(), TIERS[(tier or 1) - 1].capitalize()])
     read = read_profile(f, view)
-    matches = best_matches(view, read.people["me"], top=3)
+    matches = best_matches(view, read.people["you"], top=3)
     assert (matches[0].level.label, matches[0].similarity, matches[0].steps) == (level, 1.0, 0)
     others = sorted(
         (-wj(export.req[level], req), lv) for lv, req in export.req.items() if lv != level

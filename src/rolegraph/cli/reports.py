@@ -420,8 +420,8 @@ class PersonReport:
             for i, m in enumerate(self.matches)
         ]
         title = (
-            f"Role levels most like {self.name}'s {count(self.skills, 'skill')} "
-            "(tier-weighted Jaccard; coverage = share of the level's tiers held)"
+            f"Role levels most like {self.name} ({count(self.skills, 'skill')}; "
+            "tier-weighted Jaccard; coverage = share of the level's tiers held)"
         )
         out: list[Block] = [Heading(title), Grid(MATCH_HEADERS, rows)]
         for g in self.gaps:
