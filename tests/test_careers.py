@@ -615,6 +615,34 @@ def test_team_coverage(runner: CliRunner, tmp_path: Path, bundled: FrameworkView
     assert "| covered | Data science innovation | practitioner | practitioner | 0 | 1 | Bo |" in (
         result.stdout
     )
+    # On each gap: who is nearest, at which tier; or that nobody has the skill.
+    assert [(c.skill, c.nearest) for c in cov if c.short] == [
+        ("Communicating between the technical and non-technical", ()),
+        ("Programming and build (software engineering)", ()),
+        ("Applied maths, statistics and scientific practices", ()),
+        ("Data science innovation", ("Bo",)),
+    ]
+    assert "| gap | Data science innovation | expert | practitioner | 1 | 0 | nearest: Bo " in (
+        result.stdout
+    )
+    assert (
+        "| gap | Programming and build (software engineering) | expert | none | 4 | 0 | "
+        "nobody has it |" in result.stdout
+    )
+    data = json.loads(runner.invoke(cli, ["assess", str(f), "-t", LEAD, "-f", "json"]).stdout)
+    by_skill = {row["skill"]: row for row in data["targets"][0]["skills"]}
+    assert by_skill["Data science innovation"]["nearest"] == ["Bo"]
+    assert by_skill["Systems integration"]["nearest"] == []  # covered: Ana holds it
+    # Everyone at the team's best tier is nearest, in the file's order.
+    dsi = find_skill(bundled, "Data science innovation")
+    three = {"Cy": {dsi: 2}, "Ana": {dsi: 2}, "Bo": {dsi: 1}}
+    (row,) = [c for c in team_coverage(bundled, three, find_level(bundled, LEAD)) if c.best]
+    assert (row.skill, row.best, row.short, row.nearest) == (
+        "Data science innovation",
+        "working",
+        2,
+        ("Cy", "Ana"),
+    )
     no_target = runner.invoke(cli, ["assess", str(f)])
     assert no_target.exit_code == 2
     assert no_target.stderr.endswith(

@@ -429,6 +429,15 @@ class PersonReport:
         return out
 
 
+def _people(c: Coverage) -> str:
+    """Who has a skill at the needed tier; on a gap, who is nearest (and at which tier)."""
+    if c.holders:
+        return ", ".join(c.holders)
+    if c.nearest:
+        return f"nearest: {', '.join(c.nearest)} ({c.best})"
+    return "nobody has it"
+
+
 @dataclass(frozen=True)
 class TeamReport:
     label: str
@@ -451,6 +460,7 @@ class TeamReport:
                             "needs": c.need,
                             "best": c.best,
                             "holders": list(c.holders),
+                            "nearest": list(c.nearest),
                             "short": c.short,
                         }
                         for c in cov
@@ -477,7 +487,7 @@ class TeamReport:
                     c.best or "none",
                     c.short,
                     len(c.holders),
-                    ", ".join(c.holders),
+                    _people(c),
                 ]
                 for c in cov
             ]
