@@ -103,3 +103,80 @@ def test_a_bad_default_graph_names_the_variable(tmp_path: Path) -> None:
 def test_the_help_names_the_variable() -> None:
     result = CliRunner().invoke(cli, ["gap", "--help"])
     assert "$ROLEGRAPH_GRAPH" in " ".join(result.stdout.split())
+
+
+# -- one number format ------------------------------------------------------------------
+
+
+def test_number_is_the_one_format() -> None:
+    from rolegraph.util.render import render
+    from rolegraph.util.text import number, plural
+
+    assert (number(19838), number(999), number(1234567)) == ("19,838", "999", "1,234,567")
+    assert plural(19838, "triple") == "19,838 triples" and plural(1, "triple") == "1 triple"
+    rows: list[list[str | int | float | None]] = [["triples", 19838], ["roles", 52]]
+    assert render(["what", "count"], rows, "table", grouped=True).splitlines()[2] == (
+        "triples  19,838"
+    )
+    assert "| triples | 19,838 |" in render(["what", "count"], rows, "md", grouped=True)
+    # Data formats keep the plain integer; a table of data (a year) is not grouped unasked.
+    assert "triples,19838" in render(["what", "count"], rows, "csv", grouped=True)
+    assert '"count": 19838' in render(["what", "count"], rows, "json", grouped=True)
+    assert render(["year"], [[2025]], "table").splitlines()[2] == "2025"
+
+
+@pytest.fixture(scope="module")
+def big_roles(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A role file whose graph has over a thousand triples: 3 levels x 60 skills."""
+    folder = tmp_path_factory.mktemp("big")
+    roles = folder / "roles.csv"
+    lines = [
+        "Role Family,Role,Role Description,Role Level,Role Level Description,Skill Name,"
+        "Skill Description,Skill Level,Skill Level Description,Role Type"
+    ]
+    for level, tier in (("Junior big", "Awareness"), ("Big", "Working"), ("Senior big", "Expert")):
+        for i in range(60):
+            lines.append(
+                f"Data,Big,A big role.,{level},{level}.,Skill {i:02d},Skill {i:02d}.,"
+                f'{tier},"You can:\n- do skill {i}",Level'
+            )
+    roles.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return roles
+
+
+def test_build_stats_releases_and_the_home_page_write_counts_alike(
+    big_roles: Path, tmp_path: Path
+) -> None:
+    from rolegraph.graph.open import open_graph
+    from rolegraph.graph.pool import QueryPool
+    from rolegraph.serve.backend import EmbeddedBackend
+    from rolegraph.serve.pages import home_page
+    from rolegraph.util.text import number
+
+    runner = CliRunner()
+    store = tmp_path / "store"
+    built = runner.invoke(
+        cli, ["build", "--roles", str(big_roles), "--store", str(store), "--release", "r1"]
+    )
+    assert built.exit_code == 0, built.output
+    graph = open_graph(store)
+    triples = len(graph)
+    assert triples > 1000
+    shown = number(triples)
+    assert f"Added release 'r1' ({shown} triples) in the store {store}." in built.stderr
+    assert f"Built {shown} triples: " in built.stderr
+    stats = runner.invoke(cli, ["stats", "-g", str(store)]).stdout
+    assert stats.splitlines()[-1].split() == ["triples", shown]
+    assert (
+        f"triples,{triples}" in runner.invoke(cli, ["stats", "-g", str(store), "-f", "csv"]).stdout
+    )
+    listing = runner.invoke(cli, ["releases", str(store)]).stdout.splitlines()
+    assert listing[2].split()[:3] == ["r1", shown, "roles.csv"]  # no date: "r1" is not one
+    assert f"r1,,{triples}," in runner.invoke(cli, ["releases", str(store), "-f", "csv"]).stdout
+    pool = QueryPool(graph)
+    try:
+        page = home_page(EmbeddedBackend(graph, pool)).decode()
+    finally:
+        pool.close()
+    assert f"<tr><td>triples</td><td>{shown}</td></tr>" in page
+    assert "<tr><td>requirements</td><td>180</td></tr>" in page

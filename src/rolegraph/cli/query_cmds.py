@@ -39,6 +39,7 @@ from rolegraph.sparql.remote import RemoteRunner
 from rolegraph.sparql.results import RESULT_FORMATS
 from rolegraph.util.files import check_output_path
 from rolegraph.util.render import render, render_json
+from rolegraph.util.text import plural
 
 if TYPE_CHECKING:
     from rolegraph.graph.pool import Limits
@@ -299,7 +300,7 @@ def publish(
         query_url=query_endpoint,
     )
     where = f"graph <{graph_iri}>" if graph_iri else "the default graph"
-    what = f"{done.sent:,} triples" + (
+    what = plural(done.sent, "triple") + (
         " (the bundled data: the Machine learning engineer page)" if graph_path is None else ""
     )
     # Said only when the store could not be asked: a success is otherwise confirmed.

@@ -30,6 +30,7 @@ from rolegraph.serve.server import (
     serve_workers,
     url_of,
 )
+from rolegraph.util.text import plural
 
 
 @click.command(cls=RolegraphCommand)
@@ -165,7 +166,7 @@ def serve(
             allowed_hosts=allowed_hosts,
             answer_cache=answer_cache,
         )
-    _serve_until_stopped(server, host, f"{triples:,} triples{source}")
+    _serve_until_stopped(server, host, f"{plural(triples, 'triple')}{source}")
 
 
 def _say_bundled() -> None:
@@ -205,14 +206,14 @@ def _serve_with_workers(
     if endpoint is not None:
         backend, _ = open_endpoint(endpoint, graph_iri=graph_iri, explorer=False)
         try:
-            what = f"{backend.stats()['triples']:,} triples of {backend.describe()}"
+            what = f"{plural(backend.stats()['triples'], 'triple')} of {backend.describe()}"
         finally:
             backend.close()
         settings |= {"ROLEGRAPH_ENDPOINT": endpoint, "ROLEGRAPH_GRAPH_IRI": graph_iri}
         settings |= {"ROLEGRAPH_GRAPH": None, "ROLEGRAPH_RELEASE": None}
     else:
         graph = load_graph(graph_path)
-        what = f"{len(graph):,} triples"
+        what = plural(len(graph), "triple")
         settings |= {
             "ROLEGRAPH_GRAPH": str(graph_path.resolve()) if graph_path else None,
             "ROLEGRAPH_RELEASE": graph.release,
