@@ -352,3 +352,27 @@ def test_ladder_software_developer_shows_two_tracks(
     assert ("Senior developer - management", "Lead developer") not in pairs
     assert ("Senior developer", "Senior developer - management") in pairs
     assert ("Senior developer", "Lead developer") in pairs
+
+
+def test_the_derived_order_checks_tiers_along_each_track() -> None:
+    """The CSV states no order: rolegraph checks its derived order by comparing each level
+    with the one below it on its own track, not with the management level beside it."""
+    from rolegraph.combine.ordering import derive_order
+
+    profiles = {
+        "Senior x": {"a": 3, "p": 1, "q": 1},
+        "Senior x - management": {"a": 2, "p": 4, "q": 4},
+        "Lead x": {"a": 4, "p": 3, "q": 3},
+        "Lead x - management": {"a": 3, "p": 4, "q": 4},
+    }
+    got = derive_order(list(reversed(profiles)), profiles)
+    assert got.levels == list(profiles)
+    # Lead x needs p and q lower than Senior x - management does, but that is another
+    # track: no doubt.
+    assert got.doubts == []
+    # Along a track, a drop is still a doubt.
+    profiles["Lead x - management"] = {"a": 1, "p": 4, "q": 1}
+    assert derive_order(list(profiles), profiles).doubts == [
+        "'Lead x - management' needs 2 shared skills at a lower tier than "
+        "'Senior x - management' and 0 at a higher one"
+    ]

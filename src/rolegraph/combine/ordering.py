@@ -95,7 +95,13 @@ def derive_order(names: Sequence[str], profiles: Mapping[str, Mapping[str, int]]
                 + ", ".join(repr(t) for t in tied)
                 + " (ordered by mean tier)"
             )
-    for lower, higher in itertools.pairwise(ordered):
+    # Each level against the one below it on its own track ("X - management" is beside X).
+    steps = [
+        pair
+        for track in (MAIN_TRACK, MANAGEMENT_TRACK)
+        for pair in itertools.pairwise(n for n in ordered if level_track(n) == track)
+    ]
+    for lower, higher in steps:
         a, b = profiles.get(lower, {}), profiles.get(higher, {})
         common = set(a) & set(b)
         raised = sum(1 for s in common if b[s] > a[s])
