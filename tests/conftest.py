@@ -26,6 +26,9 @@ SKILL_CSV = FRAMEWORK / "skill-descriptions.csv"
 SNAPSHOT = FRAMEWORK / "other-snapshots" / "Planning-Inspectorate__2025-09-15"
 SEED = SHARED / "seeds" / "000_8f440ef26aa17d85.txt"
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+# The tests say which graph each command reads: a default graph set in the shell
+# running them ($ROLEGRAPH_GRAPH) must not answer instead of the bundled data.
+os.environ.pop("ROLEGRAPH_GRAPH", None)
 
 
 def need(path: Path) -> Path:

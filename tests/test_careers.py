@@ -46,6 +46,11 @@ from rolegraph.errors import InputError, NotFound
 from rolegraph.graph.build import build_graph
 
 ROOT = Path(__file__).resolve().parent.parent
+#: The one line said after a command the bundled sample answered.
+BUNDLED = (
+    "note: answered from the bundled sample (the Machine learning engineer page only); "
+    "give --graph FILE or set ROLEGRAPH_GRAPH=FILE for the whole framework"
+)
 SENIOR = "Senior machine learning engineer"
 LEAD = "Lead machine learning engineer"
 RAISED = [
@@ -264,6 +269,41 @@ def test_similar_levels(runner: CliRunner, bundled: FrameworkView) -> None:
     )
 
 
+def test_similar_levels_of_other_roles(runner: CliRunner) -> None:
+    v = tiny_framework()
+    # Senior beta (y at practitioner) against y at 3, 4, 2, 2, (x 1, y 4), 1, 1.
+    assert [(n.label, round(n.similarity, 3)) for n in similar(v, "sb")] == [
+        ("Senior gamma", 1.0),
+        ("Senior omega", 0.75),
+        ("Beta", 0.667),
+        ("Gamma", 0.667),
+        ("Lead beta", 0.6),
+        ("Junior beta", 0.333),
+        ("Junior gamma", 0.333),
+    ]
+    others = similar(v, "sb", other_roles=True)
+    assert [(n.label, n.role) for n in others] == [
+        ("Senior gamma", "Gamma"),
+        ("Senior omega", "Omega"),
+        ("Gamma", "Gamma"),
+        ("Junior gamma", "Gamma"),
+    ]
+    # A role's neighbours are other roles already: the option changes nothing there.
+    assert similar(v, "beta", other_roles=True) == similar(v, "beta")
+    # "Machine learning engineer" is a role: --other-roles compares levels, so it needs a level.
+    role = runner.invoke(cli, ["similar", "Machine learning engineer", "--other-roles"])
+    assert role.exit_code == 2 and "no level named 'Machine learning engineer'" in role.stderr
+    alone = runner.invoke(cli, ["similar", LEAD, "--other-roles", "-f", "json"])
+    data = json.loads(alone.stdout)
+    assert (data["other_roles_only"], data["similar"]) == (True, [])
+    text = runner.invoke(cli, ["similar", LEAD, "--other-roles"]).stdout
+    assert text == (
+        f"The role levels of other roles most similar to {LEAD} (tier-weighted Jaccard; "
+        "shared = skills both use)\n\n(no role levels of other roles share a skill with "
+        f"{LEAD})\n"
+    )
+
+
 def test_a_name_that_is_a_role_and_a_level() -> None:
     v = tiny_framework()
     assert find_role_or_level(v, "beta") == "beta"
@@ -320,7 +360,7 @@ def test_heatmap_is_deterministic_and_atomic(runner: CliRunner, tmp_path: Path) 
         result = runner.invoke(cli, ["overlap", "-o", str(out)])
         assert result.exit_code == 0
         assert result.stdout == ""
-        assert result.stderr == f"Wrote the heatmap of 6 roles to {out}.\n"
+        assert result.stderr == f"Wrote the heatmap of 6 roles to {out}.\n{BUNDLED}\n"
     assert a.read_bytes() == b.read_bytes()
     assert a.read_bytes().startswith(b"\x89PNG\r\n\x1a\n")
     assert b"Software" not in a.read_bytes()[:200]  # no matplotlib version in the metadata
@@ -434,9 +474,9 @@ def test_no_path_down_and_the_empty_path() -> None:
     with pytest.raises(InputError) as err:
         career_path(v, "lb", "ja")
     assert str(err.value) == (
-        "no path from 'Lead beta' to 'Junior alpha' (moves go up one level within a role or "
-        "sideways to another role's level in the same seniority band; the first is lead, "
-        "the second entry)"
+        "no path from 'Lead beta' to 'Junior alpha' (moves go up one level of a role's "
+        "track, across to its other track or sideways to another role's level in the same "
+        "seniority band; the first is lead, the second entry)"
     )
     assert career_path(v, "b", "b").moves == ()
 
@@ -513,20 +553,28 @@ def test_assess_cli_person(runner: CliRunner, tmp_path: Path) -> None:
     f = write(tmp_path / "me.csv", "Skill,Tier,Comment\nSystems integration,expert,x\n")
     result = runner.invoke(cli, ["assess", str(f), "--target", LEAD, "-n", "1"])
     assert result.exit_code == 0, result.output
-    assert result.stderr == "note: me.csv: column 'Comment' not read\n"
+    assert result.stderr == f"note: me.csv: column 'Comment' not read\n{BUNDLED}\n"
     assert result.stdout.startswith(
-        "Role levels most like me's 1 skill (tier-weighted Jaccard; coverage = share of the "
+        "Role levels most like you (1 skill; tier-weighted Jaccard; coverage = share of the "
         "level's tiers held)\n\n"
         "rank  level                           role                       similarity  coverage  missing_steps\n"
         "----  ------------------------------  -------------------------  ----------  --------  -------------\n"
         "   1  Lead machine learning engineer  Machine learning engineer       0.182  18%                  18\n"
         "\n"
-        "me → Lead machine learning engineer: 5 skills to develop (18 tier steps), 1 already met, "
+        "you → Lead machine learning engineer: 5 skills to develop (18 tier steps), 1 already met, "
         "0 not needed\n"
     )
     data = json.loads(runner.invoke(cli, ["assess", str(f), "-t", LEAD, "-f", "json"]).stdout)
-    assert data["person"] == "me" and data["gaps"][0]["steps"] == 18
+    assert data["person"] == "you" and data["gaps"][0]["steps"] == 18
     assert [m["level"] for m in data["matches"]] == [LEAD, SENIOR]
+    # A profile with a name reads as that person; one without, in YAML too, as "you".
+    named = write(tmp_path / "kim.yaml", "name: Kim\nskills:\n  Systems integration: expert\n")
+    kim = runner.invoke(cli, ["assess", str(named), "-t", LEAD, "-n", "1"]).stdout
+    assert kim.startswith("Role levels most like Kim (1 skill; tier-weighted Jaccard;")
+    assert "\nKim → Lead machine learning engineer: 5 skills to develop" in kim
+    unnamed = write(tmp_path / "me.yaml", "Systems integration: expert\n")
+    you = runner.invoke(cli, ["assess", str(unnamed), "-f", "json"]).stdout
+    assert json.loads(you)["person"] == "you"
 
 
 TEAM_CSV = """\
@@ -566,6 +614,34 @@ def test_team_coverage(runner: CliRunner, tmp_path: Path, bundled: FrameworkView
     assert f"### team.csv (2 people) against {SENIOR}: 3 of 6 skills covered" in result.stdout
     assert "| covered | Data science innovation | practitioner | practitioner | 0 | 1 | Bo |" in (
         result.stdout
+    )
+    # On each gap: who is nearest, at which tier; or that nobody has the skill.
+    assert [(c.skill, c.nearest) for c in cov if c.short] == [
+        ("Communicating between the technical and non-technical", ()),
+        ("Programming and build (software engineering)", ()),
+        ("Applied maths, statistics and scientific practices", ()),
+        ("Data science innovation", ("Bo",)),
+    ]
+    assert "| gap | Data science innovation | expert | practitioner | 1 | 0 | nearest: Bo " in (
+        result.stdout
+    )
+    assert (
+        "| gap | Programming and build (software engineering) | expert | none | 4 | 0 | "
+        "nobody has it |" in result.stdout
+    )
+    data = json.loads(runner.invoke(cli, ["assess", str(f), "-t", LEAD, "-f", "json"]).stdout)
+    by_skill = {row["skill"]: row for row in data["targets"][0]["skills"]}
+    assert by_skill["Data science innovation"]["nearest"] == ["Bo"]
+    assert by_skill["Systems integration"]["nearest"] == []  # covered: Ana holds it
+    # Everyone at the team's best tier is nearest, in the file's order.
+    dsi = find_skill(bundled, "Data science innovation")
+    three = {"Cy": {dsi: 2}, "Ana": {dsi: 2}, "Bo": {dsi: 1}}
+    (row,) = [c for c in team_coverage(bundled, three, find_level(bundled, LEAD)) if c.best]
+    assert (row.skill, row.best, row.short, row.nearest) == (
+        "Data science innovation",
+        "working",
+        2,
+        ("Cy", "Ana"),
     )
     no_target = runner.invoke(cli, ["assess", str(f)])
     assert no_target.exit_code == 2

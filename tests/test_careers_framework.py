@@ -282,6 +282,34 @@ def test_levels_most_similar_to_senior_data_engineer(view: FrameworkView, export
         assert n.similarity == pytest.approx(-score, abs=1e-12)
 
 
+def test_levels_of_other_roles_most_similar_to_senior_data_engineer(
+    view: FrameworkView, export: Export, runner: CliRunner, full_graph_file: Path
+) -> None:
+    me = export.req["Senior data engineer"]
+    ranked = sorted(
+        (-wj(me, req), level) for level, req in export.req.items()
+        if export.role[level] != "Data engineer" and set(me) & set(req)
+    )  # fmt: skip
+    got = similar(view, find_level(view, "Senior data engineer"), top=5, other_roles=True)
+    assert [n.label for n in got] == [level for _, level in ranked[:5]]
+    assert "Data engineer" not in {n.role for n in got}
+    assert got[0].label == "Senior analytics engineer"
+    # Without the option the first three are Data engineer's own levels.
+    plain = similar(view, find_level(view, "Senior data engineer"), top=3)
+    assert {n.role for n in plain} == {"Data engineer"}
+    result = runner.invoke(
+        cli,
+        ["similar", "Senior data engineer", "--other-roles", "-g", str(full_graph_file), "-n", "2"],
+    )
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[0] == (
+        "The role levels of other roles most similar to Senior data engineer "
+        "(tier-weighted Jaccard; shared = skills both use)"
+    )
+    rows = [re.split(r"\s{2,}", line.strip()) for line in result.stdout.splitlines()[4:]]
+    assert [row[1] for row in rows] == [level for _, level in ranked[:2]]
+
+
 def test_the_overlap_matrix(view: FrameworkView, export: Export) -> None:
     ov = overlap(view)
     assert sorted(ov.labels) == sorted(set(export.role.values())) and ov.left_out == []
@@ -317,19 +345,25 @@ def test_the_full_heatmap_is_deterministic(
 def independent_cheapest(
     export: Export, order: dict[str, list[str]], band: dict[str, int], source: str, target: str
 ) -> int:
-    """The cheapest cost over promotions (next level in ``order``) and lateral moves
-    (same band, another role), by a heapq Dijkstra written here."""
+    """The cheapest cost over promotions (next level in ``order`` on the same track: a
+    name ending "- management" is on the management track), moves across tracks (same
+    role and band) and lateral moves (same band, another role), by a heapq Dijkstra
+    written here."""
 
     def cost(a: str, b: str) -> int:
         return sum(s for _, s in expected_gap(export.req[a], export.req[b]).values())
 
     moves: dict[str, list[str]] = {lv: [] for lv in export.req}
     for levels in order.values():
-        for a, b in itertools.pairwise(levels):
-            moves[a].append(b)
+        for track in (False, True):
+            on = [lv for lv in levels if is_management(lv) == track]
+            for a, b in itertools.pairwise(on):
+                moves[a].append(b)
     for a in export.req:
         for b in export.req:
-            if band[a] == band[b] and export.role[a] != export.role[b]:
+            if band[a] == band[b] and (
+                export.role[a] != export.role[b] or is_management(a) != is_management(b)
+            ):
                 moves[a].append(b)
     best = {source: 0}
     queue = [(0, source)]
@@ -351,6 +385,10 @@ WORDS = {"apprentice": 0, "trainee": 0, "associate": 0, "junior": 0, "senior": 2
          "lead": 3, "principal": 4, "head": 5, "chief": 5}  # fmt: skip
 
 
+def is_management(level: str) -> bool:
+    return level.endswith(" - management")
+
+
 def name_band(level: str) -> int:
     words = re.findall("[a-z]+", level.lower())
     hits = [WORDS[w] for w in words if w in WORDS]
@@ -363,6 +401,8 @@ def name_band(level: str) -> int:
         ("Associate data analyst", "Lead data scientist"),
         ("Junior developer", "Head of data science"),
         ("Data engineer", "Lead performance analyst"),
+        ("Developer", "Principal DevOps engineer - management"),
+        ("Senior developer", "Lead developer"),
     ],
 )
 def test_cheapest_paths(view: FrameworkView, export: Export, source: str, target: str) -> None:
@@ -372,14 +412,15 @@ def test_cheapest_paths(view: FrameworkView, export: Export, source: str, target
     }
     band: dict[str, int] = {}
     for levels in order.values():
-        floor = 0
+        floor = {False: 0, True: 0}
         for lv in levels:
-            floor = max(floor, name_band(lv))
-            band[lv] = floor
+            floor[is_management(lv)] = max(floor[is_management(lv)], name_band(lv))
+            band[lv] = floor[is_management(lv)]
     assert {view.levels[k].label: b for k, b in seniority_bands(view).items()} == band
     p = career_path(view, find_level(view, source), find_level(view, target))
     assert p.cost == independent_cheapest(export, order, band, source, target)
-    assert len(p.moves) >= 2, "the direct jump is not an allowed move"
+    if (source, target) != ("Senior developer", "Lead developer"):
+        assert len(p.moves) >= 2, "the direct jump is not an allowed move"
     assert p.moves[0].gap.source == source and p.moves[-1].gap.target == target
     for one, two in itertools.pairwise(p.moves):
         assert one.gap.target == two.gap.source
@@ -388,8 +429,11 @@ def test_cheapest_paths(view: FrameworkView, export: Export, source: str, target
         expected = sum(s for _, s in expected_gap(export.req[a], export.req[b]).values())
         assert m.cost == expected
         if m.kind == "promotion":
-            levels = order[export.role[a]]
+            levels = [lv for lv in order[export.role[a]] if is_management(lv) == is_management(a)]
             assert levels.index(b) == levels.index(a) + 1
+        elif m.kind == "across":
+            assert band[a] == band[b] and export.role[a] == export.role[b]
+            assert is_management(a) != is_management(b)
         else:
             assert band[a] == band[b] and export.role[a] != export.role[b]
 
@@ -419,7 +463,7 @@ def test_a_profile_equal_to_a_level_matches_it(
         for skill, tier in sorted(export.req[level].items()):
             w.writerow([skill.upper(), TIERS[(tier or 1) - 1].capitalize()])
     read = read_profile(f, view)
-    matches = best_matches(view, read.people["me"], top=3)
+    matches = best_matches(view, read.people["you"], top=3)
     assert (matches[0].level.label, matches[0].similarity, matches[0].steps) == (level, 1.0, 0)
     others = sorted(
         (-wj(export.req[level], req), lv) for lv, req in export.req.items() if lv != level

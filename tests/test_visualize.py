@@ -357,13 +357,17 @@ def test_viz_command_writes_one_file_and_a_summary(
     monkeypatch.chdir(tmp_path)
     result = runner.invoke(cli, ["viz", "-o", "mle.html"])
     assert result.exit_code == 0, result.output
-    assert result.stderr == "Wrote mle.html: overlap view: 6 nodes, 7 edges.\n"
+    bundled = (
+        "note: answered from the bundled sample (the Machine learning engineer page only); "
+        "give --graph FILE or set ROLEGRAPH_GRAPH=FILE for the whole framework\n"
+    )
+    assert result.stderr == "Wrote mle.html: overlap view: 6 nodes, 7 edges.\n" + bundled
     assert result.stdout == ""
     assert sorted(p.name for p in tmp_path.iterdir()) == ["mle.html"]  # no lib/ folder beside it
     role = runner.invoke(cli, ["viz", "--role", "Machine learning engineer", "-o", "r.html"])
-    assert role.stderr == "Wrote r.html: role view: 14 nodes, 23 edges.\n"
+    assert role.stderr == "Wrote r.html: role view: 14 nodes, 23 edges.\n" + bundled
     skill = runner.invoke(cli, ["viz", "--skill", "systems integration", "-o", "s.html", "-q"])
-    assert skill.exit_code == 0 and skill.stderr == ""
+    assert skill.exit_code == 0 and skill.stderr == bundled  # -q: the summary only
     assert (tmp_path / "s.html").read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
     capped = runner.invoke(
         cli, ["viz", "--view", "framework", "--max-nodes", "14", "-o", "f.html", "-q"]

@@ -19,6 +19,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from rolegraph.combine.ordering import MAIN_TRACK, level_track
 from rolegraph.errors import DataInvalid
 from rolegraph.model.vocab import TIERS, compact_iri, sparql_prefixes
 from rolegraph.spelling import advice
@@ -48,6 +49,8 @@ class LevelInfo:
     rank: int
     #: "stated" (a source gives the order) or "derived" (rolegraph worked it out).
     rank_basis: str | None = None
+    #: "main", or "management" for "X - management", the level beside X (rg:track).
+    track: str = MAIN_TRACK
 
 
 @dataclass
@@ -210,9 +213,10 @@ def framework_view(graph: RoleGraph, *, tiers: bool = True, levels: bool = True)
         return view
     for row in graph.query(
         _PREFIX
-        + """SELECT ?l ?label ?role ?rank ?basis WHERE {
+        + """SELECT ?l ?label ?role ?rank ?basis ?track WHERE {
             ?l a rg:RoleLevel ; rdfs:label ?label ; rg:role ?role .
             OPTIONAL { ?l rg:rank ?rank } OPTIONAL { ?l rg:rankBasis ?basis }
+            OPTIONAL { ?l rg:track ?track }
         }"""
     ):
         rank = (
@@ -226,6 +230,8 @@ def framework_view(graph: RoleGraph, *, tiers: bool = True, levels: bool = True)
             row["role"].value,
             rank,
             row["basis"].value if row["basis"] is not None else None,
+            # A graph written before rg:track existed: the name says it.
+            row["track"].value if row["track"] is not None else level_track(row["label"].value),
         )
     for row in graph.query(
         _PREFIX

@@ -98,7 +98,8 @@ def ladder(role: str, fmt: str, graph_path: Path | None) -> None:
     """A role's levels in seniority order, and what each step up adds, raises, lowers and
     removes. Lowered tiers are real: leadership levels need some skills less.
 
-    ROLE is a role's name, or the name of one of its levels."""
+    A role with "X - management" levels shows its management track beside the main
+    track. ROLE is a role's name, or the name of one of its levels."""
 
     view = _view(graph_path)
     lad = build_ladder(view, find_role_of(view, role))
@@ -122,24 +123,32 @@ def ladder(role: str, fmt: str, graph_path: Path | None) -> None:
     is_flag=True,
     help="NAME is a role level: compare role levels (many roles have a level of the same name).",
 )
+@click.option(
+    "--other-roles",
+    is_flag=True,
+    help="Compare role levels, leaving out the other levels of NAME's own role (implies --levels).",
+)
 @_top_option(10)
 @format_option(FORMATS, "table")
 @graph_option
-def similar(name: str, as_level: bool, top: int, fmt: str, graph_path: Path | None) -> None:
+def similar(
+    name: str, as_level: bool, other_roles: bool, top: int, fmt: str, graph_path: Path | None
+) -> None:
     """The roles (or role levels) most similar to ROLE_OR_LEVEL.
 
     Similarity is tier-aware: the weighted Jaccard index of two tier profiles, the sum
     over skills of the lower tier divided by the sum of the higher (awareness 1 ...
     expert 4; 0 where a skill is not needed). A role's tier for a skill is the highest
     any of its levels needs. A name that is both a role and a level means the role,
-    unless --levels is given.
+    unless --levels (or --other-roles) is given.
     """
 
     view = _view(graph_path)
-    iri = find_role_or_level(view, name, level=as_level)
+    iri = find_role_or_level(view, name, level=as_level or other_roles)
     is_role = iri in view.roles
     label = view.roles[iri].label if is_role else view.levels[iri].label
-    show(SimilarReport(label, is_role, nearest(view, iri, top=top)), fmt)
+    found = nearest(view, iri, top=top, other_roles=other_roles)
+    show(SimilarReport(label, is_role, found, other_roles=other_roles), fmt)
 
 
 # -- overlap --------------------------------------------------------------------------
@@ -199,10 +208,12 @@ def overlap(measure: str, output: Path | None, fmt: str, graph_path: Path | None
 def path(source: str, target: str, fmt: str, graph_path: Path | None) -> None:
     """The cheapest sequence of moves from role level FROM to role level TO.
 
-    A move is a promotion to the next level of the same role, or a lateral move to a
-    level of another role in the same seniority band (entry, mid, senior, lead,
-    principal, head; from the level's name). A move costs the tier steps the new level
-    needs beyond the current one. Ties: fewer moves, then names in alphabetical order.
+    A move is a promotion to the next level of the same role on the same track, a move
+    across between the role's main and management tracks (Senior developer and Senior
+    developer - management), or a lateral move to a level of another role, each in the
+    same seniority band (entry, mid, senior, lead, principal, head; from the level's
+    name). A move costs the tier steps the new level needs beyond the current one.
+    Ties: fewer moves, then names in alphabetical order.
     """
 
     view = _view(graph_path)

@@ -13,6 +13,7 @@ from rolegraph.cli.options import (
     RDF_EXTENSIONS,
     Progress,
     Seconds,
+    command_line_graph,
     emit,
     format_option,
     graph_option,
@@ -144,7 +145,7 @@ def build(
     if result.release is not None:
         verb = "Replaced" if result.release.replaced else "Added"
         note(
-            f"{verb} release {result.release.name!r} ({result.release.triples} triples) in the "
+            f"{verb} release {result.release.name!r} ({plural(result.release.triples, 'triple')}) in the "
             f"store {store}.",
             quiet,
         )
@@ -161,7 +162,7 @@ def build(
 def _note_built(result: BuildResult, wrote_report: bool, quiet: bool) -> None:
     """The build's summary and its first warnings, on stderr."""
     warnings = result.report.warnings()
-    note(f"Built {len(result.graph):,} triples: {result.summary}.", quiet)
+    note(f"Built {plural(len(result.graph), 'triple')}: {result.summary}.", quiet)
     if warnings:
         note(
             f"{plural(len(warnings), 'warning')} in the import report"
@@ -203,7 +204,7 @@ def stats(graph_path: Path | None, fmt: str) -> None:
     if fmt == "json":
         click.echo(render_json(counts), nl=False)
     else:
-        click.echo(render(["what", "count"], list(counts.items()), fmt), nl=False)
+        click.echo(render(["what", "count"], list(counts.items()), fmt, grouped=True), nl=False)
 
 
 @click.command(cls=RolegraphCommand)
@@ -214,6 +215,8 @@ def validate(graph: Path | None, graph_path: Path | None, fmt: str) -> None:
     """Check a graph against the SHACL shapes (exit 0 conforms, 1 does not, 2 cannot run)."""
     from dataclasses import asdict
 
+    if graph is not None:
+        graph_path = command_line_graph(graph_path)  # GRAPH overrides $ROLEGRAPH_GRAPH
     if graph is not None and graph_path is not None:
         raise OptionError("give the graph either as an argument or with --graph, not both")
     report = run(load_graph(graph or graph_path))
@@ -251,7 +254,7 @@ def releases(store: Path, remove: str | None, fmt: str) -> None:
         )
     if remove is not None:
         gone = remove_release(store, remove)
-        note(f"Removed release {gone.name!r} ({gone.triples} triples).")
+        note(f"Removed release {gone.name!r} ({plural(gone.triples, 'triple')}).")
         return
     try:
         found = list_releases(ox.Store.read_only(str(store_path(store))))
@@ -289,7 +292,7 @@ def releases(store: Path, remove: str | None, fmt: str) -> None:
         ]
         for i, r in enumerate(found)
     ]
-    click.echo(render(headers, rows, fmt), nl=False)
+    click.echo(render(headers, rows, fmt, grouped=True), nl=False)
 
 
 @click.command(cls=RolegraphCommand)

@@ -25,14 +25,22 @@ from rolegraph.cli.spelling import CLI_SPELLING
 from rolegraph.errors import NotFound, RolegraphError
 from rolegraph.spelling import spelled_by
 from rolegraph.util.files import LISTENERS, NOTICES, WRITTEN
+from rolegraph.util.text import near_miss
 from rolegraph.version import __version__
 
 #: set in ctx.meta when a command used the bundled data (not the framework)
 BUNDLED_KEY = "rolegraph.bundled"
 BUNDLED_NOTE = (
     "the bundled data holds only the Machine learning engineer page; give --graph FILE "
-    "for the whole framework"
+    "(or set ROLEGRAPH_GRAPH) for the whole framework"
 )
+#: Said on stderr after a command the bundled sample answered (no --graph, no
+#: $ROLEGRAPH_GRAPH); a command that says it itself sets BUNDLED_SAID_KEY.
+BUNDLED_NOTICE = (
+    "note: answered from the bundled sample (the Machine learning engineer page "
+    "only); give --graph FILE or set ROLEGRAPH_GRAPH=FILE for the whole framework"
+)
+BUNDLED_SAID_KEY = "rolegraph.bundled-said"
 
 
 class RolegraphCommand(click.Command):
@@ -202,6 +210,8 @@ class RolegraphGroup(click.Group):
         LISTENERS[:] = [lambda message: click.echo(message, err=True)]
         try:
             result = super().invoke(ctx)
+            if ctx.meta.get(BUNDLED_KEY) and not ctx.meta.get(BUNDLED_SAID_KEY):
+                click.echo(BUNDLED_NOTICE, err=True)
             # Output still buffered must reach its reader now, where a failure (a full
             # disk behind a redirect) can be reported, not at exit.
             try:
@@ -213,8 +223,13 @@ class RolegraphGroup(click.Group):
             return result
         except RolegraphError as exc:
             message = one_line(str(exc))
-            # A name nowhere near one in the bundled data may well be in the framework.
-            if isinstance(exc, NotFound) and not exc.suggestions and ctx.meta.get(BUNDLED_KEY):
+            # A name the bundled sample lacks may well be in the framework: the names it
+            # suggests instead are only the sample's.
+            if (
+                isinstance(exc, NotFound)
+                and ctx.meta.get(BUNDLED_KEY)
+                and not any(near_miss(exc.name, s) for s in exc.suggestions)
+            ):
                 message += f"; {BUNDLED_NOTE}"
             click.echo(f"rolegraph: error: {message}", err=True)
             ctx.exit(exit_code(exc))
@@ -255,8 +270,8 @@ def cli() -> None:
     """rolegraph: the UK Government Digital and Data Profession Capability Framework as a
     knowledge graph.
 
-    With no --graph, commands use the bundled data (the Machine learning engineer role
-    page). Build the whole framework from the official CSV export with
+    With no --graph (and no ROLEGRAPH_GRAPH in the environment), commands use the
+    bundled data (the Machine learning engineer role page) and say so. Build the whole framework from the official CSV export with
     'rolegraph build --roles role-content.csv --skills skill-descriptions.csv -o framework.ttl'.
     """
 

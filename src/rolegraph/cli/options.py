@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 from rolegraph.cli.group import BUNDLED_KEY
-from rolegraph.errors import OptionError
+from rolegraph.errors import OptionError, RolegraphError
 from rolegraph.graph.open import open_graph
 from rolegraph.model.formats import EXPORT_EXTENSIONS
 from rolegraph.util.files import atomic_write, check_outputs_apart
@@ -24,6 +24,9 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 
 _RELEASE_KEY = "rolegraph.release"
+#: The environment variable naming the default graph (as ``rolegraph serve``'s ASGI
+#: factory reads it); an empty value is no value.
+GRAPH_ENV = "ROLEGRAPH_GRAPH"
 
 
 def _remember_release(ctx: click.Context, _param: click.Parameter, value: str | None) -> None:
@@ -46,8 +49,10 @@ def graph_option(func: F) -> F:
         "graph_path",
         type=click.Path(path_type=Path),
         default=None,
+        envvar=GRAPH_ENV,
         metavar="FILE|DIR",
-        help="Graph to read: a .ttl/.nt/.jsonld file or a store folder (default: the bundled data).",
+        help=f"Graph to read: a .ttl/.nt/.jsonld file or a store folder (default: ${GRAPH_ENV} "
+        "if set, else the bundled sample).",
     )(func)
 
 
@@ -121,11 +126,31 @@ def load_graph(path: Path | None) -> RoleGraph:
 
     ctx = click.get_current_context(silent=True)
     release = ctx.meta.get(_RELEASE_KEY) if ctx is not None else None
-    if ctx is not None and path is None:
-        ctx.meta[BUNDLED_KEY] = True
-    if path is not None:
-        remember_input(path)
-    return open_graph(path, release)
+    if path is None:
+        if ctx is not None:
+            # The command group says so once the command has answered (an error says
+            # it its own way, in its one line).
+            ctx.meta[BUNDLED_KEY] = True
+        return open_graph(None, release)
+    remember_input(path)
+    try:
+        return open_graph(path, release)
+    except RolegraphError as exc:
+        if ctx is not None and _from_environment(ctx):
+            # Say where the path came from: the command line did not name it.
+            exc.message = f"{GRAPH_ENV}={path}: {exc.message}"
+        raise
+
+
+def _from_environment(ctx: click.Context) -> bool:
+    return ctx.get_parameter_source("graph_path") == click.core.ParameterSource.ENVIRONMENT
+
+
+def command_line_graph(path: Path | None) -> Path | None:
+    """``path`` if the command line gave it; None if it is only $ROLEGRAPH_GRAPH's default,
+    which a graph named another way (an --endpoint, validate's GRAPH) overrides."""
+    ctx = click.get_current_context(silent=True)
+    return None if ctx is not None and _from_environment(ctx) else path
 
 
 _INPUTS_KEY = "rolegraph.inputs"

@@ -11,6 +11,7 @@ from rolegraph.cli.group import RolegraphCommand
 from rolegraph.cli.options import (
     TABLE_EXTENSIONS,
     Seconds,
+    command_line_graph,
     emit,
     format_option,
     graph_option,
@@ -38,6 +39,7 @@ from rolegraph.sparql.remote import RemoteRunner
 from rolegraph.sparql.results import RESULT_FORMATS
 from rolegraph.util.files import check_output_path
 from rolegraph.util.render import render, render_json
+from rolegraph.util.text import plural
 
 if TYPE_CHECKING:
     from rolegraph.graph.pool import Limits
@@ -48,7 +50,7 @@ def _runner(
     graph_path: Path | None, endpoint: str | None, limits: Limits, graph_iri: str | None
 ) -> Runner:
     if endpoint is not None:
-        if graph_path is not None:
+        if command_line_graph(graph_path) is not None:
             raise OptionError("give either --graph or --endpoint, not both")
 
         if graph_iri is not None:
@@ -298,7 +300,7 @@ def publish(
         query_url=query_endpoint,
     )
     where = f"graph <{graph_iri}>" if graph_iri else "the default graph"
-    what = f"{done.sent:,} triples" + (
+    what = plural(done.sent, "triple") + (
         " (the bundled data: the Machine learning engineer page)" if graph_path is None else ""
     )
     # Said only when the store could not be asked: a success is otherwise confirmed.

@@ -14,16 +14,19 @@ from dataclasses import dataclass
 from typing import Any
 
 from rolegraph.analysis.careers import (
+    ACROSS,
     GAP,
     CareerPath,
     Coverage,
     Gap,
     Ladder,
+    LadderStep,
     Match,
     Neighbour,
     Overlap,
 )
 from rolegraph.cli.render import MD, READABLE, TABLE, Block, Grid, Heading, Para, Tight
+from rolegraph.combine.ordering import MAIN_TRACK
 from rolegraph.util.render import Cell, md_text
 
 ARROW = "→"
@@ -128,6 +131,18 @@ class GapReport:
 # -- ladder ---------------------------------------------------------------------------
 
 
+def _changes_json(step: LadderStep) -> list[dict[str, Any]]:
+    return [
+        {"change": c.change, "skill": c.label, "from_tier": c.before, "to_tier": c.after}
+        for c in step.changes
+    ]
+
+
+def _step_text(step: LadderStep) -> str:
+    kinds = Counter(c.change for c in step.changes)
+    return ", ".join([*(f"{n} {k}" for k, n in kinds.items()), f"{step.unchanged} unchanged"])
+
+
 @dataclass(frozen=True)
 class LadderReport:
     ladder: Ladder
@@ -140,35 +155,58 @@ class LadderReport:
                 "rank": i + 1,
                 "rank_basis": level.rank_basis,
                 "level": level.label,
+                "track": level.track,
                 "skills": skills,
             }
-            if i:
-                step = lad.steps[i - 1]
+            for step in lad.step_into(level):
+                entry["from"] = step.lower.label
                 entry["unchanged"] = step.unchanged
-                entry["changes"] = [
+                entry["changes"] = _changes_json(step)
+            across = lad.step_into(level, ACROSS)
+            if across:
+                entry["across"] = [
                     {
-                        "change": c.change,
-                        "skill": c.label,
-                        "from_tier": c.before,
-                        "to_tier": c.after,
+                        "from": st.lower.label,
+                        "unchanged": st.unchanged,
+                        "changes": _changes_json(st),
                     }
-                    for c in step.changes
+                    for st in across
                 ]
             levels.append(entry)
-        return {"role": lad.role.label, "family": lad.role.family, "levels": levels}
+        return {
+            "role": lad.role.label,
+            "family": lad.role.family,
+            "tracks": [
+                {"track": t.name, "levels": [lv.label for lv in t.levels]} for t in lad.tracks
+            ],
+            "levels": levels,
+        }
 
-    def summary(self) -> list[str]:
-        """One numbered line per level: its skills and what changed from the level below."""
+    def summary(self) -> list[list[str]]:
+        """For each track, one numbered line per level: its skills and what changed from
+        the level below it on its track (and, on the management track, across from the
+        main track). A management level is numbered as the main level it sits beside."""
         lad = self.ladder
-        out = []
-        for i, (level, skills) in enumerate(zip(lad.levels, lad.skill_counts, strict=True)):
-            line = f"{i + 1}. {level.label}: {count(skills, 'skill')}"
-            if i:
-                step = lad.steps[i - 1]
-                kinds = Counter(c.change for c in step.changes)
-                changed = [f"{n} {k}" for k, n in kinds.items()]
-                line += "; " + ", ".join([*changed, f"{step.unchanged} unchanged"])
-            out.append(line)
+        skills = {lv.iri: n for lv, n in zip(lad.levels, lad.skill_counts, strict=True)}
+        main = next((t for t in lad.tracks if t.name == MAIN_TRACK), None)
+        out: list[list[str]] = []
+        for track in lad.tracks:
+            lines = []
+            for i, level in enumerate(track.levels):
+                number = i + 1
+                if track is not main and main is not None:
+                    number = max(1, sum(1 for m in main.levels if m.rank < level.rank))
+                line = f"{number}. {level.label}: {count(skills[level.iri], 'skill')}"
+                for step in lad.step_into(level):
+                    line += (
+                        "; "
+                        + (f"up from {step.lower.label}: " if track is not main else "")
+                        + _step_text(step)
+                    )
+                for step in lad.step_into(level, ACROSS):
+                    line += f"; across from {step.lower.label}: {_step_text(step)}"
+                lines.append(line)
+            out.append(lines)
         return out
 
     def blocks(self) -> list[Block]:
@@ -179,24 +217,29 @@ class LadderReport:
             for st in lad.steps
             for c in st.changes
         ]
-        title = f"{lad.role.label}: {count(len(lad.levels), 'level')}, most junior first"
+        title = f"{lad.role.label}: {count(len(lad.levels), 'level')}"
+        if len(lad.tracks) > 1:
+            title += f" on {len(lad.tracks)} tracks"
+        title += ", most junior first"
         if any(lv.rank_basis == "derived" for lv in lad.levels):
             # No source states this role's order: rolegraph derived it (see the import report).
             title += " (order derived from level names and tiers, not stated by a source)"
-        out: list[Block] = [
-            Tight(
-                Heading(title),
-                Para(
-                    "\n".join("  " + s for s in summary),
-                    md="\n".join(_md_numbered(line) for line in summary),
-                ),
-            )
-        ]
+        out: list[Block] = [Heading(title)] if len(lad.tracks) > 1 else []
+        for track, lines in zip(lad.tracks, summary, strict=True):
+            head = Heading(_track_title(track.name), 4) if out else Heading(title)
+            text = "\n".join("  " + s for s in lines)
+            out.append(Tight(head, Para(text, md="\n".join(map(_md_numbered, lines)))))
         if rows:
             out.append(Grid(LADDER_HEADERS, rows))
         elif len(lad.levels) > 1:
             out.append(Para("(no changes between levels)", only=TABLE))
         return out
+
+
+def _track_title(name: str) -> str:
+    if name == MAIN_TRACK:
+        return "Main track"
+    return f"{name.capitalize()} track (each level beside the main level of its band)"
 
 
 # -- similar --------------------------------------------------------------------------
@@ -207,12 +250,15 @@ class SimilarReport:
     label: str
     is_role: bool
     found: list[Neighbour]
+    #: the levels of the level's own role were left out
+    other_roles: bool = False
 
     def json(self) -> dict[str, Any]:
         is_role = self.is_role
         return {
             "name": self.label,
             "kind": "role" if is_role else "level",
+            "other_roles_only": self.other_roles,
             "measure": MEASURE,
             "similar": [
                 {
@@ -243,6 +289,8 @@ class SimilarReport:
                 for i, n in enumerate(found)
             ]
         kind = "roles" if self.is_role else "role levels"
+        if self.other_roles:
+            kind += " of other roles"
         title = (
             f"The {kind} most similar to {self.label} "
             "(tier-weighted Jaccard; shared = skills both use)"
@@ -372,13 +420,22 @@ class PersonReport:
             for i, m in enumerate(self.matches)
         ]
         title = (
-            f"Role levels most like {self.name}'s {count(self.skills, 'skill')} "
-            "(tier-weighted Jaccard; coverage = share of the level's tiers held)"
+            f"Role levels most like {self.name} ({count(self.skills, 'skill')}; "
+            "tier-weighted Jaccard; coverage = share of the level's tiers held)"
         )
         out: list[Block] = [Heading(title), Grid(MATCH_HEADERS, rows)]
         for g in self.gaps:
             out += gap_blocks(g)
         return out
+
+
+def _people(c: Coverage) -> str:
+    """Who has a skill at the needed tier; on a gap, who is nearest (and at which tier)."""
+    if c.holders:
+        return ", ".join(c.holders)
+    if c.nearest:
+        return f"nearest: {', '.join(c.nearest)} ({c.best})"
+    return "nobody has it"
 
 
 @dataclass(frozen=True)
@@ -403,6 +460,7 @@ class TeamReport:
                             "needs": c.need,
                             "best": c.best,
                             "holders": list(c.holders),
+                            "nearest": list(c.nearest),
                             "short": c.short,
                         }
                         for c in cov
@@ -429,7 +487,7 @@ class TeamReport:
                     c.best or "none",
                     c.short,
                     len(c.holders),
-                    ", ".join(c.holders),
+                    _people(c),
                 ]
                 for c in cov
             ]

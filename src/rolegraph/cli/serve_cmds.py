@@ -7,8 +7,15 @@ from pathlib import Path
 
 import click
 
-from rolegraph.cli.group import RolegraphCommand
-from rolegraph.cli.options import Seconds, given_release, graph_option, load_graph, note
+from rolegraph.cli.group import BUNDLED_KEY, BUNDLED_NOTICE, BUNDLED_SAID_KEY, RolegraphCommand
+from rolegraph.cli.options import (
+    Seconds,
+    command_line_graph,
+    given_release,
+    graph_option,
+    load_graph,
+    note,
+)
 from rolegraph.errors import OptionError
 from rolegraph.graph.pool import MB, Limits
 from rolegraph.serve.cache import DEFAULT_MB
@@ -23,6 +30,7 @@ from rolegraph.serve.server import (
     serve_workers,
     url_of,
 )
+from rolegraph.util.text import plural
 
 
 @click.command(cls=RolegraphCommand)
@@ -124,6 +132,8 @@ def serve(
     (Oxigraph server, Fuseki, Virtuoso, GraphDB) the same way; the explorer is a copy of
     the graph taken at start."""
 
+    if endpoint is not None:
+        graph_path = command_line_graph(graph_path)  # --endpoint overrides $ROLEGRAPH_GRAPH
     _check_source(graph_path, endpoint, graph_iri)
     limits = Limits(timeout=query_timeout, memory=query_memory * MB, result_bytes=max_result * MB)
     if workers > 1:
@@ -166,7 +176,16 @@ def serve(
             allowed_hosts=allowed_hosts,
             answer_cache=answer_cache,
         )
-    _serve_until_stopped(server, host, f"{triples:,} triples{source}")
+    _serve_until_stopped(server, host, f"{plural(triples, 'triple')}{source}")
+
+
+def _say_bundled() -> None:
+    """Serving the bundled sample is said when serving starts (after the line saying what
+    is served and where), not when it stops."""
+    ctx = click.get_current_context()
+    if ctx.meta.get(BUNDLED_KEY) and not ctx.meta.get(BUNDLED_SAID_KEY):
+        ctx.meta[BUNDLED_SAID_KEY] = True
+        note(BUNDLED_NOTICE.replace("answered from", "serving"))
 
 
 def _check_source(graph_path: Path | None, endpoint: str | None, graph_iri: str | None) -> None:
@@ -197,14 +216,14 @@ def _serve_with_workers(
     if endpoint is not None:
         backend, _ = open_endpoint(endpoint, graph_iri=graph_iri, explorer=False)
         try:
-            what = f"{backend.stats()['triples']:,} triples of {backend.describe()}"
+            what = f"{plural(backend.stats()['triples'], 'triple')} of {backend.describe()}"
         finally:
             backend.close()
         settings |= {"ROLEGRAPH_ENDPOINT": endpoint, "ROLEGRAPH_GRAPH_IRI": graph_iri}
         settings |= {"ROLEGRAPH_GRAPH": None, "ROLEGRAPH_RELEASE": None}
     else:
         graph = load_graph(graph_path)
-        what = f"{len(graph):,} triples"
+        what = plural(len(graph), "triple")
         settings |= {
             "ROLEGRAPH_GRAPH": str(graph_path.resolve()) if graph_path else None,
             "ROLEGRAPH_RELEASE": graph.release,
@@ -221,6 +240,7 @@ def _serve_with_workers(
     note(
         f"Serving {what} at {url} (SPARQL: {url}sparql) with {workers} web workers. Press Ctrl-C to stop."
     )
+    _say_bundled()
     serve_workers(sock, workers, settings)
     note("Stopped.")
 
@@ -233,6 +253,7 @@ def _serve_until_stopped(server: Server, host: str, what: str) -> None:
             "machine that can reach this address"
         )
     note(f"Serving {what} at {url} (SPARQL: {url}sparql). Press Ctrl-C to stop.")
+    _say_bundled()
     try:
         server.serve_forever()
     except KeyboardInterrupt:

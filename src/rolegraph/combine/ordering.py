@@ -7,7 +7,9 @@ tier profiles (a more senior level should not need most shared skills less):
     apprentice < trainee < associate < junior < (no prefix) < senior / major
                < lead < principal < head / chief
 
-* "X - management" sits right after X.
+* "X - management" sits right after X. It is not a rung above X but the same level on
+  the role's management track (:func:`level_track`): ranks order all of a role's levels,
+  and the careers analyses (ladder, path) read the two tracks side by side.
 * Where a role has both "... analyst" and "... manager" levels (IT operations
   roles), the manager track sits above the analyst track: analyst < senior analyst
   < manager < lead manager < head.
@@ -39,6 +41,17 @@ _LADDER: dict[str, float] = {
 _PLAIN = 4.0
 _MANAGEMENT = re.compile(r"[-–]\s*management\s*$", re.IGNORECASE)
 _WORD = re.compile(r"[a-z]+")
+
+
+#: The tracks a role's levels sit on: most levels are on the main track; a level named
+#: "X - management" (Senior developer - management) is on the management track beside X.
+MAIN_TRACK, MANAGEMENT_TRACK = "main", "management"
+
+
+def level_track(name: str) -> str:
+    """The track of a level called ``name``: :data:`MANAGEMENT_TRACK` for "X - management",
+    else :data:`MAIN_TRACK`."""
+    return MANAGEMENT_TRACK if _MANAGEMENT.search(name) else MAIN_TRACK
 
 
 def ladder_position(name: str, *, manager_track: bool = False) -> float:
@@ -82,7 +95,13 @@ def derive_order(names: Sequence[str], profiles: Mapping[str, Mapping[str, int]]
                 + ", ".join(repr(t) for t in tied)
                 + " (ordered by mean tier)"
             )
-    for lower, higher in itertools.pairwise(ordered):
+    # Each level against the one below it on its own track ("X - management" is beside X).
+    steps = [
+        pair
+        for track in (MAIN_TRACK, MANAGEMENT_TRACK)
+        for pair in itertools.pairwise(n for n in ordered if level_track(n) == track)
+    ]
+    for lower, higher in steps:
         a, b = profiles.get(lower, {}), profiles.get(higher, {})
         common = set(a) & set(b)
         raised = sum(1 for s in common if b[s] > a[s])

@@ -12,6 +12,7 @@ from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING
 
 from rolegraph.combine.aliases import load_family_table
+from rolegraph.combine.ordering import MANAGEMENT_TRACK, level_track
 from rolegraph.errors import SourceError
 from rolegraph.graph.store import RoleGraph, parse_rdf_file
 from rolegraph.model import paths
@@ -133,15 +134,16 @@ def _role_triples(roles: list[Role], mint: _Minter) -> Iterator[Triple]:
 
 
 def _level_triples(levels: list[RoleLevel], mint: _Minter) -> Iterator[Triple]:
-    """Each level, then the ladder of each role (next and previous level)."""
+    """Each level, then the ladder of each role (next and previous level on each track)."""
     # The ladder links only levels whose rank is known: an unranked level has no place
-    # on it, and putting it first (or last) would invent a step.
-    levels_by_role: dict[str, list[str]] = {}
+    # on it, and putting it first (or last) would invent a step. "X - management" is on
+    # the management track beside X (rg:track), so the links follow each track.
+    levels_by_role: dict[tuple[str, str], list[str]] = {}
     for lv in sorted(
         (lv for lv in levels if lv.rank is not None),
         key=lambda lv: (lv.role, lv.rank or 0, lv.name),
     ):
-        levels_by_role.setdefault(lv.role, []).append(lv.name)
+        levels_by_role.setdefault((lv.role, level_track(lv.name)), []).append(lv.name)
     for lv in levels:
         iri = mint(v.level_iri(lv.role, lv.name), f"level {lv.role} / {lv.name}")
         yield from _named(iri, RG + "RoleLevel", lv.name, lv.alt_names)
@@ -150,11 +152,13 @@ def _level_triples(levels: list[RoleLevel], mint: _Minter) -> Iterator[Triple]:
             yield iri, RG + "rank", _lit(lv.rank)
         if lv.rank_basis:
             yield iri, RG + "rankBasis", _lit(lv.rank_basis)
+        if level_track(lv.name) == MANAGEMENT_TRACK:
+            yield iri, RG + "track", _lit(MANAGEMENT_TRACK)
         if lv.description:
             yield iri, DESCRIPTION, _lit(lv.description)
         for grade in lv.grades:
             yield iri, RG + "grade", _lit(grade)
-    for role_name, names in levels_by_role.items():
+    for (role_name, _), names in levels_by_role.items():
         for lower, higher in itertools.pairwise(names):
             a, b = v.level_iri(role_name, lower), v.level_iri(role_name, higher)
             yield a, RG + "nextLevel", b

@@ -29,6 +29,7 @@ from rolegraph.model.vocab import (
     sparql_prefixes,
 )
 from rolegraph.sparql.binding import to_oxigraph
+from rolegraph.util.text import number
 
 if TYPE_CHECKING:
     from rolegraph.serve.app import App
@@ -72,7 +73,8 @@ def environment() -> jinja2.Environment:
         lstrip_blocks=True,
         auto_reload=False,
     )
-    env.filters["thousands"] = lambda n: f"{n:,}"
+    # Counts as every text for people writes them (19,838); anything else as it is.
+    env.filters["thousands"] = lambda v: number(v) if isinstance(v, int) else v
     env.globals["max_rows"] = MAX_ROWS
     return env
 

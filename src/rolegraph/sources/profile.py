@@ -22,6 +22,8 @@ from rolegraph.util.text import plural
 if TYPE_CHECKING:
     from rolegraph.util.tables import Table
 
+#: Who a one-person profile is about when it gives no ``name:``: its reader.
+DEFAULT_PERSON = "you"
 YAML_EXAMPLE = "write one 'skill: tier' line per skill, e.g. 'Systems integration: practitioner'"
 
 
@@ -95,7 +97,7 @@ def read_csv_profile(path: Path, sink: ProfileSink) -> ProfileShape:
     if not table.rows:
         raise SourceError(f"{table.label} has a header but no rows", hint="add 'skill,tier' rows")
     _note_unread(table, sink)
-    return ProfileShape(table.label, team, path.stem)
+    return ProfileShape(table.label, team, DEFAULT_PERSON)
 
 
 def _note_unread(table: Table, sink: ProfileSink) -> None:
@@ -128,7 +130,7 @@ def read_yaml_profile(path: Path, sink: ProfileSink) -> ProfileShape:
             f"{label}, line {root.start_mark.line + 1}: expected skill: tier lines",
             hint=YAML_EXAMPLE,
         )
-    name, entries = _yaml_skills(root, label, path.stem, sink)
+    name, entries = _yaml_skills(root, label, DEFAULT_PERSON, sink)
     count = 0
     for k, v in entries.value:
         line = k.start_mark.line + 1

@@ -15,6 +15,8 @@ import unicodedata
 from collections.abc import Sequence
 from typing import Any
 
+from rolegraph.util.text import number
+
 Cell = str | int | float | None
 TABLE_FORMATS = ("table", "md", "csv", "tsv", "json")
 _FORMULA = ("=", "+", "-", "@", "\t", "\r")
@@ -59,19 +61,21 @@ def md_text(value: str) -> str:
     return text
 
 
-def _md_cell(value: Cell) -> str:
+def _md_cell(value: Cell, grouped: bool = False) -> str:
     """A table cell: a number as written, a text through :func:`md_text`."""
     if isinstance(value, int | float):
-        return _text(value)
+        return _text(value, grouped)
     return md_text(_text(value))
 
 
-def _text(value: Cell) -> str:
+def _text(value: Cell, grouped: bool = False) -> str:
     if value is None:
         return ""
     if isinstance(value, float):
         # Always three decimals, so a column of scores lines up and sorts as text.
         return f"{value:.3f}"
+    if grouped and isinstance(value, int) and not isinstance(value, bool):
+        return number(value)
     return str(value)
 
 
@@ -90,7 +94,11 @@ def render(
     *,
     title: str | None = None,
     max_width: int = 60,
+    grouped: bool = False,
 ) -> str:
+    """``rows`` under ``headers`` as ``fmt``. With ``grouped``, the tables for people (text
+    and Markdown) write counts as :func:`~rolegraph.util.text.number` does (19,838); CSV,
+    TSV and JSON keep plain integers."""
     if fmt == "json":
         records = [dict(zip(headers, row, strict=True)) for row in rows]
         return json.dumps(records, indent=2, ensure_ascii=False) + "\n"
@@ -114,10 +122,10 @@ def render(
             + "|"
         )
         for row in rows:
-            out.append("| " + " | ".join(_md_cell(c) for c in row) + " |")
+            out.append("| " + " | ".join(_md_cell(c, grouped) for c in row) + " |")
         return "\n".join(out) + "\n"
     # Plain text table.
-    texts = [[_clip(_one_line(_text(c)), max_width) for c in row] for row in rows]
+    texts = [[_clip(_one_line(_text(c, grouped)), max_width) for c in row] for row in rows]
     widths = [max([_width(h), *(_width(r[i]) for r in texts)]) for i, h in enumerate(headers)]
     numeric = [_numeric(rows, i) for i in range(len(headers))]
 

@@ -123,6 +123,26 @@ def did_you_mean(name: str, choices: Iterable[str], *, n: int = 3) -> list[str]:
     return [keyed[key] for key in close]
 
 
+#: How alike two names are (difflib's ratio of their keys) for one to be a slip of the
+#: other, not merely the nearest name there is.
+NEAR_CUTOFF = 0.85
+
+
+def near_miss(name: str, other: str) -> bool:
+    """Whether ``name`` is ``other`` mistyped or shortened ("Lead machine lerning engineer",
+    "Machine learning engineer" for "Senior machine learning engineer"), as opposed to
+    another name that :func:`did_you_mean` found nearest ("Data engineer" and "Lead
+    machine learning engineer")."""
+    a, b = name_key(name), name_key(other)
+    return a in b or difflib.SequenceMatcher(None, a, b).ratio() >= NEAR_CUTOFF
+
+
+def number(n: int) -> str:
+    """A count as every text for people writes it: ``19,838`` (data formats, CSV and
+    JSON, keep the plain integer)."""
+    return f"{n:,}"
+
+
 def plural(n: int, noun: str, many: str | None = None) -> str:
     """``"1 warning"``, ``"1,204 warnings"``; ``many`` for an irregular plural."""
-    return f"{n:,} {noun if n == 1 else many or noun + 's'}"
+    return f"{number(n)} {noun if n == 1 else many or noun + 's'}"

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from rolegraph.analysis.careers.assess import Coverage, Match, best_matches, team_coverage
 from rolegraph.analysis.careers.common import (
+    ACROSS,
     ADDED,
     BANDS,
     GAP,
@@ -43,6 +44,7 @@ from rolegraph.analysis.careers.moves import (
     career_path,
     move_graph,
     seniority_bands,
+    tracks_of,
 )
 from rolegraph.analysis.careers.profiles import ProfileFile, read_profile
 from rolegraph.analysis.careers.similar import (
@@ -54,6 +56,7 @@ from rolegraph.analysis.careers.similar import (
 )
 
 __all__ = [
+    "ACROSS",
     "ADDED",
     "BANDS",
     "GAP",
@@ -101,5 +104,6 @@ __all__ = [
     "similar",
     "team_coverage",
     "tier_text",
+    "tracks_of",
     "write_heatmap",
 ]

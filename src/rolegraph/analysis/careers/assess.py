@@ -52,6 +52,9 @@ class Coverage:
     best: str | None  # the highest tier anyone in the team has
     holders: tuple[str, ...]  # people at the needed tier or above
     short: int  # tier steps between the best in the team and the need (0 when covered)
+    #: on a gap: the people nearest to the need (those at the team's best tier); empty
+    #: when covered, or when nobody in the team has the skill at all
+    nearest: tuple[str, ...] = ()
 
     @property
     def status(self) -> str:
@@ -62,13 +65,15 @@ def team_coverage(
     view: FrameworkView, people: Mapping[str, Mapping[str, int]], target: str
 ) -> list[Coverage]:
     """For each skill role level ``target`` needs: who in the team has it at the needed
-    tier, the team's best tier, and how far short the team is."""
+    tier, the team's best tier, and how far short the team is; on a gap, who is nearest
+    (the people at the team's best tier, in the file's order)."""
     need = view.requirements.get(target, {})
     rows: list[Coverage] = []
     for skill, tier in need.items():
         needed = rank(tier)
         held = {person: tiers[skill] for person, tiers in people.items() if skill in tiers}
         best = max(held.values(), default=0)
+        short = max(0, needed - best)
         rows.append(
             Coverage(
                 view.levels[target].label,
@@ -76,7 +81,8 @@ def team_coverage(
                 tier_text(need, skill) or "",
                 TIERS[best - 1] if best else None,
                 tuple(person for person, t in held.items() if t >= needed),
-                max(0, needed - best),
+                short,
+                tuple(person for person, t in held.items() if t == best) if short else (),
             )
         )
     rows.sort(key=lambda c: (0 if c.short else 1, -c.short, c.skill))

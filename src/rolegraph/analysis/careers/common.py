@@ -22,7 +22,9 @@ Profile = Mapping[str, int | None]
 
 GAP, MET, NOT_NEEDED = "gap", "met", "not needed"
 ADDED, RAISED, LOWERED, REMOVED = "added", "raised", "lowered", "removed"
-PROMOTION, LATERAL = "promotion", "lateral"
+#: Moves: up a track of the same role, across between its tracks (X and X - management)
+#: in the same band, or to another role's level in the same band.
+PROMOTION, ACROSS, LATERAL = "promotion", "across", "lateral"
 #: Seniority bands of role levels, lowest first (see :func:`seniority_bands`).
 BANDS = ("entry", "mid", "senior", "lead", "principal", "head")
 VALID_TIERS = "awareness, working, practitioner, expert, or 1-4"

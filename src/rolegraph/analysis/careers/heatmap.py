@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 from rolegraph.analysis.careers.similar import Overlap
 from rolegraph.errors import OptionError, OutputError, SourceError
 from rolegraph.util.files import atomic_write, check_output_path
+from rolegraph.util.text import number
 
 if TYPE_CHECKING:
     from typing import BinaryIO
@@ -54,7 +55,7 @@ def write_heatmap(matrix: Overlap, path: Path | str, *, most: int | None = None)
     if len(matrix.roles) > most:
         # A cell per pair: 25,000 roles took 16 GB and made an image nobody can read.
         raise OptionError(
-            f"{len(matrix.roles):,} roles are too many for a readable heatmap (at most {most:,})",
+            f"{number(len(matrix.roles))} roles are too many for a readable heatmap (at most {number(most)})",
             hint="write the matrix as data with -f csv or -f json, or draw one family's roles",
         )
     check_output_path(p)

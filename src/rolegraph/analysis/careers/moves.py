@@ -1,8 +1,12 @@
 """Moves between role levels and the cheapest career path (``rolegraph path``).
 
-A move (:func:`move_graph`) is a promotion to the next level of the same role, or a
-lateral move to a level of another role in the same seniority band; it costs the tier
-steps of its gap (:mod:`rolegraph.analysis.careers.gap`).
+A move (:func:`move_graph`) is a promotion to the next level of the same role on the
+same track, a move across between a role's two tracks in the same seniority band
+(Senior developer to Senior developer - management, or back), or a lateral move to a
+level of another role in the same band. Every move costs the tier steps of its gap
+(:mod:`rolegraph.analysis.careers.gap`): the skills the new level needs beyond the
+current one. "X - management" is beside X, not above it, so a path up one track is never
+routed through the other.
 """
 
 from __future__ import annotations
@@ -11,10 +15,10 @@ import itertools
 from dataclasses import dataclass
 from typing import Any
 
-from rolegraph.analysis.careers.common import BANDS, LATERAL, PROMOTION
+from rolegraph.analysis.careers.common import ACROSS, BANDS, LATERAL, PROMOTION
 from rolegraph.analysis.careers.gap import Gap, gap_steps, level_gap
-from rolegraph.analysis.view import FrameworkView
-from rolegraph.combine.ordering import ladder_position
+from rolegraph.analysis.view import FrameworkView, LevelInfo
+from rolegraph.combine.ordering import MAIN_TRACK, ladder_position
 from rolegraph.errors import OptionError
 
 
@@ -23,7 +27,8 @@ def seniority_bands(view: FrameworkView) -> dict[str, int]:
     entry (apprentice, trainee, associate, junior), mid (no seniority word), senior
     (senior, major), lead, principal, head (head of, chief); "- management" levels sit
     in their base level's band. A level is never in a lower band than the level below it
-    in its role (so "Service desk manager", above "Senior service desk analyst", is senior).
+    on its role's track (so "Service desk manager", above "Senior service desk analyst",
+    is senior).
     """
 
     def band(position: float) -> int:
@@ -39,16 +44,25 @@ def seniority_bands(view: FrameworkView) -> dict[str, int]:
 
     out: dict[str, int] = {}
     for role in sorted(view.roles):
-        floor = 0
+        floor: dict[str, int] = {}
         for level in view.levels_of(role):
-            floor = max(floor, band(ladder_position(level.label)))
-            out[level.iri] = floor
+            floor[level.track] = max(floor.get(level.track, 0), band(ladder_position(level.label)))
+            out[level.iri] = floor[level.track]
     return out
+
+
+def tracks_of(view: FrameworkView, role: str) -> dict[str, list[LevelInfo]]:
+    """A role's levels by track, most junior first: the main track first, then the others
+    (the management track) in name order; only the tracks that have levels."""
+    out: dict[str, list[LevelInfo]] = {}
+    for level in view.levels_of(role):
+        out.setdefault(level.track, []).append(level)
+    return dict(sorted(out.items(), key=lambda kv: (kv[0] != MAIN_TRACK, kv[0])))
 
 
 @dataclass(frozen=True)
 class Move:
-    kind: str  # PROMOTION or LATERAL
+    kind: str  # PROMOTION, ACROSS or LATERAL
     gap: Gap
 
     @property
@@ -70,9 +84,11 @@ class CareerPath:
 def move_graph(view: FrameworkView) -> Any:
     """A networkx DiGraph of allowed moves between role levels (nodes are level IRIs).
 
-    Edges: a promotion from each level to the next level of its role, and a lateral move
-    between levels of different roles in the same seniority band. Each edge has ``kind``
-    and ``cost`` (tier steps to gain, :func:`gap_steps`).
+    Edges: a promotion from each level to the next level of its role on its track, a move
+    across between levels of one role on different tracks in the same seniority band,
+    and a lateral move between levels of different roles in the same band. Each edge has
+    ``kind`` (PROMOTION, ACROSS or LATERAL) and ``cost`` (tier steps to gain,
+    :func:`gap_steps`).
     """
     import networkx as nx
 
@@ -87,16 +103,20 @@ def move_graph(view: FrameworkView) -> Any:
         graph.add_edge(a, b, kind=kind, cost=cost)
 
     for role in sorted(view.roles):
-        for lower, higher in itertools.pairwise(view.levels_of(role)):
-            add(lower.iri, higher.iri, PROMOTION)
+        for track in tracks_of(view, role).values():
+            for lower, higher in itertools.pairwise(track):
+                add(lower.iri, higher.iri, PROMOTION)
     by_band: dict[int, list[str]] = {}
     for lv in levels:
         by_band.setdefault(bands[lv], []).append(lv)
     for members in by_band.values():
         for a in members:
             for b in members:
-                if view.levels[a].role != view.levels[b].role:
+                la, lb = view.levels[a], view.levels[b]
+                if la.role != lb.role:
                     add(a, b, LATERAL)
+                elif la.track != lb.track:
+                    add(a, b, ACROSS)
     return graph
 
 
@@ -121,8 +141,9 @@ def career_path(view: FrameworkView, source: str, target: str) -> CareerPath:
         bands = seniority_bands(view)
         raise OptionError(
             f"no path from {view.levels[source].label!r} to {view.levels[target].label!r}",
-            hint=f"moves go up one level within a role or sideways to another role's level "
-            f"in the same seniority band; the first is {BANDS[bands[source]]}, the second "
+            hint=f"moves go up one level of a role's track, across to its other track or "
+            f"sideways to another role's level in the same seniority band; the first is "
+            f"{BANDS[bands[source]]}, the second "
             f"{BANDS[bands[target]]}",
         )
     to_target = nx.single_source_dijkstra_path_length(

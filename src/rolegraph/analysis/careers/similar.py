@@ -27,10 +27,15 @@ class Neighbour:
     skills: int  # skills this one uses
 
 
-def similar(view: FrameworkView, iri: str, *, top: int = 10) -> list[Neighbour]:
+def similar(
+    view: FrameworkView, iri: str, *, top: int = 10, other_roles: bool = False
+) -> list[Neighbour]:
     """The roles (for a role IRI) or role levels (for a level IRI) nearest to ``iri`` by
-    tier-aware similarity, most similar first (ties by name); only those sharing a skill."""
+    tier-aware similarity, most similar first (ties by name); only those sharing a skill.
+    With ``other_roles``, a level's neighbours leave out the other levels of its own role
+    (Senior data engineer's nearest are otherwise Data engineer's own levels)."""
     is_role = iri in view.roles
+    own_role = None if is_role or not other_roles else view.levels[iri].role
     matrix = role_matrix(view) if is_role else level_matrix(view)
     sim = weighted_jaccard(matrix)
     shared = shared_counts(matrix).toarray()
@@ -38,6 +43,8 @@ def similar(view: FrameworkView, iri: str, *, top: int = 10) -> list[Neighbour]:
     out: list[Neighbour] = []
     for j, other in enumerate(matrix.rows):
         if j == i or shared[i, j] == 0:
+            continue
+        if own_role is not None and view.levels[other].role == own_role:
             continue
         if is_role:
             info = view.roles[other]

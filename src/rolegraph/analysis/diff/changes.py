@@ -95,6 +95,13 @@ def level_changes(old: Snapshot, new: Snapshot, matching: Matching, scope: Scope
         order = _level_order_change(old, new, one)
         if order is not None:
             changes.append(order)
+    # A role added whole: its levels are news too (in rank order).
+    for r in sorted(matching.roles.added):
+        if scope.wanted(r):
+            levels = [
+                (info["rank"] or 0, lv) for (role, lv), info in new.levels.items() if role == r
+            ]
+            changes += [Change(r, "level", "added", lv) for _, lv in sorted(levels)]
     return changes
 
 

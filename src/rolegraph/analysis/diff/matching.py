@@ -165,18 +165,35 @@ def match_skills(old: Snapshot, new: Snapshot, aliases: Aliases) -> Match:
     return Match(gone, arrived, renames)
 
 
+def _described(snap: Snapshot) -> set[str]:
+    """The roles a snapshot gives levels for (not only names, as a list of related roles)."""
+    return {r for (r, _) in snap.levels}
+
+
 def match_roles(old: Snapshot, new: Snapshot, aliases: Aliases, skill_map: dict[str, str]) -> Match:
-    """Roles: renamed by name or by the skills they use (skill renames applied)."""
+    """Roles: renamed by name or by the skills they use (skill renames applied).
+
+    A role renamed in one file only (the role CSV) keeps its old name on that side as a
+    name without levels (the skill CSV's "Roles that require Skill" still lists it): an
+    old role whose levels are gone and a new role whose levels are new are paired too,
+    and only when they are one renamed role (else the old one's levels are removed and
+    the new one is added, as before)."""
     gone = set(old.roles) - set(new.roles)
     arrived = set(new.roles) - set(old.roles)
+    faded = (set(old.roles) & set(new.roles) & _described(old)) - _described(new)
+    fresh = (set(old.roles) & set(new.roles) & _described(new)) - _described(old)
     renames = _pair_renames(
-        gone,
-        arrived,
+        gone | faded,
+        arrived | fresh,
         partial(same_by_name, aliases, "role", old, new),
-        {r: _role_uses(old, r, skill_map) for r in gone},
-        {r: _role_uses(new, r, {}) for r in arrived},
+        {r: _role_uses(old, r, skill_map) for r in gone | faded},
+        {r: _role_uses(new, r, {}) for r in arrived | fresh},
     )
-    return Match(gone, arrived, renames)
+    for o, (n, how) in list(renames.items()):
+        if o in faded:
+            renames[o] = (n, f"{how}; old name left without levels")
+    paired_new = {n for n, _ in renames.values()}
+    return Match(gone | (faded & set(renames)), arrived | (fresh & paired_new), renames)
 
 
 def match_levels(
@@ -207,7 +224,9 @@ def match(old: Snapshot, new: Snapshot, aliases: Aliases) -> Matching:
     skills = match_skills(old, new, aliases)
     skill_map = {s: s for s in old.skills} | skills.renamed_to
     roles = match_roles(old, new, aliases, skill_map)
-    role_map = {r: r for r in old.roles} | roles.renamed_to
+    # An old role (a name without levels) whose name a renamed role took maps to nothing.
+    taken = set(roles.renamed_to.values())
+    role_map = {r: r for r in old.roles if r not in taken} | roles.renamed_to
     levels = [
         match_levels(old, new, aliases, r_old, r_new, skill_map)
         for r_old, r_new in sorted(role_map.items())
