@@ -66,6 +66,9 @@ class PageSkill:
     line: int | None = None
     #: The page ends inside this row: what was read may be cut short.
     cut_off: bool = False
+    #: The page ends inside this row's descriptor, after its name and tier: the row is
+    #: read without its descriptor.
+    descriptor_cut: bool = False
 
 
 @dataclass
@@ -119,6 +122,9 @@ class RolePage:
     truncated: str | None = None
     #: Other things the reader noticed: (report category, message, line).
     remarks: list[tuple[str, str, int | None]] = field(default_factory=list)
+    #: What around the content was skipped (banners, site header and footer, cookie
+    #: notice, breadcrumbs): (what, its text, first line, last line).
+    ignored: list[tuple[str, str, int | None, int | None]] = field(default_factory=list)
 
 
 def _text(value: str | None) -> str | None:
@@ -182,7 +188,20 @@ def page_records(page: RolePage, report: ImportReport) -> Framework:
         )
     for heading, line in page.unread_sections:
         note("ignored", f"section {heading!r} is not read", line, severity="info")
+    for what, text, first, last in page.ignored:
+        lines = tuple(range(first, (last or first) + 1)) if first else ()
+        report.add(
+            "ignored",
+            f"{what}, not part of the role page: {_clip(text)!r}",
+            file=label,
+            lines=lines,
+        )
     return fw
+
+
+def _clip(text: str, most: int = 100) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= most else text[: most - 3] + "..."
 
 
 def _page_source(page: RolePage) -> Source:
@@ -345,6 +364,13 @@ def _requirement(
             row.line,
         )
         return "reported"
+    if row.descriptor_cut:
+        note(
+            "missing",
+            f"{where}: the page ends inside this skill's descriptor; the skill and its tier "
+            "are read, the descriptor is not",
+            row.line,
+        )
     tier = tier_name(row.tier) if row.tier else None
     if row.tier and tier is None:
         note("skipped", f"{where}: unknown tier {row.tier!r}; requirement not used", row.line)
@@ -353,7 +379,7 @@ def _requirement(
     seen[skill] = (row.tier, said)
     if tier is None:
         note("missing", f"{where}: the page shows no tier", row.line)
-    if said is None:
+    if said is None and not row.descriptor_cut:
         note("missing", f"{where}: the page shows no 'You can:' descriptor", row.line)
     fw.requirements.append(Requirement(role, name, skill, tier, said, Origin(label, line=row.line)))
     skills.add(skill, tier, said, row, where)

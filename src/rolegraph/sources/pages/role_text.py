@@ -30,7 +30,20 @@ from rolegraph.sources.pages.role_page import (
     page_date,
     page_records,
 )
-from rolegraph.sources.pages.sections import Section, text_heading
+from rolegraph.sources.pages.sections import (
+    CONTENTS,
+    CONTENTS_ENTRY,
+    FLAT_ROW,
+    FOOTER_STARTS,
+    GRADE_LINE,
+    TABLE_HEADERS,
+    TABLE_RULE,
+    WHAT,
+    Section,
+    explains_tier,
+    grades_intro,
+    text_heading,
+)
 from rolegraph.util.tables import decode_utf8, read_bytes
 from rolegraph.util.text import clean_name, clean_text, name_key
 
@@ -39,14 +52,7 @@ _BARE_BULLET = re.compile(r"^[•*\u2022]$")
 _LEVEL = re.compile(r"^(\d+)\.\s+(.+)$")
 _TIER = re.compile(r"^Level:\s*(\w+)\s*$", re.IGNORECASE)
 _TIER_EXPLAINED = re.compile(r"^\w+ is the \w+ of \d+ ascending skill levels$", re.IGNORECASE)
-_GRADES_INTRO = "This role level is most often performed at"
-_BOILERPLATE = (
-    "Skip to main content",
-    "This is a redesigned guidance page",
-    "The typical responsibilities and skills for each role level",
-)
-#: Lines that end the page's content (footers of saved pages).
-_END = ("Back to top", "Is this page useful?", "Help us improve GOV.UK", "Support links")
+_BOILERPLATE = ("The typical responsibilities and skills for each role level",)
 _ROLE_INTRO = "In this role, you will:"
 _LEVEL_INTRO = "At this role level, you will:"
 _YOU_CAN = "You can:"
@@ -62,6 +68,16 @@ class _Lines:
 
     def add(self, text: str, bullet: bool = False) -> None:
         self.items.append((bullet, text))
+
+    def add_line(self, line: str) -> None:
+        """A line as a bullet if it is marked as one, or if, copied from a browser without
+        its markers, it goes on a list (after "... you will:") in lower case."""
+        b = _BULLET.match(line)
+        after_intro = bool(self.items) and (self.items[-1][0] or self.items[-1][1].endswith(":"))
+        if b is not None:
+            self.add(b.group(1), bullet=True)
+        else:
+            self.add(line, bullet=after_intro and line[:1].islower())
 
     def render(self) -> str | None:
         out = ""
@@ -122,7 +138,8 @@ def read_role_page_text(
         raise SourceError(
             f"{label} is empty", hint="expected a framework role page (HTML or GOV.UK text)"
         )
-    title_line, title = content[0]
+    start = _title_index(content)
+    title_line, title = content[start]
     # A page saved from the framework's own site carries the site's name in its title.
     title = _SITE_SUFFIX.sub("", title)
     if not any(text_heading(ln, title) is Section.ROLE for _, ln in content):
@@ -139,9 +156,34 @@ def read_role_page_text(
         url=url,
         line=title_line,
     )
+    for line_no, ln in content[:start]:
+        page.ignored.append(
+            (
+                "before the role's title (a banner, site header, cookie notice or breadcrumbs)",
+                ln,
+                line_no,
+                line_no,
+            )
+        )
     reader = _TextReader(page, title, title_line)
-    reader.read(content[1:])
+    reader.read(content[start + 1 :])
     return reader.finish()
+
+
+def _title_index(content: list[tuple[int, str]]) -> int:
+    """Where the role's title is: the nearest line naming the role before the first "What
+    a ... does" (after a banner, the site's header or a cookie notice); else the first line."""
+    for j, (_, ln) in enumerate(content):
+        entry = CONTENTS_ENTRY.match(ln)
+        what = WHAT.match(entry.group(1).strip() if entry else ln)
+        if what is None:
+            continue
+        role = name_key(what.group(1))
+        for i in range(j - 1, -1, -1):
+            if name_key(_SITE_SUFFIX.sub("", content[i][1])) == role:
+                return i
+        return 0
+    return 0
 
 
 class _TextReader:
@@ -163,6 +205,8 @@ class _TextReader:
         self.last = ""
         self.last_line = title_line
         self.footer = False
+        self.in_contents = False
+        self.contents_first: str | None = None
 
     # -- walking -------------------------------------------------------------------
 
@@ -177,9 +221,15 @@ class _TextReader:
             Section.UPDATES: self._updates_line,
         }
         for line_no, ln in content:
-            if ln.startswith(_END):
+            if ln.startswith(FOOTER_STARTS):
                 self.footer = True
+                self.page.ignored.append(
+                    ("the page footer", ln, line_no, content[-1][0] if content else line_no)
+                )
                 break
+            if self.in_contents and self._contents_line(ln):
+                self.last, self.last_line = "head", line_no
+                continue
             if _BARE_BULLET.match(ln):
                 # A bullet with no text yet: the start of an item the text was cut inside.
                 self.last_line = line_no
@@ -205,12 +255,22 @@ class _TextReader:
             self.page.has_shared_table = True
 
     def close_skill(self) -> None:
-        if self.pending is not None and self.levels:
-            if self.descriptor:
-                self.pending.descriptor = "\n".join(
-                    [_YOU_CAN, *(f"- {d}" for d in self.descriptor)]
+        pending = self.pending
+        if pending is not None and self.levels and not pending.name:
+            level = self.levels[-1].page
+            self.page.remarks.append(
+                (
+                    "skipped",
+                    f"level {level.name!r}: a row of its skills table gives the tier "
+                    f"{pending.tier} but no skill name (lost where the table was flattened "
+                    "into text); row not used",
+                    pending.line,
                 )
-            self.levels[-1].page.skills.append(self.pending)
+            )
+        elif pending is not None and self.levels:
+            if self.descriptor and not pending.descriptor_cut:
+                pending.descriptor = "\n".join([_YOU_CAN, *(f"- {d}" for d in self.descriptor)])
+            self.levels[-1].page.skills.append(pending)
         self.pending, self.descriptor = None, []
 
     def close_note(self) -> None:
@@ -221,13 +281,33 @@ class _TextReader:
     # -- section handlers ------------------------------------------------------------
 
     def _head_line(self, line_no: int, ln: str) -> None:
-        if ln.startswith("See all updates") or ln == "Contents":
+        if name_key(ln) == CONTENTS:
+            self.in_contents = True
+            return
+        if ln.startswith("See all updates"):
             return
         self.summary.append(ln)
 
+    def _contents_line(self, ln: str) -> bool:
+        """An entry of the contents list ("— 1. Apprentice developer", or its text alone
+        when copied from a browser); False once the list has ended."""
+        marked = CONTENTS_ENTRY.match(ln)
+        entry = marked.group(1).strip() if marked else ln
+        listed = marked is not None or text_heading(entry, self.title) is not None
+        if not marked and self.contents_first is not None:
+            # Unmarked, the list ends where its first entry comes again, as a heading.
+            listed = listed and name_key(entry) != name_key(self.contents_first)
+        if not listed and not (_LEVEL.match(entry) and self.contents_first is not None):
+            self.in_contents = False
+            return False
+        self.contents_first = self.contents_first or entry
+        level = _LEVEL.match(entry)
+        if level:
+            self.page.announced_levels.append(clean_name(level.group(2))[0])
+        return True
+
     def _role_line(self, line_no: int, ln: str) -> None:
-        b = _BULLET.match(ln)
-        self.role_text.add(b.group(1) if b else ln, bullet=b is not None)
+        self.role_text.add_line(ln)
 
     def _shared_line(self, line_no: int, ln: str) -> None:
         words = ln.replace("\t", " ").split()
@@ -266,44 +346,63 @@ class _TextReader:
 
     def _level_body_line(self, level: _Level, line_no: int, ln: str) -> None:
         """A line within a level: table header, grades, a skill row's parts or description."""
-        words = ln.replace("\t", " ").split()
-        if words in (["Skill", "Description"], ["Skill"]):
+        words = ln.replace("\t", " ").lower().split()
+        if words in TABLE_HEADERS:
             self.close_skill()
             level.in_table, level.in_grades = True, False
             return
-        if words == ["Description"] and level.in_table and self.pending is None:
+        if words == ["description"] and level.in_table and self.pending is None:
             return  # the second half of a "Skill / Description" header
+        if level.in_table and (TABLE_RULE.match(ln) or not ln.strip("| ")):
+            return  # a flattened table's rule, or the end of one of its cells
         b = _BULLET.match(ln)
         t = _TIER.match(ln)
-        if ln.startswith(_GRADES_INTRO):
-            # "This role level is most often performed at the Civil Service job grade
-            # of:" (a link may break it over lines); the grades follow as bullets.
+        intro = grades_intro(ln) if self.pending is None else None
+        if intro is not None:
+            # "This role level is (most) often performed at the Civil Service job grade
+            # of:" (a link may break it over lines); the grades follow, one a line.
             level.in_grades = True
-            level.grades_intro_open = not ln.endswith("of:")
+            level.grades_intro_open = intro == "open"
             return
         if level.in_grades and self._grades_line(level, ln, b, t is not None, len(words)):
             return
-        if t:
+        flat = FLAT_ROW.match(ln) if t is None else None
+        if flat is not None and (level.in_table or flat.group("name")):
+            self._flat_row(level, line_no, flat)
+        elif t:
             self._tier_line(level, line_no, t.group(1))
-        elif _TIER_EXPLAINED.match(ln) or (ln == _YOU_CAN and self.pending is not None):
-            self.last = "skill" if self.pending is not None else "level text"
+        elif self.pending is not None and (
+            ln == _YOU_CAN or explains_tier(ln, self.pending.tier) or _TIER_EXPLAINED.match(ln)
+        ):
+            self.last = "skill"
+        elif _TIER_EXPLAINED.match(ln):
+            self.last = "level text"
         elif b and self.pending is not None:
             self.descriptor.append(b.group(1))
             self.last = "skill"
         elif level.in_table:
             self.close_skill()
             self.pending = PageSkill(ln, None, None, line_no)
-            self.last = "skill"
+            self.last = "skill head"
         else:
-            level.text.add(b.group(1) if b else ln, bullet=b is not None)
+            level.text.add_line(ln)
             self.last = "level text"
+
+    def _flat_row(self, level: _Level, line_no: int, row: re.Match[str]) -> None:
+        """A row of a table flattened into text: "Name Level: tier Explanation |"."""
+        self.close_skill()
+        level.in_table, level.in_grades = True, False
+        self.pending = PageSkill(
+            row.group("name").strip(), row.group("tier").lower(), None, line_no
+        )
+        self.last = "skill head"
 
     def _grades_line(
         self, level: _Level, ln: str, b: re.Match[str] | None, tier: bool, n_words: int
     ) -> bool:
         """Read a line after the grades intro; False once the grades list has ended."""
-        if b:
-            level.page.grades.append(b.group(1))
+        if b or GRADE_LINE.match(ln):
+            level.page.grades.append(b.group(1) if b else ln)
             level.grades_intro_open = False
             self.last = "grade"
             return True
@@ -322,7 +421,7 @@ class _TextReader:
             level.in_table = True
         if self.pending is not None:
             self.pending.tier = tier.lower()
-            self.last = "skill"
+            self.last = "skill head"
 
     # -- the end of the text -----------------------------------------------------------
 
@@ -428,7 +527,10 @@ def _drop_cut_unit(
         )
         return
     level.page.cut_off = True
-    if last == "skill" and pending is not None:
+    if last == "skill" and pending is not None and pending.tier is not None:
+        # Cut after its name and tier: the row is read, its descriptor is not.
+        pending.descriptor_cut = True
+    elif last in ("skill", "skill head") and pending is not None:
         pending.cut_off = True
     elif last == "level text":
         level.text.items.clear()
