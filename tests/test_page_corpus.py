@@ -133,3 +133,63 @@ def test_page_with_the_current_sites_banner_gives_the_same_records(page: Path) -
     assert records(fw) == wanted(expected(page))
     ignored = [e.message for e in report.entries if e.category == "ignored"]
     assert any("Complete our 3 minute feedback survey" in m for m in ignored)
+
+
+def test_a_copied_pages_footer_is_skipped_and_reported() -> None:
+    page = CORPUS / "site-2025-delivery-manager.txt"
+    whole = page.read_text(encoding="utf-8").rsplit("\n", 2)[0]  # up to the cut skill name
+    footer = "\nIs this page useful?\nYes\nNo\nReport a problem with this page\n"
+    report = ImportReport()
+    fw = parse_page(BANNER_TEXT + whole + footer, report, label="copied.txt")
+    (footer_entry,) = [e for e in report.entries if "page footer" in e.message]
+    assert footer_entry.message == (
+        "the page footer, not part of the role page: 'Is this page useful?'"
+    )
+    assert len(footer_entry.lines) == 4
+    # With its footer the page is whole: no row is cut, the two skills are read.
+    assert {q.skill for q in fw.requirements} == {
+        "Agile and Lean practices",
+        "Commercial management",
+    }
+    assert not any("cut" in e.message for e in report.entries)
+
+
+MOST_OFTEN = "This role level is most often performed at the Civil Service job grade of:"
+GRADE_WORDINGS = [
+    MOST_OFTEN,
+    "This role level is often performed at the Civil Service job grade of:",
+    "This role level is often performed at the Civil Service job grades:",
+    "This role level is usually performed at the Civil Service job grade of:",
+    "Civil Service job grades:",
+    "Grades:",
+    # The link breaks the sentence over lines when copied from a browser.
+    "This role level is often performed at the\nCivil Service job grade\nof:",
+]
+
+
+@pytest.mark.parametrize("wording", GRADE_WORDINGS)
+@pytest.mark.parametrize("form", ["text", "html", "text without bullets"])
+def test_grades_in_every_wording_never_in_the_description(wording: str, form: str) -> None:
+    from helpers import minipages as mp
+
+    if form == "html":
+        linked = wording.replace("\n", " ").replace(
+            "Civil Service job grade",
+            "<a class='govuk-link' href='/job-grades'>Civil Service job grade</a>",
+        )
+        page = re.sub(
+            r"This role level is most often performed at the\s*<a[^>]*>Civil Service job grade</a>\s*of:",
+            lambda _: linked,
+            mp.role_page_html(),
+        )
+        assert linked in page
+    else:
+        page = mp.role_page_text().replace(MOST_OFTEN, wording)
+        if form == "text without bullets":
+            page = page.replace("  • HEO", "HEO").replace("  • SEO", "SEO").replace("  • EO", "EO")
+    fw = parse_page(page, ImportReport(), label="page")
+    got = {lv.name: (lv.grades, lv.description) for lv in fw.levels}
+    plain = mp.role_page_html() if form == "html" else mp.role_page_text()
+    usual = {lv.name: lv.description for lv in parse_page(plain, ImportReport(), label="p").levels}
+    assert got == {name: (tuple(mp.GRADES[name]), usual[name]) for name in mp.LEVELS}
+    assert not any("grade" in (d or "").lower() for d in usual.values())

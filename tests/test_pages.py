@@ -398,7 +398,8 @@ def test_csv_and_page_disagreements_are_reported(tmp_path: Path) -> None:
         encoding="utf-8",
     )
     report = ImportReport()
-    fw = load_framework(roles=roles, pages=[page], report=report)
+    # The export of the page's date: neither is older, so precedence decides (the CSV).
+    fw = load_framework(roles=roles, pages=[page], report=report, export_date="2025-03-12")
     said = {e.message for e in report.entries if e.category == "disagreement"}
     assert any(
         re.fullmatch(
