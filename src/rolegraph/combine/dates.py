@@ -24,7 +24,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from rolegraph.errors import OptionError
 from rolegraph.model.records import (
@@ -32,14 +32,26 @@ from rolegraph.model.records import (
     SKILL_DESCRIPTIONS_KIND,
     Origin,
     Requirement,
+    Role,
     RoleLevel,
+    RoleSkill,
+    SharedSkills,
     Skill,
     Source,
 )
 from rolegraph.model.report import ImportReport
 
-if TYPE_CHECKING:
-    from rolegraph.combine.merge import _Records
+
+class _Records(Protocol):
+    """The records being combined (``combine.merge._Records``), one per source."""
+
+    roles: list[Role]
+    levels: list[RoleLevel]
+    skills: list[Skill]
+    requirements: list[Requirement]
+    shared: list[SharedSkills]
+    listed: list[RoleSkill]
+
 
 _IsOlder = Callable[[str, Origin], bool]
 _Note = Callable[[str, Origin, str], None]

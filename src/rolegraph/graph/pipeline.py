@@ -22,6 +22,7 @@ from rolegraph.graph.releases import Release, add_release, check_name
 from rolegraph.graph.store import RoleGraph, write_store
 from rolegraph.model.records import Framework
 from rolegraph.model.report import ImportReport
+from rolegraph.sources.fetch import is_url
 from rolegraph.spelling import option
 from rolegraph.util.files import atomic_write
 from rolegraph.util.text import plural
@@ -133,7 +134,6 @@ def _add_older_release(
     timeout: float,
 ) -> Release:
     """The sources set aside as older, built on their own and added as release ``name``."""
-    from rolegraph.sources.fetch import is_url
 
     def key(location: Path | str) -> str:
         return str(location) if is_url(str(location)) else Path(location).name
