@@ -60,12 +60,14 @@ def records(fw: Framework) -> dict[str, Any]:
                 "descriptors": {q.skill: q.descriptor for q in reqs if q.descriptor},
             }
         )
+    described = {s.name: s.description for s in fw.skills}
     return {
         "role": role.name,
         "family": role.family,
         "published": source.published,
         "updated": source.updated,
         "description": role.description,
+        "role_skills": {x.skill: described[x.skill] for x in fw.role_skills},
         "levels": levels,
     }
 
@@ -73,6 +75,7 @@ def records(fw: Framework) -> dict[str, Any]:
 def wanted(want: dict[str, Any]) -> dict[str, Any]:
     keys = ("role", "family", "published", "updated", "description", "levels")
     out = {k: want[k] for k in keys}
+    out["role_skills"] = want.get("role_skills", {})
     out["levels"] = [{"descriptors": {}, **lv} for lv in want["levels"]]
     return out
 

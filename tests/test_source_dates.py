@@ -180,3 +180,30 @@ def test_cli_older_release_needs_a_store_and_a_release(runner: CliRunner, tmp_pa
     bad = runner.invoke(cli, ["build", "--roles", str(EXPORT), "--export-date", "soon"])
     assert bad.exit_code == 2
     assert "'soon' is not a date" in bad.stderr
+
+
+def test_an_undated_page_of_the_older_govuk_layout_adds_nothing_to_the_export() -> None:
+    """GOV.UK's layout before 2023 lists the role's skills, with descriptions; undated, it
+    is older than the export: none of it is used, all of it is reported."""
+    page = FIXTURES / "pages" / "govuk-2020-guidance-software-developer.html"
+    alone, _ = build(EXPORT, [])
+    fw, report = build(EXPORT, [page])
+    assert requirements(fw) == requirements(alone)
+    assert fw.role_skills == []
+    assert {s.name: s.description for s in fw.skills} == {s.name: None for s in alone.skills}
+    old = "govuk-2020-guidance-software-developer.html (no date)"
+    newer = "role-content.csv (undated export, taken as the newest) is newer"
+    assert older_lines(report) == [
+        f"older source, not used: the description of role 'Software developer' ({old}; {newer})",
+        f"older source, not used: 'Software developer' uses the skill 'Modern standards "
+        f"approach' ({old}; {newer})",
+        f"older source, not used: 'Software developer' uses the skill 'Programming and build "
+        f"(software engineering)' ({old}; {newer})",
+        f"older source, not used: the description of skill 'Availability and capacity "
+        f"management' ({old})",
+        f"older source, not used: the description of skill 'Information security' ({old})",
+        f"older source, not used: skill 'Modern standards approach', which no newer source "
+        f"names ({old})",
+        f"older source, not used: skill 'Programming and build (software engineering)', which "
+        f"no newer source names ({old})",
+    ]

@@ -162,11 +162,9 @@ def set_aside_older(records: _Records, sources: Sequence[Source], report: Import
     _requirements(records, is_older, note)
     _levels(records, is_older, note)
     _roles_and_shared(records, is_older, note)
-    for skill in _skills(records, dates, set(out.older)):
-        line = (
-            f"older source, not used: skill {skill.name!r}, which no newer source names "
-            f"({dates.label(skill.origin.source)})"
-        )
+    _listed(records, is_older, note)
+    for skill, fact in _skills(records, dates, set(out.older)):
+        line = f"older source, not used: {fact} ({dates.label(skill.origin.source)})"
         out.facts.append(line)
         report.at("older", line, skill.origin, severity="warning")
     return out
@@ -250,24 +248,43 @@ def _roles_and_shared(records: _Records, is_older: _IsOlder, note: _Note) -> Non
     records.shared = shared
 
 
-def _skills(records: _Records, dates: _Dates, older: set[str]) -> list[Skill]:
+def _listed(records: _Records, is_older: _IsOlder, note: _Note) -> None:
+    """An older page's list of the role's skills (GOV.UK before 2023) is not used."""
+    required = {(q.role, q.skill) for q in records.requirements}
+    kept = []
+    for x in records.listed:
+        if not is_older(x.role, x.origin):
+            kept.append(x)
+        elif (x.role, x.skill) not in required:
+            note(x.role, x.origin, f"{x.role!r} uses the skill {x.skill!r}")
+    records.listed = kept
+
+
+def _skills(records: _Records, dates: _Dates, older: set[str]) -> list[tuple[Skill, str]]:
     """Drop the skills only a set-aside source names that nothing kept needs, and the
-    descriptors of a skill's older records (they never add to a newer one's); the
-    skills dropped."""
+    description and descriptors of a skill's older records (they never add to a newer
+    one's); what was not used, as (record, fact)."""
     needed = {q.skill for q in records.requirements}
     needed.update(k for s in records.shared for k in s.skills)
     needed.update(x.skill for x in records.listed)
-    newest: dict[str, str] = {}
+    newest: dict[str, Skill] = {}
     for s in records.skills:
-        newest[s.name] = max(newest.get(s.name, _OLDEST), dates.of(s.origin))
+        if s.name not in newest or dates.of(s.origin) > dates.of(newest[s.name].origin):
+            newest[s.name] = s
     kept: list[Skill] = []
-    dropped: list[Skill] = []
+    unused: list[tuple[Skill, str]] = []
     for s in records.skills:
-        if dates.of(s.origin) < newest[s.name]:
+        top = newest[s.name]
+        if dates.of(s.origin) < dates.of(top.origin):
+            if s.description and s.description != top.description:
+                unused.append((s, f"the description of skill {s.name!r}"))
+            extra = [t for t, _ in s.descriptors if t not in dict(top.descriptors)]
+            if extra:
+                unused.append((s, f"the descriptors of skill {s.name!r} at {', '.join(extra)}"))
             kept.append(replace(s, descriptors=(), description=None, untiered_descriptor=None))
         elif s.origin.source in older and s.name not in needed:
-            dropped.append(s)
+            unused.append((s, f"skill {s.name!r}, which no newer source names"))
         else:
             kept.append(s)
     records.skills = kept
-    return dropped
+    return unused

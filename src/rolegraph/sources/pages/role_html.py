@@ -37,6 +37,7 @@ from rolegraph.sources.pages.role_page import (
 )
 from rolegraph.sources.pages.sections import (
     CHROME_CLASSES,
+    ROLE_SKILL_ITEM,
     WHAT,
     Section,
     grades_intro,
@@ -253,6 +254,7 @@ class _HtmlReader:
         handlers: dict[Section, Callable[[Node], None]] = {
             Section.HEAD: self._head_block,
             Section.ROLE: self.role_blocks.append,
+            Section.ROLE_SKILLS: self._role_skills_block,
             Section.LEVELS: self._levels_block,
             Section.SHARED: self._shared_block,
             Section.LEADS_TO: self._leads_to_block,
@@ -350,6 +352,26 @@ class _HtmlReader:
         else:
             self.level_blocks.append(block)
 
+    def _role_skills_block(self, block: Node) -> None:
+        """ "Skills needed to be a ..." (GOV.UK before 2023): "Name. Description" items."""
+        for li in block.find_all(lambda n: n.tag == "li"):
+            item = ROLE_SKILL_ITEM.match(li.text())
+            if item is None:
+                self.page.remarks.append(
+                    ("ignored", f"{li.text()[:60]!r} in the skills list is not a skill", li.line)
+                )
+                continue
+            said = None if id(li) in self.cut else item.group("text").strip()
+            if said is None:
+                self.page.remarks.append(
+                    (
+                        "missing",
+                        f"the description of the skill {item.group('name')!r} is cut off; not used",
+                        li.line,
+                    )
+                )
+            self.page.role_skills.append((item.group("name").strip(), said, li.line))
+
     def _leads_to_block(self, block: Node) -> None:
         self.page.leads_to.extend(_items(block, self.cut))
 
@@ -388,6 +410,7 @@ class _HtmlReader:
         where = {
             Section.HEAD: "before its first section",
             Section.ROLE: "in 'What a ... does'",
+            Section.ROLE_SKILLS: "in its skills list",
             Section.LEVELS: "in its role levels"
             + (f" (level {levels[-1][0].name!r})" if levels else ""),
             Section.SHARED: "in its shared-skills table",

@@ -10,7 +10,7 @@ page does not show stays empty, and the report says so.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from rolegraph.model.records import (
@@ -19,11 +19,12 @@ from rolegraph.model.records import (
     Requirement,
     Role,
     RoleLevel,
+    RoleSkill,
     SharedSkills,
     Skill,
     Source,
 )
-from rolegraph.model.report import ImportReport
+from rolegraph.model.report import FileStats, ImportReport
 from rolegraph.model.vocab import OGL, TIERS, tier_name
 from rolegraph.util.text import clean_name, clean_text
 
@@ -107,6 +108,9 @@ class RolePage:
     change_notes: list[tuple[str, str]] = field(default_factory=list)
     family: str | None = None
     description: str | None = None
+    #: "Skills needed to be a ..." (GOV.UK's layout before 2023): (skill, description,
+    #: line); a description the page is cut inside of is None.
+    role_skills: list[tuple[str, str | None, int | None]] = field(default_factory=list)
     #: Level names the page announces (its contents list), in order; empty if none.
     announced_levels: list[str] = field(default_factory=list)
     stated_level_count: int | None = None
@@ -177,6 +181,7 @@ def page_records(page: RolePage, report: ImportReport) -> Framework:
         seen: dict[str, tuple[str | None, str | None]] = {}
         for row in blk.skills:
             stats.count(_requirement(fw, role, name, row, seen, skills, label, note))
+    _role_skill_records(fw, page, role, skills, stats)
     fw.skills.extend(skills.found.values())
     _shared_records(fw, page, role, note)
     if page.leads_to:
@@ -202,6 +207,21 @@ def page_records(page: RolePage, report: ImportReport) -> Framework:
 def _clip(text: str, most: int = 100) -> str:
     text = " ".join(text.split())
     return text if len(text) <= most else text[: most - 3] + "..."
+
+
+def _role_skill_records(
+    fw: Framework, page: RolePage, role: str, skills: _PageSkills, stats: FileStats
+) -> None:
+    """The role's skills list (GOV.UK's layout before 2023): the role uses each skill; the
+    skill's description."""
+    for name, said, line in page.role_skills:
+        skill = clean_name(name)[0]
+        origin = Origin(page.label, line=line)
+        fw.role_skills.append(RoleSkill(role, skill, origin=origin))
+        known = skills.found.setdefault(skill, Skill(skill, origin=origin))
+        if said and not known.description:
+            skills.found[skill] = replace(known, description=_text(said))
+        stats.count("used")
 
 
 def _page_source(page: RolePage) -> Source:
@@ -248,7 +268,7 @@ def _note_levels_found(page: RolePage, role: str, note: _Note) -> None:
             "levels listed in the page's contents but not found on the page: "
             + ", ".join(repr(n) for n in missing),
         )
-    if not page.levels:
+    if not page.levels and not page.role_skills:
         note(
             "missing",
             f"the role page {role!r} lists no role levels; only the role was read "

@@ -36,13 +36,14 @@ from rolegraph.sources.pages.sections import (
     FLAT_ROW,
     FOOTER_STARTS,
     GRADE_LINE,
+    ROLE_SKILL_ITEM,
     TABLE_HEADERS,
     TABLE_RULE,
-    WHAT,
     Section,
     explains_tier,
     grades_intro,
     text_heading,
+    what_role,
 )
 from rolegraph.util.tables import decode_utf8, read_bytes
 from rolegraph.util.text import clean_name, clean_text, name_key
@@ -175,10 +176,10 @@ def _title_index(content: list[tuple[int, str]]) -> int:
     a ... does" (after a banner, the site's header or a cookie notice); else the first line."""
     for j, (_, ln) in enumerate(content):
         entry = CONTENTS_ENTRY.match(ln)
-        what = WHAT.match(entry.group(1).strip() if entry else ln)
+        what = what_role(entry.group(1).strip() if entry else ln)
         if what is None:
             continue
-        role = name_key(what.group(1))
+        role = name_key(what)
         for i in range(j - 1, -1, -1):
             if name_key(_SITE_SUFFIX.sub("", content[i][1])) == role:
                 return i
@@ -215,6 +216,7 @@ class _TextReader:
         handlers = {
             Section.HEAD: self._head_line,
             Section.ROLE: self._role_line,
+            Section.ROLE_SKILLS: self._role_skills_line,
             Section.LEVELS: self._levels_line,
             Section.SHARED: self._shared_line,
             Section.LEADS_TO: self._leads_to_line,
@@ -308,6 +310,20 @@ class _TextReader:
 
     def _role_line(self, line_no: int, ln: str) -> None:
         self.role_text.add_line(ln)
+
+    def _role_skills_line(self, line_no: int, ln: str) -> None:
+        """An item of "Skills needed to be a ...": "Name. Description" (a bullet or not)."""
+        b = _BULLET.match(ln)
+        item = ROLE_SKILL_ITEM.match(b.group(1) if b else ln)
+        if item is not None and not ln.startswith("You will need"):
+            name, text = item.group("name").strip(), item.group("text").strip()
+            self.page.role_skills.append((name, text, line_no))
+            return
+        self.last = "head"  # the list's intro, "You will need the following skills ..."
+        if not ln.startswith("You will need"):
+            self.page.remarks.append(
+                ("ignored", f"{ln[:60]!r} in the skills list is not a skill; not used", line_no)
+            )
 
     def _shared_line(self, line_no: int, ln: str) -> None:
         words = ln.replace("\t", " ").split()
@@ -428,7 +444,8 @@ class _TextReader:
     def finish(self) -> RolePage:
         """Close what is open, set aside what a cut-off end may have spoiled, assemble."""
         page = self.page
-        if not self.footer and self.section in (Section.HEAD, Section.ROLE, Section.LEVELS):
+        before_shared = (Section.HEAD, Section.ROLE, Section.ROLE_SKILLS, Section.LEVELS)
+        if not self.footer and self.section in before_shared:
             self._truncated_before_shared()
         self.close_skill()
         self.close_note()
@@ -450,6 +467,7 @@ class _TextReader:
         where = {
             Section.HEAD: "before 'What a ... does'",
             Section.ROLE: "in 'What a ... does'",
+            Section.ROLE_SKILLS: "in its skills list",
             Section.LEVELS: "in its role levels"
             + (f" (level {levels[-1].page.name!r})" if levels else ""),
         }[self.section]
@@ -509,6 +527,12 @@ def _drop_cut_unit(
     """Set aside what the (possibly cut) last line of a truncated text belongs to."""
     if last == "head":
         summary.clear()
+    elif last == "role-skills" and page.role_skills:
+        name, _, line = page.role_skills[-1]
+        page.role_skills[-1] = (name, None, line)
+        page.remarks.append(
+            ("missing", f"the description of the skill {name!r} is cut off; not used", line)
+        )
     elif last == "role":
         role_text.items.clear()
         page.remarks.append(("missing", "the role's description is cut off; not used", page.line))

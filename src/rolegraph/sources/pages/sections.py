@@ -22,6 +22,9 @@ class Section(StrEnum):
     HEAD = "head"
     #: "What a ... does": the role's description.
     ROLE = "role"
+    #: "Skills needed to be a ..." (GOV.UK's layout before 2023): the role's skills, each
+    #: with its description.
+    ROLE_SKILLS = "role-skills"
     #: "... role levels": the numbered levels with their grades and skill tables.
     LEVELS = "levels"
     #: "Roles that share ... skills": the Role / Shared skills table.
@@ -34,8 +37,23 @@ class Section(StrEnum):
     OTHER = "other"
 
 
-#: "What a software developer does" (the role's own section).
-WHAT = re.compile(r"^What an? (.+) does$", re.IGNORECASE)
+#: "What a software developer does" (the role's own section), or, in GOV.UK's layout
+#: before 2023, "Introduction to the role of software developer".
+WHAT = re.compile(
+    r"^(?:What an? (.+) does|Introduction to the role of (?:an? )?(.+))$", re.IGNORECASE
+)
+#: "Skills needed to be a user researcher", "Skills required to be a software developer".
+ROLE_SKILLS = re.compile(r"^Skills (?:needed|required) (?:to be|for) (?:an? )?(.+)$", re.I)
+#: An item of that list: "Analysis and synthesis. You can turn research data into ...".
+ROLE_SKILL_ITEM = re.compile(r"^(?P<name>[^.]{2,100}?)\.\s+(?P<text>\S.*)$")
+
+
+def what_role(text: str) -> str | None:
+    """The role a "What a ... does" (or "Introduction to the role of ...") heading names."""
+    m = WHAT.match(text)
+    return (m.group(1) or m.group(2)) if m else None
+
+
 LEVELS_SUFFIX = "role levels"
 SHARED_PREFIX = "roles that share"
 SHARED_SUFFIX = "skills"
@@ -57,8 +75,12 @@ ROLE_ID_PREFIX = "what-"
 def text_heading(line: str, title: str) -> Section | None:
     """The section a line of the text form opens, or None if it is not a heading."""
     key = name_key(line)
-    if key in (name_key(f"What a {title} does"), name_key(f"What an {title} does")):
+    role = what_role(line)
+    if role is not None and name_key(role) == name_key(title):
         return Section.ROLE
+    skills_of = ROLE_SKILLS.match(line)
+    if skills_of and name_key(skills_of.group(1)) == name_key(title):
+        return Section.ROLE_SKILLS
     if key == name_key(f"{title} {LEVELS_SUFFIX}"):
         return Section.LEVELS
     if line.replace("\t", " ").split() == SHARED_HEADER or (
@@ -79,6 +101,8 @@ def html_heading(text: str, element_id: str) -> Section:
         return Section.HEAD  # the contents list, read with the page's head
     if WHAT.match(text) or element_id.startswith(ROLE_ID_PREFIX):
         return Section.ROLE
+    if ROLE_SKILLS.match(text):
+        return Section.ROLE_SKILLS
     by_id = SECTION_IDS.get(element_id)
     if by_id is Section.LEVELS or key.endswith(LEVELS_SUFFIX):
         return Section.LEVELS
