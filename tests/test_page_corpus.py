@@ -11,6 +11,7 @@ is read; nothing is invented.
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 from typing import Any
@@ -196,3 +197,32 @@ def test_grades_in_every_wording_never_in_the_description(wording: str, form: st
     usual = {lv.name: lv.description for lv in parse_page(plain, ImportReport(), label="p").levels}
     assert got == {name: (tuple(mp.GRADES[name]), usual[name]) for name in mp.LEVELS}
     assert not any("grade" in (d or "").lower() for d in usual.values())
+
+
+def test_cli_builds_from_text_copied_from_the_site_today(runner: Any, tmp_path: Path) -> None:
+    """`build --page` with the site's text as a person copies it: banner and header first."""
+    from rolegraph.cli import cli
+
+    page = tmp_path / "delivery-manager.txt"
+    page.write_text(BANNER_TEXT + (CORPUS / "site-2025-delivery-manager.txt").read_text())
+    out, report = tmp_path / "g.ttl", tmp_path / "report.json"
+    args = ["build", "--page", str(page), "-o", str(out), "--report", str(report)]
+    result = runner.invoke(cli, args)
+    assert result.exit_code == 0, result.output
+    assert "1 role, 1 role level" in result.stderr
+    entries = json.loads(report.read_text())["entries"]
+    ignored = [e for e in entries if e["category"] == "ignored"]
+    assert [(e["message"], e["lines"]) for e in ignored][:2] == [
+        (
+            "before the role's title (a banner, site header, cookie notice or breadcrumbs), "
+            "not part of the role page: 'Skip to main content'",
+            [1],
+        ),
+        (
+            "before the role's title (a banner, site header, cookie notice or breadcrumbs), "
+            "not part of the role page: 'Government Digital and Data Profession Capability "
+            "Framework'",
+            [2],
+        ),
+    ]
+    assert "Agile and Lean practices" in out.read_text()

@@ -100,7 +100,8 @@ def _sort_date(source: Source) -> str:
 class SetAside:
     """What the dates set aside: the older sources, and the facts of theirs not used."""
 
-    #: Keys of the sources older than another that describes the same role.
+    #: Keys of the sources older than another that describes the same role, some of whose
+    #: facts were set aside (an older source that says only what the newer says is not).
     older: list[str] = field(default_factory=list)
     #: One line per fact not used (what the report lists).
     facts: list[str] = field(default_factory=list)

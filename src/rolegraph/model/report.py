@@ -92,7 +92,8 @@ class ImportReport:
     totals: dict[str, int] = field(default_factory=dict)
     #: Roles whose derived level order is doubtful -> the reasons.
     uncertain_orders: dict[str, list[str]] = field(default_factory=dict)
-    #: Sources older than another that describes the same role (their facts set aside).
+    #: Sources older than another that describes the same role, some of whose facts were
+    #: set aside (combine/dates.py).
     older_sources: list[str] = field(default_factory=list)
 
     def add(
