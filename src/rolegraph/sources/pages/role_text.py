@@ -411,7 +411,8 @@ class _TextReader:
         self.pending = PageSkill(
             row.group("name").strip(), row.group("tier").lower(), None, line_no
         )
-        self.last = "skill head"
+        # Text after the tier: the name and the tier are whole, even if the line is cut.
+        self.last = "skill" if row.group("rest").strip(" |") else "skill head"
 
     def _grades_line(
         self, level: _Level, ln: str, b: re.Match[str] | None, tier: bool, n_words: int
