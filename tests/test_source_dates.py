@@ -64,6 +64,10 @@ def test_an_older_page_with_a_newer_export_gives_exactly_the_exports_requirement
         f"names ({old})",
     ]
     assert report.older_sources == ["govuk-2023-software-developer.txt"]
+    # The page's three skill rows are reported (set aside), not used: the counts reconcile.
+    (stats,) = [f for f in report.files if f.file == "govuk-2023-software-developer.txt"]
+    counts = (stats.rows_read, stats.rows_used, stats.rows_merged, stats.rows_reported)
+    assert counts == (3, 0, 0, 3)
     # What the export cannot say is still the page's: the stated order and the grades.
     (level,) = fw.levels_of(ROLE)
     assert (level.grades, level.rank_basis) == (
@@ -75,7 +79,16 @@ def test_an_older_page_with_a_newer_export_gives_exactly_the_exports_requirement
 
 def test_the_export_dated_older_than_the_page_gives_way_to_the_page() -> None:
     """With --export-date before the page's date, the page is the newer source."""
-    page_alone, _ = build(EXPORT, [PAGE_2024], export_date="2025-01")  # same facts, newer
+    page_alone, same = build(EXPORT, [PAGE_2024], export_date="2025-01")  # same facts, newer
+    # The 2024 page says what the newer export says: its rows count as merged, none reported.
+    (stats,) = [f for f in same.files if f.file == PAGE_2024.name]
+    assert (stats.rows_read, stats.rows_used, stats.rows_merged, stats.rows_reported) == (
+        3,
+        0,
+        3,
+        0,
+    )
+    assert older_lines(same) == []
     fw, report = build(EXPORT, [PAGE_2023], export_date="2023-01-15")
     assert {(lv, s, t) for lv, s, t, _ in requirements(fw)} == {
         ("Apprentice developer", "Availability and capacity management", "awareness"),

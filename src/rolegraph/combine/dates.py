@@ -55,6 +55,7 @@ class _Records(Protocol):
 
 _IsOlder = Callable[[str, Origin], bool]
 _Note = Callable[[str, Origin, str], None]
+_Recount = Callable[[Origin, str], None]
 
 EXPORT_KINDS = frozenset({ROLE_CONTENT_KIND, SKILL_DESCRIPTIONS_KIND})
 _DATE = re.compile(r"\d{4}-\d{2}(?:-\d{2})?")
@@ -160,10 +161,15 @@ def set_aside_older(records: _Records, sources: Sequence[Source], report: Import
             severity="warning",
         )
 
-    _requirements(records, is_older, note)
+    def recount(origin: Origin, outcome: str) -> None:
+        source = dates.by_key.get(origin.source)
+        if source is not None and source.kind != SKILL_DESCRIPTIONS_KIND:  # rows: skills
+            _recount(report, origin.source, outcome)
+
+    _requirements(records, is_older, note, recount)
     _levels(records, is_older, note)
     _roles_and_shared(records, is_older, note)
-    _listed(records, is_older, note)
+    _listed(records, is_older, note, recount)
     for skill, fact in _skills(records, dates, set(out.older)):
         line = f"older source, not used: {fact} ({dates.label(skill.origin.source)})"
         out.facts.append(line)
@@ -171,7 +177,20 @@ def set_aside_older(records: _Records, sources: Sequence[Source], report: Import
     return out
 
 
-def _requirements(records: _Records, is_older: _IsOlder, note: _Note) -> None:
+def _recount(report: ImportReport, key: str, outcome: str) -> None:
+    """A row of ``key`` counted as used is set aside: merged (a newer source says the same)
+    or reported (it says something else), so that the file's counts still reconcile."""
+    for stats in report.files:
+        if stats.file == key and stats.rows_used > 0:
+            stats.rows_used -= 1
+            if outcome == "merged":
+                stats.rows_merged += 1
+            else:
+                stats.rows_reported += 1
+            return
+
+
+def _requirements(records: _Records, is_older: _IsOlder, note: _Note, recount: _Recount) -> None:
     newer = {
         (q.role, q.level, q.skill): q
         for q in records.requirements
@@ -193,6 +212,10 @@ def _requirements(records: _Records, is_older: _IsOlder, note: _Note) -> None:
             )
         elif q.descriptor and q.descriptor != same.descriptor:
             note(q.role, q.origin, f"the descriptor of {q.level!r} x {q.skill!r} at {q.tier}")
+        else:
+            recount(q.origin, "merged")
+            continue
+        recount(q.origin, "reported")
     records.requirements = kept
 
 
@@ -249,7 +272,7 @@ def _roles_and_shared(records: _Records, is_older: _IsOlder, note: _Note) -> Non
     records.shared = shared
 
 
-def _listed(records: _Records, is_older: _IsOlder, note: _Note) -> None:
+def _listed(records: _Records, is_older: _IsOlder, note: _Note, recount: _Recount) -> None:
     """An older page's list of the role's skills (GOV.UK before 2023) is not used."""
     required = {(q.role, q.skill) for q in records.requirements}
     kept = []
@@ -258,6 +281,9 @@ def _listed(records: _Records, is_older: _IsOlder, note: _Note) -> None:
             kept.append(x)
         elif (x.role, x.skill) not in required:
             note(x.role, x.origin, f"{x.role!r} uses the skill {x.skill!r}")
+            recount(x.origin, "reported")
+        else:
+            recount(x.origin, "merged")
     records.listed = kept
 
 
