@@ -12,6 +12,10 @@ from an older one, nothing of that role is used that the newest does not also sa
 * its role description, family and shared-skills rows for the role are not used;
 * a skill only it names is not added, and its descriptors never add to a newer source's.
 
+The skill catalogues (the skill descriptions CSV, the Skills A to Z page, which shows no
+date) are compared with each other as before: the CSV's values are kept and every
+difference is reported (:mod:`rolegraph.combine.reconcile`).
+
 Every fact set aside that the newest source does not state the same way is reported
 ("older source, not used: ..."). An export whose date is unknown is taken as the newest
 (its downloads hold only the latest release); a page without a date as older than any
@@ -28,6 +32,7 @@ from typing import Protocol
 
 from rolegraph.errors import OptionError
 from rolegraph.model.records import (
+    CATALOGUE_KINDS,
     ROLE_CONTENT_KIND,
     SKILL_DESCRIPTIONS_KIND,
     Origin,
@@ -112,6 +117,7 @@ class _Dates:
     def __init__(self, sources: Sequence[Source]) -> None:
         self.by_key = {s.key: s for s in sources}
         self.sort = {s.key: _sort_date(s) for s in sources}
+        self.catalogues = {s.key for s in sources if s.kind in CATALOGUE_KINDS}
 
     def of(self, origin: Origin) -> str:
         return self.sort.get(origin.source, _OLDEST)
@@ -139,6 +145,8 @@ def set_aside_older(records: _Records, sources: Sequence[Source], report: Import
             newest[role] = when
 
     def is_older(role: str, origin: Origin) -> bool:
+        if origin.source in dates.catalogues:
+            return False  # the skill catalogues are compared with each other (reconcile)
         return role in newest and dates.of(origin) < newest[role][0]
 
     out = SetAside()
@@ -302,7 +310,9 @@ def _skills(records: _Records, dates: _Dates, older: set[str]) -> list[tuple[Ski
     unused: list[tuple[Skill, str]] = []
     for s in records.skills:
         top = newest[s.name]
-        if dates.of(s.origin) < dates.of(top.origin):
+        if s.origin.source in dates.catalogues:
+            kept.append(s)  # compared with the other catalogue, as before (reconcile)
+        elif dates.of(s.origin) < dates.of(top.origin):
             if s.description and s.description != top.description:
                 unused.append((s, f"the description of skill {s.name!r}"))
             extra = [t for t, _ in s.descriptors if t not in dict(top.descriptors)]

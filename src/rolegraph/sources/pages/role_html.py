@@ -12,6 +12,11 @@ The page's main content (``#main-content``) holds, in order:
 * "Senior Civil Service roles that ... could lead to" (not part of the records);
 * "Updates": "Published ...", "Last updated ..." and dated change notes.
 
+What is around the main content (the cookie notice, the site's header, the banner
+"Complete our 3 minute feedback survey ...", breadcrumbs, the footer) is not read and is
+reported as ignored. GOV.UK's layout before 2023 has "Introduction to the role of ..."
+and a "Skills needed to be a ..." list of the role's skills instead.
+
 The side navigation says which family the role is in (the heading above the current
 page's link, "Software development roles") and the page's own address.
 """

@@ -7,6 +7,16 @@ most often performed at where shown, and a Skill / Description table of skills, 
 and "You can:" descriptors), a "Role / Shared skills" table, and an "Updates" section
 with dated change notes. Level order on the page is the seniority order.
 
+The content is found wherever it sits: the title is the line naming the role before the
+first "What a ... does", and what comes before it (a banner such as "Complete our 3
+minute feedback survey ...", the site's header, a cookie notice, breadcrumbs) or after
+the page's footer line is skipped and reported. The layouts the framework has used are
+read: GOV.UK guidance (before 2023 "Introduction to the role of ..." with its "Skills
+needed to be a ..." list), the site's redesigned page, and its "Contents" page, whose
+contents list comes first and whose skills table, copied, is flattened into
+"Name Level: tier Explanation |" rows. Lists copied without their bullets are read as
+lists after a "... you will:" line.
+
 The lines are read into a :class:`~rolegraph.sources.pages.role_page.RolePage`;
 :func:`~rolegraph.sources.pages.role_page.page_records` makes the records.
 """
@@ -14,7 +24,6 @@ The lines are read into a :class:`~rolegraph.sources.pages.role_page.RolePage`;
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from rolegraph.errors import SourceError
@@ -45,11 +54,11 @@ from rolegraph.sources.pages.sections import (
     text_heading,
     what_role,
 )
+from rolegraph.sources.pages.text_lines import BULLET, Level, Lines, drop_cut_unit, shared_rows
 from rolegraph.util.tables import decode_utf8, read_bytes
 from rolegraph.util.text import clean_name, clean_text, name_key
 
-_BULLET = re.compile(r"^\s*[•*\-\u2022]\s+(.*)$")
-_BARE_BULLET = re.compile(r"^[•*\u2022]$")
+_BAREBULLET = re.compile(r"^[•*\u2022]$")
 _LEVEL = re.compile(r"^(\d+)\.\s+(.+)$")
 _TIER = re.compile(r"^Level:\s*(\w+)\s*$", re.IGNORECASE)
 _TIER_EXPLAINED = re.compile(r"^\w+ is the \w+ of \d+ ascending skill levels$", re.IGNORECASE)
@@ -59,47 +68,6 @@ _LEVEL_INTRO = "At this role level, you will:"
 _YOU_CAN = "You can:"
 #: The last entry of every GOV.UK page's history.
 _FIRST_NOTE = "First published."
-
-
-@dataclass
-class _Lines:
-    """Paragraphs and bullets in page order, rendered as the CSV export writes them."""
-
-    items: list[tuple[bool, str]] = field(default_factory=list)
-
-    def add(self, text: str, bullet: bool = False) -> None:
-        self.items.append((bullet, text))
-
-    def add_line(self, line: str) -> None:
-        """A line as a bullet if it is marked as one, or if, copied from a browser without
-        its markers, it goes on a list (after "... you will:") in lower case."""
-        b = _BULLET.match(line)
-        after_intro = bool(self.items) and (self.items[-1][0] or self.items[-1][1].endswith(":"))
-        if b is not None:
-            self.add(b.group(1), bullet=True)
-        else:
-            self.add(line, bullet=after_intro and line[:1].islower())
-
-    def render(self) -> str | None:
-        out = ""
-        for i, (bullet, text) in enumerate(self.items):
-            line = f"- {text}" if bullet else text
-            if i == 0:
-                out = line
-            elif bullet or self.items[i - 1][0]:
-                out += "\n" + line
-            else:
-                out += "\n\n" + line
-        return out or None
-
-
-@dataclass
-class _Level:
-    page: PageLevel
-    text: _Lines = field(default_factory=_Lines)
-    in_table: bool = False
-    in_grades: bool = False
-    grades_intro_open: bool = False
 
 
 def read_govuk_text(
@@ -194,8 +162,8 @@ class _TextReader:
         self.page = page
         self.title = title
         self.summary: list[str] = []
-        self.role_text = _Lines()
-        self.levels: list[_Level] = []
+        self.role_text = Lines()
+        self.levels: list[Level] = []
         self.section = Section.HEAD
         self.pending: PageSkill | None = None
         self.descriptor: list[str] = []
@@ -232,7 +200,7 @@ class _TextReader:
             if self.in_contents and self._contents_line(ln):
                 self.last, self.last_line = "head", line_no
                 continue
-            if _BARE_BULLET.match(ln):
+            if _BAREBULLET.match(ln):
                 # A bullet with no text yet: the start of an item the text was cut inside.
                 self.last_line = line_no
                 continue
@@ -313,7 +281,7 @@ class _TextReader:
 
     def _role_skills_line(self, line_no: int, ln: str) -> None:
         """An item of "Skills needed to be a ...": "Name. Description" (a bullet or not)."""
-        b = _BULLET.match(ln)
+        b = BULLET.match(ln)
         item = ROLE_SKILL_ITEM.match(b.group(1) if b else ln)
         if item is not None and not ln.startswith("You will need"):
             name, text = item.group("name").strip(), item.group("text").strip()
@@ -332,7 +300,7 @@ class _TextReader:
         self.page.shared.append(SharedRow(ln, [], line_no))  # sorted out in finish()
 
     def _leads_to_line(self, line_no: int, ln: str) -> None:
-        b = _BULLET.match(ln)
+        b = BULLET.match(ln)
         self.page.leads_to.append(clean_name(b.group(1) if b else ln)[0])
 
     def _updates_line(self, line_no: int, ln: str) -> None:
@@ -353,14 +321,14 @@ class _TextReader:
         if m and (not self.levels or int(m.group(1)) > (self.levels[-1].page.number or 0)):
             self.close_skill()
             self.levels.append(
-                _Level(PageLevel(clean_name(m.group(2))[0], line_no, int(m.group(1))))
+                Level(PageLevel(clean_name(m.group(2))[0], line_no, int(m.group(1))))
             )
             self.last = "level heading"
             return
         if self.levels:
             self._level_body_line(self.levels[-1], line_no, ln)
 
-    def _level_body_line(self, level: _Level, line_no: int, ln: str) -> None:
+    def _level_body_line(self, level: Level, line_no: int, ln: str) -> None:
         """A line within a level: table header, grades, a skill row's parts or description."""
         words = ln.replace("\t", " ").lower().split()
         if words in TABLE_HEADERS:
@@ -371,7 +339,7 @@ class _TextReader:
             return  # the second half of a "Skill / Description" header
         if level.in_table and (TABLE_RULE.match(ln) or not ln.strip("| ")):
             return  # a flattened table's rule, or the end of one of its cells
-        b = _BULLET.match(ln)
+        b = BULLET.match(ln)
         t = _TIER.match(ln)
         intro = grades_intro(ln) if self.pending is None else None
         if intro is not None:
@@ -404,7 +372,7 @@ class _TextReader:
             level.text.add_line(ln)
             self.last = "level text"
 
-    def _flat_row(self, level: _Level, line_no: int, row: re.Match[str]) -> None:
+    def _flat_row(self, level: Level, line_no: int, row: re.Match[str]) -> None:
         """A row of a table flattened into text: "Name Level: tier Explanation |"."""
         self.close_skill()
         level.in_table, level.in_grades = True, False
@@ -415,7 +383,7 @@ class _TextReader:
         self.last = "skill" if row.group("rest").strip(" |") else "skill head"
 
     def _grades_line(
-        self, level: _Level, ln: str, b: re.Match[str] | None, tier: bool, n_words: int
+        self, level: Level, ln: str, b: re.Match[str] | None, tier: bool, n_words: int
     ) -> bool:
         """Read a line after the grades intro; False once the grades list has ended."""
         if b or GRADE_LINE.match(ln):
@@ -429,7 +397,7 @@ class _TextReader:
         level.in_grades = level.grades_intro_open = False
         return False
 
-    def _tier_line(self, level: _Level, line_no: int, tier: str) -> None:
+    def _tier_line(self, level: Level, line_no: int, tier: str) -> None:
         """A "Level: working" line: the tier of the skill row being read."""
         if self.pending is None and level.text.items and not level.text.items[-1][0]:
             # No table header: the line before "Level:" was a skill name.
@@ -457,7 +425,7 @@ class _TextReader:
             level.page.description = level.text.render()
         page.levels = [lv.page for lv in self.levels]
         skills = {name_key(s.name) for lv in self.levels for s in lv.page.skills}
-        page.shared = _shared_rows(page.shared, skills)
+        page.shared = shared_rows(page.shared, skills)
         self._drop_cut_shared_row(skills)
         return page
 
@@ -477,7 +445,7 @@ class _TextReader:
             "and with no page footer: it looks cut off; only the lines before its last "
             "were trusted"
         )
-        _drop_cut_unit(self.page, self.last, levels, self.pending, self.summary, self.role_text)
+        drop_cut_unit(self.page, self.last, levels, self.pending, self.summary, self.role_text)
 
     def _drop_cut_note(self) -> None:
         page = self.page
@@ -515,80 +483,3 @@ class _TextReader:
                     "with no page footer, on a line that is not one of the page's skills: it "
                     "looks cut off; the last row was not used"
                 )
-
-
-def _drop_cut_unit(
-    page: RolePage,
-    last: str,
-    levels: list[_Level],
-    pending: PageSkill | None,
-    summary: list[str],
-    role_text: _Lines,
-) -> None:
-    """Set aside what the (possibly cut) last line of a truncated text belongs to."""
-    if last == "head":
-        summary.clear()
-    elif last == "role-skills" and page.role_skills:
-        name, _, line = page.role_skills[-1]
-        page.role_skills[-1] = (name, None, line)
-        page.remarks.append(
-            ("missing", f"the description of the skill {name!r} is cut off; not used", line)
-        )
-    elif last == "role":
-        role_text.items.clear()
-        page.remarks.append(("missing", "the role's description is cut off; not used", page.line))
-    if not levels:
-        return
-    level = levels[-1]
-    if last == "level heading":
-        levels.pop()
-        page.remarks.append(
-            (
-                "missing",
-                f"the text ends at the heading of a level ({level.page.name!r}), which may be "
-                "cut mid-way; level not used",
-                level.page.line,
-            )
-        )
-        return
-    level.page.cut_off = True
-    if last == "skill" and pending is not None and pending.tier is not None:
-        # Cut after its name and tier: the row is read, its descriptor is not.
-        pending.descriptor_cut = True
-    elif last in ("skill", "skill head") and pending is not None:
-        pending.cut_off = True
-    elif last == "level text":
-        level.text.items.clear()
-        page.remarks.append(
-            (
-                "missing",
-                f"the description of level {level.page.name!r} is cut off; not used",
-                level.page.line,
-            )
-        )
-    elif last == "grade" and level.page.grades:
-        grade = level.page.grades.pop()
-        page.remarks.append(
-            (
-                "missing",
-                f"the grade {grade!r} of level {level.page.name!r} may be cut; not used",
-                level.page.line,
-            )
-        )
-
-
-def _shared_rows(lines: list[SharedRow], skills: set[str]) -> list[SharedRow]:
-    """The "Role / Shared skills" table as text: a role line, then the skill lines it shares.
-
-    A line is a skill if the page's levels need a skill of that name, else a role. Skills
-    before the first role make a row with no role (reported, not used).
-    """
-    rows: list[SharedRow] = []
-    for line in lines:
-        if name_key(line.role) not in skills:
-            rows.append(SharedRow(line.role, [], line.line))
-        elif rows:
-            rows[-1].skills.append(line.role)
-        else:
-            rows.append(SharedRow("", [line.role], line.line))
-    return rows
