@@ -116,7 +116,12 @@ def test_html_role_page_description_shared_table_dates_and_navigation() -> None:
     ignored = [e.message for e in report.entries if e.category == "ignored"]
     assert ignored == [
         "'Senior Civil Service roles that data analyst could lead to' (Chief data officer): "
-        "not part of the graph"
+        "not part of the graph",
+        # Around the content: skipped, each reported with its line.
+        "the page's cookie notice, not part of the role page: 'Cookies on the framework We use "
+        "cookies.'",
+        "the page's site footer, not part of the role page: 'Support links All content is "
+        "available under the Open Government Licence v3.0'",
     ]
     missing = [e.message for e in report.entries if e.category == "missing"]
     assert missing == ["the page shows no Civil Service grades for level(s) 'Senior data analyst'"]
@@ -393,7 +398,8 @@ def test_csv_and_page_disagreements_are_reported(tmp_path: Path) -> None:
         encoding="utf-8",
     )
     report = ImportReport()
-    fw = load_framework(roles=roles, pages=[page], report=report)
+    # The export of the page's date: neither is older, so precedence decides (the CSV).
+    fw = load_framework(roles=roles, pages=[page], report=report, export_date="2025-03-12")
     said = {e.message for e in report.entries if e.category == "disagreement"}
     assert any(
         re.fullmatch(

@@ -289,7 +289,8 @@ def test_csv_and_a_page_that_differs(role_csv: Path, developer_page: Path, tmp_p
     page.write_text(html, encoding="utf-8")
 
     report = ImportReport()
-    fw = load_framework(roles=role_csv, pages=[page], report=report)
+    # The export of the page's vintage: neither is older, so precedence decides (the CSV).
+    fw = load_framework(roles=role_csv, pages=[page], report=report, export_date="2025-08-29")
     said = [e.message for e in report.entries if e.category == "disagreement"]
     assert any(
         m.startswith("'Apprentice developer' x 'Information security': tier differs between ")

@@ -87,6 +87,19 @@ if TYPE_CHECKING:
     "to the store as that release, beside the others.",
 )
 @click.option(
+    "--export-date",
+    metavar="DATE",
+    help="The release date of the export's CSV files (YYYY-MM-DD or YYYY-MM; default: "
+    "--release when it is a date, else the export is the newest source). A page older "
+    "than the export never overrides or extends it.",
+)
+@click.option(
+    "--older-release",
+    metavar="NAME",
+    help="With --store and --release: keep the sources set aside as older (such as a page "
+    "older than the export) as their own release NAME in the store.",
+)
+@click.option(
     "--report",
     type=click.Path(path_type=Path),
     metavar="FILE",
@@ -109,6 +122,8 @@ def build(
     fmt: str,
     store: Path | None,
     release: str | None,
+    export_date: str | None,
+    older_release: str | None,
     report: Path | None,
     timeout: float,
     quiet: bool,
@@ -141,6 +156,8 @@ def build(
         report_path=report,
         progress=Progress(not quiet),
         timeout=timeout,
+        export_date=export_date,
+        older_release=older_release,
     )
     if result.release is not None:
         verb = "Replaced" if result.release.replaced else "Added"
@@ -149,6 +166,8 @@ def build(
             f"store {store}.",
             quiet,
         )
+    if older_release is not None:
+        _note_older_release(result, older_release, store, quiet)
     if writes_graph and output is not None:
         with interrupts_held():  # the graph is built: writing it is the last step
             emit(result.data, output)
@@ -157,6 +176,20 @@ def build(
     if writes_graph:
         emit(result.data, output)
     _note_built(result, report is not None, quiet)
+
+
+def _note_older_release(result: BuildResult, name: str, store: Path | None, quiet: bool) -> None:
+    older = result.older_release
+    if older is None:
+        note(f"No source was older than another: release {name!r} was not added.", quiet)
+        return
+    sources = ", ".join(result.report.older_sources)
+    verb = "Replaced" if older.replaced else "Added"
+    note(
+        f"{verb} release {name!r} ({older.triples} triples) from the older sources "
+        f"({sources}) in the store {store}.",
+        quiet,
+    )
 
 
 def _note_built(result: BuildResult, wrote_report: bool, quiet: bool) -> None:

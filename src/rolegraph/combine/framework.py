@@ -11,6 +11,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from rolegraph.combine.aliases import Aliases, load_family_table
+from rolegraph.combine.dates import EXPORT_KINDS, check_date
 from rolegraph.combine.merge import combine
 from rolegraph.errors import OptionError
 from rolegraph.model.records import Framework
@@ -33,13 +34,19 @@ def load_framework(
     progress: Progress | None = None,
     timeout: float = 20.0,
     release: str | None = None,
+    export_date: str | None = None,
 ) -> Framework:
     """Read and combine sources; with no source at all, the bundled data.
 
-    Precedence on a disagreement: the role-content CSV, then the skill descriptions,
-    then role pages, then the bundled data. ``bundled=None`` means "only if nothing
-    else was given".
+    Dates first: what an older source says of a role a newer one describes is set aside
+    and reported (:mod:`rolegraph.combine.dates`); ``export_date`` is the export's release
+    date (``2025-09`` or ``2025-09-15``; else the release name if it is a date, else the
+    export is taken as the newest). Then precedence on a disagreement: the role-content
+    CSV, then the skill descriptions, then role pages, then the bundled data.
+    ``bundled=None`` means "only if nothing else was given".
     """
+    if export_date is not None:
+        export_date = check_date(export_date)
     report = report if report is not None else ImportReport()
     aliases = Aliases.load()
     family_table = load_family_table()
@@ -70,6 +77,12 @@ def load_framework(
     if release is not None:
         for part in parts:
             part.sources = [replace(s, release=release) for s in part.sources]
+    if export_date is not None:
+        for part in parts:
+            part.sources = [
+                replace(s, updated=export_date) if s.kind in EXPORT_KINDS else s
+                for s in part.sources
+            ]
     framework = combine(parts, report, aliases=aliases, families=family_table)
     report.totals = framework.counts()
     return framework

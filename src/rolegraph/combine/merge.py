@@ -3,6 +3,8 @@
 * Names are matched by :func:`rolegraph.util.text.name_key` and through the maintained
   alias table (``data/aliases.csv``): the official name becomes the preferred
   label, the others alternative labels.
+* Dates first (:mod:`rolegraph.combine.dates`): what an older source says of a role a
+  newer source describes is set aside and reported, never merged.
 * Sources are given in precedence order; on a disagreement (a tier, a text, a
   family) the first source's value is kept and the report names both.
 * Level order: a source that states it (a role page) wins; otherwise it is derived
@@ -16,6 +18,7 @@ from dataclasses import dataclass, replace
 from typing import Any, TypeVar
 
 from rolegraph.combine.aliases import KINDS, Aliases, Names, load_family_table
+from rolegraph.combine.dates import set_aside_older
 from rolegraph.combine.ordering import derive_order
 from rolegraph.combine.reconcile import (
     catalogue_presence,
@@ -125,6 +128,9 @@ def combine(
         out.sources.extend(part.sources)
 
     records = _canonical_records(parts, names)
+    # An older source never overrides or extends a newer one (combine/dates.py).
+    aside = set_aside_older(records, out.sources, report)
+    report.older_sources.extend(k for k in aside.older if k not in report.older_sources)
     _add_linked_only(records)
     _merge_families_and_roles(records, out, names, family_table, report)
     level_groups = _merge_skills_and_levels(records, out, names, report)

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from rolegraph.combine.framework import Progress, load_framework
-from rolegraph.errors import SourceError
+from rolegraph.errors import OptionError, SourceError
 from rolegraph.graph.build import build_graph, graph_quads
 from rolegraph.graph.export import serialize
 from rolegraph.graph.open import open_graph
@@ -22,6 +22,8 @@ from rolegraph.graph.releases import Release, add_release, check_name
 from rolegraph.graph.store import RoleGraph, write_store
 from rolegraph.model.records import Framework
 from rolegraph.model.report import ImportReport
+from rolegraph.sources.fetch import is_url
+from rolegraph.spelling import option
 from rolegraph.util.files import atomic_write
 from rolegraph.util.text import plural
 
@@ -37,6 +39,8 @@ class BuildResult:
     summary: str
     data: bytes = b""
     release: Release | None = None
+    #: The release the older sources were kept as (``older_release``), if any was older.
+    older_release: Release | None = None
 
 
 def build_framework(
@@ -51,6 +55,8 @@ def build_framework(
     report_path: Path | None = None,
     progress: Progress | None = None,
     timeout: float = 20.0,
+    export_date: str | None = None,
+    older_release: str | None = None,
 ) -> BuildResult:
     """Build the graph from sources and write what is asked.
 
@@ -59,9 +65,13 @@ def build_framework(
     as that release; with a store and ``serialize_as``, the store is written beside it;
     with only a store, the quads stream into it without the graph held in memory.
     ``report_path`` gets the import report (.json for JSON, else Markdown).
+    ``export_date`` dates the export; sources older than another that describes the same
+    role are set aside, and with ``older_release`` kept in the store as that release.
     """
     if release is not None:
         check_name(release)
+    if older_release is not None:
+        _check_older_release(older_release, store, release)
     import_report = ImportReport()
     framework = load_framework(
         roles=roles,
@@ -72,6 +82,7 @@ def build_framework(
         progress=progress,
         timeout=timeout,
         release=release,
+        export_date=export_date,
     )
     check_reconciles(import_report)
     if store is not None and release is None and serialize_as is None:
@@ -89,7 +100,55 @@ def build_framework(
         added = add_release(store, graph, release)
     elif store is not None and serialize_as is not None:
         graph.save_store(store)
-    return BuildResult(framework, graph, import_report, framework_summary(framework), data, added)
+    older = None
+    if older_release is not None and store is not None and import_report.older_sources:
+        older = _add_older_release(
+            store, older_release, import_report.older_sources, roles, skills, pages, timeout
+        )
+    summary = framework_summary(framework)
+    return BuildResult(framework, graph, import_report, summary, data, added, older)
+
+
+def _check_older_release(name: str, store: Path | None, release: str | None) -> None:
+    check_name(name)
+    if store is None or release is None:
+        raise OptionError(
+            f"{option('older_release')} keeps the older sources as a release of a store, "
+            f"beside the newer ones' release",
+            hint=f"give {option('store')} DIR and {option('release')} NAME too",
+        )
+    if name == release:
+        raise OptionError(
+            f"{option('older_release')} {name!r} is the name of {option('release')}",
+            hint="give the older sources' release another name, such as their date",
+        )
+
+
+def _add_older_release(
+    store: Path,
+    name: str,
+    older: list[str],
+    roles: Path | str | None,
+    skills: Path | str | None,
+    pages: Sequence[Path | str],
+    timeout: float,
+) -> Release:
+    """The sources set aside as older, built on their own and added as release ``name``."""
+
+    def key(location: Path | str) -> str:
+        return str(location) if is_url(str(location)) else Path(location).name
+
+    kept = [p for p in pages if key(p) in older]
+    framework = load_framework(
+        roles=roles if roles is not None and key(roles) in older else None,
+        skills=skills if skills is not None and key(skills) in older else None,
+        pages=kept,
+        bundled=False,
+        report=ImportReport(),
+        timeout=timeout,
+        release=name,
+    )
+    return add_release(store, build_graph(framework), name)
 
 
 def check_reconciles(report: ImportReport) -> None:

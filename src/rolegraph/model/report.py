@@ -28,6 +28,7 @@ CATEGORIES: dict[str, str] = {
     "normalised": "Text normalised",
     "mismatch": "Files disagree",
     "disagreement": "Sources disagree",
+    "older": "Older sources, not used",
     "one-source": "Described in one file only",
     "order": "Level order",
     "alias": "Names reconciled",
@@ -91,6 +92,9 @@ class ImportReport:
     totals: dict[str, int] = field(default_factory=dict)
     #: Roles whose derived level order is doubtful -> the reasons.
     uncertain_orders: dict[str, list[str]] = field(default_factory=dict)
+    #: Sources older than another that describes the same role, some of whose facts were
+    #: set aside (combine/dates.py).
+    older_sources: list[str] = field(default_factory=list)
 
     def add(
         self,

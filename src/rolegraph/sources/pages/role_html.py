@@ -12,6 +12,11 @@ The page's main content (``#main-content``) holds, in order:
 * "Senior Civil Service roles that ... could lead to" (not part of the records);
 * "Updates": "Published ...", "Last updated ..." and dated change notes.
 
+What is around the main content (the cookie notice, the site's header, the banner
+"Complete our 3 minute feedback survey ...", breadcrumbs, the footer) is not read and is
+reported as ignored. GOV.UK's layout before 2023 has "Introduction to the role of ..."
+and a "Skills needed to be a ..." list of the role's skills instead.
+
 The side navigation says which family the role is in (the heading above the current
 page's link, "Software development roles") and the page's own address.
 """
@@ -35,13 +40,19 @@ from rolegraph.sources.pages.role_page import (
     page_date,
     page_records,
 )
-from rolegraph.sources.pages.sections import WHAT, Section, html_heading
+from rolegraph.sources.pages.sections import (
+    CHROME_CLASSES,
+    ROLE_SKILL_ITEM,
+    WHAT,
+    Section,
+    grades_intro,
+    html_heading,
+)
 from rolegraph.sources.pages.tree import Document, Node, block_text
 from rolegraph.util.text import clean_name
 
 _LEVEL = re.compile(r"^(\d+)\.\s+(.+)$")
 _TIER = re.compile(r"^Level:\s*(.+?)\s*$", re.IGNORECASE)
-_GRADES_INTRO = "this role level is most often performed at"
 _HEADINGS = frozenset({"h2", "h3"})
 _WRAPPERS = frozenset({"div", "section", "article", "main"})
 
@@ -123,13 +134,14 @@ def _skill_row(row: Node, cut: set[int]) -> PageSkill | None:
     if not name:
         return None
     descriptor = block_text(cell.children) if cell is not None else ""
-    return PageSkill(
-        name,
-        tier,
-        descriptor or None,
-        row.line,
-        cut_off=id(row) in cut or (cell is not None and id(cell) in cut),
+    cut_off = id(row) in cut or (cell is not None and id(cell) in cut)
+    # Cut after a whole name and tier (their elements closed): read without the descriptor.
+    head_cut = id(header) in cut and (
+        tier is None or any(id(n) in cut for n in header.iter() if n.tag in ("p", "a"))
     )
+    if cut_off and tier is not None and not head_cut:
+        return PageSkill(name, tier, None, row.line, descriptor_cut=True)
+    return PageSkill(name, tier, descriptor or None, row.line, cut_off=cut_off)
 
 
 def _shared_row(row: Node, cut: set[int]) -> SharedRow | None:
@@ -184,9 +196,29 @@ def read_role_page_html(
     )
     reader = _HtmlReader(doc, page)
     main = _content_root(doc, page)
+    _note_chrome(doc, main, page)
     reader.read(main, h1)
     reader.note_early_end(main)
     return reader.finish(h1)
+
+
+def _note_chrome(doc: Document, main: Node, page: RolePage) -> None:
+    """Note what around the content is skipped: the cookie notice, the site header, the
+    banner ("Complete our 3 minute feedback survey ..."), breadcrumbs and the footer."""
+    in_main = {id(n) for n in main.iter()}
+    skip: set[int] = set()
+    for node in doc.root.iter():
+        if id(node) in skip or id(node) in in_main:
+            continue
+        what = next((w for c, w in CHROME_CLASSES.items() if node.has_class(c)), None)
+        if what is None and node.tag in ("header", "footer"):
+            what = "site header" if node.tag == "header" else "site footer"
+        if what is None:
+            continue
+        skip.update(id(n) for n in node.iter())
+        text = node.text()
+        if text:
+            page.ignored.append((f"the page's {what}", text, node.line, None))
 
 
 def _content_root(doc: Document, page: RolePage) -> Node:
@@ -227,6 +259,7 @@ class _HtmlReader:
         handlers: dict[Section, Callable[[Node], None]] = {
             Section.HEAD: self._head_block,
             Section.ROLE: self.role_blocks.append,
+            Section.ROLE_SKILLS: self._role_skills_block,
             Section.LEVELS: self._levels_block,
             Section.SHARED: self._shared_block,
             Section.LEADS_TO: self._leads_to_block,
@@ -266,7 +299,7 @@ class _HtmlReader:
             page.published = dated[1]
         elif block.has_class("govuk-body-l") and text:
             page.summary = text
-        elif block.tag == "ul" and block.has_class("contents-list-links"):
+        elif block.tag in ("ul", "ol", "nav") and any("contents-list" in c for c in block.classes):
             for item in block.find_all(lambda n: n.tag == "a"):
                 m = _LEVEL.match(item.text())
                 if m:
@@ -308,7 +341,7 @@ class _HtmlReader:
 
     def _level_body(self, level: PageLevel, block: Node, text: str) -> None:
         """A level's grades intro and list, its skill table, or its description."""
-        if block.tag == "p" and text.lower().startswith(_GRADES_INTRO):
+        if block.tag == "p" and grades_intro(text) is not None:
             self.grades_next = self.described = True
         elif block.tag in ("ul", "ol") and self.grades_next:
             level.grades.extend(_items(block, self.cut))
@@ -323,6 +356,26 @@ class _HtmlReader:
                     level.skills.append(skill)
         else:
             self.level_blocks.append(block)
+
+    def _role_skills_block(self, block: Node) -> None:
+        """ "Skills needed to be a ..." (GOV.UK before 2023): "Name. Description" items."""
+        for li in block.find_all(lambda n: n.tag == "li"):
+            item = ROLE_SKILL_ITEM.match(li.text())
+            if item is None:
+                self.page.remarks.append(
+                    ("ignored", f"{li.text()[:60]!r} in the skills list is not a skill", li.line)
+                )
+                continue
+            said = None if id(li) in self.cut else item.group("text").strip()
+            if said is None:
+                self.page.remarks.append(
+                    (
+                        "missing",
+                        f"the description of the skill {item.group('name')!r} is cut off; not used",
+                        li.line,
+                    )
+                )
+            self.page.role_skills.append((item.group("name").strip(), said, li.line))
 
     def _leads_to_block(self, block: Node) -> None:
         self.page.leads_to.extend(_items(block, self.cut))
@@ -362,6 +415,7 @@ class _HtmlReader:
         where = {
             Section.HEAD: "before its first section",
             Section.ROLE: "in 'What a ... does'",
+            Section.ROLE_SKILLS: "in its skills list",
             Section.LEVELS: "in its role levels"
             + (f" (level {levels[-1][0].name!r})" if levels else ""),
             Section.SHARED: "in its shared-skills table",

@@ -10,7 +10,7 @@ page does not show stays empty, and the report says so.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from rolegraph.model.records import (
@@ -19,11 +19,12 @@ from rolegraph.model.records import (
     Requirement,
     Role,
     RoleLevel,
+    RoleSkill,
     SharedSkills,
     Skill,
     Source,
 )
-from rolegraph.model.report import ImportReport
+from rolegraph.model.report import FileStats, ImportReport
 from rolegraph.model.vocab import OGL, TIERS, tier_name
 from rolegraph.util.text import clean_name, clean_text
 
@@ -66,6 +67,9 @@ class PageSkill:
     line: int | None = None
     #: The page ends inside this row: what was read may be cut short.
     cut_off: bool = False
+    #: The page ends inside this row's descriptor, after its name and tier: the row is
+    #: read without its descriptor.
+    descriptor_cut: bool = False
 
 
 @dataclass
@@ -104,6 +108,9 @@ class RolePage:
     change_notes: list[tuple[str, str]] = field(default_factory=list)
     family: str | None = None
     description: str | None = None
+    #: "Skills needed to be a ..." (GOV.UK's layout before 2023): (skill, description,
+    #: line); a description the page is cut inside of is None.
+    role_skills: list[tuple[str, str | None, int | None]] = field(default_factory=list)
     #: Level names the page announces (its contents list), in order; empty if none.
     announced_levels: list[str] = field(default_factory=list)
     stated_level_count: int | None = None
@@ -119,6 +126,9 @@ class RolePage:
     truncated: str | None = None
     #: Other things the reader noticed: (report category, message, line).
     remarks: list[tuple[str, str, int | None]] = field(default_factory=list)
+    #: What around the content was skipped (banners, site header and footer, cookie
+    #: notice, breadcrumbs): (what, its text, first line, last line).
+    ignored: list[tuple[str, str, int | None, int | None]] = field(default_factory=list)
 
 
 def _text(value: str | None) -> str | None:
@@ -171,6 +181,7 @@ def page_records(page: RolePage, report: ImportReport) -> Framework:
         seen: dict[str, tuple[str | None, str | None]] = {}
         for row in blk.skills:
             stats.count(_requirement(fw, role, name, row, seen, skills, label, note))
+    _role_skill_records(fw, page, role, skills, stats)
     fw.skills.extend(skills.found.values())
     _shared_records(fw, page, role, note)
     if page.leads_to:
@@ -182,7 +193,35 @@ def page_records(page: RolePage, report: ImportReport) -> Framework:
         )
     for heading, line in page.unread_sections:
         note("ignored", f"section {heading!r} is not read", line, severity="info")
+    for what, text, first, last in page.ignored:
+        lines = tuple(range(first, (last or first) + 1)) if first else ()
+        report.add(
+            "ignored",
+            f"{what}, not part of the role page: {_clip(text)!r}",
+            file=label,
+            lines=lines,
+        )
     return fw
+
+
+def _clip(text: str, most: int = 100) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= most else text[: most - 3] + "..."
+
+
+def _role_skill_records(
+    fw: Framework, page: RolePage, role: str, skills: _PageSkills, stats: FileStats
+) -> None:
+    """The role's skills list (GOV.UK's layout before 2023): the role uses each skill; the
+    skill's description."""
+    for name, said, line in page.role_skills:
+        skill = clean_name(name)[0]
+        origin = Origin(page.label, line=line)
+        fw.role_skills.append(RoleSkill(role, skill, origin=origin))
+        known = skills.found.setdefault(skill, Skill(skill, origin=origin))
+        if said and not known.description:
+            skills.found[skill] = replace(known, description=_text(said))
+        stats.count("used")
 
 
 def _page_source(page: RolePage) -> Source:
@@ -229,7 +268,7 @@ def _note_levels_found(page: RolePage, role: str, note: _Note) -> None:
             "levels listed in the page's contents but not found on the page: "
             + ", ".join(repr(n) for n in missing),
         )
-    if not page.levels:
+    if not page.levels and not page.role_skills:
         note(
             "missing",
             f"the role page {role!r} lists no role levels; only the role was read "
@@ -345,6 +384,13 @@ def _requirement(
             row.line,
         )
         return "reported"
+    if row.descriptor_cut:
+        note(
+            "missing",
+            f"{where}: the page ends inside this skill's descriptor; the skill and its tier "
+            "are read, the descriptor is not",
+            row.line,
+        )
     tier = tier_name(row.tier) if row.tier else None
     if row.tier and tier is None:
         note("skipped", f"{where}: unknown tier {row.tier!r}; requirement not used", row.line)
@@ -353,7 +399,7 @@ def _requirement(
     seen[skill] = (row.tier, said)
     if tier is None:
         note("missing", f"{where}: the page shows no tier", row.line)
-    if said is None:
+    if said is None and not row.descriptor_cut:
         note("missing", f"{where}: the page shows no 'You can:' descriptor", row.line)
     fw.requirements.append(Requirement(role, name, skill, tier, said, Origin(label, line=row.line)))
     skills.add(skill, tier, said, row, where)

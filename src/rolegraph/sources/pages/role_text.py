@@ -7,6 +7,16 @@ most often performed at where shown, and a Skill / Description table of skills, 
 and "You can:" descriptors), a "Role / Shared skills" table, and an "Updates" section
 with dated change notes. Level order on the page is the seniority order.
 
+The content is found wherever it sits: the title is the line naming the role before the
+first "What a ... does", and what comes before it (a banner such as "Complete our 3
+minute feedback survey ...", the site's header, a cookie notice, breadcrumbs) or after
+the page's footer line is skipped and reported. The layouts the framework has used are
+read: GOV.UK guidance (before 2023 "Introduction to the role of ..." with its "Skills
+needed to be a ..." list), the site's redesigned page, and its "Contents" page, whose
+contents list comes first and whose skills table, copied, is flattened into
+"Name Level: tier Explanation |" rows. Lists copied without their bullets are read as
+lists after a "... you will:" line.
+
 The lines are read into a :class:`~rolegraph.sources.pages.role_page.RolePage`;
 :func:`~rolegraph.sources.pages.role_page.page_records` makes the records.
 """
@@ -14,7 +24,6 @@ The lines are read into a :class:`~rolegraph.sources.pages.role_page.RolePage`;
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from rolegraph.errors import SourceError
@@ -30,59 +39,35 @@ from rolegraph.sources.pages.role_page import (
     page_date,
     page_records,
 )
-from rolegraph.sources.pages.sections import Section, text_heading
+from rolegraph.sources.pages.sections import (
+    CONTENTS,
+    CONTENTS_ENTRY,
+    FLAT_ROW,
+    FOOTER_STARTS,
+    GRADE_LINE,
+    ROLE_SKILL_ITEM,
+    TABLE_HEADERS,
+    TABLE_RULE,
+    Section,
+    explains_tier,
+    grades_intro,
+    text_heading,
+    what_role,
+)
+from rolegraph.sources.pages.text_lines import BULLET, Level, Lines, drop_cut_unit, shared_rows
 from rolegraph.util.tables import decode_utf8, read_bytes
 from rolegraph.util.text import clean_name, clean_text, name_key
 
-_BULLET = re.compile(r"^\s*[•*\-\u2022]\s+(.*)$")
-_BARE_BULLET = re.compile(r"^[•*\u2022]$")
+_BAREBULLET = re.compile(r"^[•*\u2022]$")
 _LEVEL = re.compile(r"^(\d+)\.\s+(.+)$")
 _TIER = re.compile(r"^Level:\s*(\w+)\s*$", re.IGNORECASE)
 _TIER_EXPLAINED = re.compile(r"^\w+ is the \w+ of \d+ ascending skill levels$", re.IGNORECASE)
-_GRADES_INTRO = "This role level is most often performed at"
-_BOILERPLATE = (
-    "Skip to main content",
-    "This is a redesigned guidance page",
-    "The typical responsibilities and skills for each role level",
-)
-#: Lines that end the page's content (footers of saved pages).
-_END = ("Back to top", "Is this page useful?", "Help us improve GOV.UK", "Support links")
+_BOILERPLATE = ("The typical responsibilities and skills for each role level",)
 _ROLE_INTRO = "In this role, you will:"
 _LEVEL_INTRO = "At this role level, you will:"
 _YOU_CAN = "You can:"
 #: The last entry of every GOV.UK page's history.
 _FIRST_NOTE = "First published."
-
-
-@dataclass
-class _Lines:
-    """Paragraphs and bullets in page order, rendered as the CSV export writes them."""
-
-    items: list[tuple[bool, str]] = field(default_factory=list)
-
-    def add(self, text: str, bullet: bool = False) -> None:
-        self.items.append((bullet, text))
-
-    def render(self) -> str | None:
-        out = ""
-        for i, (bullet, text) in enumerate(self.items):
-            line = f"- {text}" if bullet else text
-            if i == 0:
-                out = line
-            elif bullet or self.items[i - 1][0]:
-                out += "\n" + line
-            else:
-                out += "\n\n" + line
-        return out or None
-
-
-@dataclass
-class _Level:
-    page: PageLevel
-    text: _Lines = field(default_factory=_Lines)
-    in_table: bool = False
-    in_grades: bool = False
-    grades_intro_open: bool = False
 
 
 def read_govuk_text(
@@ -122,7 +107,8 @@ def read_role_page_text(
         raise SourceError(
             f"{label} is empty", hint="expected a framework role page (HTML or GOV.UK text)"
         )
-    title_line, title = content[0]
+    start = _title_index(content)
+    title_line, title = content[start]
     # A page saved from the framework's own site carries the site's name in its title.
     title = _SITE_SUFFIX.sub("", title)
     if not any(text_heading(ln, title) is Section.ROLE for _, ln in content):
@@ -139,9 +125,34 @@ def read_role_page_text(
         url=url,
         line=title_line,
     )
+    for line_no, ln in content[:start]:
+        page.ignored.append(
+            (
+                "before the role's title (a banner, site header, cookie notice or breadcrumbs)",
+                ln,
+                line_no,
+                line_no,
+            )
+        )
     reader = _TextReader(page, title, title_line)
-    reader.read(content[1:])
+    reader.read(content[start + 1 :])
     return reader.finish()
+
+
+def _title_index(content: list[tuple[int, str]]) -> int:
+    """Where the role's title is: the nearest line naming the role before the first "What
+    a ... does" (after a banner, the site's header or a cookie notice); else the first line."""
+    for j, (_, ln) in enumerate(content):
+        entry = CONTENTS_ENTRY.match(ln)
+        what = what_role(entry.group(1).strip() if entry else ln)
+        if what is None:
+            continue
+        role = name_key(what)
+        for i in range(j - 1, -1, -1):
+            if name_key(_SITE_SUFFIX.sub("", content[i][1])) == role:
+                return i
+        return 0
+    return 0
 
 
 class _TextReader:
@@ -151,8 +162,8 @@ class _TextReader:
         self.page = page
         self.title = title
         self.summary: list[str] = []
-        self.role_text = _Lines()
-        self.levels: list[_Level] = []
+        self.role_text = Lines()
+        self.levels: list[Level] = []
         self.section = Section.HEAD
         self.pending: PageSkill | None = None
         self.descriptor: list[str] = []
@@ -163,6 +174,8 @@ class _TextReader:
         self.last = ""
         self.last_line = title_line
         self.footer = False
+        self.in_contents = False
+        self.contents_first: str | None = None
 
     # -- walking -------------------------------------------------------------------
 
@@ -171,16 +184,23 @@ class _TextReader:
         handlers = {
             Section.HEAD: self._head_line,
             Section.ROLE: self._role_line,
+            Section.ROLE_SKILLS: self._role_skills_line,
             Section.LEVELS: self._levels_line,
             Section.SHARED: self._shared_line,
             Section.LEADS_TO: self._leads_to_line,
             Section.UPDATES: self._updates_line,
         }
         for line_no, ln in content:
-            if ln.startswith(_END):
+            if ln.startswith(FOOTER_STARTS):
                 self.footer = True
+                self.page.ignored.append(
+                    ("the page footer", ln, line_no, content[-1][0] if content else line_no)
+                )
                 break
-            if _BARE_BULLET.match(ln):
+            if self.in_contents and self._contents_line(ln):
+                self.last, self.last_line = "head", line_no
+                continue
+            if _BAREBULLET.match(ln):
                 # A bullet with no text yet: the start of an item the text was cut inside.
                 self.last_line = line_no
                 continue
@@ -205,12 +225,22 @@ class _TextReader:
             self.page.has_shared_table = True
 
     def close_skill(self) -> None:
-        if self.pending is not None and self.levels:
-            if self.descriptor:
-                self.pending.descriptor = "\n".join(
-                    [_YOU_CAN, *(f"- {d}" for d in self.descriptor)]
+        pending = self.pending
+        if pending is not None and self.levels and not pending.name:
+            level = self.levels[-1].page
+            self.page.remarks.append(
+                (
+                    "skipped",
+                    f"level {level.name!r}: a row of its skills table gives the tier "
+                    f"{pending.tier} but no skill name (lost where the table was flattened "
+                    "into text); row not used",
+                    pending.line,
                 )
-            self.levels[-1].page.skills.append(self.pending)
+            )
+        elif pending is not None and self.levels:
+            if self.descriptor and not pending.descriptor_cut:
+                pending.descriptor = "\n".join([_YOU_CAN, *(f"- {d}" for d in self.descriptor)])
+            self.levels[-1].page.skills.append(pending)
         self.pending, self.descriptor = None, []
 
     def close_note(self) -> None:
@@ -221,13 +251,47 @@ class _TextReader:
     # -- section handlers ------------------------------------------------------------
 
     def _head_line(self, line_no: int, ln: str) -> None:
-        if ln.startswith("See all updates") or ln == "Contents":
+        if name_key(ln) == CONTENTS:
+            self.in_contents = True
+            return
+        if ln.startswith("See all updates"):
             return
         self.summary.append(ln)
 
+    def _contents_line(self, ln: str) -> bool:
+        """An entry of the contents list ("— 1. Apprentice developer", or its text alone
+        when copied from a browser); False once the list has ended."""
+        marked = CONTENTS_ENTRY.match(ln)
+        entry = marked.group(1).strip() if marked else ln
+        listed = marked is not None or text_heading(entry, self.title) is not None
+        if not marked and self.contents_first is not None:
+            # Unmarked, the list ends where its first entry comes again, as a heading.
+            listed = listed and name_key(entry) != name_key(self.contents_first)
+        if not listed and not (_LEVEL.match(entry) and self.contents_first is not None):
+            self.in_contents = False
+            return False
+        self.contents_first = self.contents_first or entry
+        level = _LEVEL.match(entry)
+        if level:
+            self.page.announced_levels.append(clean_name(level.group(2))[0])
+        return True
+
     def _role_line(self, line_no: int, ln: str) -> None:
-        b = _BULLET.match(ln)
-        self.role_text.add(b.group(1) if b else ln, bullet=b is not None)
+        self.role_text.add_line(ln)
+
+    def _role_skills_line(self, line_no: int, ln: str) -> None:
+        """An item of "Skills needed to be a ...": "Name. Description" (a bullet or not)."""
+        b = BULLET.match(ln)
+        item = ROLE_SKILL_ITEM.match(b.group(1) if b else ln)
+        if item is not None and not ln.startswith("You will need"):
+            name, text = item.group("name").strip(), item.group("text").strip()
+            self.page.role_skills.append((name, text, line_no))
+            return
+        self.last = "head"  # the list's intro, "You will need the following skills ..."
+        if not ln.startswith("You will need"):
+            self.page.remarks.append(
+                ("ignored", f"{ln[:60]!r} in the skills list is not a skill; not used", line_no)
+            )
 
     def _shared_line(self, line_no: int, ln: str) -> None:
         words = ln.replace("\t", " ").split()
@@ -236,7 +300,7 @@ class _TextReader:
         self.page.shared.append(SharedRow(ln, [], line_no))  # sorted out in finish()
 
     def _leads_to_line(self, line_no: int, ln: str) -> None:
-        b = _BULLET.match(ln)
+        b = BULLET.match(ln)
         self.page.leads_to.append(clean_name(b.group(1) if b else ln)[0])
 
     def _updates_line(self, line_no: int, ln: str) -> None:
@@ -257,53 +321,73 @@ class _TextReader:
         if m and (not self.levels or int(m.group(1)) > (self.levels[-1].page.number or 0)):
             self.close_skill()
             self.levels.append(
-                _Level(PageLevel(clean_name(m.group(2))[0], line_no, int(m.group(1))))
+                Level(PageLevel(clean_name(m.group(2))[0], line_no, int(m.group(1))))
             )
             self.last = "level heading"
             return
         if self.levels:
             self._level_body_line(self.levels[-1], line_no, ln)
 
-    def _level_body_line(self, level: _Level, line_no: int, ln: str) -> None:
+    def _level_body_line(self, level: Level, line_no: int, ln: str) -> None:
         """A line within a level: table header, grades, a skill row's parts or description."""
-        words = ln.replace("\t", " ").split()
-        if words in (["Skill", "Description"], ["Skill"]):
+        words = ln.replace("\t", " ").lower().split()
+        if words in TABLE_HEADERS:
             self.close_skill()
             level.in_table, level.in_grades = True, False
             return
-        if words == ["Description"] and level.in_table and self.pending is None:
+        if words == ["description"] and level.in_table and self.pending is None:
             return  # the second half of a "Skill / Description" header
-        b = _BULLET.match(ln)
+        if level.in_table and (TABLE_RULE.match(ln) or not ln.strip("| ")):
+            return  # a flattened table's rule, or the end of one of its cells
+        b = BULLET.match(ln)
         t = _TIER.match(ln)
-        if ln.startswith(_GRADES_INTRO):
-            # "This role level is most often performed at the Civil Service job grade
-            # of:" (a link may break it over lines); the grades follow as bullets.
+        intro = grades_intro(ln) if self.pending is None else None
+        if intro is not None:
+            # "This role level is (most) often performed at the Civil Service job grade
+            # of:" (a link may break it over lines); the grades follow, one a line.
             level.in_grades = True
-            level.grades_intro_open = not ln.endswith("of:")
+            level.grades_intro_open = intro == "open"
             return
         if level.in_grades and self._grades_line(level, ln, b, t is not None, len(words)):
             return
-        if t:
+        flat = FLAT_ROW.match(ln) if t is None else None
+        if flat is not None and (level.in_table or flat.group("name")):
+            self._flat_row(level, line_no, flat)
+        elif t:
             self._tier_line(level, line_no, t.group(1))
-        elif _TIER_EXPLAINED.match(ln) or (ln == _YOU_CAN and self.pending is not None):
-            self.last = "skill" if self.pending is not None else "level text"
+        elif self.pending is not None and (
+            ln == _YOU_CAN or explains_tier(ln, self.pending.tier) or _TIER_EXPLAINED.match(ln)
+        ):
+            self.last = "skill"
+        elif _TIER_EXPLAINED.match(ln):
+            self.last = "level text"
         elif b and self.pending is not None:
             self.descriptor.append(b.group(1))
             self.last = "skill"
         elif level.in_table:
             self.close_skill()
             self.pending = PageSkill(ln, None, None, line_no)
-            self.last = "skill"
+            self.last = "skill head"
         else:
-            level.text.add(b.group(1) if b else ln, bullet=b is not None)
+            level.text.add_line(ln)
             self.last = "level text"
 
+    def _flat_row(self, level: Level, line_no: int, row: re.Match[str]) -> None:
+        """A row of a table flattened into text: "Name Level: tier Explanation |"."""
+        self.close_skill()
+        level.in_table, level.in_grades = True, False
+        self.pending = PageSkill(
+            row.group("name").strip(), row.group("tier").lower(), None, line_no
+        )
+        # Text after the tier: the name and the tier are whole, even if the line is cut.
+        self.last = "skill" if row.group("rest").strip(" |") else "skill head"
+
     def _grades_line(
-        self, level: _Level, ln: str, b: re.Match[str] | None, tier: bool, n_words: int
+        self, level: Level, ln: str, b: re.Match[str] | None, tier: bool, n_words: int
     ) -> bool:
         """Read a line after the grades intro; False once the grades list has ended."""
-        if b:
-            level.page.grades.append(b.group(1))
+        if b or GRADE_LINE.match(ln):
+            level.page.grades.append(b.group(1) if b else ln)
             level.grades_intro_open = False
             self.last = "grade"
             return True
@@ -313,7 +397,7 @@ class _TextReader:
         level.in_grades = level.grades_intro_open = False
         return False
 
-    def _tier_line(self, level: _Level, line_no: int, tier: str) -> None:
+    def _tier_line(self, level: Level, line_no: int, tier: str) -> None:
         """A "Level: working" line: the tier of the skill row being read."""
         if self.pending is None and level.text.items and not level.text.items[-1][0]:
             # No table header: the line before "Level:" was a skill name.
@@ -322,14 +406,15 @@ class _TextReader:
             level.in_table = True
         if self.pending is not None:
             self.pending.tier = tier.lower()
-            self.last = "skill"
+            self.last = "skill head"
 
     # -- the end of the text -----------------------------------------------------------
 
     def finish(self) -> RolePage:
         """Close what is open, set aside what a cut-off end may have spoiled, assemble."""
         page = self.page
-        if not self.footer and self.section in (Section.HEAD, Section.ROLE, Section.LEVELS):
+        before_shared = (Section.HEAD, Section.ROLE, Section.ROLE_SKILLS, Section.LEVELS)
+        if not self.footer and self.section in before_shared:
             self._truncated_before_shared()
         self.close_skill()
         self.close_note()
@@ -340,7 +425,7 @@ class _TextReader:
             level.page.description = level.text.render()
         page.levels = [lv.page for lv in self.levels]
         skills = {name_key(s.name) for lv in self.levels for s in lv.page.skills}
-        page.shared = _shared_rows(page.shared, skills)
+        page.shared = shared_rows(page.shared, skills)
         self._drop_cut_shared_row(skills)
         return page
 
@@ -351,6 +436,7 @@ class _TextReader:
         where = {
             Section.HEAD: "before 'What a ... does'",
             Section.ROLE: "in 'What a ... does'",
+            Section.ROLE_SKILLS: "in its skills list",
             Section.LEVELS: "in its role levels"
             + (f" (level {levels[-1].page.name!r})" if levels else ""),
         }[self.section]
@@ -359,7 +445,7 @@ class _TextReader:
             "and with no page footer: it looks cut off; only the lines before its last "
             "were trusted"
         )
-        _drop_cut_unit(self.page, self.last, levels, self.pending, self.summary, self.role_text)
+        drop_cut_unit(self.page, self.last, levels, self.pending, self.summary, self.role_text)
 
     def _drop_cut_note(self) -> None:
         page = self.page
@@ -397,71 +483,3 @@ class _TextReader:
                     "with no page footer, on a line that is not one of the page's skills: it "
                     "looks cut off; the last row was not used"
                 )
-
-
-def _drop_cut_unit(
-    page: RolePage,
-    last: str,
-    levels: list[_Level],
-    pending: PageSkill | None,
-    summary: list[str],
-    role_text: _Lines,
-) -> None:
-    """Set aside what the (possibly cut) last line of a truncated text belongs to."""
-    if last == "head":
-        summary.clear()
-    elif last == "role":
-        role_text.items.clear()
-        page.remarks.append(("missing", "the role's description is cut off; not used", page.line))
-    if not levels:
-        return
-    level = levels[-1]
-    if last == "level heading":
-        levels.pop()
-        page.remarks.append(
-            (
-                "missing",
-                f"the text ends at the heading of a level ({level.page.name!r}), which may be "
-                "cut mid-way; level not used",
-                level.page.line,
-            )
-        )
-        return
-    level.page.cut_off = True
-    if last == "skill" and pending is not None:
-        pending.cut_off = True
-    elif last == "level text":
-        level.text.items.clear()
-        page.remarks.append(
-            (
-                "missing",
-                f"the description of level {level.page.name!r} is cut off; not used",
-                level.page.line,
-            )
-        )
-    elif last == "grade" and level.page.grades:
-        grade = level.page.grades.pop()
-        page.remarks.append(
-            (
-                "missing",
-                f"the grade {grade!r} of level {level.page.name!r} may be cut; not used",
-                level.page.line,
-            )
-        )
-
-
-def _shared_rows(lines: list[SharedRow], skills: set[str]) -> list[SharedRow]:
-    """The "Role / Shared skills" table as text: a role line, then the skill lines it shares.
-
-    A line is a skill if the page's levels need a skill of that name, else a role. Skills
-    before the first role make a row with no role (reported, not used).
-    """
-    rows: list[SharedRow] = []
-    for line in lines:
-        if name_key(line.role) not in skills:
-            rows.append(SharedRow(line.role, [], line.line))
-        elif rows:
-            rows[-1].skills.append(line.role)
-        else:
-            rows.append(SharedRow("", [line.role], line.line))
-    return rows
