@@ -7,15 +7,18 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
+from rolegraph.analysis.view import framework_view
 from rolegraph.sparql.binding import allowed_values
 from rolegraph.sparql.catalogue import load_catalogue
 
 if TYPE_CHECKING:
+    from rolegraph.analysis.view import FrameworkView
     from rolegraph.serve.backend import Backend
     from rolegraph.sparql.catalogue import Param, SavedQuery
 
+T = TypeVar("T")
 #: makes the explorer page of a view: (view, role, skill) -> HTML
 ExplorerMaker = Callable[[str, str | None, str | None], bytes]
 
@@ -31,6 +34,23 @@ class App:
         self._pages: dict[tuple[str, str | None, str | None], bytes] = {}
         self._allowed: dict[tuple[str, str], list[str]] = {}
         self._lock = threading.Lock()
+        self._view: FrameworkView | None = None
+        self._view_lock = threading.RLock()
+
+    def view(self) -> FrameworkView:
+        """The graph as the career analyses read it (:func:`framework_view`), read once,
+        on first use: over a remote endpoint, from a copy of its graph taken then."""
+        with self._view_lock:
+            if self._view is None:
+                self._view = framework_view(self.backend.snapshot())
+            return self._view
+
+    def analyse(self, work: Callable[[FrameworkView], T]) -> T:
+        """``work`` done on the view, one request at a time (the view reads descriptor
+        texts on first use; an analysis takes milliseconds)."""
+        view = self.view()
+        with self._view_lock:
+            return work(view)
 
     def allowed(self, query: SavedQuery, param: Param) -> list[str]:
         """The values a saved query's parameter allows (asked once: the data is read-only)."""

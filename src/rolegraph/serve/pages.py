@@ -248,13 +248,15 @@ def explorer_link(backend: Backend, iri: str, triples: list[Any], title: str) ->
 # -- home -----------------------------------------------------------------------------
 
 
-def home_page(backend: Backend) -> bytes:
+def home_page(backend: Backend, families: list[dict[str, Any]]) -> bytes:
+    """The home page: the tools, the families with their roles (``families``, from
+    :func:`.people.families`) and what the graph holds."""
     return render(
         "home.html",
         title="rolegraph",
         release=backend.release,
         stats=list(backend.stats().items()),
-        roles=[link(iri, {iri: label}) for iri, label in backend.typed(RG + "Role")],
+        families=families,
     )
 
 
