@@ -259,6 +259,7 @@ def contexts() -> dict[str, dict[str, Any]]:
             "sparql": MARK,
         },
         "sparql.html": {"title": MARK, "query": MARK, "boolean": True, "answer": capped},
+        "sparql_editor.html": {"title": MARK, "endpoint": MARK, "config": MARK, "query": MARK},
         "catalog.html": {
             "title": MARK,
             "dataset": MARK,
@@ -453,7 +454,7 @@ def test_links_start_with_the_root_path_behind_a_proxy(behind_a_proxy: str) -> N
         for link in links:
             if link.startswith(("https://", "http://")):
                 continue
-            if link.startswith(("?", "#")):  # the page in another format, or a part of it
+            if link.startswith(("?", "#", "data:")):  # the page in another format, a part of it
                 continue
             assert link.startswith(PREFIX + "/"), (path, link)
             own.add(link)
