@@ -40,8 +40,11 @@ if TYPE_CHECKING:
 JSON = "application/json; charset=utf-8"
 #: roles /similar lists (as ``rolegraph similar``'s default --top)
 SIMILAR_TOP = 10
-#: the measure the JSON names (as the CLI's)
-MEASURE = "tier-weighted Jaccard"
+#: the measure the JSON names (the CLI's words: tests/test_serve_people.py compares them)
+MEASURE = (
+    "weighted Jaccard of tier ranks: the sum over skills of min(tier a, tier b) divided by "
+    "the sum of max(tier a, tier b); awareness 1 ... expert 4, 0 when a skill is not needed"
+)
 
 
 # -- parameters -------------------------------------------------------------------------
