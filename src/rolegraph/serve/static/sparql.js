@@ -45,5 +45,35 @@
     item.appendChild(summary);
     list.appendChild(item);
   });
+  // What YASGUI leaves unnamed or out of reach is mended here, on every tab it draws:
+  // the endpoint box and the editor get labels, the editor's scrolling area can take the
+  // focus (to scroll by keyboard), and the "add tab" button in the tab list is a tab (a
+  // tab list holds tabs only; YASGUI inserts new tabs before it, so it cannot move).
+  function mend() {
+    document.querySelectorAll("#yasgui .autocomplete").forEach(function (el) {
+      el.setAttribute("aria-label", "SPARQL endpoint");
+    });
+    document.querySelectorAll("#yasgui .CodeMirror textarea").forEach(function (el) {
+      el.setAttribute("aria-label", "SPARQL query");
+    });
+    document.querySelectorAll("#yasgui .CodeMirror-scroll").forEach(function (el) {
+      el.setAttribute("tabindex", "0");
+      el.setAttribute("aria-label", "SPARQL query, scrolled");
+    });
+    document.querySelectorAll("#yasgui .tabsList .addTab").forEach(function (el) {
+      el.setAttribute("role", "tab");
+      el.setAttribute("aria-selected", "false");
+    });
+    document.querySelectorAll("#yasgui .tabsList input[type=text]").forEach(function (el) {
+      el.setAttribute("aria-label", "Tab name");
+    });
+    document.querySelectorAll("#yasgui select.tableSizer").forEach(function (el) {
+      el.setAttribute("aria-label", "Results per page");
+    });
+  }
+  mend();
+  ["tabAdd", "tabChange", "tabSelect", "query", "queryResponse"].forEach(function (event) {
+    yasgui.on(event, function () { window.setTimeout(mend, 0); });
+  });
   window.rolegraphYasgui = yasgui;
 })();
