@@ -141,6 +141,19 @@ def saved_query_paths(graph_file: Path) -> list[str]:
     return paths
 
 
+#: the career tools, with answers and without (the pages for people are resources)
+TOOL_PATHS = [
+    "/gap",
+    "/gap?from=Senior+machine+learning+engineer&to=Lead+machine+learning+engineer",
+    "/path?from=Senior+machine+learning+engineer&to=Lead+machine+learning+engineer",
+    "/similar?role=Machine+learning+engineer",
+    "/compare?a=Machine+learning+engineer&b=Data+scientist",
+    "/assess",
+    "/assess?role=Data+scientist",
+    "/gap?from=Nobody&to=Lead+machine+learning+engineer",
+]
+
+
 def differences(pair: Pair, paths: list[str], accept: str | None = None) -> list[str]:
     """The paths whose answers (status, Content-Type, body) differ between the two."""
     return [p for p in paths if get(pair.remote + p, accept) != get(pair.embedded + p, accept)]
@@ -160,6 +173,8 @@ def test_every_page_is_the_same_over_the_endpoint(pair: Pair, data: Path) -> Non
         "/sparql",
         "/id/role/no-such-role",
         "/nothing-here",
+        *TOOL_PATHS,
+        *(p + "&format=json" for p in TOOL_PATHS if "?" in p),
         *saved_query_paths(data),
         *(r + f for r in resources for f in ("", "?format=ttl", "?format=nt", "?format=jsonld")),
     ]

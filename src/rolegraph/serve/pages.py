@@ -30,6 +30,7 @@ from rolegraph.model.vocab import (
     sparql_prefixes,
 )
 from rolegraph.sparql.binding import to_oxigraph
+from rolegraph.sparql.catalogue import with_default_prefixes
 
 if TYPE_CHECKING:
     from rolegraph.serve.app import App
@@ -349,8 +350,6 @@ def sparql_editor_page(catalogue: dict[str, SavedQuery]) -> bytes:
     as any attribute): this endpoint, the prefixes, and the saved queries as examples;
     a plain form for a browser without scripts."""
     import json
-
-    from rolegraph.sparql.catalogue import with_default_prefixes
 
     query = sparql_prefixes(*PREFIXES) + (
         "SELECT ?role ?family WHERE {\n  ?r a rg:Role ; rdfs:label ?role ;\n"

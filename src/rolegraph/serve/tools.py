@@ -27,7 +27,7 @@ from rolegraph.errors import NotFound, RolegraphError
 from rolegraph.model.vocab import TIERS
 from rolegraph.serve.negotiation import accepts
 from rolegraph.serve.pages import render
-from rolegraph.serve.people import link, tool_link
+from rolegraph.serve.people import blocks, link, tool_link
 from rolegraph.serve.reply import HTML, HttpError, Reply
 from rolegraph.util.render import render_json
 from rolegraph.util.text import did_you_mean
@@ -148,8 +148,6 @@ def path_json(p: CareerPath) -> dict[str, Any]:
 
 def gap_rows(g: Gap) -> list[dict[str, Any]]:
     """A gap's skills for a page: status, skill (linked), tiers, steps, descriptor."""
-    from rolegraph.serve.people import blocks
-
     return [
         {
             "status": s.status,
