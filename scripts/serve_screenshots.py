@@ -28,7 +28,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "benchmarks"))
 from common import CHROMIUM, CHROMIUM_ARGS, shared_folder  # noqa: E402
 
-VIEWPORT = {"width": 1200, "height": 900}
+WIDTH, HEIGHT = 1200, 900
 PROFILE = {
     "Applied maths, statistics and scientific practices": "practitioner",
     "Data engineering": "working",
@@ -63,11 +63,11 @@ def shoot(base: str, out: Path) -> None:
 
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        page = browser.new_page(viewport=VIEWPORT)
-        page.set_viewport_size({"width": VIEWPORT["width"], "height": 1300})
+        page = browser.new_page(viewport={"width": WIDTH, "height": HEIGHT})
+        page.set_viewport_size({"width": WIDTH, "height": 1300})
         page.goto(base + "/id/role/data-scientist")  # its description, family and ladder
         page.screenshot(path=str(out / "serve-role.png"))
-        page.set_viewport_size(VIEWPORT)
+        page.set_viewport_size({"width": WIDTH, "height": HEIGHT})
         query = urllib.parse.urlencode({"from": "Data scientist", "to": "Lead data scientist"})
         page.goto(base + "/gap?" + query)
         page.locator("#summary").scroll_into_view_if_needed()
