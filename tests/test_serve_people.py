@@ -271,3 +271,46 @@ def test_the_level_page_groups_skills_by_tier(server: str) -> None:
     assert 'rel="prev" href="/id/level/data-scientist--data-scientist"' in page
     assert 'rel="next" href="/id/level/data-scientist--principal-data-scientist"' in page
     assert "You can:" in page and 'action="/gap"' in page
+
+
+def test_the_skill_page_marks_undefined_tiers_and_lists_who_needs_it(
+    server: str, skill_csv: Path, role_csv: Path
+) -> None:
+    with skill_csv.open(encoding="utf-8-sig", newline="") as f:
+        row = next(
+            r for r in csv.DictReader(f) if r["Skill Name"] == "Agile working (content design)"
+        )
+    page = get(server + "/id/skill/agile-working-content-design", "text/html")[2].decode()
+    sections = dict(re.findall(r"<h3>(\w+)</h3>\n(.*?)(?=<h3>|<h2)", page, re.S))
+    for tier in ("Awareness", "Working", "Practitioner", "Expert"):
+        if row[tier].strip() == "This skill level is currently not defined.":
+            assert "is not defined for Agile working (content design)" in sections[tier], tier
+        else:
+            first = row[tier].splitlines()[1].lstrip("- ").strip()
+            assert first.split(",")[0] in sections[tier], tier
+    assert "is not defined" in sections["Awareness"]
+    # Who needs it: every level of the export that lists it, at its tier.
+    needs = set()
+    with role_csv.open(encoding="utf-8-sig", newline="") as f:
+        for r in csv.DictReader(f):
+            if " ".join(r["Skill Name"].split()) == "Agile working (content design)":
+                needs.add((r["Role Level"].strip(), r["Skill Level"].strip().lower()))
+    shown = set(re.findall(r'<td><a href="/id/level/[^"]+">([^<]+)</a></td><td>(\w+)</td>', page))
+    assert needs and shown == needs
+
+
+def test_the_home_and_family_pages_list_every_family_and_its_roles(
+    server: str, role_csv: Path
+) -> None:
+    families: dict[str, set[str]] = {}
+    with role_csv.open(encoding="utf-8-sig", newline="") as f:
+        for r in csv.DictReader(f):
+            families.setdefault(" ".join(r["Role Family"].split()), set()).add(
+                " ".join(r["Role"].split())
+            )
+    home = get(server + "/", "text/html")[2].decode()
+    shown = re.findall(r'<h3><a href="/id/family/[^"]+">([^<]+)</a></h3>', home)
+    assert sorted(shown) == sorted(families)
+    data = get(server + "/id/family/data", "text/html")[2].decode()
+    roles = set(re.findall(r'<td><a href="/id/role/[^"]+">([^<]+)</a></td>', data))
+    assert roles == families["Data"]
