@@ -35,22 +35,27 @@ class App:
         self._allowed: dict[tuple[str, str], list[str]] = {}
         self._lock = threading.Lock()
         self._view: FrameworkView | None = None
-        self._view_lock = threading.RLock()
+        self._view_lock = threading.Lock()
 
     def view(self) -> FrameworkView:
         """The graph as the career analyses read it (:func:`framework_view`), read once,
-        on first use: over a remote endpoint, from a copy of its graph taken then."""
+        on first use: over a remote endpoint, from a copy of its graph taken then. Its
+        texts are read with it (about 0.1 s for the whole framework), so that it is
+        never written to again and requests read it at once, each on its own thread."""
         with self._view_lock:
             if self._view is None:
-                self._view = framework_view(self.backend.snapshot())
+                view = framework_view(self.backend.snapshot())
+                for level, needs in view.requirements.items():
+                    for skill in needs:
+                        view.descriptor(level, skill)
+                for role in view.roles:
+                    view.levels_of(role)  # builds its index
+                self._view = view
             return self._view
 
     def analyse(self, work: Callable[[FrameworkView], T]) -> T:
-        """``work`` done on the view, one request at a time (the view reads descriptor
-        texts on first use; an analysis takes milliseconds)."""
-        view = self.view()
-        with self._view_lock:
-            return work(view)
+        """``work`` done on the view (read-only by then: see :meth:`view`)."""
+        return work(self.view())
 
     def allowed(self, query: SavedQuery, param: Param) -> list[str]:
         """The values a saved query's parameter allows (asked once: the data is read-only)."""
