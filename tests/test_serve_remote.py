@@ -543,3 +543,21 @@ def test_release_graphs_dereference_over_the_endpoint_as_they_do_embedded(
         missing = get(remote + "/release/2024-12")
         assert missing == get(embedded + "/release/2024-12")
         assert missing[0] == 404
+
+
+def test_an_assessment_is_the_same_over_the_endpoint(pair: Pair) -> None:
+    form = "application/x-www-form-urlencoded"
+    body = urllib.parse.urlencode(
+        {
+            "skill:Data ethics and privacy": "working",
+            "skill:Systems integration": "practitioner",
+            "target": "Lead machine learning engineer",
+        }
+    ).encode()
+    for accept in ("text/html", "application/json"):
+        answers = [
+            get(base + "/assess", accept, body, "POST", form)
+            for base in (pair.remote, pair.embedded)
+        ]
+        assert answers[0] == answers[1] and answers[0][0] == 200, accept
+    assert json.loads(answers[0][2])["matches"][0]["rank"] == 1
