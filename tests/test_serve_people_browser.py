@@ -270,6 +270,8 @@ def test_axe_finds_no_serious_violation_on_any_page_type(page: Any, server: str)
         "saved query": ("/queries/role-levels?" + q({"role": DS, "run": "1"}), None),
         "ontology": ("/ontology", None),
         "catalogue": ("/catalog", None),
+        "shapes": ("/shapes", None),
+        "sparql answer": ("/sparql?" + q({"query": "SELECT * WHERE { ?s ?p ?o } LIMIT 3"}), None),
         "not found": ("/id/role/nobody", None),
     }
     found = {}
