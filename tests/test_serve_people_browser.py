@@ -175,6 +175,26 @@ def test_assess_filled_in_gives_the_ranking_of_rolegraph_assess(
     assert page.get_by_label("Data engineering", exact=True).input_value() == "working"
 
 
+def test_assess_takes_an_uploaded_profile_as_the_cli_does(
+    page: Any, server: str, full_graph_file: Path, tmp_path: Path
+) -> None:
+    profile = tmp_path / "Sam.csv"
+    profile.write_text(
+        "skill,tier\n"
+        + "".join(f"{s},{t}\n" for s, t in PROFILE.items()).replace(
+            "Applied maths, statistics and scientific practices",
+            '"Applied maths, statistics and scientific practices"',
+        ),
+        encoding="utf-8",
+    )
+    want = cli_json(full_graph_file, "assess", str(profile))
+    page.goto(server + "/assess")
+    page.set_input_files("#profile", str(profile))
+    page.get_by_role("button", name="Assess").click()
+    page.wait_for_selector("#matches")
+    assert [r[1] for r in cells(page, "#matches tbody tr")] == [m["level"] for m in want["matches"]]
+
+
 def test_yasgui_runs_a_saved_query_with_no_request_leaving_the_machine(
     page: Any, server: str, full_graph_file: Path
 ) -> None:
