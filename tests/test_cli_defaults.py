@@ -175,8 +175,8 @@ def test_build_stats_releases_and_the_home_page_write_counts_alike(
     assert f"r1,,{triples}," in runner.invoke(cli, ["releases", str(store), "-f", "csv"]).stdout
     pool = QueryPool(graph)
     try:
-        page = home_page(EmbeddedBackend(graph, pool)).decode()
+        page = home_page(EmbeddedBackend(graph, pool), []).decode()
     finally:
         pool.close()
-    assert f"<tr><td>triples</td><td>{shown}</td></tr>" in page
-    assert "<tr><td>requirements</td><td>180</td></tr>" in page
+    assert f'<tr><th scope="row">triples</th><td>{shown}</td></tr>' in page
+    assert '<tr><th scope="row">requirements</th><td>180</td></tr>' in page

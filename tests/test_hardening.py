@@ -717,6 +717,25 @@ def test_a_ctrl_c_while_the_last_output_is_written_is_dropped_and_the_mask_resto
     assert signal.SIGINT not in signal.pthread_sigmask(signal.SIG_BLOCK, set())
 
 
+def people_paths() -> list[str]:
+    """The pages for people and the tools of the poisoned framework (its names carry XSS)."""
+    import urllib.parse
+
+    from rolegraph.model.vocab import level_iri, local_id, skill_iri
+
+    role, level = f"Data analyst {XSS}", f"Senior data analyst {XSS}"
+    q = urllib.parse.urlencode
+    return [
+        "/id/" + urllib.parse.quote(local_id(level_iri(role, level)) or ""),
+        "/id/" + urllib.parse.quote(local_id(skill_iri(f"Statistics {XSS}")) or ""),
+        "/gap?" + q({"from": f"Associate data analyst {XSS}", "to": level}),
+        "/path?" + q({"from": f"Associate data analyst {XSS}", "to": level}),
+        "/similar?" + q({"role": role}),
+        "/compare?" + q({"a": role, "b": role}),
+        "/assess?" + q({"role": role, "target": level}),
+    ]
+
+
 @pytest.mark.server
 def test_markup_in_every_text_field_is_escaped_in_served_pages(tmp_path: Path) -> None:
     import threading
@@ -740,6 +759,7 @@ def test_markup_in_every_text_field_is_escaped_in_served_pages(tmp_path: Path) -
             "/queries/role-pairs",
             "/queries/level-skills?run=1&level=" + urllib.parse.quote(f"Senior data analyst {XSS}"),
             "/id/role/data-analyst-img-src-x-onerror-window-xss-1",
+            *people_paths(),
         ]
         for path in pages:
             count("attacks")
@@ -951,6 +971,7 @@ def test_no_injected_script_runs_in_served_pages(tmp_path: Path, browser: Any) -
         "/id/role/data-analyst-img-src-x-onerror-window-xss-1",
         "/explorer",
         "/sparql",
+        *people_paths(),
     ]
     context = browser.new_context()
     outside: list[str] = []

@@ -56,6 +56,16 @@ def test_wheel_carries_the_resource_folders(wheel: Path) -> None:
         if n.startswith("rolegraph/serve/templates/")
     )
     assert packaged == source and "base.html" in packaged
+    # The vendored SPARQL editor and its licence, served from the package (no CDN).
+    static = ROOT / "src" / "rolegraph" / "serve" / "static"
+    source = sorted(str(p.relative_to(static)) for p in static.rglob("*") if p.is_file())
+    packaged = sorted(
+        n.removeprefix("rolegraph/serve/static/")
+        for n in names
+        if n.startswith("rolegraph/serve/static/")
+    )
+    assert packaged == source
+    assert {"yasgui/yasgui.min.js", "yasgui/yasgui.min.css", "yasgui/LICENSE"} <= set(packaged)
 
 
 def test_installed_copy_runs_from_another_directory(wheel: Path, tmp_path: Path) -> None:
@@ -119,6 +129,20 @@ def test_installed_copy_runs_from_another_directory(wheel: Path, tmp_path: Path)
         text=True,
         check=True,
     )
+    served = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "from rolegraph.serve import static; import sys;"
+            "sys.stdout.write(static.static('yasgui/LICENSE').body.decode())",
+        ],
+        cwd=elsewhere,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert served.stdout.startswith("The MIT License (MIT)")
     template, html = page.stdout.split("\n", 1)
     assert Path(template) == site / "rolegraph" / "serve" / "templates" / "base.html"
     assert "<h1>404 Not Found</h1>" in html and "<p>&lt;x&gt;</p>" in html

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import re
 import subprocess
 import sys
 import time
@@ -451,3 +452,28 @@ def test_ctrl_c_stops_the_server_while_a_query_runs(tmp_path: Path) -> None:
         if proc.poll() is None:
             proc.kill()
             proc.wait()
+
+
+def test_static_serves_the_packaged_files_only(bundled_server: str) -> None:
+    status, ctype, body = get(bundled_server + "/static/yasgui/yasgui.min.js")
+    assert (status, ctype) == (200, "text/javascript; charset=utf-8") and b"Yasgui" in body
+    assert b"sourceMappingURL" not in body  # no request for a file we do not ship
+    status, ctype, body = get(bundled_server + "/static/yasgui/LICENSE")
+    assert (status, ctype) == (200, "text/plain; charset=utf-8")
+    assert body.startswith(b"The MIT License (MIT)")
+    for path in ("/static/../web.py", "/static/%2e%2e/web.py", "/static/yasgui/nope.js"):
+        status, ctype, body = get(bundled_server + path, "text/plain")
+        assert status == 404 and body.startswith(b"nothing at"), path
+    # The editor's page loads only these, and may connect only to this service.
+    req = urllib.request.Request(bundled_server + "/sparql", headers={"Accept": "text/html"})
+    with urllib.request.urlopen(req, timeout=10) as r:
+        csp = r.headers["Content-Security-Policy"]
+        page = r.read().decode()
+    assert "script-src 'self'" in csp and "connect-src 'self'" in csp
+    assert re.findall(r'(?:src|href)="(/static/[^"]+)"', page) == [
+        "/static/yasgui/yasgui.min.css",
+        "/static/sparql.css",
+        "/static/yasgui/LICENSE",
+        "/static/yasgui/yasgui.min.js",
+        "/static/sparql.js",
+    ]

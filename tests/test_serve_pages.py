@@ -40,6 +40,183 @@ def template_names() -> set[str]:
     return {p.name for p in folder.iterdir() if p.name.endswith(".html")}
 
 
+#: a link whose text and target are the marker
+link = Cell(MARK, "/id/" + MARK)
+#: a text of the framework: a paragraph and a list
+TEXT = [("p", MARK), ("ul", [MARK, MARK])]
+
+
+def people_contexts() -> dict[str, dict[str, Any]]:
+    """The contexts of the pages for people and of the tools (:mod:`rolegraph.serve.people`,
+    :mod:`.tools`, :mod:`.assess`)."""
+    choices = [(MARK, [MARK])]
+    gap_row = {
+        "status": "gap",
+        "skill": link,
+        "has": MARK,
+        "needs": MARK,
+        "steps": 1,
+        "descriptor": TEXT,
+    }
+    return {
+        "role.html": {
+            "title": MARK,
+            "iri": MARK,
+            "family": link,
+            "description": TEXT,
+            "official": MARK,
+            "levels": [{"n": 1, "level": link, "grades": MARK, "skills": 3}],
+            "derived": True,
+            "steps": [
+                {
+                    "lower": MARK,
+                    "higher": link,
+                    "changes": [{"change": MARK, "skill": link, "before": MARK, "after": MARK}],
+                    "unchanged": 2,
+                    "gap": MARK,
+                }
+            ],
+            "similar": [{"role": link, "family": MARK, "similarity": MARK, "shared": 1}],
+            "similar_all": MARK,
+            "explore": link,
+        },
+        "level.html": {
+            "title": MARK,
+            "iri": MARK,
+            "role": link,
+            "position": MARK,
+            "grades": MARK,
+            "description": TEXT,
+            "previous": link,
+            "next": link,
+            "groups": [{"tier": MARK, "skills": [{"skill": link, "descriptor": TEXT}]}],
+            "count": 1,
+            "choices": choices,
+            "explore": link,
+        },
+        "skill.html": {
+            "title": MARK,
+            "iri": MARK,
+            "description": TEXT,
+            "tiers": [
+                {"tier": MARK, "state": "defined", "descriptor": TEXT},
+                {"tier": MARK, "state": "undefined", "descriptor": []},
+            ],
+            "untiered": TEXT,
+            "needed": [{"role": link, "level": link, "tier": MARK}],
+            "roles": 1,
+            "explore": link,
+        },
+        "family.html": {
+            "title": MARK,
+            "iri": MARK,
+            "description": TEXT,
+            "roles": [{"role": link, "levels": 1, "skills": 2}],
+        },
+        "gap.html": {
+            "title": MARK,
+            "source": MARK,
+            "target": MARK,
+            "choices": choices,
+            "summary": MARK,
+            "target_name": MARK,
+            "steps": 1,
+            "rows": [gap_row],
+            "path": MARK,
+            "json": MARK,
+        },
+        "path.html": {
+            "title": MARK,
+            "source": MARK,
+            "target": MARK,
+            "choices": choices,
+            "found": True,
+            "cost": 1,
+            "moves": [
+                {
+                    "n": 1,
+                    "kind": MARK,
+                    "source": MARK,
+                    "target": MARK,
+                    "cost": 1,
+                    "rows": [gap_row],
+                    "gap": MARK,
+                }
+            ],
+            "json": MARK,
+        },
+        "similar.html": {
+            "title": MARK,
+            "role": MARK,
+            "choices": [MARK],
+            "found": True,
+            "rows": [
+                {
+                    "rank": 1,
+                    "role": link,
+                    "family": MARK,
+                    "similarity": MARK,
+                    "shared": 1,
+                    "skills": 2,
+                    "compare": MARK,
+                }
+            ],
+            "json": MARK,
+        },
+        "compare.html": {
+            "title": MARK,
+            "a": MARK,
+            "b": MARK,
+            "choices": [MARK],
+            "found": True,
+            "names": (MARK, MARK),
+            "similarity": MARK,
+            "shared": [{"link": link, "a": MARK, "b": MARK}],
+            "only": [{"name": MARK, "rows": [{"link": link, "tier": MARK}]}],
+            "json": MARK,
+        },
+        "assess.html": {
+            "title": MARK,
+            "privacy": MARK,
+            "role": MARK,
+            "roles": [MARK],
+            "skills": [{"field": MARK, "id": MARK, "name": MARK, "chosen": MARK}],
+            "tiers": [MARK],
+            "choices": choices,
+            "target": MARK,
+            "name": MARK,
+            "top": MARK,
+            "max_upload": MARK,
+            "matches": [
+                {
+                    "rank": 1,
+                    "level": link,
+                    "role": MARK,
+                    "similarity": MARK,
+                    "coverage": MARK,
+                    "steps": 1,
+                }
+            ],
+            "gap": {"summary": MARK, "target": MARK, "rows": [gap_row]},
+            "team": {
+                "covered": 1,
+                "skills": [
+                    {
+                        "status": MARK,
+                        "skill": MARK,
+                        "needs": MARK,
+                        "best": MARK,
+                        "short": 1,
+                        "holders": [MARK],
+                    }
+                ],
+            },
+            "people": 2,
+            "notes": [MARK],
+        },
+    }
+
+
 def contexts() -> dict[str, dict[str, Any]]:
     """Each page template's context, every text in it the marker (a link's target too)."""
     cells: list[list[Cell | None]] = [
@@ -54,8 +231,9 @@ def contexts() -> dict[str, dict[str, Any]]:
             "title": MARK,
             "release": MARK,
             "stats": [(MARK, MARK)],
-            "roles": [Cell(MARK, "/id/role/" + MARK), Cell(MARK)],
+            "families": [{"family": Cell(MARK, "/id/family/" + MARK), "roles": [link, Cell(MARK)]}],
         },
+        **people_contexts(),
         "ontology.html": {
             "title": MARK,
             "terms": [{"id": MARK, "kind": MARK, "label": MARK, "definition": MARK}],
@@ -81,6 +259,7 @@ def contexts() -> dict[str, dict[str, Any]]:
             "sparql": MARK,
         },
         "sparql.html": {"title": MARK, "query": MARK, "boolean": True, "answer": capped},
+        "sparql_editor.html": {"title": MARK, "endpoint": MARK, "config": MARK, "query": MARK},
         "catalog.html": {
             "title": MARK,
             "dataset": MARK,
@@ -240,6 +419,29 @@ def test_links_start_with_the_root_path_behind_a_proxy(behind_a_proxy: str) -> N
         ("/id/role/machine-learning-engineer", "GET", None, 200),
         ("/id/level/machine-learning-engineer--senior-machine-learning-engineer", "GET", None, 200),
         ("/ontology", "GET", None, 200),
+        (
+            "/id/level/machine-learning-engineer--senior-machine-learning-engineer?view=triples",
+            "GET",
+            None,
+            200,
+        ),
+        ("/id/family/data", "GET", None, 200),
+        ("/id/skill/systems-integration", "GET", None, 200),
+        (
+            "/gap?from=Senior+machine+learning+engineer&to=Lead+machine+learning+engineer",
+            "GET",
+            None,
+            200,
+        ),
+        (
+            "/path?from=Senior+machine+learning+engineer&to=Lead+machine+learning+engineer",
+            "GET",
+            None,
+            200,
+        ),
+        ("/similar?role=Machine+learning+engineer", "GET", None, 200),
+        ("/compare?a=Machine+learning+engineer&b=Data+scientist", "GET", None, 200),
+        ("/assess", "GET", None, 200),
         ("/nothing/here", "GET", None, 404),
         ("/", "PUT", None, 403),
         ("/", "GET", "evil.example", 421),
@@ -252,7 +454,7 @@ def test_links_start_with_the_root_path_behind_a_proxy(behind_a_proxy: str) -> N
         for link in links:
             if link.startswith(("https://", "http://")):
                 continue
-            if link.startswith("?"):  # the same page in another format
+            if link.startswith(("?", "#", "data:")):  # the page in another format, a part of it
                 continue
             assert link.startswith(PREFIX + "/"), (path, link)
             own.add(link)

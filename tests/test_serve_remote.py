@@ -142,6 +142,19 @@ def saved_query_paths(graph_file: Path) -> list[str]:
     return paths
 
 
+#: the career tools, with answers and without (the pages for people are resources)
+TOOL_PATHS = [
+    "/gap",
+    "/gap?from=Senior+machine+learning+engineer&to=Lead+machine+learning+engineer",
+    "/path?from=Senior+machine+learning+engineer&to=Lead+machine+learning+engineer",
+    "/similar?role=Machine+learning+engineer",
+    "/compare?a=Machine+learning+engineer&b=Data+scientist",
+    "/assess",
+    "/assess?role=Data+scientist",
+    "/gap?from=Nobody&to=Lead+machine+learning+engineer",
+]
+
+
 def differences(pair: Pair, paths: list[str], accept: str | None = None) -> list[str]:
     """The paths whose answers (status, Content-Type, body) differ between the two."""
     return [p for p in paths if get(pair.remote + p, accept) != get(pair.embedded + p, accept)]
@@ -161,6 +174,8 @@ def test_every_page_is_the_same_over_the_endpoint(pair: Pair, data: Path) -> Non
         "/sparql",
         "/id/role/no-such-role",
         "/nothing-here",
+        *TOOL_PATHS,
+        *(p + "&format=json" for p in TOOL_PATHS if "?" in p),
         *saved_query_paths(data),
         *(r + f for r in resources for f in ("", "?format=ttl", "?format=nt", "?format=jsonld")),
     ]
@@ -558,3 +573,21 @@ def test_release_graphs_dereference_over_the_endpoint_as_they_do_embedded(
         missing = get(remote + "/release/2024-12")
         assert missing == get(embedded + "/release/2024-12")
         assert missing[0] == 404
+
+
+def test_an_assessment_is_the_same_over_the_endpoint(pair: Pair) -> None:
+    form = "application/x-www-form-urlencoded"
+    body = urllib.parse.urlencode(
+        {
+            "skill:Data ethics and privacy": "working",
+            "skill:Systems integration": "practitioner",
+            "target": "Lead machine learning engineer",
+        }
+    ).encode()
+    for accept in ("text/html", "application/json"):
+        answers = [
+            get(base + "/assess", accept, body, "POST", form)
+            for base in (pair.remote, pair.embedded)
+        ]
+        assert answers[0] == answers[1] and answers[0][0] == 200, accept
+    assert json.loads(answers[0][2])["matches"][0]["rank"] == 1

@@ -7,15 +7,18 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
+from rolegraph.analysis.view import framework_view
 from rolegraph.sparql.binding import allowed_values
 from rolegraph.sparql.catalogue import load_catalogue
 
 if TYPE_CHECKING:
+    from rolegraph.analysis.view import FrameworkView
     from rolegraph.serve.backend import Backend
     from rolegraph.sparql.catalogue import Param, SavedQuery
 
+T = TypeVar("T")
 #: makes the explorer page of a view: (view, role, skill, link base) -> HTML; the link
 #: base is where the nodes' own pages are (the service's ``/id/``)
 ExplorerMaker = Callable[[str, str | None, str | None, str], bytes]
@@ -32,6 +35,28 @@ class App:
         self._pages: dict[tuple[str, str | None, str | None, str], bytes] = {}
         self._allowed: dict[tuple[str, str], list[str]] = {}
         self._lock = threading.Lock()
+        self._view: FrameworkView | None = None
+        self._view_lock = threading.Lock()
+
+    def view(self) -> FrameworkView:
+        """The graph as the career analyses read it (:func:`framework_view`), read once,
+        on first use: over a remote endpoint, from a copy of its graph taken then. Its
+        texts are read with it (about 0.1 s for the whole framework), so that it is
+        never written to again and requests read it at once, each on its own thread."""
+        with self._view_lock:
+            if self._view is None:
+                view = framework_view(self.backend.snapshot())
+                for level, needs in view.requirements.items():
+                    for skill in needs:
+                        view.descriptor(level, skill)
+                for role in view.roles:
+                    view.levels_of(role)  # builds its index
+                self._view = view
+            return self._view
+
+    def analyse(self, work: Callable[[FrameworkView], T]) -> T:
+        """``work`` done on the view (read-only by then: see :meth:`view`)."""
+        return work(self.view())
 
     def allowed(self, query: SavedQuery, param: Param) -> list[str]:
         """The values a saved query's parameter allows (asked once: the data is read-only)."""

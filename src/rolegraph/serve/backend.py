@@ -115,6 +115,12 @@ class Backend(Protocol):
         with ``defaults=[release.iri]``."""
         ...
 
+    def snapshot(self) -> RoleGraph:
+        """The graph in this process, for what reads it whole (the explorer, the pages
+        for people and the career tools): the embedded graph itself, or a copy of the
+        remote one."""
+        ...
+
     def close(self) -> None: ...
 
 
@@ -303,6 +309,9 @@ class EmbeddedBackend:
 
     def releases(self) -> list[Release]:
         return list_releases(self.graph.store)
+
+    def snapshot(self) -> RoleGraph:
+        return self.graph
 
     def close(self) -> None:
         self.pool.close()

@@ -51,7 +51,8 @@ async def sparql(
     if not queries:
         asked = accepts_named(accept, ["text/html", *DESCRIPTION_TYPES])
         if command in ("GET", "HEAD") and asked == "text/html":
-            return Reply(HTTPStatus.OK, pages.sparql_page(), HTML)
+            editor = await run_in_threadpool(pages.sparql_editor_page, app.catalogue)
+            return Reply(HTTPStatus.OK, editor, HTML, assets=True)
         if command in ("GET", "HEAD") and asked is not None and service is not None:
             return await run_in_threadpool(service, asked)
         raise HttpError(HTTPStatus.BAD_REQUEST, "give a SPARQL query in the 'query' parameter")

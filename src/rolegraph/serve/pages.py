@@ -21,6 +21,7 @@ import jinja2
 from markupsafe import Markup
 
 from rolegraph.model.vocab import (
+    PREFIXES,
     RDF,
     RDFS,
     RG,
@@ -29,6 +30,7 @@ from rolegraph.model.vocab import (
     sparql_prefixes,
 )
 from rolegraph.sparql.binding import to_oxigraph
+from rolegraph.sparql.catalogue import with_default_prefixes
 from rolegraph.util.text import number
 
 if TYPE_CHECKING:
@@ -250,13 +252,15 @@ def explorer_link(backend: Backend, iri: str, triples: list[Any], title: str) ->
 # -- home -----------------------------------------------------------------------------
 
 
-def home_page(backend: Backend) -> bytes:
+def home_page(backend: Backend, families: list[dict[str, Any]]) -> bytes:
+    """The home page: the tools, the families with their roles (``families``, from
+    :func:`.people.families`) and what the graph holds."""
     return render(
         "home.html",
         title="rolegraph",
         release=backend.release,
         stats=list(backend.stats().items()),
-        roles=[link(iri, {iri: label}) for iri, label in backend.typed(RG + "Role")],
+        families=families,
     )
 
 
@@ -339,6 +343,35 @@ def sparql_page(query: str | None = None, result: Any = None) -> bytes:
         query=query or example,
         boolean=boolean,
         answer=answer,
+    )
+
+
+def sparql_editor_page(catalogue: dict[str, SavedQuery]) -> bytes:
+    """The endpoint's page for a browser: YASGUI (served from ``/static/``) set up by
+    ``static/sparql.js`` from the JSON in the editor's ``data-config`` attribute (escaped
+    as any attribute): this endpoint, the prefixes, and the saved queries as examples;
+    a plain form for a browser without scripts."""
+    import json
+
+    query = sparql_prefixes(*PREFIXES) + (
+        "SELECT ?role ?family WHERE {\n  ?r a rg:Role ; rdfs:label ?role ;\n"
+        "     rg:family/rdfs:label ?family .\n}\nORDER BY ?family ?role\n"
+    )
+    config = {
+        "endpoint": url("/sparql"),
+        "query": query,
+        "prefixes": dict(PREFIXES),
+        "examples": [
+            {"name": q.name, "summary": q.summary, "query": with_default_prefixes(q.sparql)}
+            for q in catalogue.values()
+        ],
+    }
+    return render(
+        "sparql_editor.html",
+        title="SPARQL endpoint",
+        endpoint=url("/sparql"),
+        config=json.dumps(config, ensure_ascii=False, sort_keys=True),
+        query=query,
     )
 
 

@@ -13,14 +13,17 @@ HTML = "text/html; charset=utf-8"
 
 class Reply(NamedTuple):
     """An answer to send: status, body and Content-Type (``scripts``: the page may run
-    its inline scripts; ``headers``: more to send, such as ``Link``; ``stream``: the rest of a large
-    query answer, sent as it comes after ``body``, its first piece)."""
+    its inline scripts; ``assets``: the page loads scripts and styles from this service's
+    ``/static/`` and asks this service for data, as the SPARQL editor does; ``headers``:
+    more to send, such as ``Link``; ``stream``: the rest of a large query answer, sent as
+    it comes after ``body``, its first piece)."""
 
     status: int
     body: bytes
     content_type: str
     scripts: bool = False
     headers: tuple[tuple[str, str], ...] = ()
+    assets: bool = False
     stream: AnswerStream | None = None
 
 

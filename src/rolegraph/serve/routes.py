@@ -18,7 +18,7 @@ from rolegraph.graph.jsonld import to_jsonld
 from rolegraph.graph.pool import QueryLimit
 from rolegraph.model import paths
 from rolegraph.model.vocab import PREFIXES
-from rolegraph.serve import backend, pages
+from rolegraph.serve import backend, pages, people
 from rolegraph.serve.app import App
 from rolegraph.serve.negotiation import RESOURCE_FORMATS, accepts
 from rolegraph.serve.reply import HTML, HttpError, Reply
@@ -37,7 +37,8 @@ _TABLE_TYPES = {
 
 
 def home(app: App) -> Reply:
-    return Reply(HTTPStatus.OK, pages.home_page(app.backend), HTML)
+    families = app.analyse(people.families)
+    return Reply(HTTPStatus.OK, pages.home_page(app.backend, families), HTML)
 
 
 def file(name: str, content_type: str) -> Reply:
@@ -90,10 +91,21 @@ def explorer(app: App, query: str) -> Reply:
 # -- resources ------------------------------------------------------------------------
 
 
+#: ?view= of a resource's HTML: its page for people, or the table of its statements
+VIEWS = ("page", "triples")
+
+
 def resource(app: App, iri: str, query: str, accept: str | None) -> Reply:
-    """A resource's triples: as ``?format=`` names, else by the Accept header."""
+    """A resource's triples: as ``?format=`` names, else by the Accept header. A browser
+    gets a role's, level's, skill's or family's page for people (:mod:`.people`), and
+    with ``?view=triples`` the table of its statements."""
     import pyoxigraph as ox
 
+    view = _one(urllib.parse.parse_qs(query), "view", "page")
+    if view not in VIEWS:
+        raise HttpError(
+            HTTPStatus.BAD_REQUEST, f"view: unknown view {view!r}: use {' or '.join(VIEWS)}"
+        )
     triples, incoming, linked = app.backend.about(iri)
     if not triples and not incoming:
         raise HttpError(HTTPStatus.NOT_FOUND, f"no resource <{iri}> in this graph")
@@ -109,10 +121,22 @@ def resource(app: App, iri: str, query: str, accept: str | None) -> Reply:
     if media == "application/ld+json":
         data = to_jsonld(ordered)
         return Reply(HTTPStatus.OK, data, "application/ld+json; charset=utf-8", headers=links)
+    kind = people.kind_of(triples) if view == "page" else None
+    found = people.person_page(app, iri, kind) if kind is not None else None
+    if found is not None:
+        return Reply(HTTPStatus.OK, found, HTML, headers=links)
     page = pages.resource_page(
         app.backend, app.explorer is not None, iri, ordered, incoming, linked
     )
     return Reply(HTTPStatus.OK, page, HTML, headers=links)
+
+
+def _one(fields: dict[str, list[str]], name: str, default: str) -> str:
+    """A parameter given at most once (its default when not given)."""
+    values = fields.get(name) or [default]
+    if len(values) > 1:
+        raise HttpError(HTTPStatus.BAD_REQUEST, f"{name} given more than once: give it once")
+    return values[0].strip() or default
 
 
 #: a resource's other representations: ?format= name -> media type

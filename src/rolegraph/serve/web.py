@@ -38,7 +38,16 @@ from starlette.routing import Route
 from rolegraph.errors import NotFound, RemoteError, RolegraphError
 from rolegraph.graph.pool import QueryCancelled, QueryLimit
 from rolegraph.model.vocab import ID, ONTOLOGY_VERSION
-from rolegraph.serve import dereference, describe, endpoint, pages, routes
+from rolegraph.serve import (
+    assess,
+    dereference,
+    describe,
+    endpoint,
+    pages,
+    routes,
+    static,
+    tools,
+)
 from rolegraph.serve.app import App, ExplorerMaker
 from rolegraph.serve.negotiation import accepts
 from rolegraph.serve.reply import HttpError, Reply
@@ -204,7 +213,12 @@ def _failure(status: int, message: str, accept: str | None) -> Response:
     return Response((message + "\n").encode("utf-8"), status, headers, "text/plain; charset=utf-8")
 
 
-def _csp(*, scripts: bool) -> str:
+def _csp(*, scripts: bool, assets: bool = False) -> str:
+    if assets:  # scripts and styles from /static/, and queries to this service only
+        return (
+            "default-src 'none'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+            "font-src 'self' data:; script-src 'self'; connect-src 'self'; form-action 'self'"
+        )
     script = "'unsafe-inline'" if scripts else "'none'"
     return (
         "default-src 'none'; style-src 'unsafe-inline'; img-src data:; font-src data:; "
@@ -220,7 +234,7 @@ def _respond(request: Request, reply: Reply, modified: float) -> Response:
         vary = "Accept, Accept-Encoding"  # (gzip names it when it compresses)
     headers = {"Vary": vary, "X-Content-Type-Options": "nosniff", **dict(reply.headers)}
     if reply.content_type.startswith("text/html"):
-        headers["Content-Security-Policy"] = _csp(scripts=reply.scripts)
+        headers["Content-Security-Policy"] = _csp(scripts=reply.scripts, assets=reply.assets)
     if reply.stream is not None:  # (a large answer, sent as it comes: no ETag)
         return StreamedAnswer(reply, headers)
     if reply.status == HTTPStatus.OK and request.method in ("GET", "HEAD"):
@@ -383,6 +397,19 @@ async def _saved(
     return await routes.saved_query(app, query, params, gone)
 
 
+#: the career tools: path -> what answers it (:mod:`.tools`)
+TOOLS = {
+    "/gap": tools.gap,
+    "/path": tools.path,
+    "/similar": tools.similar_roles,
+    "/compare": tools.compare_roles,
+}
+
+
+def _tool(tool: Callable[[App, dict[str, list[str]], str | None], Reply]) -> Handler:
+    return lambda a, r, params, _: tool(a, params, r.headers.get("accept"))
+
+
 def _ontology_file(name: str, media: str) -> Handler:
     return lambda *_: routes.file(name, media)
 
@@ -407,6 +434,9 @@ def _routes(app: App) -> list[Route]:
         get("/ontology", lambda a, r, *_: routes.ontology(r.headers.get("accept"))),
         *(get(path, _ontology_file(*spec)) for path, spec in ONTOLOGY_FILES.items()),
         get("/explorer", lambda a, r, *_: routes.explorer(a, r.url.query)),
+        *(get(path, _tool(tool), form=True) for path, tool in TOOLS.items()),
+        get("/assess", assess.handler),
+        get("/static/{name:path}", lambda a, r, *_: static.static(r.path_params["name"])),
         *(get(path, handler) for path, handler in _described_routes(described).items()),
         get("/{path:path}", _not_here),
     ]
