@@ -138,9 +138,10 @@ def test_assess_answers_as_the_cli_does(server: str, full_graph_file: Path, tmp_
     yaml_file = tmp_path / "me.yaml"
     yaml_file.write_text("".join(f"{s}: {t}\n" for s, t in PROFILE.items()), encoding="utf-8")
     want = cli_json(full_graph_file, "assess", str(yaml_file), "--target", LDS)
-    # The form's tiers, urlencoded; the person is named as the file names them.
+    # The form's tiers, urlencoded; with no name given, the person is "you", as a profile
+    # file without `name:` is.
     fields = {f"skill:{s}": t for s, t in PROFILE.items()}
-    body = q(**fields, target=LDS, name="me").encode()
+    body = q(**fields, target=LDS).encode()
     status, got = post(server + "/assess", body, "application/x-www-form-urlencoded")
     assert status == 200, got
     assert json.loads(got) == want

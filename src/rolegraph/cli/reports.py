@@ -16,6 +16,7 @@ from typing import Any
 from rolegraph.analysis.careers import (
     ACROSS,
     GAP,
+    MEASURE,
     CareerPath,
     Coverage,
     Gap,
@@ -24,16 +25,17 @@ from rolegraph.analysis.careers import (
     Match,
     Neighbour,
     Overlap,
+    gap_record,
+    path_record,
+    person_record,
+    similar_record,
+    team_record,
 )
 from rolegraph.cli.render import MD, READABLE, TABLE, Block, Grid, Heading, Para, Tight
 from rolegraph.combine.ordering import MAIN_TRACK
 from rolegraph.util.render import Cell, md_text
 
 ARROW = "→"
-MEASURE = (
-    "weighted Jaccard of tier ranks: the sum over skills of min(tier a, tier b) divided by "
-    "the sum of max(tier a, tier b); awareness 1 ... expert 4, 0 when a skill is not needed"
-)
 GAP_HEADERS = ("status", "skill", "has", "needs", "steps")
 LADDER_HEADERS = ("from_level", "to_level", "change", "skill", "from_tier", "to_tier")
 MOVE_HEADERS = ("move", "kind", "from_level", "to_level", "cost")
@@ -67,25 +69,6 @@ def _md_numbered(line: str) -> str:
 
 
 # -- gap ------------------------------------------------------------------------------
-
-
-def gap_json(g: Gap) -> dict[str, Any]:
-    return {
-        "from": g.source,
-        "to": g.target,
-        "steps": g.steps,
-        "skills": [
-            {
-                "skill": s.label,
-                "status": s.status,
-                "has": s.have,
-                "needs": s.need,
-                "steps": s.steps,
-                "descriptor": s.descriptor,
-            }
-            for s in g.skills
-        ],
-    }
 
 
 def gap_blocks(g: Gap) -> list[Block]:
@@ -122,7 +105,7 @@ class GapReport:
     gap: Gap
 
     def json(self) -> dict[str, Any]:
-        return gap_json(self.gap)
+        return gap_record(self.gap)
 
     def blocks(self) -> list[Block]:
         return gap_blocks(self.gap)
@@ -254,25 +237,7 @@ class SimilarReport:
     other_roles: bool = False
 
     def json(self) -> dict[str, Any]:
-        is_role = self.is_role
-        return {
-            "name": self.label,
-            "kind": "role" if is_role else "level",
-            "other_roles_only": self.other_roles,
-            "measure": MEASURE,
-            "similar": [
-                {
-                    "rank": i + 1,
-                    ("role" if is_role else "level"): n.label,
-                    **({} if is_role else {"role": n.role}),
-                    "family": n.family,
-                    "similarity": round(n.similarity, 4),
-                    "shared": n.shared,
-                    "skills": n.skills,
-                }
-                for i, n in enumerate(self.found)
-            ],
-        }
+        return similar_record(self.label, self.is_role, self.found, self.other_roles)
 
     def blocks(self) -> list[Block]:
         found = self.found
@@ -354,13 +319,7 @@ class PathReport:
     path: CareerPath
 
     def json(self) -> dict[str, Any]:
-        p = self.path
-        return {
-            "from": p.source,
-            "to": p.target,
-            "cost": p.cost,
-            "moves": [{"kind": m.kind, "cost": m.cost, **gap_json(m.gap)} for m in p.moves],
-        }
+        return path_record(self.path)
 
     def blocks(self) -> list[Block]:
         p = self.path
@@ -396,23 +355,7 @@ class PersonReport:
     gaps: list[Gap]
 
     def json(self) -> dict[str, Any]:
-        return {
-            "person": self.name,
-            "skills": self.skills,
-            "measure": MEASURE,
-            "matches": [
-                {
-                    "rank": i + 1,
-                    "level": m.level.label,
-                    "role": m.role,
-                    "similarity": round(m.similarity, 4),
-                    "coverage": round(m.coverage, 4),
-                    "missing_steps": m.steps,
-                }
-                for i, m in enumerate(self.matches)
-            ],
-            "gaps": [gap_json(g) for g in self.gaps],
-        }
+        return person_record(self.name, self.skills, self.matches, self.gaps)
 
     def blocks(self) -> list[Block]:
         rows: list[list[Cell]] = [
@@ -446,29 +389,7 @@ class TeamReport:
     targets: list[tuple[str, list[Coverage]]]
 
     def json(self) -> dict[str, Any]:
-        return {
-            "team": self.label,
-            "people": self.people,
-            "targets": [
-                {
-                    "level": level,
-                    "covered": sum(1 for c in cov if c.holders),
-                    "skills": [
-                        {
-                            "skill": c.skill,
-                            "status": c.status,
-                            "needs": c.need,
-                            "best": c.best,
-                            "holders": list(c.holders),
-                            "nearest": list(c.nearest),
-                            "short": c.short,
-                        }
-                        for c in cov
-                    ],
-                }
-                for level, cov in self.targets
-            ],
-        }
+        return team_record(self.label, self.people, self.targets)
 
     def blocks(self) -> list[Block]:
         n = len(self.people)

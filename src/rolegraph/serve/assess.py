@@ -34,8 +34,10 @@ from rolegraph.analysis.careers import (
     find_role,
     find_skill,
     parse_tier,
+    person_record,
     read_profile,
     team_coverage,
+    team_record,
 )
 from rolegraph.errors import NotFound, RolegraphError
 from rolegraph.model.vocab import TIERS
@@ -43,9 +45,7 @@ from rolegraph.serve.pages import render
 from rolegraph.serve.people import link
 from rolegraph.serve.reply import HTML, HttpError, Reply
 from rolegraph.serve.tools import (
-    MEASURE,
     find,
-    gap_json,
     gap_rows,
     json_reply,
     level_choices,
@@ -195,7 +195,7 @@ def answer(
         matches = best_matches(view, held, top=top)
         gaps = [compare(view, held, target, source=name)] if target else []
         if as_json:
-            return json_reply(_person_json(name, len(held), matches, gaps))
+            return json_reply(person_record(name, len(held), matches, gaps))
         page = _form_page_for(view, values, held if upload is None else {}, matches, gaps, notes)
         return Reply(HTTPStatus.OK, page, HTML)
 
@@ -292,29 +292,6 @@ def read_upload(view: FrameworkView, filename: str, data: bytes) -> ProfileFile:
             raise HttpError(HTTPStatus.BAD_REQUEST, f"profile: {exc}") from None
 
 
-# -- JSON as the CLI writes it ----------------------------------------------------------
-
-
-def _person_json(name: str, skills: int, matches: list[Match], gaps: list[Gap]) -> dict[str, Any]:
-    return {
-        "person": name,
-        "skills": skills,
-        "measure": MEASURE,
-        "matches": [
-            {
-                "rank": i + 1,
-                "level": m.level.label,
-                "role": m.role,
-                "similarity": round(m.similarity, 4),
-                "coverage": round(m.coverage, 4),
-                "missing_steps": m.steps,
-            }
-            for i, m in enumerate(matches)
-        ],
-        "gaps": [gap_json(g) for g in gaps],
-    }
-
-
 def _team(view: FrameworkView, read: ProfileFile, target: str | None, as_json: bool) -> Reply:
     """A team's coverage of the target level."""
     if target is None:
@@ -325,27 +302,7 @@ def _team(view: FrameworkView, read: ProfileFile, target: str | None, as_json: b
         )
     cover = team_coverage(view, read.people, target)
     level = view.levels[target].label
-    data = {
-        "team": read.label,
-        "people": list(read.people),
-        "targets": [
-            {
-                "level": level,
-                "covered": sum(1 for c in cover if c.holders),
-                "skills": [
-                    {
-                        "skill": c.skill,
-                        "status": c.status,
-                        "needs": c.need,
-                        "best": c.best,
-                        "holders": list(c.holders),
-                        "short": c.short,
-                    }
-                    for c in cover
-                ],
-            }
-        ],
-    }
+    data = team_record(read.label, list(read.people), [(level, cover)])
     if as_json:
         return json_reply(data)
     page = render(

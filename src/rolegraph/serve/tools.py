@@ -16,11 +16,15 @@ from typing import TYPE_CHECKING, Any
 
 from rolegraph.analysis.careers import (
     GAP,
+    MEASURE,
     career_path,
     find_level,
     find_role,
+    gap_record,
     level_gap,
+    path_record,
     similar,
+    similar_record,
 )
 from rolegraph.analysis.view import tier_similarity
 from rolegraph.errors import NotFound, RolegraphError
@@ -33,18 +37,13 @@ from rolegraph.util.render import render_json
 from rolegraph.util.text import did_you_mean
 
 if TYPE_CHECKING:
-    from rolegraph.analysis.careers import CareerPath, Gap
+    from rolegraph.analysis.careers import Gap
     from rolegraph.analysis.view import FrameworkView
     from rolegraph.serve.app import App
 
 JSON = "application/json; charset=utf-8"
 #: roles /similar lists (as ``rolegraph similar``'s default --top)
 SIMILAR_TOP = 10
-#: the measure the JSON names (the CLI's words: tests/test_serve_people.py compares them)
-MEASURE = (
-    "weighted Jaccard of tier ranks: the sum over skills of min(tier a, tier b) divided by "
-    "the sum of max(tier a, tier b); awareness 1 ... expert 4, 0 when a skill is not needed"
-)
 
 
 # -- parameters -------------------------------------------------------------------------
@@ -113,39 +112,6 @@ def role_choices(view: FrameworkView) -> list[str]:
     return sorted(r.label for r in view.roles.values())
 
 
-# -- JSON as the CLI writes it ----------------------------------------------------------
-
-
-def gap_json(g: Gap) -> dict[str, Any]:
-    """A gap as ``rolegraph gap --format json`` writes it."""
-    return {
-        "from": g.source,
-        "to": g.target,
-        "steps": g.steps,
-        "skills": [
-            {
-                "skill": s.label,
-                "status": s.status,
-                "has": s.have,
-                "needs": s.need,
-                "steps": s.steps,
-                "descriptor": s.descriptor,
-            }
-            for s in g.skills
-        ],
-    }
-
-
-def path_json(p: CareerPath) -> dict[str, Any]:
-    """A path as ``rolegraph path --format json`` writes it."""
-    return {
-        "from": p.source,
-        "to": p.target,
-        "cost": p.cost,
-        "moves": [{"kind": m.kind, "cost": m.cost, **gap_json(m.gap)} for m in p.moves],
-    }
-
-
 def gap_rows(g: Gap) -> list[dict[str, Any]]:
     """A gap's skills for a page: status, skill (linked), tiers, steps, descriptor."""
     return [
@@ -193,7 +159,7 @@ def gap(app: App, params: Mapping[str, Sequence[str]], accept: str | None) -> Re
             a, b = find(view, "level", source, "from"), find(view, "level", target, "to")
             found = level_gap(view, a, b)
             if as_json:
-                return gap_json(found)
+                return gap_record(found)
         return render(
             "gap.html",
             title="The gap between two levels"
@@ -226,7 +192,7 @@ def path(app: App, params: Mapping[str, Sequence[str]], accept: str | None) -> R
             except RolegraphError as exc:
                 raise HttpError(HTTPStatus.BAD_REQUEST, f"to: {exc}") from None
             if as_json:
-                return path_json(found)
+                return path_record(found)
         moves = []
         for i, m in enumerate(found.moves if found else ()):
             moves.append(
@@ -267,22 +233,7 @@ def similar_roles(app: App, params: Mapping[str, Sequence[str]], accept: str | N
             label = view.roles[iri].label
             found = similar(view, iri, top=SIMILAR_TOP)
             if as_json:
-                return {
-                    "name": label,
-                    "kind": "role",
-                    "measure": MEASURE,
-                    "similar": [
-                        {
-                            "rank": i + 1,
-                            "role": n.label,
-                            "family": n.family,
-                            "similarity": round(n.similarity, 4),
-                            "shared": n.shared,
-                            "skills": n.skills,
-                        }
-                        for i, n in enumerate(found)
-                    ],
-                }
+                return similar_record(label, True, found)
         rows = [
             {
                 "rank": i + 1,
