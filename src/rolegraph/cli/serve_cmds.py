@@ -8,7 +8,14 @@ from pathlib import Path
 import click
 
 from rolegraph.cli.group import RolegraphCommand
-from rolegraph.cli.options import Seconds, given_release, graph_option, load_graph, note
+from rolegraph.cli.options import (
+    Seconds,
+    given_input_format,
+    given_release,
+    graph_option,
+    load_graph,
+    note,
+)
 from rolegraph.errors import OptionError
 from rolegraph.graph.pool import MB, Limits
 from rolegraph.serve.cache import DEFAULT_MB
@@ -193,6 +200,13 @@ def _serve_with_workers(
         settings |= {"ROLEGRAPH_ENDPOINT": endpoint, "ROLEGRAPH_GRAPH_IRI": graph_iri}
         settings |= {"ROLEGRAPH_GRAPH": None, "ROLEGRAPH_RELEASE": None}
     else:
+        if (graph_path is not None and str(graph_path) == "-") or given_input_format():
+            raise OptionError(
+                "--workers N has each worker open the graph itself, so it cannot read "
+                "standard input or a file of a format its extension does not say",
+                hint="give a graph file named by its format (graph.ttl) or a store folder, "
+                "or serve with one worker",
+            )
         graph = load_graph(graph_path)
         what = f"{len(graph):,} triples"
         settings |= {

@@ -107,7 +107,7 @@ DUMPS = {
         FORMAT_IRIS[f.media_type].removeprefix(W3C_FORMATS),
     )
     for f in FORMATS
-    if f.export
+    if f.dump
 }
 #: release dumps kept in memory (the served release's are the dumps themselves)
 MAX_RELEASE_DUMPS = 6
