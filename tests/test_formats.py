@@ -476,3 +476,19 @@ def test_query_xml_refuses_a_character_xml_cannot_carry(runner: CliRunner) -> No
         "rolegraph: error: row 1, column x: the value holds '\\x01', which XML 1.0 cannot "
         "carry (ask for the results as JSON, CSV or TSV instead)\n"
     )
+
+
+def test_input_format_reads_a_file_of_any_name(
+    exports: dict[str, Path], tmp_path: Path, runner: CliRunner
+) -> None:
+    odd = tmp_path / "graph.data"
+    odd.write_bytes(exports["rdfxml"].read_bytes())
+    done = runner.invoke(cli, ["export", "-g", str(odd), "--input-format", "RDF/XML", "-f", "nt"])
+    assert done.exit_code == 0, done.output
+    assert done.stdout_bytes == sorted_ntriples(open_graph())
+    store = runner.invoke(cli, ["stats", "-g", str(exports["store"]), "--input-format", "nt"])
+    assert store.exit_code == 2
+    assert store.stderr == (
+        f"rolegraph: error: --input-format is the format of a graph file, and "
+        f"{exports['store']} is a store folder\n"
+    )
