@@ -490,5 +490,5 @@ def test_input_format_reads_a_file_of_any_name(
     assert store.exit_code == 2
     assert store.stderr == (
         f"rolegraph: error: --input-format is the format of a graph file, and "
-        f"{exports['store']} is a store folder\n"
+        f"{exports['store']} is a folder\n"
     )

@@ -38,7 +38,7 @@ def open_graph(
     if input_format is not None and (source is None or Path(source).is_dir()):
         raise OptionError(
             f"{option('input_format')} is the format of a graph file, and "
-            + ("no graph file is given" if source is None else f"{source} is a store folder")
+            + ("no graph file is given" if source is None else f"{source} is a folder")
         )
     if source is None:
         if release is not None:
