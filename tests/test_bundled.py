@@ -35,8 +35,8 @@ def tier_of(graph: RoleGraph, level: str, skill: str) -> list[str]:
         for r in rows(
             graph,
             f"""SELECT ?tier WHERE {{
-                ?req rg:roleLevel [ rdfs:label "{level}" ] ;
-                     rg:skill [ skos:prefLabel|skos:altLabel "{skill}" ] ;
+                ?req rg:roleLevel [ rdfs:label "{level}"@en ] ;
+                     rg:skill [ skos:prefLabel|skos:altLabel "{skill}"@en ] ;
                      rg:tier [ rdfs:label ?tier ] .
             }}""",
         )
@@ -58,8 +58,8 @@ def test_shares_exactly_three_skills_with_data_scientist(graph: RoleGraph) -> No
         graph,
         """SELECT ?skill WHERE {
             ?set a rg:SharedSkillSet ;
-                 rg:role [ rdfs:label "Machine learning engineer" ] ;
-                 rg:relatedRole [ rdfs:label "Data scientist" ] ;
+                 rg:role [ rdfs:label "Machine learning engineer"@en ] ;
+                 rg:relatedRole [ rdfs:label "Data scientist"@en ] ;
                  rg:sharedSkill [ rdfs:label ?skill ] .
         } ORDER BY ?skill""",
     )
@@ -90,7 +90,7 @@ def test_levels_are_ordered_senior_then_lead(graph: RoleGraph) -> None:
     order = rows(
         graph,
         """SELECT ?label ?rank WHERE {
-            ?level rg:role [ rdfs:label "Machine learning engineer" ] ;
+            ?level rg:role [ rdfs:label "Machine learning engineer"@en ] ;
                    rdfs:label ?label ; rg:rank ?rank .
         } ORDER BY ?rank""",
     )
@@ -126,8 +126,8 @@ def test_every_requirement_has_tier_and_descriptor(graph: RoleGraph) -> None:
 def test_descriptor_as_written_for_the_level(graph: RoleGraph) -> None:
     text = rows(
         graph,
-        """SELECT ?d WHERE { ?req rg:roleLevel [ rdfs:label "Lead machine learning engineer" ] ;
-             rg:skill [ rdfs:label "Systems integration" ] ; rg:descriptor ?d }""",
+        """SELECT ?d WHERE { ?req rg:roleLevel [ rdfs:label "Lead machine learning engineer"@en ] ;
+             rg:skill [ rdfs:label "Systems integration"@en ] ; rg:descriptor ?d }""",
     )
     assert text == [
         (
@@ -142,7 +142,7 @@ def test_descriptor_as_written_for_the_level(graph: RoleGraph) -> None:
 def test_role_description_and_responsibilities(graph: RoleGraph) -> None:
     (desc,) = rows(
         graph,
-        """SELECT ?d WHERE { ?r a rg:Role ; rdfs:label "Machine learning engineer" ; dcterms:description ?d }""",
+        """SELECT ?d WHERE { ?r a rg:Role ; rdfs:label "Machine learning engineer"@en ; dcterms:description ?d }""",
     )[0]
     assert desc.startswith("A machine learning engineer develops, assures and maintains")
     assert "In this role, you will:\n- be responsible for the software development" in desc
@@ -174,8 +174,27 @@ def test_provenance_title_date_licence(graph: RoleGraph) -> None:
             "http://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/",
         )
     ]
-    rights = rows(graph, "SELECT ?r WHERE { ?d dcterms:rights ?r }")
-    assert "Open Government Licence v3.0" in rights[0][0]
+    # DCMI ranges: the rights a RightsStatement, the publisher an organisation, by name
+    rights = rows(
+        graph,
+        "SELECT ?r ?text WHERE { ?d dcterms:rights ?r . ?r a dcterms:RightsStatement ; "
+        "rdfs:label ?text }",
+    )
+    assert rights == [
+        (
+            "https://w3id.org/rolegraph/id/rights/crown-copyright",
+            "Crown copyright. Contains public sector information licensed under the Open "
+            "Government Licence v3.0.",
+        )
+    ]
+    publisher = rows(
+        graph,
+        "PREFIX foaf: <http://xmlns.com/foaf/0.1/> SELECT ?name WHERE { ?d dcterms:publisher "
+        "?p . ?p a foaf:Organization ; foaf:name ?name }",
+    )
+    assert publisher == [("Government Digital and Data Profession",)]
+    kinds = rows(graph, "SELECT ?type ?kind WHERE { ?s rg:sourceKind ?kind ; dcterms:type ?type }")
+    assert kinds == [("http://purl.org/dc/dcmitype/Text", "role-page")]
 
 
 def test_seed_skill_name_is_an_alternative_label(graph: RoleGraph) -> None:
@@ -189,8 +208,8 @@ def test_seed_skill_name_is_an_alternative_label(graph: RoleGraph) -> None:
 def test_role_links_to_official_page(graph: RoleGraph) -> None:
     got = rows(
         graph,
-        """PREFIX schema: <https://schema.org/>
-           SELECT ?url WHERE { ?r rdfs:label "Machine learning engineer" ; schema:url ?url }""",
+        """PREFIX schema: <http://schema.org/>
+           SELECT ?url WHERE { ?r rdfs:label "Machine learning engineer"@en ; schema:url ?url }""",
     )
     assert got == [
         ("https://ddat-capability-framework.service.gov.uk/role/machine-learning-engineer",)

@@ -24,7 +24,7 @@ skills                          6
 requirements                   12
 tier descriptors               10
 shared skill sets               5
-triples                       336
+triples                       403
 """
 
 
@@ -36,7 +36,7 @@ def test_stats_table(runner: CliRunner) -> None:
 
 def test_stats_json_and_markdown(runner: CliRunner) -> None:
     data = json.loads(runner.invoke(cli, ["stats", "-f", "json"]).stdout)
-    assert data["requirements"] == 12 and data["triples"] == 336
+    assert data["requirements"] == 12 and data["triples"] == 403
     md = runner.invoke(cli, ["stats", "-f", "md"]).stdout
     assert md.splitlines()[:3] == ["| what | count |", "|---|---:|", "| families | 3 |"]
 
@@ -46,7 +46,7 @@ def test_build_writes_turtle_to_stdout_and_a_summary_to_stderr(runner: CliRunner
     assert result.exit_code == 0
     assert result.stdout.startswith("@prefix rg: <https://w3id.org/rolegraph/ontology#> .")
     assert result.stderr == (
-        "Built 336 triples: 3 families, 6 roles (5 named only as related roles, without levels), 2 role levels, 6 skills, 12 requirements.\n"
+        "Built 403 triples: 3 families, 6 roles (5 named only as related roles, without levels), 2 role levels, 6 skills, 12 requirements.\n"
     )
     quiet = runner.invoke(cli, ["build", "--quiet"])
     assert quiet.stderr == "" and quiet.stdout == result.stdout
@@ -346,7 +346,7 @@ def test_dash_as_the_output_is_standard_output(runner: CliRunner, tmp_path: Path
     result = runner.invoke(cli, ["query", "families", "-f", "csv", "-o", "-"])
     assert result.exit_code == 0 and result.stdout.startswith("family,role,levels")
     built = runner.invoke(cli, ["build", "-q", "-o", "-", "-f", "nt"])
-    assert built.exit_code == 0 and built.stdout.count(" .\n") == 336
+    assert built.exit_code == 0 and built.stdout.count(" .\n") == 403
     assert not Path("-").exists()
 
 

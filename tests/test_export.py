@@ -30,7 +30,9 @@ def reference_graph() -> rdflib.Graph:
     xsd_string = str(rdflib.XSD.string)
     for s, p, o in framework_triples(load_framework()):
         obj: rdflib.term.Node
-        if isinstance(o, tuple):
+        if isinstance(o, tuple) and o[1].startswith("@"):
+            obj = rdflib.Literal(o[0], lang=o[1][1:])  # a language-tagged text ("@en")
+        elif isinstance(o, tuple):
             # rdflib keeps RDF 1.0's distinction: a plain literal has no datatype.
             obj = rdflib.Literal(o[0], datatype=None if o[1] == xsd_string else rdflib.URIRef(o[1]))
         else:

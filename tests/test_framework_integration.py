@@ -131,7 +131,8 @@ def test_sampled_requirements_match_the_csv(built: Any, rows: list[dict[str, str
 
 
 def _lit(text: str) -> str:
-    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    """A name as the graph's labels hold it: English text."""
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"@en'
 
 
 def test_each_roles_skills_match_the_csv(built: Any, rows: list[dict[str, str]]) -> None:
@@ -236,7 +237,7 @@ def test_software_developer_levels_follow_the_page_order(built: Any, snapshot_di
         r[0]
         for r in q(
             graph,
-            """SELECT ?l WHERE { ?lv rg:role [ rdfs:label "Software developer" ] ; rdfs:label ?l ; rg:rank ?k }
+            """SELECT ?l WHERE { ?lv rg:role [ rdfs:label "Software developer"@en ] ; rdfs:label ?l ; rg:rank ?k }
                ORDER BY ?k""",
         )
     ]
@@ -292,7 +293,7 @@ def test_build_with_bundled_data_merges_renamed_things(role_csv: Path, skill_csv
     ]
     devops = q(
         graph,
-        """SELECT ?r WHERE { ?r a rg:Role ; rdfs:label "Development operations (DevOps) engineer" }""",
+        """SELECT ?r WHERE { ?r a rg:Role ; rdfs:label "Development operations (DevOps) engineer"@en }""",
     )
     assert len(devops) == 1
     # The seed (2024) and the export (2025) word some descriptors differently: the seed is
@@ -308,7 +309,7 @@ def test_build_with_bundled_data_merges_renamed_things(role_csv: Path, skill_csv
     # Seed order is stated; it agrees with the derived one.
     ranks = q(
         graph,
-        """SELECT ?l ?k ?b WHERE { ?lv rg:role [ rdfs:label "Machine learning engineer" ] ;
+        """SELECT ?l ?k ?b WHERE { ?lv rg:role [ rdfs:label "Machine learning engineer"@en ] ;
              rdfs:label ?l ; rg:rank ?k ; rg:rankBasis ?b } ORDER BY ?k""",
     )
     assert ranks == [

@@ -263,9 +263,9 @@ def test_publish_checks_the_count_on_a_real_store(
         )
         assert result.exit_code == 0, result.output
         assert result.stderr == (
-            f"Replaced graph <{iri}> of {oxigraph_server}{path} with 336 triples.\n"
+            f"Replaced graph <{iri}> of {oxigraph_server}{path} with 403 triples.\n"
         )
-        assert _count(oxigraph_server, iri) == 336
+        assert _count(oxigraph_server, iri) == 403
 
 
 # -- A.3 N-Triples lines end at "\n" only -------------------------------------------
@@ -300,7 +300,7 @@ def test_publish_by_update_keeps_literals_with_unicode_line_breaks(
             ],
         )
         assert result.exit_code == 0, result.output
-        assert f"with {336 + len(LINE_BREAKERS)} triples." in result.stderr
+        assert f"with {403 + len(LINE_BREAKERS)} triples." in result.stderr
         assert _triples(_read_back(oxigraph_server, iri)) == _triples(graph.read_bytes())
 
 
@@ -489,7 +489,7 @@ def test_ill_typed_literals_give_only_rolegraphs_report(tmp_path: Path, bundled_
     )
     assert done.returncode == 1, done.stderr
     assert done.stderr == "rolegraph: error: the graph does not conform: 1 violation\n"
-    assert done.stdout.startswith("Does not conform: 1 violation, 0 warnings in 340 triples.\n")
+    assert done.stdout.startswith("Does not conform: 1 violation, 0 warnings in 407 triples.\n")
     assert "a role level has exactly one integer rank of 1 or more [rg:rank] (value: abc)" in (
         done.stdout
     )

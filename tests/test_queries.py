@@ -227,7 +227,8 @@ def test_string_parameter_cannot_change_the_query(local: LocalRunner, value: str
     q = adhoc_query(
         "# summary: roles by exact label\n# param name: string = x\n"
         "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n"
-        "SELECT ?name ?thing WHERE { ?thing rdfs:label ?name } ORDER BY ?thing"
+        "SELECT ?name ?thing WHERE { ?thing rdfs:label ?label FILTER (STR(?label) = ?name) }"
+        " ORDER BY ?thing"
     )
     assert run_query(q, {"name": value}, local).rows == []
     # The label that does exist gives exactly one row.

@@ -49,7 +49,7 @@ def test_two_releases_in_one_store(tmp_path: Path, runner: CliRunner) -> None:
         ("2025-09", "2025-09", True),
     ]
     assert doc[1]["sources"] == ["role-content.csv", "skill-descriptions.csv"]
-    assert doc[0]["triples"] == 339 and doc[1]["triples"] > 0
+    assert doc[0]["triples"] == 406 and doc[1]["triples"] > 0
     # Every rolegraph term in the store (the releases and their descriptions) is defined
     # by the ontology.
     import pyoxigraph as ox
@@ -106,7 +106,7 @@ def test_replacing_and_removing_a_release(tmp_path: Path, runner: CliRunner) -> 
         )
     assert runner.invoke(cli, ["releases", str(store), "-f", "csv"]).stdout.count("R1") == 1
     stats = runner.invoke(cli, ["stats", "-g", str(store), "-f", "json"])
-    assert '"triples": 338' in stats.stdout
+    assert '"triples": 405' in stats.stdout
     removed = runner.invoke(cli, ["releases", str(store), "--remove", "R1"])
     assert removed.exit_code == 0 and "Removed release 'R1'" in removed.stderr
     assert (

@@ -111,7 +111,11 @@ def test_resource_in_turtle_jsonld_and_html(bundled_server: str) -> None:
     status, ctype, body = get(url, "text/turtle")
     assert status == 200 and ctype.startswith("text/turtle")
     g = rdflib.Graph().parse(data=body, format="turtle")
-    assert (rdflib.URIRef(MLE), rdflib.RDFS.label, rdflib.Literal("Machine learning engineer")) in g
+    assert (
+        rdflib.URIRef(MLE),
+        rdflib.RDFS.label,
+        rdflib.Literal("Machine learning engineer", lang="en"),
+    ) in g
     status, ctype, body = get(url, "application/ld+json")
     assert status == 200 and ctype.startswith("application/ld+json")
     j = rdflib.Graph().parse(data=body, format="json-ld")

@@ -211,7 +211,7 @@ def test_rdflib_sparqlstore_is_the_graph(server: str, local: RoleGraph, method: 
     assert len(found) == len(roles) == 6
     assert {(from_rdflib(s), from_rdflib(o)) for s, _, o in found} == roles
     mle = rdflib.URIRef("https://w3id.org/rolegraph/id/role/machine-learning-engineer")
-    assert g.value(mle, rdflib.RDFS.label) == rdflib.Literal("Machine learning engineer")
+    assert g.value(mle, rdflib.RDFS.label) == rdflib.Literal("Machine learning engineer", lang="en")
     # SPARQL through the store: SELECT, ASK and CONSTRUCT.
     for query in SELECTS.values():
         assert rows_of_result(g.query(query)) == local_rows(local, query), query

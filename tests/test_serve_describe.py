@@ -178,7 +178,9 @@ def test_void_counts_are_the_graph_s(server: str, graph: rdflib.Graph) -> None:
     assert one(void, d, VOID.uriSpace) == rdflib.Literal(BASE + "id/")
     assert one(void, d, DCTERMS.license) == one(graph, d, DCTERMS.license)
     agent = one(void, d, DCTERMS.publisher)
-    assert one(void, agent, FOAF.name) == one(graph, d, DCTERMS.publisher)
+    # the graph's publisher is an organisation (DCMI's range): the service names it
+    publisher = one(graph, d, DCTERMS.publisher)
+    assert str(one(void, agent, FOAF.name)) == str(one(graph, publisher, FOAF.name))
     for media in RDF_TYPES:
         again = described(server + "/.well-known/void", media)
         assert rdflib.compare.isomorphic(again, void), media
@@ -194,13 +196,14 @@ def test_catalog_lists_the_dataset_its_dumps_and_the_endpoint(
     catalog = rdflib.URIRef(server + "/catalog")
     assert (catalog, RDF.type, DCAT.Catalog) in cat
     assert one(cat, catalog, DCAT.dataset) == DATASET
-    assert one(cat, DATASET, DCTERMS.title) == one(graph, DATASET, DCTERMS.title)
+    assert str(one(cat, DATASET, DCTERMS.title)) == str(one(graph, DATASET, DCTERMS.title))
     licence = one(cat, DATASET, DCTERMS.license)
     assert isinstance(licence, rdflib.URIRef)
     assert licence == one(graph, DATASET, DCTERMS.license)
     agent = one(cat, DATASET, DCTERMS.publisher)
     assert (agent, RDF.type, FOAF.Agent) in cat
-    assert one(cat, agent, FOAF.name) == one(graph, DATASET, DCTERMS.publisher)
+    publisher = one(graph, DATASET, DCTERMS.publisher)
+    assert str(one(cat, agent, FOAF.name)) == str(one(graph, publisher, FOAF.name))
     downloads = {}
     for dist in cat.objects(DATASET, DCAT.distribution):
         assert (dist, RDF.type, DCAT.Distribution) in cat
@@ -306,7 +309,9 @@ def test_every_minted_iri_dereferences(server: str, graph: rdflib.Graph) -> None
                 documents[path] = described(server + path)
             assert (rdflib.URIRef(iri), None, None) in documents[path], iri
     assert set(documents) == {"/ontology", "/shapes"}
-    assert len(iris) == 96  # rg:track (issue 19) is the 96th
+    assert (
+        len(iris) == 100
+    )  # rg:track (issue 19); the publisher, the rights, rg:sourceKind, rg:TierNotation (issue 18)
     version = described(server + "/ontology/0.1.0")
     assert rdflib.compare.isomorphic(version, ontology)
 

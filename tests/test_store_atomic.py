@@ -174,14 +174,14 @@ def test_kill_at_every_file_event_of_a_rebuild(
     if layout != "current":
         as_old_layout(pristine)
     old = triples(pristine, tmp_path)
-    new = 336  # the bundled data
+    new = 403  # the bundled data
     assert old != new
     kills = kill_everywhere(tmp_path, ["build"], pristine, {old, new})
     assert kills >= 3  # building beside, swapping in, removing the old one
 
 
 def test_kill_at_every_file_event_of_a_first_build(tmp_path: Path) -> None:
-    kills = kill_everywhere(tmp_path, ["build"], None, {336})
+    kills = kill_everywhere(tmp_path, ["build"], None, {403})
     assert kills >= 1
 
 
@@ -192,13 +192,13 @@ def test_kill_at_every_file_event_of_adding_a_release(
     old = triples(pristine, tmp_path)
     # Without --release a command uses the last release: 2024-01 before, 2025-09 after.
     kills = kill_everywhere(
-        tmp_path, ["build", "--release", "2025-09"], pristine, {old, 339}, kept=("2024-01", old)
+        tmp_path, ["build", "--release", "2025-09"], pristine, {old, 406}, kept=("2024-01", old)
     )
     assert kills >= 1
 
 
 def test_kill_at_every_file_event_of_a_first_release_build(tmp_path: Path) -> None:
-    kills = kill_everywhere(tmp_path, ["build", "--release", "2025-09"], None, {339})
+    kills = kill_everywhere(tmp_path, ["build", "--release", "2025-09"], None, {406})
     assert kills >= 1
 
 
@@ -241,7 +241,7 @@ def test_half_made_store_of_a_failed_first_release_build_is_retried(tmp_path: Pa
     assert done.returncode == 0, done.stderr
     assert len(DEBRIS.findall(done.stderr)) == 1
     assert f"{store}" in done.stderr and "half-made store" in done.stderr
-    assert triples(store, tmp_path) == 339
+    assert triples(store, tmp_path) == 406
     assert_clean(tmp_path, store, set())
 
 
@@ -295,7 +295,7 @@ def test_output_to_dev_stdout_in_a_pipe(tmp_path: Path) -> None:
         env=env(),
     )
     assert done.returncode == 0, done.stderr
-    assert done.stdout.count("\n") == 336 and done.stdout.startswith("<")
+    assert done.stdout.count("\n") == 403 and done.stdout.startswith("<")
     assert ".part" not in done.stderr
     assert list(tmp_path.iterdir()) == []
 
@@ -316,7 +316,7 @@ def test_output_to_a_fifo(tmp_path: Path) -> None:
     )
     reader.join(60)
     assert done.returncode == 0, done.stderr
-    assert got and got[0].count(b"\n") == 336
+    assert got and got[0].count(b"\n") == 403
     assert stat.S_ISFIFO(fifo.stat().st_mode)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["pipe"]
 

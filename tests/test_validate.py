@@ -20,7 +20,7 @@ def bundled_nt(runner: CliRunner) -> list[str]:
 def test_bundled_data_conforms(runner: CliRunner) -> None:
     result = runner.invoke(cli, ["validate"])
     assert result.exit_code == 0, result.output
-    assert result.stdout.startswith("Conforms: 336 triples checked, 0 warnings.")
+    assert result.stdout.startswith("Conforms: 403 triples checked, 0 warnings.")
 
 
 def test_requirement_without_tier_is_named(runner: CliRunner, tmp_path: Path) -> None:

@@ -10,18 +10,20 @@ import click
 from rolegraph.analysis.diff.compare import diff_sources
 from rolegraph.cli.group import RolegraphCommand
 from rolegraph.cli.options import (
-    RDF_EXTENSIONS,
     Progress,
     Seconds,
     command_line_graph,
     emit,
     format_option,
+    given_release,
     graph_option,
     interrupts_held,
     load_graph,
     note,
     output_format,
     output_option,
+    rdf_format_option,
+    rdf_output_format,
     remember_input,
 )
 from rolegraph.errors import DataInvalid, OptionError, SourceError
@@ -37,7 +39,7 @@ from rolegraph.graph.store import (
 )
 from rolegraph.graph.validate import validate as run
 from rolegraph.model import paths
-from rolegraph.model.formats import EXPORT_NAMES
+from rolegraph.model.formats import by_name
 from rolegraph.util.files import check_output_path, check_outputs_apart
 from rolegraph.util.render import TABLE_FORMATS, render, render_json
 from rolegraph.util.text import plural
@@ -73,7 +75,7 @@ if TYPE_CHECKING:
     help="Add the bundled data (default: only when no other source is given).",
 )
 @output_option
-@format_option(EXPORT_NAMES, "turtle")
+@rdf_format_option
 @click.option(
     "--store",
     type=click.Path(path_type=Path),
@@ -143,7 +145,7 @@ def build(
         {"-o": output, "--report": report, "--store": store},
         [p for p in (roles, skills, *local_pages) if p is not None],
     )
-    fmt = output_format(fmt, output, RDF_EXTENSIONS)
+    fmt = rdf_output_format(fmt, output)
     writes_graph = output is not None or store is None
     result = build_framework(
         roles=roles,
@@ -212,16 +214,22 @@ def _note_built(result: BuildResult, wrote_report: bool, quiet: bool) -> None:
 
 @click.command(cls=RolegraphCommand)
 @graph_option
-@format_option(EXPORT_NAMES, "turtle")
+@rdf_format_option
 @output_option
 @click.option("--with-ontology", is_flag=True, help="Include the ontology's triples.")
 def export(graph_path: Path | None, fmt: str, output: Path | None, with_ontology: bool) -> None:
-    """Write the graph as Turtle, N-Triples or JSON-LD (byte-identical for the same input).
+    """Write the graph as Turtle, N-Triples, JSON-LD, RDF/XML, N-Quads or TriG
+    (byte-identical for the same input).
 
-    With -o FILE and no --format, the file's extension chooses (.ttl, .nt, .jsonld)."""
+    With -o FILE and no --format, the file's extension chooses (.ttl, .nt, .jsonld, .rdf,
+    .owl, .xml, .nq, .trig; .ttl.gz and the like are gzipped). N-Quads and TriG of a store of releases (no --release) hold
+    the whole store: each release in its named graph, and their descriptions."""
 
-    fmt = output_format(fmt, output, RDF_EXTENSIONS)
+    fmt = rdf_output_format(fmt, output)
     graph = load_graph(graph_path)
+    found = by_name(fmt)
+    if found is not None and not found.triples and given_release() is None and graph.release:
+        graph = graph.dataset()
     if with_ontology:
         graph = RoleGraph.from_triples([*graph.triples(), *parse_rdf_file(paths.ontology_file())])
     emit(serialize(graph, fmt), output)

@@ -120,7 +120,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "export": (
         "graph_cmds",
         "export",
-        "Write the graph as Turtle, N-Triples or JSON-LD (byte-identical for the same input).",
+        "Write the graph as Turtle, N-Triples, JSON-LD, RDF/XML, N-Quads or TriG (byte-identical for the same input).",
     ),
     "stats": (
         "graph_cmds",

@@ -13,8 +13,16 @@ import click
 
 from rolegraph.cli.group import BUNDLED_KEY
 from rolegraph.errors import OptionError, RolegraphError
+from rolegraph.graph.export import compress_for
 from rolegraph.graph.open import open_graph
-from rolegraph.model.formats import EXPORT_EXTENSIONS
+from rolegraph.model.formats import (
+    EXPORT_EXTENSIONS,
+    FORMAT_NAMES,
+    by_extension,
+    by_name,
+    format_suffix,
+    gzipped,
+)
 from rolegraph.util.files import atomic_write, check_outputs_apart
 
 if TYPE_CHECKING:
@@ -27,14 +35,29 @@ _RELEASE_KEY = "rolegraph.release"
 #: The environment variable naming the default graph (as ``rolegraph serve``'s ASGI
 #: factory reads it); an empty value is no value.
 GRAPH_ENV = "ROLEGRAPH_GRAPH"
+_INPUT_FORMAT_KEY = "rolegraph.input_format"
 
 
 def _remember_release(ctx: click.Context, _param: click.Parameter, value: str | None) -> None:
     ctx.meta[_RELEASE_KEY] = value
 
 
+def _remember_input_format(ctx: click.Context, _param: click.Parameter, value: str | None) -> None:
+    ctx.meta[_INPUT_FORMAT_KEY] = value
+
+
 def graph_option(func: F) -> F:
-    """``--graph FILE|DIR`` and ``--release NAME`` (for stores holding several releases)."""
+    """``--graph FILE|DIR|-``, ``--input-format FORMAT`` (the file's format, needed for
+    ``-``: standard input) and ``--release NAME`` (for stores holding several releases)."""
+    func = click.option(
+        "--input-format",
+        metavar="FORMAT",
+        type=click.Choice(FORMAT_NAMES, case_sensitive=False),
+        default=None,
+        expose_value=False,
+        callback=_remember_input_format,
+        help="The graph file's RDF format (needed with --graph -; default: its extension).",
+    )(func)
     func = click.option(
         "--release",
         metavar="NAME",
@@ -51,18 +74,21 @@ def graph_option(func: F) -> F:
         default=None,
         envvar=GRAPH_ENV,
         metavar="FILE|DIR",
-        help=f"Graph to read: a .ttl/.nt/.jsonld file or a store folder (default: ${GRAPH_ENV} "
-        "if set, else the bundled sample).",
+        help=f"Graph to read: an RDF file (.ttl, .nt, .jsonld, .rdf, .nq, .trig, each also "
+        f".gz), - for standard input, or a store folder (default: ${GRAPH_ENV} if set, else "
+        "the bundled sample).",
     )(func)
 
 
-def format_option(choices: tuple[str, ...], default: str) -> Callable[[F], F]:
+def format_option(
+    choices: tuple[str, ...], default: str, *, case_sensitive: bool = True
+) -> Callable[[F], F]:
     def decorate(func: F) -> F:
         return click.option(
             "--format",
             "-f",
             "fmt",
-            type=click.Choice(choices),
+            type=click.Choice(choices, case_sensitive=case_sensitive),
             default=default,
             show_default=True,
             help="Output format.",
@@ -71,15 +97,52 @@ def format_option(choices: tuple[str, ...], default: str) -> Callable[[F], F]:
     return decorate
 
 
-RDF_EXTENSIONS = EXPORT_EXTENSIONS
+#: ``--format`` of the commands writing RDF: every name of every format
+rdf_format_option = format_option(FORMAT_NAMES, "turtle", case_sensitive=False)
 TABLE_EXTENSIONS = {
     ".csv": "csv",
     ".tsv": "tsv",
     ".json": "json",
     ".srj": "json",
+    ".srx": "xml",
+    ".xml": "xml",
     ".md": "md",
     ".txt": "table",
 }
+
+
+def _format_given() -> bool:
+    ctx = click.get_current_context(silent=True)
+    return (
+        ctx is not None
+        and ctx.get_parameter_source("fmt") == click.core.ParameterSource.COMMANDLINE
+    )
+
+
+def rdf_output_format(fmt: str, output: Path | None) -> str:
+    """The RDF format to write (its canonical name): the one --format names, which must
+    agree with -o FILE's extension (``.ttl``, ``.rdf``, ``.nq.gz``), else the one the
+    extension says. A file named with no known extension needs --format."""
+    found = by_name(fmt)
+    assert found is not None  # a click.Choice of the registry's names
+    if output is None or str(output) == "-":
+        return found.name
+    said = by_extension(output)
+    if said is None:
+        if _format_given() or not format_suffix(output):
+            return found.name
+        raise OptionError(
+            f"cannot tell the RDF format to write from the extension of {output.name}",
+            hint="give --format, or name the file with one of "
+            + ", ".join(EXPORT_EXTENSIONS)
+            + " (and .gz after it to gzip it)",
+        )
+    if _format_given() and said.name != found.name:
+        raise OptionError(
+            f"--format {fmt} does not match the extension of {output.name} (which says {said.name})",
+            hint="drop --format, or rename the output file",
+        )
+    return said.name
 
 
 def output_format(fmt: str, output: Path | None, extensions: dict[str, str]) -> str:
@@ -91,12 +154,7 @@ def output_format(fmt: str, output: Path | None, extensions: dict[str, str]) -> 
     said = extensions.get(output.suffix.lower())
     if said is None:
         return fmt
-    ctx = click.get_current_context(silent=True)
-    explicit = (
-        ctx is not None
-        and ctx.get_parameter_source("fmt") == click.core.ParameterSource.COMMANDLINE
-    )
-    if explicit and said != fmt:
+    if _format_given() and said != fmt:
         raise OptionError(
             f"--format {fmt} does not match the extension of {output.name} (which says {said})",
             hint="drop --format, or rename the output file",
@@ -121,8 +179,14 @@ def given_release() -> str | None:
     return ctx.meta.get(_RELEASE_KEY) if ctx is not None else None
 
 
+def given_input_format() -> str | None:
+    """The format the command's --input-format option names, if any."""
+    ctx = click.get_current_context(silent=True)
+    return ctx.meta.get(_INPUT_FORMAT_KEY) if ctx is not None else None
+
+
 def load_graph(path: Path | None) -> RoleGraph:
-    """The graph the command's --graph / --release options name."""
+    """The graph the command's --graph / --input-format / --release options name."""
 
     ctx = click.get_current_context(silent=True)
     release = ctx.meta.get(_RELEASE_KEY) if ctx is not None else None
@@ -131,10 +195,11 @@ def load_graph(path: Path | None) -> RoleGraph:
             # The command group says so once the command has answered (an error says
             # it its own way, in its one line).
             ctx.meta[BUNDLED_KEY] = True
-        return open_graph(None, release)
-    remember_input(path)
+        return open_graph(None, release, given_input_format())
+    if str(path) != "-":
+        remember_input(path)
     try:
-        return open_graph(path, release)
+        return open_graph(path, release, given_input_format())
     except RolegraphError as exc:
         if ctx is not None and _from_environment(ctx):
             # Say where the path came from: the command line did not name it.
@@ -167,11 +232,16 @@ def remember_input(path: Path | str) -> None:
 
 
 def emit(text: str | bytes, output: Path | None) -> None:
-    """Print to stdout, or write ``output`` atomically (``-`` is stdout). An output that is
-    one of the command's inputs is refused: the input would be lost."""
+    """Print to stdout, or write ``output`` atomically (``-`` is stdout; a name ending in
+    ``.gz`` is written gzip-compressed). An output that is one of the command's inputs is
+    refused: the input would be lost."""
     if output is not None and str(output) != "-":
         ctx = click.get_current_context(silent=True)
         check_outputs_apart({"-o": output}, ctx.meta.get(_INPUTS_KEY, []) if ctx else [])
+        if gzipped(output):
+            data = text.encode("utf-8") if isinstance(text, str) else text
+            atomic_write(output, compress_for(output, data))
+            return
         atomic_write(output, text)
         return
     if isinstance(text, bytes):

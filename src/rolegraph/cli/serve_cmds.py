@@ -11,6 +11,7 @@ from rolegraph.cli.group import BUNDLED_KEY, BUNDLED_NOTICE, BUNDLED_SAID_KEY, R
 from rolegraph.cli.options import (
     Seconds,
     command_line_graph,
+    given_input_format,
     given_release,
     graph_option,
     load_graph,
@@ -222,6 +223,13 @@ def _serve_with_workers(
         settings |= {"ROLEGRAPH_ENDPOINT": endpoint, "ROLEGRAPH_GRAPH_IRI": graph_iri}
         settings |= {"ROLEGRAPH_GRAPH": None, "ROLEGRAPH_RELEASE": None}
     else:
+        if (graph_path is not None and str(graph_path) == "-") or given_input_format():
+            raise OptionError(
+                "--workers N has each worker open the graph itself, so it cannot read "
+                "standard input or a file of a format its extension does not say",
+                hint="give a graph file named by its format (graph.ttl) or a store folder, "
+                "or serve with one worker",
+            )
         graph = load_graph(graph_path)
         what = plural(len(graph), "triple")
         settings |= {

@@ -28,7 +28,9 @@ from rolegraph.model.records import (
 )
 from rolegraph.model.vocab import (
     DCAT,
+    DCMITYPE,
     DCTERMS,
+    FOAF,
     PROV,
     RDF,
     RDFS,
@@ -61,7 +63,15 @@ def _known_pages() -> set[str]:
 
 
 Triple = tuple[str, str, "str | tuple[str, str]"]
-"""(subject IRI, predicate IRI, object): object is an IRI string or a (lexical, datatype) pair."""
+"""(subject IRI, predicate IRI, object): object is an IRI string or a (lexical, datatype)
+pair; a datatype ``@en`` is the language tag of an English text (rdf:langString)."""
+#: the "datatype" of an English text in a :data:`Triple` (its language tag, marked by @)
+EN = "@en"
+
+
+def _en(text: str) -> tuple[str, str]:
+    """A natural-language text (a label, name, title or description): English."""
+    return (text, EN)
 
 
 def _lit(value: str | int | bool) -> tuple[str, str]:
@@ -91,10 +101,10 @@ class _Minter:
 
 def _named(iri: str, cls: str, name: str, alts: tuple[str, ...] = ()) -> Iterator[Triple]:
     yield iri, TYPE, cls
-    yield iri, LABEL, _lit(name)
-    yield iri, PREF, _lit(name)
+    yield iri, LABEL, _en(name)
+    yield iri, PREF, _en(name)
     for alt in alts:
-        yield iri, ALT, _lit(alt)
+        yield iri, ALT, _en(alt)
 
 
 def framework_triples(fw: Framework) -> Iterator[Triple]:
@@ -108,6 +118,32 @@ def framework_triples(fw: Framework) -> Iterator[Triple]:
     yield from _skill_triples(fw.skills, mint)
     yield from _requirement_triples(fw, mint)
     yield from _shared_triples(fw.shared, mint)
+    yield from _vocabulary_triples(fw)
+
+
+def _vocabulary_triples(fw: Framework) -> Iterator[Triple]:
+    """What standard vocabularies read: the SKOS schemes of families and skills (each a
+    top concept of its scheme), and the schema.org Occupation of each role and role level
+    (rg:Role and rg:RoleLevel are its subclasses): its schema:name and schema:skills."""
+    for scheme, label, members in (
+        (RG + "FamilyScheme", "Role families", [v.family_iri(f.name) for f in fw.families]),
+        (RG + "SkillScheme", "Skills", [v.skill_iri(s.name) for s in fw.skills]),
+    ):
+        yield scheme, TYPE, SKOS + "ConceptScheme"
+        yield scheme, LABEL, _en(label)
+        yield scheme, PREF, _en(label)
+        for member in members:
+            yield scheme, SKOS + "hasTopConcept", member
+    for role in fw.roles:
+        yield v.role_iri(role.name), SCHEMA + "name", _en(role.name)
+    for lv in fw.levels:
+        yield v.level_iri(lv.role, lv.name), SCHEMA + "name", _en(lv.name)
+    skills = {(v.role_iri(x.role), v.skill_iri(x.skill)) for x in fw.role_skills}
+    for q in fw.requirements:
+        yield v.level_iri(q.role, q.level), SCHEMA + "skills", v.skill_iri(q.skill)
+        skills.add((v.role_iri(q.role), v.skill_iri(q.skill)))
+    for role_iri, skill_iri in skills:
+        yield role_iri, SCHEMA + "skills", skill_iri
 
 
 def _family_triples(families: list[Family], mint: _Minter) -> Iterator[Triple]:
@@ -115,8 +151,9 @@ def _family_triples(families: list[Family], mint: _Minter) -> Iterator[Triple]:
         f = mint(v.family_iri(fam.name), "family " + fam.name)
         yield from _named(f, RG + "RoleFamily", fam.name)
         yield f, SKOS + "inScheme", RG + "FamilyScheme"
+        yield f, SKOS + "topConceptOf", RG + "FamilyScheme"
         if fam.description:
-            yield f, DESCRIPTION, _lit(fam.description)
+            yield f, DESCRIPTION, _en(fam.description)
 
 
 def _role_triples(roles: list[Role], mint: _Minter) -> Iterator[Triple]:
@@ -128,7 +165,7 @@ def _role_triples(roles: list[Role], mint: _Minter) -> Iterator[Triple]:
         if role.family:
             yield r, RG + "family", v.family_iri(role.family)
         if role.description:
-            yield r, DESCRIPTION, _lit(role.description)
+            yield r, DESCRIPTION, _en(role.description)
         if name_key(role.name) in _known_pages():
             yield r, SCHEMA + "url", v.role_page_url(role.name)
 
@@ -155,7 +192,7 @@ def _level_triples(levels: list[RoleLevel], mint: _Minter) -> Iterator[Triple]:
         if level_track(lv.name) == MANAGEMENT_TRACK:
             yield iri, RG + "track", _lit(MANAGEMENT_TRACK)
         if lv.description:
-            yield iri, DESCRIPTION, _lit(lv.description)
+            yield iri, DESCRIPTION, _en(lv.description)
         for grade in lv.grades:
             yield iri, RG + "grade", _lit(grade)
     for (role_name, _), names in levels_by_role.items():
@@ -171,13 +208,14 @@ def _skill_triples(skills: list[Skill], mint: _Minter) -> Iterator[Triple]:
         s = mint(v.skill_iri(skill.name), "skill " + skill.name)
         yield from _named(s, RG + "Skill", skill.name, skill.alt_names)
         yield s, SKOS + "inScheme", RG + "SkillScheme"
+        yield s, SKOS + "topConceptOf", RG + "SkillScheme"
         if skill.description:
-            yield s, DESCRIPTION, _lit(skill.description)
+            yield s, DESCRIPTION, _en(skill.description)
         for tier, text in skill.descriptors:
             d = v.descriptor_iri(skill.name, tier)
             yield s, RG + "tierDescriptor", d
             yield d, TYPE, RG + "TierDescriptor"
-            yield d, LABEL, _lit(f"{skill.name} at {tier}")
+            yield d, LABEL, _en(f"{skill.name} at {tier}")
             yield d, RG + "skill", s
             yield d, RG + "tier", v.tier_iri(tier)
             yield d, RG + "descriptor", _lit(text)
@@ -197,7 +235,7 @@ def _requirement_triples(fw: Framework, mint: _Minter) -> Iterator[Triple]:
         req = mint(v.requirement_iri(q.role, q.level, q.skill), f"{q.role}/{q.level}/{q.skill}")
         yield req, TYPE, RG + "SkillRequirement"
         at = f" at {q.tier}" if q.tier else ""
-        yield req, LABEL, _lit(f"{q.level} needs {q.skill}{at}")
+        yield req, LABEL, _en(f"{q.level} needs {q.skill}{at}")
         yield req, RG + "roleLevel", level
         yield req, RG + "skill", skill_iri
         if q.tier:
@@ -221,7 +259,7 @@ def _shared_triples(shared: list[SharedSkills], mint: _Minter) -> Iterator[Tripl
         yield (
             node,
             LABEL,
-            _lit(f"{sh.role} shares {n} skill{'s' if n != 1 else ''} with {sh.other_role}"),
+            _en(f"{sh.role} shares {n} skill{'s' if n != 1 else ''} with {sh.other_role}"),
         )
         yield node, RG + "role", v.role_iri(sh.role)
         yield node, RG + "relatedRole", v.role_iri(sh.other_role)
@@ -233,19 +271,23 @@ def _shared_triples(shared: list[SharedSkills], mint: _Minter) -> Iterator[Tripl
 def _dataset_triples(sources: list[Source]) -> Iterator[Triple]:
     d = v.DATASET_IRI
     yield d, TYPE, DCAT + "Dataset"
-    yield d, LABEL, _lit("UK Government Digital and Data Profession Capability Framework")
+    yield d, LABEL, _en("UK Government Digital and Data Profession Capability Framework")
     yield (
         d,
         DCTERMS + "title",
-        _lit("UK Government Digital and Data Profession Capability Framework, as linked data"),
+        _en("UK Government Digital and Data Profession Capability Framework, as linked data"),
     )
+    # DCMI's ranges: a licence document, a rights statement and an agent (resources)
     yield d, DCTERMS + "license", v.OGL
-    yield d, DCTERMS + "rights", _lit("Crown copyright. " + v.ATTRIBUTION)
-    yield (
-        d,
-        DCTERMS + "publisher",
-        _lit("Government Digital and Data Profession (content); rolegraph (conversion)"),
-    )
+    yield v.OGL, TYPE, DCTERMS + "LicenseDocument"
+    yield v.OGL, LABEL, _en("Open Government Licence v3.0")
+    yield d, DCTERMS + "rights", v.RIGHTS_IRI
+    yield v.RIGHTS_IRI, TYPE, DCTERMS + "RightsStatement"
+    yield v.RIGHTS_IRI, LABEL, _en("Crown copyright. " + v.ATTRIBUTION)
+    yield d, DCTERMS + "publisher", v.PUBLISHER_IRI
+    yield v.PUBLISHER_IRI, TYPE, FOAF + "Organization"
+    yield v.PUBLISHER_IRI, FOAF + "name", _en(v.PUBLISHER_NAME)
+    yield v.PUBLISHER_IRI, LABEL, _en(v.PUBLISHER_NAME)
     yield d, DCTERMS + "conformsTo", v.ONTOLOGY_IRI
     yield d, SCHEMA + "url", v.SITE
     dates = sorted({d for s in sources for d in (s.updated or s.published,) if d})
@@ -265,9 +307,10 @@ def _dataset_triples(sources: list[Source]) -> Iterator[Triple]:
         yield d, DCTERMS + "source", s
         yield d, PROV + "wasDerivedFrom", s
         yield s, TYPE, PROV + "Entity"
-        yield s, LABEL, _lit(src.key)
-        yield s, DCTERMS + "title", _lit(src.title)
-        yield s, DCTERMS + "type", _lit(src.kind)
+        yield s, LABEL, _en(src.key)
+        yield s, DCTERMS + "title", _en(src.title)
+        yield s, DCTERMS + "type", DCMITYPE + ("Dataset" if src.kind.startswith("csv") else "Text")
+        yield s, RG + "sourceKind", _lit(src.kind)
         if src.url:
             yield s, SCHEMA + "url", src.url
         if src.licence:
@@ -282,9 +325,9 @@ def _dataset_triples(sources: list[Source]) -> Iterator[Triple]:
         if src.release:
             yield s, RG + "release", _lit(src.release)
         if src.description:
-            yield s, DCTERMS + "description", _lit(src.description)
+            yield s, DCTERMS + "description", _en(src.description)
         for date, note in src.change_notes:
-            yield s, SKOS + "changeNote", _lit(f"{date}: {note}")
+            yield s, SKOS + "changeNote", _en(f"{date}: {note}")
 
 
 def date_type(text: str) -> str | None:
@@ -319,7 +362,11 @@ def to_oxigraph(triples: Iterable[Triple]) -> Iterator[ox.Quad]:
         if type(o) is tuple:
             obj: ox.NamedNode | ox.Literal | None = literals.get(o)
             if obj is None:
-                obj = literals[o] = literal(o[0], datatype=node(o[1]))
+                obj = literals[o] = (
+                    literal(o[0], language=o[1][1:])
+                    if o[1][0] == "@"
+                    else literal(o[0], datatype=node(o[1]))
+                )
         else:
             obj = node(o)  # type: ignore[arg-type]
         yield quad(node(s), node(p), obj)

@@ -3,7 +3,10 @@
 Oxigraph writes canonical N-Triples; the lines are sorted (subject, then rdf:type
 before other predicates, then the rest), and Turtle is written from the sorted lines
 with every prefix of :data:`rolegraph.model.vocab.PREFIXES`. Blank nodes are not produced
-by the build, so sorting is a canonical form.
+by the build, so sorting is a canonical form. RDF/XML is Oxigraph's, written from the
+sorted triples; N-Quads and TriG write the default graph first, then each named graph
+(by name), each sorted the same way. A file name ending in ``.gz`` gets gzip with no
+time stamp (mtime 0), so its bytes are deterministic too.
 """
 
 from __future__ import annotations
@@ -12,10 +15,10 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from rolegraph.errors import OptionError
+from rolegraph.errors import OptionError, OutputError
 from rolegraph.graph.jsonld import to_jsonld
-from rolegraph.graph.store import detect_format
-from rolegraph.model.formats import EXPORT_NAMES
+from rolegraph.graph.reading import detect_format
+from rolegraph.model.formats import EXPORT_NAMES, RdfFormat, by_name, gzipped
 from rolegraph.model.vocab import PREFIXES, RDF, compact_iri
 from rolegraph.util.files import atomic_write, check_output_path
 
@@ -73,10 +76,9 @@ def _term(token: str) -> str:
     return token
 
 
-def turtle_from_ntriples(data: bytes) -> bytes:
-    """Turtle from sorted N-Triples: same-subject and same-predicate lines grouped,
-    IRIs written with the prefixes of :data:`rolegraph.model.vocab.PREFIXES`."""
-    out = ["".join(f"@prefix {p}: <{ns}> .\n" for p, ns in PREFIXES.items())]
+def _turtle_body(data: bytes, out: list[str]) -> None:
+    """Turtle statements from sorted N-Triples: same-subject and same-predicate lines
+    grouped, IRIs written with the prefixes of :data:`rolegraph.model.vocab.PREFIXES`."""
     subject = predicate = None
     for line in data.decode("utf-8").split("\n"):
         if not line:
@@ -96,7 +98,47 @@ def turtle_from_ntriples(data: bytes) -> bytes:
             out.append(f" ,\n\t\t{_term(o)}")
     if subject is not None:
         out.append(" .\n")
+
+
+def _prefix_lines() -> str:
+    return "".join(f"@prefix {p}: <{ns}> .\n" for p, ns in PREFIXES.items())
+
+
+def turtle_from_ntriples(data: bytes) -> bytes:
+    """Turtle from sorted N-Triples (see :func:`_turtle_body`), every prefix declared."""
+    out = [_prefix_lines()]
+    _turtle_body(data, out)
     return "".join(out).encode("utf-8")
+
+
+#: a graph of a dataset: its name as an N-Triples term (None: the default graph) and its
+#: triples as sorted N-Triples
+Section = tuple["str | None", bytes]
+
+
+def trig_from_sections(sections: list[Section]) -> bytes:
+    """TriG: the default graph's triples as Turtle, then each named graph in braces."""
+    out = [_prefix_lines()]
+    for name, data in sections:
+        if name is None:
+            _turtle_body(data, out)
+        elif data:
+            out.append(f"\n{_term(name)} {{")
+            _turtle_body(data, out)
+            out.append("}\n")
+    return "".join(out).encode("utf-8")
+
+
+def nquads_from_sections(sections: list[Section]) -> bytes:
+    """N-Quads: each line of each graph's N-Triples with the graph's name added."""
+    out: list[bytes] = []
+    for name, data in sections:
+        if name is None:
+            out.append(data)
+            continue
+        label = f" {name} .".encode()
+        out.extend(line[:-2] + label + b"\n" for line in data.split(b"\n") if line)
+    return b"".join(out)
 
 
 def sorted_triples(graph: RoleGraph) -> list[ox.Triple]:
@@ -106,11 +148,32 @@ def sorted_triples(graph: RoleGraph) -> list[ox.Triple]:
     return list(ox.parse(sorted_ntriples(graph), format=ox.RdfFormat.N_TRIPLES))
 
 
-def serialize(graph: RoleGraph, fmt: str = "turtle") -> bytes:
-    """The graph in ``fmt`` (turtle, nt or jsonld) as bytes."""
-    if fmt not in EXPORT_NAMES:
+def export_format(fmt: str) -> RdfFormat:
+    """The format ``fmt`` names (any of its names), or an OptionError listing them."""
+    found = by_name(fmt)
+    if found is None:
         raise OptionError(f"cannot export as {fmt!r}", hint=f"use one of {', '.join(EXPORT_NAMES)}")
-    return serialize_ntriples(graph.ntriples(), fmt)
+    return found
+
+
+def serialize(graph: RoleGraph, fmt: str = "turtle") -> bytes:
+    """The graph in ``fmt`` (any name of a format of :mod:`rolegraph.model.formats`) as
+    bytes. N-Quads and TriG write the graph's named graph with its name: a release of a
+    store is its named graph; :meth:`RoleGraph.dataset` is the whole store."""
+    found = export_format(fmt)
+    if not found.triples:
+        return serialize_sections(graph.sections(), found.name)
+    return serialize_ntriples(graph.ntriples(), found.name)
+
+
+def serialize_sections(sections: list[tuple[str | None, bytes]], fmt: str) -> bytes:
+    """A dataset (its graphs as N-Triples, as Oxigraph writes them) in ``fmt``."""
+    ordered = [(name, sort_ntriples(data)) for name, data in sections]
+    if fmt == "nquads":
+        return nquads_from_sections(ordered)
+    if fmt == "trig":
+        return trig_from_sections(ordered)
+    return serialize_ntriples(b"".join(data for _, data in ordered), fmt)
 
 
 def serialize_ntriples(data: bytes, fmt: str) -> bytes:
@@ -118,17 +181,62 @@ def serialize_ntriples(data: bytes, fmt: str) -> bytes:
     them, in any order) are ``data``: for a graph read through a SPARQL endpoint."""
     import pyoxigraph as ox
 
+    fmt = export_format(fmt).name
     nt = sort_ntriples(data)
     if fmt == "nt":
         return nt
     if fmt == "jsonld":
         return to_jsonld(list(ox.parse(nt, format=ox.RdfFormat.N_TRIPLES)))
+    if fmt == "rdfxml":
+        return rdfxml_from_ntriples(nt)
+    if fmt == "nquads":
+        return nt
+    if fmt == "trig":
+        return trig_from_sections([(None, nt)])
     return turtle_from_ntriples(nt)
 
 
+#: an XML name (NCName) at the end of an IRI: RDF/XML writes a predicate as one
+_XML_NAME_END = re.compile(r"(?:[^\W\d]|_)[\w.\-\u00b7]*\Z")
+
+
+def rdfxml_from_ntriples(nt: bytes) -> bytes:
+    """RDF/XML by Oxigraph from sorted N-Triples. Two things it would get wrong are
+    handled: a predicate no XML name ends (``urn:x:1``, ``http://e/x#``) cannot be
+    written at all, so it is refused by name (Oxigraph writes an element XML parsers
+    reject); a carriage return in a text is written ``&#13;`` (written raw, a parser
+    reads it as a newline). Nothing else in the output can hold one."""
+    import pyoxigraph as ox
+
+    triples = list(ox.parse(nt, format=ox.RdfFormat.N_TRIPLES))
+    for predicate in sorted({t.predicate.value for t in triples}):
+        if not _XML_NAME_END.search(predicate):
+            raise OutputError(
+                f"the graph cannot be written as RDF/XML: no XML name ends its predicate "
+                f"<{predicate}>",
+                hint="write it as Turtle, N-Triples or JSON-LD, which can",
+            )
+    try:
+        data = ox.serialize(triples, format=ox.RdfFormat.RDF_XML, prefixes=PREFIXES) or b""
+    except (ValueError, OSError) as exc:
+        raise OutputError(f"the graph cannot be written as RDF/XML: {exc}") from None
+    return data.replace(b"\r", b"&#13;")
+
+
+def compress_for(path: Path | str | None, data: bytes) -> bytes:
+    """``data`` as the file ``path`` holds it: gzip (no time stamp, so deterministic)
+    when its name ends in ``.gz``."""
+    if path is None or str(path) == "-" or not gzipped(path):
+        return data
+    import gzip
+
+    return gzip.compress(data, compresslevel=9, mtime=0)
+
+
 def write(graph: RoleGraph, path: Path | str, fmt: str | None = None) -> Path:
-    """Serialise to ``path`` atomically; the format defaults to the file's extension."""
+    """Serialise to ``path`` atomically; the format defaults to the file's extension
+    (``.ttl.gz`` and the like are gzip-compressed)."""
 
     check_output_path(path)
     name = fmt or detect_format(path).name
-    return atomic_write(path, serialize(graph, name))
+    return atomic_write(path, compress_for(path, serialize(graph, name)))

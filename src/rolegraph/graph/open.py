@@ -12,6 +12,7 @@ from pathlib import Path
 from rolegraph.combine.framework import load_framework
 from rolegraph.errors import OptionError, SourceError
 from rolegraph.graph.build import build_graph
+from rolegraph.graph.reading import STDIN, detect_format, where
 from rolegraph.graph.releases import pick_release
 from rolegraph.graph.store import STORE_MARKER, RoleGraph, busy_hint, load_rdf_file, store_path
 from rolegraph.model.formats import by_extension
@@ -21,10 +22,24 @@ from rolegraph.util.tables import check_file
 from rolegraph.util.text import name_key
 
 
-def open_graph(source: Path | str | None = None, release: str | None = None) -> RoleGraph:
+def open_graph(
+    source: Path | str | None = None,
+    release: str | None = None,
+    input_format: str | None = None,
+) -> RoleGraph:
     """Open a graph: ``None`` builds the bundled data; a folder is a persisted store
-    (``release`` picks one of its releases, default the latest); a file is parsed by
-    its extension."""
+    (``release`` picks one of its releases, default the latest); a file is parsed in
+    ``input_format`` (any name of a format), else by its extension (``.ttl``,
+    ``.nq.gz``); ``-`` is standard input (``input_format`` needed). An N-Quads or TriG
+    dataset of releases (a store exported) is read as the store: ``release`` picks one;
+    any other quad file's graphs are merged."""
+    if source is not None and str(source) == STDIN:
+        return _open_file(Path(STDIN), release, input_format)
+    if input_format is not None and (source is None or Path(source).is_dir()):
+        raise OptionError(
+            f"{option('input_format')} is the format of a graph file, and "
+            + ("no graph file is given" if source is None else f"{source} is a folder")
+        )
     if source is None:
         if release is not None:
             raise OptionError(
@@ -60,21 +75,40 @@ def open_graph(source: Path | str | None = None, release: str | None = None) -> 
             )
         raise SourceError(
             f"{p} is a directory, not a graph file",
-            hint=f"give a .ttl/.nt/.jsonld file, or a store written by {advice('build-store')}",
+            hint=f"give a graph file (.ttl, .nt, .jsonld, .rdf, .nq, .trig), or a store written by {advice('build-store')}",
         )
     if not p.exists():
         raise SourceError(
             f"graph not found: {p}",
             hint="check the path; a graph is a .ttl/.nt/.jsonld file or a store folder",
         )
-    if release is not None:
-        raise OptionError(f"{option('release')} needs a store folder, and {p.name} is a file")
-    graph = load_rdf_file(p)
+    return _open_file(p, release, input_format)
+
+
+def _open_file(p: Path, release: str | None, input_format: str | None) -> RoleGraph:
+    fmt = detect_format(p, input_format)
+    if release is not None and fmt.triples:
+        raise OptionError(
+            f"{option('release')} needs a store folder (or an N-Quads or TriG file of "
+            f"releases), and {where(p)} is a {fmt.label} file"
+        )
+    graph = load_rdf_file(p, fmt)
     if len(graph) == 0:
         raise SourceError(
-            f"{p.name} contains no triples", hint=f"build one with {advice('build-file')}"
+            f"{where(p)} contains no triples", hint=f"build one with {advice('build-file')}"
         )
-    return graph
+    if fmt.triples:
+        return graph
+    chosen = pick_release(graph.store, release)
+    if chosen is None:
+        return graph.merged()
+    return RoleGraph(
+        graph.store,
+        location=graph.location,
+        release=chosen.name,
+        graph_name=chosen.iri,
+        size=chosen.triples,
+    )
 
 
 def _csv_kind(path: Path) -> str | None:

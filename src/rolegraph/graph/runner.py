@@ -36,15 +36,17 @@ class LocalRunner:
         return labels_of(LocalRunner(self.graph), class_iri, self._labels)
 
     def find_exact(self, class_iri: str, name: str) -> list[str]:
-        """Things of ``class_iri`` labelled exactly ``name`` (an index lookup, no query)."""
+        """Things of ``class_iri`` labelled exactly ``name`` (an index lookup, no query),
+        in English (the graph's labels are ``@en``) or without a language tag."""
         import pyoxigraph as ox
 
         graph = self.graph
         rdf_type = ox.NamedNode(RDF_TYPE)
         cls = ox.NamedNode(class_iri)
         found = set()
-        for predicate in (RDFS_LABEL, SKOS_ALT):
-            for triple in graph.pattern(None, ox.NamedNode(predicate), ox.Literal(name)):
+        texts = (ox.Literal(name, language="en"), ox.Literal(name))
+        for predicate, text in ((p, t) for p in (RDFS_LABEL, SKOS_ALT) for t in texts):
+            for triple in graph.pattern(None, ox.NamedNode(predicate), text):
                 subject = triple.subject
                 if isinstance(subject, ox.NamedNode) and next(
                     iter(graph.pattern(subject, rdf_type, cls)), None

@@ -14,8 +14,15 @@ from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from rolegraph.errors import OptionError, OutputError, QueryError, SourceError
-from rolegraph.model.formats import BY_NAME, FORMATS, RdfFormat, by_extension
+from rolegraph.errors import OutputError, QueryError, SourceError
+from rolegraph.graph.reading import (
+    STDIN,
+    detect_format,
+    read_graph_bytes,
+    refuse_xml_entities,
+    where,
+)
+from rolegraph.model.formats import RdfFormat
 from rolegraph.model.vocab import PREFIXES, RG, sparql_prefixes
 from rolegraph.sparql.binding import bind_values
 from rolegraph.sparql.text import has_dataset_clause, refuse_federation, syntax_message
@@ -27,7 +34,6 @@ from rolegraph.util.files import (
     remove_part_files,
     removed_debris,
 )
-from rolegraph.util.tables import read_bytes
 
 if TYPE_CHECKING:
     import pyoxigraph as ox
@@ -287,6 +293,38 @@ class RoleGraph:
         graph = self._graph() or ox.DefaultGraph()
         return self.store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=graph) or b""
 
+    def sections(self) -> list[tuple[str | None, bytes]]:
+        """The graph as a dataset: (graph name as an N-Triples term, None for the default
+        graph; its triples as N-Triples, unsorted). A release is its named graph; a graph
+        on a whole store (:meth:`dataset`), the default graph and every named graph."""
+        import pyoxigraph as ox
+
+        if self.graph_name:
+            return [(f"<{self.graph_name}>", self.ntriples())]
+        out: list[tuple[str | None, bytes]] = [(None, self.ntriples())]
+        for name in sorted(self.store.named_graphs(), key=str):
+            out.append(
+                (str(name), self.store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=name) or b"")
+            )
+        return out
+
+    def dataset(self) -> RoleGraph:
+        """The whole store this graph (or release) is in: its default graph and every
+        named graph (for N-Quads and TriG)."""
+        return RoleGraph(self.store, location=self.location)
+
+    def merged(self) -> RoleGraph:
+        """This graph with every named graph's triples moved into the default graph (a
+        quad file that holds no releases is read so); itself when it has none."""
+        import pyoxigraph as ox
+
+        if self.graph_name or not any(True for _ in self.store.named_graphs()):
+            return self
+        graph = ox.DefaultGraph()
+        store = ox.Store()
+        store.bulk_extend(ox.Quad(q.subject, q.predicate, q.object, graph) for q in self.store)
+        return RoleGraph(store, location=self.location)
+
     def prepare(
         self, sparql: str, bindings: Mapping[str, Any] | None = None
     ) -> tuple[str, dict[str, Any]]:
@@ -408,110 +446,50 @@ def _ox_format(fmt: RdfFormat) -> Any:
     return getattr(ox.RdfFormat, fmt.oxigraph)
 
 
-def detect_format(path: Path | str, name: str | None = None) -> RdfFormat:
-    if name is not None:
-        try:
-            return BY_NAME[name]
-        except KeyError:
-            raise OptionError(
-                f"unknown RDF format {name!r}", hint=f"use one of {', '.join(BY_NAME)}"
-            ) from None
-    fmt = by_extension(path)
-    if fmt is None:
-        known = ", ".join(ext for f in FORMATS for ext in f.extensions)
-        suffix = Path(path).suffix.lower()
-        hint = f"name it with one of {known}"
-        if suffix == ".csv":
-            hint = (
-                f"a CSV of the official export is not a graph: build one with {advice('build-csv')} "
-                "and give framework.ttl"
-            )
-        elif suffix in (".html", ".htm", ".txt"):
-            hint = (
-                "a role page is not a graph: build one with "
-                f"{advice('build-page', Path(path).name)} and give graph.ttl"
-            )
-        raise SourceError(
-            f"cannot tell the RDF format of {Path(path).name} from its extension", hint=hint
-        )
-    return fmt
-
-
 def parse_rdf_file(path: Path | str, fmt: RdfFormat | None = None) -> list[ox.Triple]:
     """An RDF file's triples (graph names of quad formats dropped), with clear errors."""
     return list(load_rdf_file(Path(path), fmt).triples())
 
 
 def load_rdf_file(path: Path, fmt: RdfFormat | None = None) -> RoleGraph:
-    """Parse an RDF file straight into a store (no Python object per triple)."""
+    """Parse an RDF file (``-``: standard input, with ``fmt``) straight into a store (no
+    Python object per triple); a quad format's named graphs are kept."""
     import pyoxigraph as ox
 
     fmt = fmt or detect_format(path)
-    data = read_bytes(path, "graph file")
+    data = read_graph_bytes(path)
+    name = where(path)
     if fmt.name == "rdfxml":
-        refuse_xml_entities(data, path.name)
+        refuse_xml_entities(data, name)
     store = ox.Store()
+    base = None if str(path) == STDIN else path.resolve().as_uri()
     try:
-        store.load(data, format=_ox_format(fmt), base_iri=path.resolve().as_uri())
+        store.load(data, format=_ox_format(fmt), base_iri=base)
     except SyntaxError as exc:
         raise SourceError(
-            f"{path.name} is not valid {fmt.name}: {exc}",
+            f"{name} is not valid {fmt.name}: {exc}",
             hint=f"check the file, or rebuild it with {advice('build-file')}",
         ) from None
     except MemoryError as exc:  # Oxigraph's parser buffers one token at most 16 MB long
         raise SourceError(
-            f"cannot parse {path.name} as {fmt.name}: it holds a value (a text or IRI) "
+            f"cannot parse {name} as {fmt.name}: it holds a value (a text or IRI) "
             f"longer than the parser's limit ({exc})",
             hint="a framework graph has no such value: check the file, or rebuild it with "
             f"{advice('build-file')}",
         ) from None
     except (ValueError, OSError) as exc:
-        raise SourceError(f"cannot parse {path.name} as {fmt.name}: {exc}") from None
+        raise SourceError(f"cannot parse {name} as {fmt.name}: {exc}") from None
     if store.query(_QUOTED_TRIPLE, use_default_graph_as_union=True):
         raise SourceError(
-            f"{path.name} holds quoted triples (RDF-star / RDF 1.2 triple terms), which a "
+            f"{name} holds quoted triples (RDF-star / RDF 1.2 triple terms), which a "
             "framework graph never has and rolegraph does not read",
             hint=f"remove them, or rebuild the graph with {advice('build-file')}",
         )
-    return RoleGraph(store, location=str(path))
+    return RoleGraph(store, location=str(path) if str(path) != STDIN else "(standard input)")
 
 
 #: a triple term anywhere in the file (RDF 1.2 puts them in the object position only)
 _QUOTED_TRIPLE = "ASK { ?s ?p ?o FILTER (isTRIPLE(?o) || isTRIPLE(?s)) }"
-
-
-def refuse_xml_entities(data: bytes, name: str) -> None:
-    """Refuse an XML document that declares entities, before any parser expands them (an
-    "entity bomb" of nested entities grows to gigabytes from a few hundred bytes). Expat
-    (the standard library's XML parser) reads the document and stops at the first
-    declaration; RDF/XML never needs one."""
-    from xml.parsers import expat
-
-    class _Declared(Exception):
-        pass
-
-    def declared(entity: str, *_args: object) -> None:
-        raise _Declared(entity)
-
-    parser = expat.ParserCreate()
-    parser.EntityDeclHandler = declared
-    parser.UnparsedEntityDeclHandler = declared
-    parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
-    try:
-        parser.Parse(data, True)
-    except _Declared as exc:
-        raise SourceError(
-            f"{name} declares the XML entity {str(exc)[:60]!r}: rolegraph refuses RDF/XML "
-            "with entity declarations (they can expand without bound)",
-            hint="remove the DOCTYPE's <!ENTITY ...> declarations, or give the graph as "
-            "Turtle or N-Triples",
-        ) from None
-    except expat.ExpatError as exc:
-        raise SourceError(
-            f"{name} is not valid rdfxml: {expat.ErrorString(exc.code)} at line {exc.lineno}, "
-            f"column {exc.offset + 1}",
-            hint=f"check the file, or rebuild it with {advice('build-file')}",
-        ) from None
 
 
 #: the counts of :func:`graph_stats` (a remote endpoint is asked the same query)

@@ -31,6 +31,10 @@ DESCRIPTOR_NS: Final = ID + "descriptor/"
 SHARED_NS: Final = ID + "shared/"
 TIER_NS: Final = ID + "tier/"
 SOURCE_NS: Final = ID + "source/"
+#: who publishes the framework (a foaf:Organization) and its rights statement
+PUBLISHER_IRI: Final = ID + "agent/government-digital-and-data-profession"
+PUBLISHER_NAME: Final = "Government Digital and Data Profession"
+RIGHTS_IRI: Final = ID + "rights/crown-copyright"
 
 RDF: Final = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 RDFS: Final = "http://www.w3.org/2000/01/rdf-schema#"
@@ -38,10 +42,13 @@ XSD: Final = "http://www.w3.org/2001/XMLSchema#"
 OWL: Final = "http://www.w3.org/2002/07/owl#"
 SKOS: Final = "http://www.w3.org/2004/02/skos/core#"
 DCTERMS: Final = "http://purl.org/dc/terms/"
-SCHEMA: Final = "https://schema.org/"
+#: schema.org's namespace as its own JSON-LD context expands it (http, not https)
+SCHEMA: Final = "http://schema.org/"
 PROV: Final = "http://www.w3.org/ns/prov#"
 DCAT: Final = "http://www.w3.org/ns/dcat#"
 SH: Final = "http://www.w3.org/ns/shacl#"
+FOAF: Final = "http://xmlns.com/foaf/0.1/"
+DCMITYPE: Final = "http://purl.org/dc/dcmitype/"
 
 #: Prefixes bound in every serialisation, in the order they are written.
 PREFIXES: Final[dict[str, str]] = {
@@ -64,6 +71,8 @@ PREFIXES: Final[dict[str, str]] = {
     "schema": SCHEMA,
     "prov": PROV,
     "dcat": DCAT,
+    "foaf": FOAF,
+    "dcmitype": DCMITYPE,
 }
 
 

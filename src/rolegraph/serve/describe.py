@@ -34,6 +34,7 @@ from rolegraph.model.vocab import (
     DATASET_IRI,
     DCAT,
     DCTERMS,
+    FOAF,
     ID,
     OGL,
     ONTOLOGY_IRI,
@@ -61,7 +62,6 @@ if TYPE_CHECKING:
 
 SD = "http://www.w3.org/ns/sparql-service-description#"
 VOID = "http://rdfs.org/ns/void#"
-FOAF = "http://xmlns.com/foaf/0.1/"
 W3C_FORMATS = "http://www.w3.org/ns/formats/"
 IANA = "https://www.iana.org/assignments/media-types/"
 #: the prefixes the descriptions are written with (Turtle)
@@ -107,7 +107,7 @@ DUMPS = {
         FORMAT_IRIS[f.media_type].removeprefix(W3C_FORMATS),
     )
     for f in FORMATS
-    if f.export
+    if f.dump
 }
 #: release dumps kept in memory (the served release's are the dumps themselves)
 MAX_RELEASE_DUMPS = 6
@@ -152,7 +152,8 @@ _DATASET = f"""SELECT (MIN(?t) AS ?title) (MIN(?l) AS ?licence) (MIN(?p) AS ?pub
     (MAX(?m) AS ?modified) (MIN(?i) AS ?issued) WHERE {{
     OPTIONAL {{ <{DATASET_IRI}> <{DCTERMS}title> ?t }}
     OPTIONAL {{ <{DATASET_IRI}> <{DCTERMS}license> ?l FILTER isIRI(?l) }}
-    OPTIONAL {{ <{DATASET_IRI}> <{DCTERMS}publisher> ?p FILTER isLiteral(?p) }}
+    OPTIONAL {{ <{DATASET_IRI}> <{DCTERMS}publisher> ?p0 .
+        OPTIONAL {{ ?p0 <{FOAF}name> ?named }} BIND (COALESCE(?named, ?p0) AS ?p) FILTER isLiteral(?p) }}
     OPTIONAL {{ <{DATASET_IRI}> <{DCTERMS}modified> ?m }}
     OPTIONAL {{ <{DATASET_IRI}> <{DCTERMS}issued> ?i }} }}"""
 _WHOLE_GRAPH = "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }"

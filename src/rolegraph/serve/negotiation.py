@@ -25,8 +25,8 @@ DESCRIPTION_TYPES = [
 ]
 #: ?format=NAME on a resource page -> media type (the export formats' names and extensions).
 RESOURCE_FORMATS = {
-    **{f.name: f.media_type for f in FORMATS if f.export},
-    **{ext.lstrip("."): f.media_type for f in FORMATS if f.export for ext in f.extensions},
+    **{f.name: f.media_type for f in FORMATS if f.dump},
+    **{ext.lstrip("."): f.media_type for f in FORMATS if f.dump for ext in f.extensions},
     "html": "text/html",
 }
 

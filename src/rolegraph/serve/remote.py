@@ -80,6 +80,7 @@ _POLL = 0.02  # seconds between looks at whether a query's client is still there
 _EXACT_QUERY = f"""SELECT DISTINCT ?thing WHERE {{
   ?thing a ?class .
   {{ ?thing <{RDFS_LABEL}> ?name }} UNION {{ ?thing <{SKOS_ALT}> ?name }}
+  UNION {{ ?thing <{RDFS_LABEL}> ?name_en }} UNION {{ ?thing <{SKOS_ALT}> ?name_en }}
 }}"""
 
 
@@ -445,7 +446,12 @@ class EndpointRunner:
         """Things of ``class_iri`` labelled exactly ``name`` (as the local runner finds
         them first, so a name resolves to the same thing on both)."""
         table = self.select(
-            _EXACT_QUERY, {"class": Term("uri", class_iri), "name": Term.literal(name)}
+            _EXACT_QUERY,
+            {
+                "class": Term("uri", class_iri),
+                "name": Term.literal(name),
+                "name_en": Term.literal(name, lang="en"),  # the graph's labels are English
+            },
         )
         return sorted({r[0].value for r in table.rows if r[0] is not None and r[0].kind == "uri"})
 

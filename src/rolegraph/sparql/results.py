@@ -1,6 +1,7 @@
 """One result table type for SPARQL SELECT results, local or remote, and its formats.
 
 * ``json``: the W3C SPARQL 1.1 Query Results JSON Format;
+* ``xml``: the W3C SPARQL Query Results XML Format (Second Edition);
 * ``csv`` / ``tsv``: the W3C SPARQL 1.1 Query Results CSV and TSV Formats (texts that a
   spreadsheet would run as a formula get a leading ``'`` unless ``safe=False``);
 * ``table`` / ``md``: for people; IRIs are shortened with the graph's prefixes.
@@ -14,16 +15,21 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import IO, Any, Literal
 
+from rolegraph.errors import OutputError
 from rolegraph.model.vocab import XSD, short_iri
 from rolegraph.util.render import render, safe_cell
 
 Kind = Literal["uri", "literal", "bnode"]
-RESULT_FORMATS = ("table", "csv", "tsv", "json", "md")
+RESULT_FORMATS = ("table", "csv", "tsv", "json", "xml", "md")
 _XSD_STRING = XSD + "string"
+#: what XML 1.0 cannot carry: control characters but tab, newline and return, surrogates,
+#: U+FFFE and U+FFFF (a carriage return is written &#13;, which a parser keeps)
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _NUMERIC = {XSD + t for t in ("integer", "decimal", "double", "float", "int", "long")}
 
 
@@ -159,6 +165,45 @@ class ResultTable:
             return json.dumps(doc, ensure_ascii=False, separators=(",", ":")) + "\n"
         return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
 
+    def to_xml(self) -> str:
+        """SPARQL XML results. A value holding a character XML 1.0 cannot carry (a
+        control character such as U+0001) is an :class:`OutputError` naming its row."""
+        from xml.sax.saxutils import escape, quoteattr
+
+        out = [
+            '<?xml version="1.0" encoding="UTF-8"?>\n'
+            '<sparql xmlns="http://www.w3.org/2005/sparql-results#">\n<head>\n'
+        ]
+        out += [f"  <variable name={quoteattr(v)}/>\n" for v in self.variables]
+        out.append("</head>\n<results>\n")
+        for n, row in enumerate(self.rows, 1):
+            out.append("  <result>\n")
+            for name, t in zip(self.variables, row, strict=True):
+                if t is None:
+                    continue
+                bad = _NOT_XML.search(t.value)
+                if bad:
+                    raise OutputError(
+                        f"row {n}, column {name}: the value holds {bad.group()!r}, which "
+                        "XML 1.0 cannot carry",
+                        hint="ask for the results as JSON, CSV or TSV instead",
+                    )
+                text = escape(t.value, {"\r": "&#13;"})
+                if t.kind == "uri":
+                    term = f"<uri>{text}</uri>"
+                elif t.kind == "bnode":
+                    term = f"<bnode>{text}</bnode>"
+                elif t.lang:
+                    term = f"<literal xml:lang={quoteattr(t.lang)}>{text}</literal>"
+                elif t.datatype:
+                    term = f"<literal datatype={quoteattr(t.datatype)}>{text}</literal>"
+                else:
+                    term = f"<literal>{text}</literal>"
+                out.append(f"    <binding name={quoteattr(name)}>{term}</binding>\n")
+            out.append("  </result>\n")
+        out.append("</results>\n</sparql>\n")
+        return "".join(out)
+
     def to_csv(self, *, safe: bool = True) -> str:
         buf = io.StringIO()
         writer = csv.writer(buf, lineterminator="\r\n")
@@ -185,6 +230,8 @@ class ResultTable:
     def format(self, fmt: str, *, safe: bool = True) -> str:
         if fmt == "json":
             return self.to_json()
+        if fmt == "xml":
+            return self.to_xml()
         if fmt == "csv":
             return self.to_csv(safe=safe)
         if fmt == "tsv":

@@ -42,7 +42,7 @@ class Snapshot:
         default_factory=dict
     )
     alt: dict[str, set[str]] = field(default_factory=dict)
-    #: the kinds of the documents it was built from (dcterms:type of its sources)
+    #: the kinds of the documents it was built from (rg:sourceKind of its sources)
     source_kinds: set[str] = field(default_factory=set)
 
     @property
@@ -163,7 +163,10 @@ def _read_requirements(graph: RoleGraph, snap: Snapshot) -> None:
 def _read_source_kinds(graph: RoleGraph, snap: Snapshot) -> None:
     """The kinds of the documents the graph was built from."""
     for r in _rows(
-        graph, "SELECT ?kind WHERE { ?d a dcat:Dataset ; dcterms:source/dcterms:type ?kind }"
+        graph,
+        "SELECT ?kind WHERE { ?d a dcat:Dataset ; dcterms:source ?s . { ?s rg:sourceKind ?kind }"
+        # graphs built before rg:sourceKind kept the kind in dcterms:type
+        " UNION { ?s dcterms:type ?kind FILTER isLiteral(?kind) } }",
     ):
         snap.source_kinds.add(str(r["kind"]))
 
