@@ -46,7 +46,7 @@ def published(oxigraph_server: str, full_graph_file: Path) -> str:
     )
     assert result.exit_code == 0, result.output
     assert result.stderr.startswith("Replaced the default graph of ")
-    assert " with 22,774 triples." in result.stderr
+    assert " with 22,776 triples." in result.stderr
     return f"{oxigraph_server}/query"
 
 
