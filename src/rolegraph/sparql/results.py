@@ -24,6 +24,7 @@ from rolegraph.util.render import render, safe_cell
 Kind = Literal["uri", "literal", "bnode"]
 RESULT_FORMATS = ("table", "csv", "tsv", "json", "md")
 _XSD_STRING = XSD + "string"
+_XSD_BOOLEAN = XSD + "boolean"
 _NUMERIC = {XSD + t for t in ("integer", "decimal", "double", "float", "int", "long")}
 
 
@@ -38,6 +39,9 @@ class Term:
     def literal(cls, value: str, datatype: str | None = None, lang: str | None = None) -> Term:
         if datatype == _XSD_STRING or lang:
             datatype = None
+        elif datatype == _XSD_BOOLEAN and value in ("1", "0"):
+            # The same value in its canonical form: Virtuoso writes every boolean as 1 or 0.
+            value = "true" if value == "1" else "false"
         return cls("literal", value, datatype, lang)
 
     def is_number(self) -> bool:

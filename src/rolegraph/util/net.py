@@ -110,14 +110,19 @@ class Answer:
     headers: Mapping[str, str]
     body: bytes
 
-    def said(self, limit: int = 240) -> str:
-        """The status and the body as one trimmed line (tags of an HTML page dropped):
+    def said(self, limit: int = 160) -> str:
+        """The status and the body as one trimmed line (an HTML page's text, without its
+        title and heading, which repeat the status):
         ``HTTP 400 Bad Request (Virtuoso 37000 Error ...)``."""
         text = self.body[:8192].decode("utf-8", "replace")
         if "html" in self.media or text.lstrip().startswith("<"):
-            text = re.sub(r"<(title|head|style|script)\b.*?</\1\s*>", " ", text, flags=re.S | re.I)
+            text = re.sub(
+                r"<(title|head|style|script|h1)\b.*?</\1\s*>", " ", text, flags=re.S | re.I
+            )
             text = re.sub(r"<[^>]*>", " ", text)
-        detail = " ".join(text.split())
+        # Virtuoso follows its message with the whole request ("SPARQL query: ..."): the
+        # message is what the store said, the request is what was sent.
+        detail = " ".join(text.split()).split(" SPARQL query:")[0]
         if len(detail) > limit:
             detail = detail[: limit - 1].rstrip() + "…"
         return f"HTTP {self.status} {self.reason}".rstrip() + (f" ({detail})" if detail else "")
@@ -163,7 +168,7 @@ def exchange(
                 response.status_code,
                 response.reason_phrase,
                 media,
-                dict(response.headers),
+                response.headers,  # a case-insensitive mapping
                 b"".join(chunks),
             )
 
