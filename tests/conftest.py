@@ -111,6 +111,28 @@ def oxigraph_executable() -> str:
     return found
 
 
+def virtuoso_executable() -> str:
+    """Debian's Virtuoso server (package virtuoso-opensource), or a skip (a failure in CI)."""
+    import shutil
+
+    found = shutil.which("virtuoso-t") or "/usr/bin/virtuoso-t"
+    if not Path(found).exists():
+        message = "Virtuoso is not installed (apt-get install virtuoso-opensource)"
+        if IN_CI:
+            pytest.fail(message)
+        pytest.skip(message)
+    return found
+
+
+@pytest.fixture(scope="session")
+def virtuoso_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A real Virtuoso on 127.0.0.1 at free ports, over a fresh database; its base URL."""
+    from helpers.servers import virtuoso  # it imports this module, so not at the top
+
+    with virtuoso(tmp_path_factory.mktemp("virtuoso")) as base:
+        yield base
+
+
 @pytest.fixture(scope="session")
 def oxigraph_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A real Oxigraph SPARQL server on 127.0.0.1 at a free port; its base URL."""

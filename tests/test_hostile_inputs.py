@@ -488,11 +488,13 @@ def test_ill_typed_literals_give_only_rolegraphs_report(tmp_path: Path, bundled_
         timeout=300,
     )
     assert done.returncode == 1, done.stderr
-    assert done.stderr == "rolegraph: error: the graph does not conform: 1 violation\n"
-    assert done.stdout.startswith("Does not conform: 1 violation, 0 warnings in 407 triples.\n")
+    # The level's rank, and its next level's (SHACL Core's sh:lessThan: "abc" is not lower).
+    assert done.stderr == "rolegraph: error: the graph does not conform: 2 violations\n"
+    assert done.stdout.startswith("Does not conform: 2 violations, 0 warnings in 407 triples.\n")
     assert "a role level has exactly one integer rank of 1 or more [rg:rank] (value: abc)" in (
         done.stdout
     )
+    assert "the level it follows does not rank lower" in done.stdout
 
 
 # -- B.9 remote SPARQL JSON answers of the wrong shape ----------------------------------

@@ -51,8 +51,8 @@ def test_duplicate_rank_and_missing_role_are_violations(runner: CliRunner, tmp_p
     bad.write_text("\n".join(lines) + "\n")
     result = runner.invoke(cli, ["validate", "--graph", str(bad), "--format", "json"])
     assert result.exit_code == 1
-    assert "rank 1 is also the rank of another level of the same role" in result.stdout
-    assert "does not rank higher" in result.stdout
+    assert "two of its levels have rank 1: " in result.stdout
+    assert "the level it follows does not rank lower" in result.stdout
 
 
 def test_missing_file_directory_and_malformed_rdf(runner: CliRunner, tmp_path: Path) -> None:

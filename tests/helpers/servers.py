@@ -1,6 +1,6 @@
 """Real servers for tests, on 127.0.0.1: any server process started and waited for
-(:func:`running`, the one way the tests start one), ``rolegraph serve`` and the Oxigraph
-server; and a small HTTP client."""
+(:func:`running`, the one way the tests start one), ``rolegraph serve``, the Oxigraph
+server and Virtuoso; and a small HTTP client."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import free_port, oxigraph_executable
+from conftest import free_port, oxigraph_executable, virtuoso_executable
 
 
 @contextlib.contextmanager
@@ -100,6 +100,70 @@ def oxigraph(location: Path, port: int | None = None, *extra: str) -> Iterator[s
     argv = [oxigraph_executable(), "serve", "--location", str(location)]
     argv += ["--bind", f"127.0.0.1:{port}", *extra]
     with running(argv, f"{base}/query?query=ASK%7B%7D"):
+        yield base
+
+
+#: a fresh Virtuoso database in the current folder, listening on loopback only: the
+#: Debian package's defaults cut to what the tests need (no checkpoints while it runs, no
+#: plugins, no VAD folder), with room for every saved query's answer
+VIRTUOSO_INI = """\
+[Database]
+DatabaseFile = virtuoso.db
+ErrorLogFile = virtuoso.log
+LockFile = virtuoso.lck
+TransactionFile = virtuoso.trx
+xa_persistent_file = virtuoso.pxa
+ErrorLogLevel = 7
+FileExtend = 200
+MaxCheckpointRemap = 2000
+Striping = 0
+TempStorage = TempDatabase
+[TempDatabase]
+DatabaseFile = virtuoso-temp.db
+TransactionFile = virtuoso-temp.trx
+MaxCheckpointRemap = 2000
+Striping = 0
+[Parameters]
+ServerPort = 127.0.0.1:{sql_port}
+DisableUnixSocket = 1
+MaxClientConnections = 10
+CheckpointInterval = 0
+CaseMode = 2
+AllowOSCalls = 0
+DirsAllowed = .
+NumberOfBuffers = 10000
+MaxDirtyBuffers = 6000
+ThreadsPerQuery = 2
+[HTTPServer]
+ServerPort = 127.0.0.1:{http_port}
+ServerRoot = .
+MaxClientConnections = 10
+ServerThreads = 10
+Charset = UTF-8
+EnabledDavVSP = 0
+[SPARQL]
+ResultSetMaxRows = 1000000
+MaxQueryExecutionTime = 120
+MaxQueryCostEstimationTime = 400
+"""
+
+#: the administrator of a fresh Virtuoso database (Debian's package creates it so); it may
+#: write through the Digest-protected /sparql-auth and /sparql-graph-crud-auth
+VIRTUOSO_USER = ("dba", "dba")
+
+
+@contextlib.contextmanager
+def virtuoso(folder: Path) -> Iterator[str]:
+    """Virtuoso (``virtuoso-t``) over a new database in ``folder``, its HTTP and SQL ports
+    free ones on 127.0.0.1; its base URL (``/sparql`` queries, ``/sparql-auth`` takes
+    SPARQL Update and ``/sparql-graph-crud-auth`` the Graph Store Protocol, with Digest)."""
+    http_port, sql_port = free_port(), free_port()
+    (folder / "virtuoso.ini").write_text(
+        VIRTUOSO_INI.format(http_port=http_port, sql_port=sql_port), encoding="utf-8"
+    )
+    base = f"http://127.0.0.1:{http_port}"
+    argv = [virtuoso_executable(), "+foreground", "+configfile", "virtuoso.ini"]
+    with running(argv, f"{base}/sparql?query=ASK%7B%7D", cwd=folder):
         yield base
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -40,6 +41,9 @@ from rolegraph.sparql.results import RESULT_FORMATS
 from rolegraph.util.files import check_output_path
 from rolegraph.util.render import render, render_json
 from rolegraph.util.text import plural
+
+#: the environment variable ``publish --user`` reads the password from
+PASSWORD_VARIABLE = "ROLEGRAPH_PASSWORD"
 
 if TYPE_CHECKING:
     from rolegraph.graph.pool import Limits
@@ -279,6 +283,19 @@ def query(
     show_default=True,
     help="Seconds to wait for the store.",
 )
+@click.option(
+    "--user",
+    metavar="NAME",
+    help="Log in to the store as NAME (HTTP Digest or Basic, as the store asks); the "
+    "password comes from $ROLEGRAPH_PASSWORD, else a prompt.",
+)
+@click.option(
+    "--batch-size",
+    type=click.IntRange(min=1),
+    metavar="N",
+    help="With --protocol update, at most N triples per request (default: as many as "
+    "16 MB holds; halved while the store refuses a request as too large).",
+)
 def publish(
     endpoint: str,
     graph_path: Path | None,
@@ -287,9 +304,22 @@ def publish(
     append: bool,
     query_endpoint: str | None,
     timeout: float,
+    user: str | None,
+    batch_size: int | None,
 ) -> None:
     """Load the graph into a triple store, so a team can serve it."""
 
+    password = ""
+    if user is not None:
+        password = os.environ.get(PASSWORD_VARIABLE) or ""
+        if not password:
+            try:
+                password = click.prompt(f"Password for {user}", hide_input=True, err=True)
+            except click.Abort:
+                raise OptionError(
+                    f"--user {user} needs a password",
+                    hint=f"set {PASSWORD_VARIABLE}, or type it at the prompt",
+                ) from None
     done = send(
         load_graph(graph_path),
         endpoint,
@@ -298,6 +328,9 @@ def publish(
         replace=not append,
         timeout=timeout,
         query_url=query_endpoint,
+        user=user,
+        password=password,
+        batch_size=batch_size,
     )
     where = f"graph <{graph_iri}>" if graph_iri else "the default graph"
     what = plural(done.sent, "triple") + (

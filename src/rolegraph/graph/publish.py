@@ -4,23 +4,16 @@ ask the store what it holds, so that a publish is never reported done unless it 
 from __future__ import annotations
 
 import re
-import time
-import urllib
+import urllib.parse
 from dataclasses import dataclass
 
 from rolegraph.errors import RemoteError
 from rolegraph.graph.export import sorted_ntriples
+from rolegraph.graph.sending import Store, too_large
 from rolegraph.graph.store import RoleGraph
 from rolegraph.model.formats import by_media_type
-from rolegraph.sparql.remote import (
-    RemoteRunner,
-    check_endpoint_url,
-    explain_failure,
-    read_answer,
-    too_slow,
-)
+from rolegraph.sparql.remote import RemoteRunner, check_endpoint_url
 from rolegraph.spelling import option
-from rolegraph.util.net import within
 
 
 def publish(
@@ -32,14 +25,23 @@ def publish(
     replace: bool = True,
     timeout: float = 60.0,
     query_url: str | None = None,
+    user: str | None = None,
+    password: str = "",
+    batch_size: int | None = None,
 ) -> Published:
     """Load ``graph`` into a store: Graph Store Protocol (PUT/POST) or SPARQL Update.
 
+    ``user`` and ``password`` are sent as the store asks (HTTP Digest when its challenge
+    says so, else Basic). SPARQL Update goes in requests of at most ``batch_size``
+    triples (default: as many as :data:`UPDATE_REQUEST_BYTES` allow), and in halves of
+    that while the store refuses a request as too large.
+
     Then the store is asked how many triples the graph holds (a COUNT query on
     ``query_url``, by default derived from ``url``: Oxigraph's and Fuseki's ``.../store``,
-    ``.../data`` and ``.../update`` sit beside ``.../query``; else, with the Graph Store
-    Protocol, a GET of the graph): an answer that is not a store's, or a count other than
-    what was sent (another writer at work, or a store that dropped data), is a
+    ``.../data`` and ``.../update`` sit beside ``.../query``, Virtuoso's
+    ``/sparql-graph-crud-auth`` and ``/sparql-auth`` beside ``/sparql``; else, with the
+    Graph Store Protocol, a GET of the graph): an answer that is not a store's, or a count
+    other than what was sent (another writer at work, or a store that dropped data), is a
     :class:`RemoteError`, never a success. Returns what was sent and what was found."""
 
     check_endpoint_url(url)
@@ -49,6 +51,11 @@ def publish(
         check_graph_iri(graph_iri)
     if protocol not in ("gsp", "update"):
         raise RemoteError(f"unknown protocol {protocol!r}", hint="use gsp or update")
+    if batch_size is not None and batch_size < 1:
+        raise RemoteError(
+            f"{option('batch_size')} must be at least 1 (it is {batch_size})",
+            hint="give the most triples one SPARQL Update request may carry, such as 1000",
+        )
     data = sorted_ntriples(graph)
     triples = data.count(b"\n")
     target = (
@@ -56,10 +63,13 @@ def publish(
         + ("&" if "?" in url else "?")
         + ("graph=" + urllib.parse.quote(graph_iri, safe="") if graph_iri else "default")
     )
+    store = Store(url, timeout, graph_iri)
+    if user is not None:
+        store.log_in(user, password)
     if protocol == "gsp":
-        media = _http(target, data, "PUT" if replace else "POST", "application/n-triples", timeout)
+        media = store.send(target, data, "PUT" if replace else "POST", "application/n-triples")
     else:
-        media = _publish_by_update(url, data, graph_iri, replace, timeout)
+        media = _publish_by_update(store, data, replace, batch_size)
     checker = query_url or derived_query_url(url)
     if protocol == "update" and checker is None and media in _PAGE_TYPES:
         raise RemoteError(
@@ -71,7 +81,7 @@ def publish(
     if checker is not None:
         held: int | None = _count_by_query(checker, graph_iri, timeout, url)
     elif protocol == "gsp":
-        held = _count_by_get(target, timeout)
+        held = _count_by_get(store, target)
     else:
         held = None
     if held is not None and (held != triples if replace else held < triples):
@@ -100,8 +110,16 @@ class Published:
 _PAGE_TYPES = ("text/html", "application/xhtml+xml")
 
 
-#: the last path segment of a store's write URLs that have a query URL beside them
-_WRITE_SEGMENTS = ("store", "data", "update")
+#: the last path segment of a store's write URLs that have a query URL beside them, and
+#: that URL's last segment (Oxigraph, Fuseki; Virtuoso's Graph Store and SPARQL Update)
+_WRITE_SEGMENTS = {
+    "store": "query",
+    "data": "query",
+    "update": "query",
+    "sparql-graph-crud-auth": "sparql",
+    "sparql-graph-crud": "sparql",
+    "sparql-auth": "sparql",
+}
 
 
 def derived_query_url(url: str) -> str | None:
@@ -111,7 +129,9 @@ def derived_query_url(url: str) -> str | None:
     head, _, last = parts.path.rpartition("/")
     if last not in _WRITE_SEGMENTS:
         return None
-    return urllib.parse.urlunsplit((parts.scheme, parts.netloc, f"{head}/query", "", ""))
+    return urllib.parse.urlunsplit(
+        (parts.scheme, parts.netloc, f"{head}/{_WRITE_SEGMENTS[last]}", "", "")
+    )
 
 
 def _count_by_query(query_url: str, graph_iri: str | None, timeout: float, url: str) -> int:
@@ -138,44 +158,30 @@ def _count_by_query(query_url: str, graph_iri: str | None, timeout: float, url: 
     return int(cell.value)
 
 
-def _count_by_get(target: str, timeout: float) -> int:
+def _count_by_get(store: Store, target: str) -> int:
     """How many triples the graph holds, read back by a Graph Store Protocol GET."""
     import pyoxigraph as ox
 
     url = target.split("?")[0]
-    request = urllib.request.Request(
-        target, method="GET", headers={"Accept": "application/n-triples"}
-    )
-    deadline = time.monotonic() + timeout
-
-    def exchange() -> tuple[bytes, str]:
-        with urllib.request.urlopen(request, timeout=timeout) as response:
-            body = read_answer(response, url, deadline, timeout)
-            return body, response.headers.get("Content-Type", "")
-
     try:
-        body, content_type = within(timeout + 0.5, exchange, lambda: too_slow(url, timeout))
-    except RemoteError:
-        raise
-    except BaseException as exc:
-        if isinstance(exc, KeyboardInterrupt | SystemExit):
-            raise
-        error = explain_failure(url, exc, timeout)
+        answer = store.exchange("GET", target, None, {"Accept": "application/n-triples"})
+    except RemoteError as exc:
         raise RemoteError(
-            f"sent the graph to {url}, but reading it back failed: {error.message}; the "
+            f"sent the graph to {url}, but reading it back failed: {exc.message}; the "
             "publish is not confirmed",
             hint=f"give {option('query_endpoint')} URL, the store's SPARQL query URL",
         ) from None
-    fmt = by_media_type(content_type)
+    fmt = by_media_type(answer.media) if answer.status == 200 else None
     if fmt is None or not fmt.triples:
-        what = content_type.split(";")[0].strip() or "no content type"
+        what = answer.media or "no content type"
+        got = f"{what}, not a graph," if answer.status == 200 else answer.said()
         raise RemoteError(
-            f"{url} answered {what}, not a graph, when the graph was read back: it is not "
+            f"{url} answered {got} when the graph was read back: it is not "
             "a Graph Store Protocol endpoint, and the publish is not confirmed",
             hint="give the store's Graph Store Protocol URL (Oxigraph's is /store)",
         )
     try:
-        return sum(1 for _ in ox.parse(body, format=getattr(ox.RdfFormat, fmt.oxigraph)))
+        return sum(1 for _ in ox.parse(answer.body, format=getattr(ox.RdfFormat, fmt.oxigraph)))
     except (SyntaxError, ValueError, MemoryError) as exc:
         raise RemoteError(
             f"{url} answered {fmt.name} that does not parse when the graph was read back "
@@ -207,43 +213,42 @@ def check_graph_iri(iri: str) -> str:
     return iri
 
 
-def _publish_by_update(
-    url: str, data: bytes, graph_iri: str | None, replace: bool, timeout: float
-) -> str:
+def _publish_by_update(store: Store, data: bytes, replace: bool, batch_size: int | None) -> str:
     """CLEAR (when replacing) and INSERT DATA, in as few requests as the size allows: one
-    request is one transaction, so a graph up to :data:`UPDATE_REQUEST_BYTES` is replaced
-    all at once or not at all. A larger one goes in parts, and a failure says how far it
-    got."""
+    request is one transaction, so a graph up to :data:`UPDATE_REQUEST_BYTES` (and
+    ``batch_size`` triples) is replaced all at once or not at all. A larger one goes in
+    parts, as does one the store refuses as too large (in halves, until it takes them),
+    and a failure says how far it got."""
+    graph_iri, url = store.graph_iri, store.url
     open_graph, close_graph = (f"GRAPH <{graph_iri}> {{ ", " }") if graph_iri else ("", "")
     where = f"graph <{graph_iri}>" if graph_iri else "the default graph"
     clear = f"CLEAR SILENT GRAPH <{graph_iri}> ;\n" if graph_iri else "CLEAR SILENT DEFAULT ;\n"
     # Only "\n" ends an N-Triples line: str.splitlines() would also cut at U+0085, U+2028,
     # U+2029, \v, \f and \x1c-\x1e, which Oxigraph writes unescaped inside literals.
     lines = [line for line in data.decode("utf-8").split("\n") if line]
-    requests: list[tuple[str, int]] = []
-    chunk: list[str] = []
-    size = 0
-    for line in lines:
-        chunk.append(line)
-        size += len(line) + 1
-        if size >= UPDATE_REQUEST_BYTES:
-            requests.append(("\n".join(chunk), len(chunk)))
-            chunk, size = [], 0
-    if chunk or not requests:
-        requests.append(("\n".join(chunk), len(chunk)))
+    most = batch_size or max(1, len(lines))
     sent = 0
     media = ""
-    for i, (text, n) in enumerate(requests):
-        update = (clear if replace and i == 0 else "") + (
-            f"INSERT DATA {{ {open_graph}{text}{close_graph} }}" if n else ""
+    first = True
+    while first or sent < len(lines):
+        chunk = _batch(lines, sent, most)
+        update = (clear if replace and first else "") + (
+            f"INSERT DATA {{ {open_graph}{chr(10).join(chunk)}{close_graph} }}" if chunk else ""
         )
         update = update.rstrip(" ;\n")
         if not update:
+            break
+        body = urllib.parse.urlencode({"update": update}).encode("utf-8")
+        answer = store.exchange(
+            "POST", url, body, {"Content-Type": "application/x-www-form-urlencoded"}
+        )
+        if answer.status >= 300 and len(chunk) > 1 and too_large(answer):
+            most = len(chunk) // 2  # the store's limit: smaller requests from here on
             continue
         try:
-            media = _update(url, update, timeout)
+            media = store.accepted(answer, url)
         except RemoteError as exc:
-            if i == 0:
+            if first:
                 raise
             held = (
                 f"{where} at {url} now holds {sent:,} of the {len(lines):,} triples"
@@ -257,53 +262,18 @@ def _publish_by_update(
                 if not replace
                 else "rerun publish to replace it whole",
             ) from None
-        sent += n
+        sent += len(chunk)
+        first = False
     return media
 
 
-def _update(url: str, update: str, timeout: float) -> str:
-    body = urllib.parse.urlencode({"update": update}).encode("utf-8")
-    return _http(url, body, "POST", "application/x-www-form-urlencoded", timeout)
-
-
-def _http(url: str, body: bytes, method: str, content_type: str, timeout: float) -> str:
-    """Send ``body``; the answer's media type (a 2xx answer: an error status raises)."""
-    request = urllib.request.Request(
-        url, data=body, method=method, headers={"Content-Type": content_type}
-    )
-    deadline = time.monotonic() + timeout
-    base = url.split("?")[0]
-
-    def exchange() -> str:
-        with urllib.request.urlopen(request, timeout=timeout) as response:
-            read_answer(response, base, deadline, timeout)
-            media = str(response.headers.get("Content-Type", "")).split(";")[0].strip()
-            if response.geturl() != url:  # a POST redirected becomes a GET without the data
-                raise RemoteError(
-                    f"the store {base} redirected the data to {response.geturl().split('?')[0]}",
-                    hint="give the URL it redirects to",
-                )
-            return media.lower()
-
-    try:
-        return within(timeout + 0.5, exchange, lambda: too_slow(base, timeout))
-    except RemoteError:
-        raise
-    except urllib.error.HTTPError as exc:
-        detail = " ".join(exc.read(300).decode("utf-8", "replace").split())
-        hint = (
-            "is the URL the store's Graph Store Protocol or update endpoint, and is it writable?"
-            if exc.code in (401, 403, 404, 405, 415, 501)
-            else "the store's answer says what it refused"
-            if exc.code in (400, 413, 422)
-            else None
-        )
-        raise RemoteError(
-            f"the store {base} refused the data: HTTP {exc.code} {exc.reason}"
-            + (f" ({detail})" if detail else ""),
-            hint=hint,
-        ) from None
-    except BaseException as exc:
-        if isinstance(exc, KeyboardInterrupt | SystemExit):
-            raise
-        raise explain_failure(base, exc, timeout) from None
+def _batch(lines: list[str], start: int, most: int) -> list[str]:
+    """Up to ``most`` lines from ``start``, and no more than :data:`UPDATE_REQUEST_BYTES`."""
+    chunk: list[str] = []
+    size = 0
+    for line in lines[start : start + most]:
+        chunk.append(line)
+        size += len(line) + 1
+        if size >= UPDATE_REQUEST_BYTES:
+            break
+    return chunk

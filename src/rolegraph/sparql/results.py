@@ -30,6 +30,7 @@ _XSD_STRING = XSD + "string"
 #: what XML 1.0 cannot carry: control characters but tab, newline and return, surrogates,
 #: U+FFFE and U+FFFF (a carriage return is written &#13;, which a parser keeps)
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+_XSD_BOOLEAN = XSD + "boolean"
 _NUMERIC = {XSD + t for t in ("integer", "decimal", "double", "float", "int", "long")}
 
 
@@ -44,6 +45,9 @@ class Term:
     def literal(cls, value: str, datatype: str | None = None, lang: str | None = None) -> Term:
         if datatype == _XSD_STRING or lang:
             datatype = None
+        elif datatype == _XSD_BOOLEAN and value in ("1", "0"):
+            # The same value in its canonical form: Virtuoso writes every boolean as 1 or 0.
+            value = "true" if value == "1" else "false"
         return cls("literal", value, datatype, lang)
 
     def is_number(self) -> bool:

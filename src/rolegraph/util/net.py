@@ -8,10 +8,12 @@ own time-out, or with the process).
 
 from __future__ import annotations
 
+import re
 import threading
 import time
 import urllib.parse
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from rolegraph.errors import RemoteError
@@ -95,3 +97,86 @@ def check_url(url: str, example: str) -> str:
     if problem:
         raise RemoteError(f"{url!r} cannot be used: {problem}", hint=f"as in {example}")
     return url
+
+
+@dataclass(frozen=True)
+class Answer:
+    """An HTTP answer read whole: its status, reason, media type (lower case, no
+    parameters), headers and body."""
+
+    status: int
+    reason: str
+    media: str
+    headers: Mapping[str, str]
+    body: bytes
+
+    def said(self, limit: int = 160) -> str:
+        """The status and the body as one trimmed line (an HTML page's text, without its
+        title and heading, which repeat the status):
+        ``HTTP 400 Bad Request (Virtuoso 37000 Error ...)``."""
+        text = self.body[:8192].decode("utf-8", "replace")
+        if "html" in self.media or text.lstrip().startswith("<"):
+            text = re.sub(
+                r"<(title|head|style|script|h1)\b.*?</\1\s*>", " ", text, flags=re.S | re.I
+            )
+            text = re.sub(r"<[^>]*>", " ", text)
+        # Virtuoso follows its message with the whole request ("SPARQL query: ..."): the
+        # message is what the store said, the request is what was sent.
+        detail = " ".join(text.split()).split(" SPARQL query:")[0]
+        if len(detail) > limit:
+            detail = detail[: limit - 1].rstrip() + "…"
+        return f"HTTP {self.status} {self.reason}".rstrip() + (f" ({detail})" if detail else "")
+
+
+def exchange(
+    method: str,
+    url: str,
+    *,
+    timeout: float,
+    max_bytes: int,
+    body: bytes | None = None,
+    headers: Mapping[str, str] | None = None,
+    auth: Any = None,
+    failed: Callable[[BaseException], Exception],
+    too_slow: Callable[[int], Exception],
+    too_big: Callable[[], Exception],
+) -> Answer:
+    """One HTTP request through httpx, its answer read whole within ``timeout`` in all (an
+    answer that trickles never outlives it) and ``max_bytes``; redirects are not followed
+    (the status is the caller's to judge). A failure to talk (refused, reset, a read that
+    timed out) goes through ``failed``; ``auth`` is an ``httpx.Auth`` or None."""
+    import httpx
+
+    deadline = time.monotonic() + timeout
+    size = [0]
+
+    def work() -> Answer:
+        with (
+            httpx.Client(timeout=httpx.Timeout(timeout), follow_redirects=False) as client,
+            client.stream(method, url, content=body, headers=headers, auth=auth) as response,
+        ):
+            chunks: list[bytes] = []
+            for chunk in response.iter_bytes():
+                size[0] += len(chunk)
+                if size[0] > max_bytes:
+                    raise too_big()
+                chunks.append(chunk)
+                if time.monotonic() > deadline:
+                    raise too_slow(size[0])
+            media = response.headers.get("Content-Type", "").split(";")[0].strip().lower()
+            return Answer(
+                response.status_code,
+                response.reason_phrase,
+                media,
+                response.headers,  # a case-insensitive mapping
+                b"".join(chunks),
+            )
+
+    try:
+        return within(timeout + 0.5, work, lambda: too_slow(size[0]))
+    except RemoteError:
+        raise
+    except BaseException as exc:
+        if isinstance(exc, KeyboardInterrupt | SystemExit):
+            raise
+        raise failed(exc) from None
