@@ -119,7 +119,8 @@ def test_the_graph_puts_management_levels_on_their_own_track(
     ranks = [
         r["l"].value
         for r in graph.query(
-            prefix + "SELECT ?l WHERE { ?x rg:role/rdfs:label 'Dev'@en ; rdfs:label ?l ; rg:rank ?k }"
+            prefix
+            + "SELECT ?l WHERE { ?x rg:role/rdfs:label 'Dev'@en ; rdfs:label ?l ; rg:rank ?k }"
             " ORDER BY ?k"
         )
     ]
