@@ -23,8 +23,6 @@ from rolegraph.cli.options import (
 )
 from rolegraph.errors import OptionError
 from rolegraph.graph.pool import MB, Limits, QueryPool
-from rolegraph.graph.publish import check_graph_iri
-from rolegraph.graph.publish import publish as send
 from rolegraph.graph.runner import LocalRunner
 from rolegraph.sparql.binding import run_query
 from rolegraph.sparql.catalogue import (
@@ -34,7 +32,6 @@ from rolegraph.sparql.catalogue import (
     load_catalogue,
     load_query_file,
 )
-from rolegraph.sparql.remote import RemoteRunner
 from rolegraph.sparql.results import RESULT_FORMATS
 from rolegraph.util.files import check_output_path
 from rolegraph.util.render import render, render_json
@@ -48,6 +45,10 @@ def _runner(
     graph_path: Path | None, endpoint: str | None, limits: Limits, graph_iri: str | None
 ) -> Runner:
     if endpoint is not None:
+        # The web client is imported for a remote endpoint only.
+        from rolegraph.graph.publish import check_graph_iri
+        from rolegraph.sparql.remote import RemoteRunner
+
         if graph_path is not None:
             raise OptionError("give either --graph or --endpoint, not both")
 
@@ -287,6 +288,7 @@ def publish(
     timeout: float,
 ) -> None:
     """Load the graph into a triple store, so a team can serve it."""
+    from rolegraph.graph.publish import publish as send
 
     done = send(
         load_graph(graph_path),
