@@ -36,6 +36,9 @@ if TYPE_CHECKING:
 #: A file in this folder marks it as a persisted rolegraph store; its ``database:`` line
 #: names the folder inside that holds the current Oxigraph database (see write_store).
 STORE_MARKER = "rolegraph-store.txt"
+#: A long-lived reader (serve) copies a store folder of at most this many quads into
+#: memory (:meth:`RoleGraph.in_memory`): 25x the framework, about 400 MB.
+IN_MEMORY_QUADS = 500_000
 _DATABASE = r"oxigraph(?:-[0-9a-f]{12})?"
 _DATABASE_NAME = re.compile(_DATABASE)
 _DATABASE_LINE = re.compile(rf"^database: ({_DATABASE})$", re.M)
@@ -334,6 +337,25 @@ class RoleGraph:
         with quiet_rdflib():
             g.parse(data=data, format="nt")
         return g
+
+    def in_memory(self, limit: int = IN_MEMORY_QUADS) -> RoleGraph:
+        """This graph answered from memory: a store folder of at most ``limit`` quads is
+        copied in (one N-Quads dump, bulk-loaded; about 0.15 s for the framework), since
+        Oxigraph answers scans 3-5x faster from memory than from its on-disk database.
+        A graph already in memory, or a bigger store, is returned as it is."""
+        import pyoxigraph as ox
+
+        if not Path(self.location).is_dir() or len(self.store) > limit:
+            return self
+        copy = ox.Store()
+        copy.bulk_load(self.store.dump(format=ox.RdfFormat.N_QUADS), format=ox.RdfFormat.N_QUADS)
+        return RoleGraph(
+            copy,
+            location=self.location,
+            release=self.release,
+            graph_name=self.graph_name,
+            size=self._size,
+        )
 
     def save_store(self, directory: Path | str) -> Path:
         """Write an on-disk Oxigraph store that :func:`open_graph` opens without parsing."""
