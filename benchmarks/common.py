@@ -46,6 +46,49 @@ def timed(fn: Callable[[], Any], runs: int) -> tuple[list[float], Any]:
     return times, result
 
 
+def cpu_timed(fn: Callable[[], Any], runs: int) -> tuple[list[float], Any]:
+    """Run ``fn`` ``runs`` times; the CPU seconds of each run (this process's threads and
+    the children it waited for: on a shared machine CPU time, unlike the wall clock,
+    does not count other programs' turns), and the last result."""
+    import resource
+
+    def now() -> float:
+        own = resource.getrusage(resource.RUSAGE_SELF)
+        kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+        return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
+
+    times, result = [], None
+    for _ in range(runs):
+        start = now()
+        result = fn()
+        times.append(now() - start)
+    return times, result
+
+
+def process_cpu(args: list[str], runs: int, cwd: Path | None = None) -> tuple[float, float]:
+    """The median CPU seconds and the largest peak memory (MB) of ``runs`` fresh processes
+    running ``args`` (each waited for with its rusage: its own and its children's), after
+    one more run that warms the caches and writes bytecode."""
+    import subprocess
+
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    times, peak = [], 0.0
+    for run in range(runs + 1):  # the first run warms the caches (and writes bytecode)
+        proc = subprocess.Popen(
+            args, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+        )
+        _, status, usage = os.wait4(proc.pid, 0)
+        err = proc.stderr.read().decode("utf-8", "replace") if proc.stderr else ""
+        if proc.stderr:
+            proc.stderr.close()
+        if status != 0:
+            raise SystemExit(f"{' '.join(args)} failed: {err}")
+        if run:
+            times.append(usage.ru_utime + usage.ru_stime)
+            peak = max(peak, usage.ru_maxrss / 1024)
+    return statistics.median(times), peak
+
+
 def stat(times: list[float]) -> dict[str, float]:
     return {
         "median": statistics.median(times),
