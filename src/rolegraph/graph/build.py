@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING
 
 from rolegraph.combine.aliases import load_family_table
 from rolegraph.errors import SourceError
-from rolegraph.graph.ntriples import load_triples
 from rolegraph.graph.store import RoleGraph, parse_rdf_file
 from rolegraph.model import paths
 from rolegraph.model import vocab as v
@@ -343,23 +342,7 @@ def graph_quads(fw: Framework, *, with_ontology: bool = False) -> Iterator[ox.Qu
     return itertools.chain(to_oxigraph(framework_triples(fw)), extra)
 
 
-def load_graph(store: ox.Store, fw: Framework, *, with_ontology: bool = False) -> None:
-    """Add the framework's graph to ``store``: its data as N-Triples bytes through
-    Oxigraph's bulk loader (no Python object per term), then the tier scheme or ontology."""
-    import pyoxigraph as ox
-
-    load_triples(store, framework_triples(fw))
-    graph = ox.DefaultGraph()
-    store.extend(
-        ox.Quad(t.subject, t.predicate, t.object, graph)
-        for t in ontology_triples(tiers_only=not with_ontology)
-    )
-
-
 def build_graph(fw: Framework, *, with_ontology: bool = False) -> RoleGraph:
     """Build the RDF graph of a framework (a :class:`rolegraph.graph.store.RoleGraph`)."""
-    import pyoxigraph as ox
 
-    store = ox.Store()
-    load_graph(store, fw, with_ontology=with_ontology)
-    return RoleGraph(store, location="(built)")
+    return RoleGraph.from_quads(graph_quads(fw, with_ontology=with_ontology))

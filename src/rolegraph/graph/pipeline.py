@@ -15,7 +15,7 @@ from pathlib import Path
 
 from rolegraph.combine.framework import Progress, load_framework
 from rolegraph.errors import SourceError
-from rolegraph.graph.build import build_graph, load_graph
+from rolegraph.graph.build import build_graph, graph_quads
 from rolegraph.graph.export import serialize
 from rolegraph.graph.open import open_graph
 from rolegraph.graph.releases import Release, add_release, check_name
@@ -76,7 +76,7 @@ def build_framework(
     check_reconciles(import_report)
     if store is not None and release is None and serialize_as is None:
         # Only a store: stream the quads into it, never holding the graph in memory.
-        write_store(store, lambda disk: load_graph(disk, framework))
+        write_store(store, graph_quads(framework))
         graph = open_graph(store)
         data = b""
     else:

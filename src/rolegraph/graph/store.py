@@ -10,7 +10,7 @@ from __future__ import annotations
 import contextlib
 import os
 import re
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -388,9 +388,7 @@ def busy_hint(exc: BaseException) -> str | None:
     return None
 
 
-def write_store(
-    directory: Path | str, quads: Iterable[ox.Quad] | Callable[[ox.Store], None]
-) -> Path:
+def write_store(directory: Path | str, quads: Iterable[ox.Quad]) -> Path:
     """Write ``quads`` as an on-disk store in ``directory`` (replacing a rolegraph store
     there); a failure or a kill at any instant leaves the old store as it was (see
     :func:`new_database`). The quads stream in: a large graph need not be held in memory
@@ -417,10 +415,7 @@ def write_store(
     try:
         with new_database(target, releases=False) as db:
             disk = ox.Store(str(db))
-            if callable(quads):  # a loader that fills the store itself (bulk-loading bytes)
-                quads(disk)
-            else:
-                disk.bulk_extend(quads)
+            disk.bulk_extend(quads)
             disk.flush()
             disk.optimize()
             del disk
