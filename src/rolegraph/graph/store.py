@@ -489,7 +489,10 @@ def load_rdf_file(path: Path, fmt: RdfFormat | None = None) -> RoleGraph:
         ) from None
     except (ValueError, OSError) as exc:
         raise SourceError(f"cannot parse {path.name} as {fmt.name}: {exc}") from None
-    if store.query(_QUOTED_TRIPLE, use_default_graph_as_union=True):
+    # A triple term is written "<<", "{|" (an annotation) or "~" (a reifier) in every
+    # text syntax: without any of them, no scan of every triple is needed.
+    marked = fmt.name in _NO_QUOTE_MARK or any(mark in data for mark in (b"<<", b"{|", b"~"))
+    if marked and store.query(_QUOTED_TRIPLE, use_default_graph_as_union=True):
         raise SourceError(
             f"{path.name} holds quoted triples (RDF-star / RDF 1.2 triple terms), which a "
             "framework graph never has and rolegraph does not read",
@@ -500,6 +503,8 @@ def load_rdf_file(path: Path, fmt: RdfFormat | None = None) -> RoleGraph:
 
 #: a triple term anywhere in the file (RDF 1.2 puts them in the object position only)
 _QUOTED_TRIPLE = "ASK { ?s ?p ?o FILTER (isTRIPLE(?o) || isTRIPLE(?s)) }"
+#: formats whose triple terms have no mark in the text (JSON-LD, RDF/XML): always scanned
+_NO_QUOTE_MARK = ("jsonld", "rdfxml")
 
 
 def refuse_xml_entities(data: bytes, name: str) -> None:
