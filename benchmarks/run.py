@@ -355,7 +355,7 @@ def report(results: list[dict[str, Any]], sizes: list[int], work: Path, runs: in
             a, b = ours[key], floor[key]
             shown = f"{a:.2f} / {b:.2f} s" if unit == "s" else f"{a:.0f} / {b:.0f} MB"
             cells.append(f"{shown} ({a / b:.2f}x)")
-        print(row(f"build: {what}", cells))
+        print(row(f"build: {what}", cells, cell=30))
     cells = []
     for r in results:
         ours, floor = (
@@ -365,7 +365,7 @@ def report(results: list[dict[str, Any]], sizes: list[int], work: Path, runs: in
         per = (ours["cpu"] / ours["triples"]) / (floor["cpu"] / floor["triples"])
         cells.append(f"{ours['triples']:,} / {floor['triples']:,} ({per:.2f}x)")
 
-    print(row("build: triples (CPU per triple, ratio)", cells))
+    print(row("build: triples (CPU per triple, ratio)", cells, cell=30))
     print()
     print("Saved queries in process: on-disk store / raw pyoxigraph (ratio) / in memory")
     for name in results[0]["queries"]:
@@ -378,7 +378,7 @@ def report(results: list[dict[str, Any]], sizes: list[int], work: Path, runs: in
             row(
                 f"{name} ({results[0]['queries'][name]['rows']} rows at {results[0]['size']}x)",
                 cells,
-                cell=34,
+                cell=38,
             )
         )
     print()
