@@ -375,6 +375,9 @@ STAR = {
     "star.nt": "<http://e/s> <http://e/p> <<( <http://e/a> <http://e/b> <http://e/c> )>> .\n",
     "star.nq": "<http://e/s> <http://e/p> <<( <http://e/a> <http://e/b> <http://e/c> )>> <http://e/g> .\n",
     "star.trig": "@prefix e: <http://e/> .\ne:g { e:s e:p <<( e:a e:b e:c )>> }\n",
+    # no "<<" in the text: an annotation and a reifier make triple terms too
+    "annotated.ttl": "@prefix e: <http://e/> .\ne:a e:b e:c {| e:p e:o |} .\n",
+    "reifier.ttl": "@prefix e: <http://e/> .\ne:a e:b e:c ~ e:r .\n",
 }
 
 

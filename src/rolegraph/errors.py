@@ -20,9 +20,18 @@ invalid"), every other error 2 ("the tool could not do its job").
 
 from __future__ import annotations
 
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rolegraph.spelling import spell
+
+if TYPE_CHECKING:  # pathlib is imported when an error names a path (not by --help)
+    from pathlib import Path
+
+
+def _path(path: str | Path | None) -> Path | None:
+    from pathlib import Path
+
+    return Path(path) if path is not None else None
 
 
 class RolegraphError(Exception):
@@ -64,7 +73,7 @@ class SourceError(InputError):
         column: str | None = None,
     ) -> None:
         super().__init__(message, hint=hint)
-        self.path = Path(path) if path is not None else None
+        self.path = _path(path)
         self.row = row
         self.column = column
 
@@ -84,7 +93,7 @@ class OutputError(InputError):
         self, message: str, *, hint: str | None = None, path: str | Path | None = None
     ) -> None:
         super().__init__(message, hint=hint)
-        self.path = Path(path) if path is not None else None
+        self.path = _path(path)
 
 
 class NotFound(InputError):

@@ -15,7 +15,6 @@ import io
 import os
 import signal
 import sys
-from pathlib import Path
 from typing import Any
 
 import click
@@ -24,8 +23,6 @@ from rolegraph.cli.exits import ERROR, INTERRUPTED, INTERRUPTED_STATUS, exit_cod
 from rolegraph.cli.spelling import CLI_SPELLING
 from rolegraph.errors import NotFound, RolegraphError
 from rolegraph.spelling import spelled_by
-from rolegraph.util.files import LISTENERS, NOTICES, WRITTEN
-from rolegraph.util.text import near_miss
 from rolegraph.version import __version__
 
 #: set in ctx.meta when a command used the bundled data (not the framework)
@@ -204,6 +201,8 @@ class RolegraphGroup(click.Group):
             return self._invoke(ctx)
 
     def _invoke(self, ctx: click.Context) -> Any:
+        from rolegraph.util.files import LISTENERS, NOTICES, WRITTEN
+
         WRITTEN.clear()  # this command's outputs (one process may run several, in tests)
         NOTICES.clear()
         # The library's notices (debris of an interrupted run removed) go to stderr.
@@ -222,6 +221,8 @@ class RolegraphGroup(click.Group):
                 raise _StdoutError(exc) from None
             return result
         except RolegraphError as exc:
+            from rolegraph.util.text import near_miss  # (not for --help: see test_startup)
+
             message = one_line(str(exc))
             # A name the bundled sample lacks may well be in the framework: the names it
             # suggests instead are only the sample's.
@@ -311,6 +312,8 @@ class _StdoutError(OSError):
 def interrupted_message() -> str:
     """Ctrl-C: no file is half-written, and those already complete are named."""
 
+    from rolegraph.util.files import WRITTEN
+
     if not WRITTEN:
         return INTERRUPTED
     done = ", ".join(str(p) for p in WRITTEN)
@@ -343,6 +346,8 @@ def os_error_message(exc: OSError) -> str:
 
 def _silence_stdout() -> None:
     """After a failed write to stdout, let nothing more (not even the flush at exit) fail."""
+    from pathlib import Path
+
     with contextlib.suppress(OSError, ValueError):
         sys.stdout = Path(os.devnull).open("w")  # noqa: SIM115 (lives until exit)
 

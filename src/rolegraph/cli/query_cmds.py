@@ -25,8 +25,6 @@ from rolegraph.cli.options import (
 )
 from rolegraph.errors import OptionError
 from rolegraph.graph.pool import MB, Limits, QueryPool
-from rolegraph.graph.publish import check_graph_iri
-from rolegraph.graph.publish import publish as send
 from rolegraph.graph.runner import LocalRunner
 from rolegraph.sparql.binding import run_query
 from rolegraph.sparql.catalogue import (
@@ -36,7 +34,6 @@ from rolegraph.sparql.catalogue import (
     load_catalogue,
     load_query_file,
 )
-from rolegraph.sparql.remote import RemoteRunner
 from rolegraph.sparql.results import RESULT_FORMATS
 from rolegraph.util.files import check_output_path
 from rolegraph.util.render import render, render_json
@@ -54,6 +51,10 @@ def _runner(
     graph_path: Path | None, endpoint: str | None, limits: Limits, graph_iri: str | None
 ) -> Runner:
     if endpoint is not None:
+        # The web client is imported for a remote endpoint only.
+        from rolegraph.graph.publish import check_graph_iri
+        from rolegraph.sparql.remote import RemoteRunner
+
         if command_line_graph(graph_path) is not None:
             raise OptionError("give either --graph or --endpoint, not both")
 
@@ -308,6 +309,7 @@ def publish(
     batch_size: int | None,
 ) -> None:
     """Load the graph into a triple store, so a team can serve it."""
+    from rolegraph.graph.publish import publish as send
 
     password = ""
     if user is not None:

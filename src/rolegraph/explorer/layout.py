@@ -243,6 +243,29 @@ def _pack(
     return {n: (float(xy[i, 0]), float(xy[i, 1])) for n, i in index.items()}
 
 
+#: Up to this many nodes, the pairs near each other are found by comparing every pair
+#: with numpy (importing scipy's k-d tree alone took longer than a whole 1x layout).
+_BRUTE_FORCE_NODES = 1500
+
+
+def _near_pairs(centre: np.ndarray[Any, Any], reach: float) -> np.ndarray[Any, Any]:
+    """The pairs (i < j) of points within ``reach`` of each other, in (i, j) order."""
+    import numpy as np
+
+    i, j = np.triu_indices(len(centre), k=1)
+    d = centre[j] - centre[i]
+    close = np.einsum("ij,ij->i", d, d) <= reach * reach
+    return np.stack([i[close], j[close]], axis=1)
+
+
+def _tree_pairs(centre: np.ndarray[Any, Any], reach: float) -> np.ndarray[Any, Any]:
+    """:func:`_near_pairs` by a k-d tree (for many nodes); sorted by the caller."""
+    import numpy as np
+    from scipy.spatial import cKDTree
+
+    return np.asarray(cKDTree(centre).query_pairs(reach, output_type="ndarray"))
+
+
 def _separate(
     xy: np.ndarray[Any, Any],
     boxes: Sequence[tuple[float, float, float]],
@@ -251,11 +274,11 @@ def _separate(
 ) -> np.ndarray[Any, Any]:
     """Push apart nodes whose label boxes overlap, each pair along its cheaper axis."""
     import numpy as np
-    from scipy.spatial import cKDTree
 
     n = len(boxes)
     if n < 2:
         return xy
+    near = _near_pairs if n <= _BRUTE_FORCE_NODES else _tree_pairs
     w = np.array([b[0] for b in boxes], dtype=float) + gap
     h = np.array([b[1] for b in boxes], dtype=float) + gap
     off = np.array([b[2] for b in boxes], dtype=float)
@@ -263,7 +286,7 @@ def _separate(
     centre[:, 1] += off
     reach = float(math.hypot(w.max(), h.max()))
     for _ in range(iterations):
-        pairs = cKDTree(centre).query_pairs(reach, output_type="ndarray")
+        pairs = near(centre, reach)
         if len(pairs) == 0:
             break
         pairs = pairs[np.lexsort((pairs[:, 1], pairs[:, 0]))]

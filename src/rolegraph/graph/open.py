@@ -9,17 +9,17 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from rolegraph.combine.framework import load_framework
 from rolegraph.errors import OptionError, SourceError
-from rolegraph.graph.build import build_graph
 from rolegraph.graph.reading import STDIN, detect_format, where
-from rolegraph.graph.releases import pick_release
 from rolegraph.graph.store import STORE_MARKER, RoleGraph, busy_hint, load_rdf_file, store_path
 from rolegraph.model.formats import by_extension
-from rolegraph.model.report import ImportReport
 from rolegraph.spelling import advice, option
 from rolegraph.util.tables import check_file
 from rolegraph.util.text import name_key
+
+# Reading sources (the CSV readers, the page reader with its web client and HTML parser)
+# and building are imported where a source is read: opening a graph file or a store
+# imports none of it (`rolegraph query --graph STORE` starts the faster).
 
 
 def open_graph(
@@ -45,6 +45,8 @@ def open_graph(
             raise OptionError(
                 f"{option('release')} needs {option('graph')} STORE_DIR (a store that holds releases)"
             )
+        from rolegraph.combine.framework import load_framework
+        from rolegraph.graph.build import build_graph
 
         return build_graph(load_framework())
     p = Path(source)
@@ -63,6 +65,8 @@ def open_graph(
                     raise SourceError(
                         f"cannot open the store in {p}: {exc}", hint=busy_hint(exc)
                     ) from None
+            from rolegraph.graph.releases import pick_release
+
             chosen = pick_release(store, release)
             if chosen is None:
                 return RoleGraph(store, location=str(p))
@@ -99,6 +103,8 @@ def _open_file(p: Path, release: str | None, input_format: str | None) -> RoleGr
         )
     if fmt.triples:
         return graph
+    from rolegraph.graph.releases import pick_release
+
     chosen = pick_release(graph.store, release)
     if chosen is None:
         return graph.merged()
@@ -145,6 +151,10 @@ def open_source(
         raise OptionError(
             f"a release can only be picked from a store folder, and {spec} is not one"
         )
+    from rolegraph.combine.framework import load_framework
+    from rolegraph.graph.build import build_graph
+    from rolegraph.model.report import ImportReport
+
     report = ImportReport()
     if path.is_dir():
         found: dict[str, Path] = {}

@@ -28,7 +28,6 @@ and the result cap only.
 
 from __future__ import annotations
 
-import asyncio
 import os
 import pickle
 import select
@@ -58,6 +57,8 @@ from rolegraph.graph.worker import (
 )
 
 if TYPE_CHECKING:
+    import asyncio  # imported by run_async's side only: the CLI never needs it
+
     from rolegraph.graph.store import RoleGraph
 
 _POLL = 0.02  # seconds between looks at a running query's memory and client
@@ -393,6 +394,8 @@ class QueryPool:
         limits: Limits,
         cancelled: Callable[[], bool] | None,
     ) -> tuple[Any, ...]:
+        import asyncio
+
         loop = asyncio.get_running_loop()
         worker.sock.setblocking(False)
         try:

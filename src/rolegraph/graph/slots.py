@@ -5,11 +5,13 @@ without a thread of its own."""
 
 from __future__ import annotations
 
-import asyncio
 import threading
 from collections import deque
 from collections.abc import Iterable
-from typing import Generic, TypeVar
+from typing import TYPE_CHECKING, Generic, TypeVar
+
+if TYPE_CHECKING:  # asyncio is imported by the coroutines' side only (the CLI never needs it)
+    import asyncio
 
 T = TypeVar("T")
 
@@ -28,6 +30,8 @@ class _Waiter(Generic[T]):
         if self.event is not None:
             self.event.set()
         elif self.loop is not None and self.future is not None:
+            import asyncio
+
             future = self.future
             try:
                 here = asyncio.get_running_loop() is self.loop
@@ -77,6 +81,8 @@ class Slots(Generic[T]):
 
     async def aget(self, timeout: float) -> T:
         """An item, awaiting it up to ``timeout`` seconds (then TimeoutError)."""
+        import asyncio
+
         item, waiter = self._take(asyncio.get_running_loop())
         if waiter is None:
             return item  # type: ignore[return-value]

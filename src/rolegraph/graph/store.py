@@ -42,6 +42,9 @@ if TYPE_CHECKING:
 #: A file in this folder marks it as a persisted rolegraph store; its ``database:`` line
 #: names the folder inside that holds the current Oxigraph database (see write_store).
 STORE_MARKER = "rolegraph-store.txt"
+#: A long-lived reader (serve) copies a store folder of at most this many quads into
+#: memory (:meth:`RoleGraph.in_memory`): 25x the framework, about 400 MB.
+IN_MEMORY_QUADS = 500_000
 _DATABASE = r"oxigraph(?:-[0-9a-f]{12})?"
 _DATABASE_NAME = re.compile(_DATABASE)
 _DATABASE_LINE = re.compile(rf"^database: ({_DATABASE})$", re.M)
@@ -373,6 +376,25 @@ class RoleGraph:
             g.parse(data=data, format="nt")
         return g
 
+    def in_memory(self, limit: int = IN_MEMORY_QUADS) -> RoleGraph:
+        """This graph answered from memory: a store folder of at most ``limit`` quads is
+        copied in (one N-Quads dump, bulk-loaded; about 0.15 s for the framework), since
+        Oxigraph answers scans 3-5x faster from memory than from its on-disk database.
+        A graph already in memory, or a bigger store, is returned as it is."""
+        import pyoxigraph as ox
+
+        if not Path(self.location).is_dir() or len(self.store) > limit:
+            return self
+        copy = ox.Store()
+        copy.bulk_load(self.store.dump(format=ox.RdfFormat.N_QUADS), format=ox.RdfFormat.N_QUADS)
+        return RoleGraph(
+            copy,
+            location=self.location,
+            release=self.release,
+            graph_name=self.graph_name,
+            size=self._size,
+        )
+
     def save_store(self, directory: Path | str) -> Path:
         """Write an on-disk Oxigraph store that :func:`open_graph` opens without parsing."""
         return write_store(directory, self.store)
@@ -479,7 +501,10 @@ def load_rdf_file(path: Path, fmt: RdfFormat | None = None) -> RoleGraph:
         ) from None
     except (ValueError, OSError) as exc:
         raise SourceError(f"cannot parse {name} as {fmt.name}: {exc}") from None
-    if store.query(_QUOTED_TRIPLE, use_default_graph_as_union=True):
+    # A triple term is written "<<", "{|" (an annotation) or "~" (a reifier) in every
+    # text syntax: without any of them, no scan of every triple is needed.
+    marked = fmt.name in _NO_QUOTE_MARK or any(mark in data for mark in (b"<<", b"{|", b"~"))
+    if marked and store.query(_QUOTED_TRIPLE, use_default_graph_as_union=True):
         raise SourceError(
             f"{name} holds quoted triples (RDF-star / RDF 1.2 triple terms), which a "
             "framework graph never has and rolegraph does not read",
@@ -490,6 +515,8 @@ def load_rdf_file(path: Path, fmt: RdfFormat | None = None) -> RoleGraph:
 
 #: a triple term anywhere in the file (RDF 1.2 puts them in the object position only)
 _QUOTED_TRIPLE = "ASK { ?s ?p ?o FILTER (isTRIPLE(?o) || isTRIPLE(?s)) }"
+#: formats whose triple terms have no mark in the text (JSON-LD, RDF/XML): always scanned
+_NO_QUOTE_MARK = ("jsonld", "rdfxml")
 
 
 #: the counts of :func:`graph_stats` (a remote endpoint is asked the same query)
