@@ -412,6 +412,8 @@ class QueryPool:
         cancelled: Callable[[], bool] | None,
     ) -> tuple[Any, ...]:
         """The worker's next message, awaited within the query's bounds."""
+        import asyncio
+
         loop = asyncio.get_running_loop()
         sock = worker.sock
         got = worker.pending
