@@ -133,14 +133,17 @@ class LadderReport:
     def json(self) -> dict[str, Any]:
         lad = self.ladder
         levels = []
-        for i, (level, skills) in enumerate(zip(lad.levels, lad.skill_counts, strict=True)):
+        for level, skills in zip(lad.levels, lad.skill_counts, strict=True):
             entry: dict[str, Any] = {
-                "rank": i + 1,
+                "rank": lad.number(level),
                 "rank_basis": level.rank_basis,
                 "level": level.label,
                 "track": level.track,
                 "skills": skills,
             }
+            beside = lad.beside(level)
+            if beside is not None:
+                entry["beside"] = beside.label
             for step in lad.step_into(level):
                 entry["from"] = step.lower.label
                 entry["unchanged"] = step.unchanged
@@ -175,11 +178,8 @@ class LadderReport:
         out: list[list[str]] = []
         for track in lad.tracks:
             lines = []
-            for i, level in enumerate(track.levels):
-                number = i + 1
-                if track is not main and main is not None:
-                    number = max(1, sum(1 for m in main.levels if m.rank < level.rank))
-                line = f"{number}. {level.label}: {count(skills[level.iri], 'skill')}"
+            for level in track.levels:
+                line = f"{lad.number(level)}. {level.label}: {count(skills[level.iri], 'skill')}"
                 for step in lad.step_into(level):
                     line += (
                         "; "

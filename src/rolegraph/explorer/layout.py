@@ -356,8 +356,16 @@ def _role_layout(
     nxt = {e.a: e.b for e in edges if e.kind == "next"}
     while chain and chain[-1] in nxt:
         chain.append(nxt[chain[-1]])
-    levels_left = sorted(n.id for n in nodes if n.kind == "level" and n.id not in chain)
-    left = chain + levels_left
+    # then each other track (management), up its own "next" chain from where it starts
+    rest = {n.id for n in nodes if n.kind == "level" and n.id not in chain}
+    reached = {b for a, b in nxt.items() if a in rest}
+    for start in sorted(rest - reached):
+        at: str | None = start
+        while at is not None and at in rest:
+            chain.append(at)
+            rest.discard(at)
+            at = nxt.get(at)
+    left = chain
     row = {i: k for k, i in enumerate(left)}
     first: dict[str, tuple[int, int]] = {}
     for e in edges:

@@ -483,7 +483,7 @@ def _vis_edge(index: int, edge: Edge) -> dict[str, Any]:
         "title": edge.title,
         "kind": edge.kind,
     }
-    if edge.kind in ("member", "next"):
+    if edge.kind in ("member", "next", "across"):
         color, width = "#8a8a8a", 1.5
     elif edge.shared is not None:
         color = TIER_COLORS[edge.tier or 0]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from rolegraph.analysis.careers import ladder
 from rolegraph.analysis.view import role_matrix, sparse_weighted_jaccard
 from rolegraph.combine.merge import load_family_table
 from rolegraph.explorer.draft import (
@@ -265,7 +266,9 @@ def _role_draft(view: FrameworkView, role: str, descriptors: dict[tuple[str, str
     draft = Draft(
         "role",
         f"{info.label}: levels, skills and related roles",
-        f"{plural(len(levels), 'level')} in seniority order (top to bottom), "
+        f"{plural(len(levels), 'level')} in seniority order (top to bottom)"
+        + (" on the main and management tracks" if len({lv.track for lv in levels}) > 1 else "")
+        + ", "
         f"{plural(len(tiers), 'skill')}, and the other roles that use those skills.",
         family_colors=family_colors_of(view),
         legend_note="Links from a level to a skill: the tier that level needs. Links from a "
@@ -313,14 +316,20 @@ def _role_draft(view: FrameworkView, role: str, descriptors: dict[tuple[str, str
 def _add_levels(
     draft: Draft, view: FrameworkView, role: str, descriptors: dict[tuple[str, str], str]
 ) -> None:
-    """The role view's levels, chained from the role in seniority order, with their needs."""
+    """The role view's levels with their needs, chained along the role's tracks (as
+    ``rolegraph ladder``): "next" from the role up the main track and up the management
+    track, "across" from a main level to the first management level beside it."""
     info = view.roles[role]
     fam = _family_of(view, role)
-    levels = view.levels_of(role)
-    rid = previous = _short(role)
-    for idx, lv in enumerate(levels):
+    lad = ladder(view, role)
+    rid = _short(role)
+    for idx, lv in enumerate(lad.levels):
         needs = view.requirements.get(lv.iri, {})
-        lines = [lv.label, f"Level {idx + 1} of {len(levels)} of {info.label}"]
+        beside = lad.beside(lv)
+        where = f"Level {lad.number(lv)} of {len(lad.tracks[0].levels)} of {info.label}"
+        if beside is not None:
+            where += f", {lv.track} track, beside {beside.label}"
+        lines = [lv.label, where]
         lines += [
             f"- {view.skills[s]}: {tier_label(t)}"
             for s, t in sorted(needs.items(), key=lambda x: (-(x[1] or 0), view.skills[x[0]]))
@@ -329,17 +338,27 @@ def _add_levels(
         draft.nodes.append(
             Node(lid, lv.label, "level", "\n".join(lines), family=fam, priority=4e9 - idx)
         )
-        draft.edges.append(
-            Edge(
-                previous,
-                lid,
-                "next",
-                f"{'next level' if previous != rid else 'first level'}: {lv.label}",
-                strength=1e9,
-                arrows=True,
+        below, _ = lad.along(lv)
+        if below is not None:
+            draft.edges.append(
+                Edge(
+                    _short(below.iri),
+                    lid,
+                    "next",
+                    f"next level: {lv.label}",
+                    strength=1e9,
+                    arrows=True,
+                )
             )
-        )
-        previous = lid
+        elif lv.track == lad.tracks[0].name or beside is None:
+            draft.edges.append(
+                Edge(rid, lid, "next", f"first level: {lv.label}", strength=1e9, arrows=True)
+            )
+        else:
+            title = f"across to the {lv.track} track: {lv.label}"
+            draft.edges.append(
+                Edge(_short(beside.iri), lid, "across", title, strength=1e9, arrows=True)
+            )
         for s, t in sorted(needs.items()):
             text = [f"{lv.label} needs {view.skills[s]} at {tier_label(t)}"]
             if (lv.iri, s) in descriptors:

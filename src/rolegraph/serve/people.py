@@ -14,7 +14,7 @@ from __future__ import annotations
 import urllib.parse
 from typing import TYPE_CHECKING, Any
 
-from rolegraph.analysis.careers import ladder, similar
+from rolegraph.analysis.careers import ACROSS, ladder, similar
 from rolegraph.model.vocab import DCTERMS, RDF, RDFS, RG, SCHEMA, TIERS
 from rolegraph.serve.pages import Cell, local_path, render, url
 
@@ -129,17 +129,26 @@ def _role(app: App, view: FrameworkView, iri: str) -> bytes | None:
         return None
     lad = ladder(view, iri)
     families = family_iris(view)
-    levels = [
+    skill_counts = dict(zip((lv.iri for lv in lad.levels), lad.skill_counts, strict=True))
+    tracks = [
         {
-            "n": i + 1,
-            "level": link(lv.iri, lv.label),
-            "grades": ", ".join(texts(view, lv.iri, RG + "grade")),
-            "skills": count,
+            "name": track.name,
+            "levels": [
+                {
+                    "n": lad.number(lv),
+                    "level": link(lv.iri, lv.label),
+                    "beside": getattr(lad.beside(lv), "label", ""),
+                    "grades": ", ".join(texts(view, lv.iri, RG + "grade")),
+                    "skills": skill_counts[lv.iri],
+                }
+                for lv in track.levels
+            ],
         }
-        for i, (lv, count) in enumerate(zip(lad.levels, lad.skill_counts, strict=True))
+        for track in lad.tracks
     ]
     steps = [
         {
+            "across": step.kind == ACROSS,
             "lower": step.lower.label,
             "higher": link(step.higher.iri, step.higher.label),
             "changes": [
@@ -175,7 +184,8 @@ def _role(app: App, view: FrameworkView, iri: str) -> bytes | None:
         family=family,
         description=blocks("\n".join(texts(view, iri, DESCRIPTION))),
         official=next(iter(objects(view, iri, SCHEMA + "url")), ""),
-        levels=levels,
+        tracks=tracks,
+        count=len(lad.levels),
         derived=any(lv.rank_basis == "derived" for lv in lad.levels),
         steps=steps,
         similar=near,
@@ -192,8 +202,8 @@ def _level(app: App, view: FrameworkView, iri: str) -> bytes | None:
     if lv is None:
         return None
     role = view.roles[lv.role]
-    ladder_levels = view.levels_of(lv.role)
-    at = next(i for i, other in enumerate(ladder_levels) if other.iri == iri)
+    lad = ladder(view, lv.role)
+    track = lad.track_of(lv)
     needs = view.requirements.get(iri, {})
     groups = []
     for rank in (*range(len(TIERS), 0, -1), None):
@@ -220,14 +230,20 @@ def _level(app: App, view: FrameworkView, iri: str) -> bytes | None:
         )
         for other in sorted(view.roles.values(), key=lambda r: r.label)
     ]
-    before = ladder_levels[at - 1] if at > 0 and lv.rank else None
-    after = ladder_levels[at + 1] if at + 1 < len(ladder_levels) and lv.rank else None
+    before, after = lad.along(lv) if lv.rank else (None, None)
+    beside = lad.beside(lv)
+    position = ""
+    if lv.rank:
+        position = f"level {lad.number(lv)} of {len(lad.tracks[0].levels)}"
+        if len(lad.tracks) > 1:
+            position += f", {track.name} track"
     return render(
         "level.html",
         title=lv.label,
         iri=iri,
         role=link(lv.role, role.label),
-        position=f"level {at + 1} of {len(ladder_levels)}" if lv.rank else "",
+        position=position,
+        beside=None if beside is None else link(beside.iri, beside.label),
         grades=", ".join(texts(view, iri, RG + "grade")),
         description=blocks("\n".join(texts(view, iri, DESCRIPTION))),
         previous=None if before is None else link(before.iri, before.label),

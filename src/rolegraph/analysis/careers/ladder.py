@@ -68,6 +68,39 @@ class Ladder:
         """The steps of ``kind`` that end at ``level``."""
         return [s for s in self.steps if s.higher.iri == level.iri and s.kind == kind]
 
+    def track_of(self, level: LevelInfo) -> Track:
+        """The track ``level`` is on."""
+        return next(t for t in self.tracks if any(lv.iri == level.iri for lv in t.levels))
+
+    def beside(self, level: LevelInfo) -> LevelInfo | None:
+        """The main-track level a level of another track sits beside (the main level
+        ranked just below it: Senior developer for Senior developer - management); None
+        for a main-track level, or when no main level is below it."""
+        main = next((t for t in self.tracks if t.name == MAIN_TRACK), None)
+        if main is None or level.track == MAIN_TRACK:
+            return None
+        below = [m for m in main.levels if m.rank < level.rank]
+        return below[-1] if below else None
+
+    def number(self, level: LevelInfo) -> int:
+        """A level's step number, as ``rolegraph ladder`` prints it: its place on the main
+        track (1 = most junior); a level of another track has the number of the main
+        level it sits beside (1 when none is below it)."""
+        if level.track != MAIN_TRACK and any(t.name == MAIN_TRACK for t in self.tracks):
+            beside = self.beside(level)
+            return 1 if beside is None else self.number(beside)
+        levels = self.track_of(level).levels
+        return next(i for i, lv in enumerate(levels) if lv.iri == level.iri) + 1
+
+    def along(self, level: LevelInfo) -> tuple[LevelInfo | None, LevelInfo | None]:
+        """The levels below and above ``level`` on its own track (None at either end)."""
+        levels = self.track_of(level).levels
+        at = next(i for i, lv in enumerate(levels) if lv.iri == level.iri)
+        return (
+            levels[at - 1] if at else None,
+            levels[at + 1] if at + 1 < len(levels) else None,
+        )
+
 
 def _step(view: FrameworkView, lower: LevelInfo, higher: LevelInfo, kind: str) -> LadderStep:
     order = {ADDED: 0, RAISED: 1, LOWERED: 2, REMOVED: 3}

@@ -556,6 +556,8 @@
         note = n + (n === 1 ? " shared skill" : " shared skills");
       } else if (e.kind === "next") {
         note = e.from === id ? (byId[id].kind === "role" ? "first level" : "next level") : "previous level";
+      } else if (e.kind === "across") {
+        note = e.from === id ? "across to the management track" : "across from the main track";
       } else if (e.tier !== undefined) {
         note = tierName(e.tier);
       }
