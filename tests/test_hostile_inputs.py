@@ -242,6 +242,54 @@ def test_the_stores_refusal_is_quoted_not_blamed_on_the_url(runner: CliRunner) -
             assert "is the URL" not in line
 
 
+def _store_counting(count: str) -> Callable[[Any], None]:
+    """A stub store that takes an update (204) and answers COUNT queries with ``count``."""
+
+    def answer(h: Any) -> None:
+        if h.path.startswith("/update"):
+            h.send_response(204)
+            h.send_header("Content-Length", "0")
+            h.end_headers()
+            return
+        doc = {
+            "head": {"vars": ["n"]},
+            "results": {"bindings": [{"n": {"type": "literal", "value": count, "datatype": XI}}]},
+        }
+        _replying(200, "application/sparql-results+json", json.dumps(doc).encode())(h)
+
+    return answer
+
+
+XI = "http://www.w3.org/2001/XMLSchema#integer"
+
+
+@pytest.mark.parametrize("count", ["9" * 5000, "\u00b2", "12a"])
+def test_a_count_that_is_not_a_plain_number_is_one_line(runner: CliRunner, count: str) -> None:
+    """int() of a 4,301-digit string raises ValueError, and str.isdigit() takes '²'."""
+    for base in _serve(_store_counting(count)):
+        args = ["publish", "--endpoint", base + "/update", "--protocol", "update"]
+        result = runner.invoke(cli, [*args, "--query-endpoint", base + "/query"])
+        assert result.exit_code == 2, result.output
+        assert _one_error_line(result.stderr) == (
+            f"rolegraph: error: sent the graph to {base}/update, but {base}/query did not "
+            "answer a triple count (it is not a SPARQL query endpoint); the publish is not "
+            "confirmed (give --query-endpoint URL, the store's SPARQL query URL)"
+        )
+
+
+def test_a_served_store_whose_count_is_huge_is_a_remote_error() -> None:
+    from rolegraph.errors import RemoteError
+    from rolegraph.serve.remote import RemoteBackend
+
+    for base in _serve(_store_counting("9" * 5000)):
+        backend = RemoteBackend(base + "/query")
+        with pytest.raises(RemoteError) as caught:
+            backend.stats()
+        assert caught.value.message == (
+            "the endpoint answered a count that is not a number: '" + "9" * 40 + "…'"
+        )
+
+
 def test_publish_checks_the_count_on_a_real_store(
     oxigraph_server: str, bundled_nt: Path, runner: CliRunner
 ) -> None:

@@ -137,6 +137,22 @@ def near_miss(name: str, other: str) -> bool:
     return a in b or difflib.SequenceMatcher(None, a, b).ratio() >= NEAR_CUTOFF
 
 
+#: The most digits :func:`whole_number` reads: more than any count can be, and far below
+#: Python's limit on int() of text (4,300 digits), which raises ValueError.
+MAX_DIGITS = 30
+
+
+def whole_number(text: str) -> int | None:
+    """A count written by another program (a store's answer, a request header or
+    parameter): ASCII digits only, at most :data:`MAX_DIGITS` of them, surrounding blanks
+    allowed; None for anything else (``str.isdigit`` also accepts ``²`` and ``٣``, and
+    ``int()`` refuses a number of 4,301 digits)."""
+    digits = text.strip()
+    if not digits or len(digits) > MAX_DIGITS or not digits.isascii() or not digits.isdigit():
+        return None
+    return int(digits)
+
+
 def number(n: int) -> str:
     """A count as every text for people writes it: ``19,838`` (data formats, CSV and
     JSON, keep the plain integer)."""
