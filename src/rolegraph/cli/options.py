@@ -24,6 +24,7 @@ from rolegraph.model.formats import (
     gzipped,
 )
 from rolegraph.util.files import atomic_write, check_outputs_apart
+from rolegraph.util.text import printable
 
 if TYPE_CHECKING:
     from rolegraph.graph.store import RoleGraph
@@ -248,13 +249,15 @@ def emit(text: str | bytes, output: Path | None) -> None:
         sys.stdout.buffer.write(text)
         sys.stdout.flush()
     else:
-        click.echo(text, nl=False)
+        # color=True: click would strip only CSI sequences, from data too; text for people
+        # comes here already free of every escape sequence (util.text.printable).
+        click.echo(text, nl=False, color=True)
 
 
 def note(message: str, quiet: bool = False) -> None:
     """A message for the person at the terminal (stderr), unless --quiet."""
     if not quiet:
-        click.echo(message, err=True)
+        click.echo(printable(message), err=True)
 
 
 @contextlib.contextmanager
