@@ -147,14 +147,25 @@ def rdf_output_format(fmt: str, output: Path | None) -> str:
 
 
 def output_format(fmt: str, output: Path | None, extensions: dict[str, str]) -> str:
-    """The format to write: the one --format names, else the one -o FILE's extension says.
+    """The format to write: the one --format names, else the one -o FILE's extension says
+    (``.gz`` after it gzips, as ``export`` does: ``q.csv.gz`` is a gzipped CSV).
 
-    Writing Turtle into ``graph.jsonld`` would make a file nothing can read back."""
-    if output is None:
+    Writing a table into ``q.json`` or ``q.nq`` would make a file nothing can read back:
+    an extension that is none of ``extensions`` needs --format, and one that names another
+    format than --format is refused; a name with no extension gets ``fmt``."""
+    if output is None or str(output) == "-":
         return fmt
-    said = extensions.get(output.suffix.lower())
+    suffix = format_suffix(output)
+    said = extensions.get(suffix)
     if said is None:
-        return fmt
+        if _format_given() or not suffix:
+            return fmt
+        raise OptionError(
+            f"cannot tell the format to write from the extension of {output.name}",
+            hint="give --format, or name the file with one of "
+            + ", ".join(sorted(extensions))
+            + " (and .gz after it to gzip it)",
+        )
     if _format_given() and said != fmt:
         raise OptionError(
             f"--format {fmt} does not match the extension of {output.name} (which says {said})",
