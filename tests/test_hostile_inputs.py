@@ -415,6 +415,36 @@ def test_a_tier_rank_out_of_range_is_invalid_data(
         assert not out.exists()
 
 
+@pytest.mark.parametrize(
+    ("old", "line"),
+    [
+        (
+            f'<https://w3id.org/rolegraph/id/tier/expert> <{RG}rank> "4"^^<{XSD}integer> .',
+            "the tier tier:expert has two ranks (3 and 4) (a tier has one rank; 'rolegraph "
+            "validate --graph GRAPH' lists every problem)",
+        ),
+        (
+            "<https://w3id.org/rolegraph/id/level/machine-learning-engineer--lead-machine-"
+            f'learning-engineer> <{RG}rank> "2"^^<{XSD}integer> .',
+            "role level 'Lead machine learning engineer' has two ranks (2 and 3) (a role level "
+            "has one rank; 'rolegraph validate --graph GRAPH' lists every problem)",
+        ),
+    ],
+)
+def test_a_rank_given_twice_is_named(
+    tmp_path: Path, bundled_nt: Path, runner: CliRunner, old: str, line: str
+) -> None:
+    """A tier ranked 4 and 3 was blamed on a requirement 'at two tiers'."""
+    text = bundled_nt.read_text(encoding="utf-8")
+    assert old in text
+    other = old.replace('"4"', '"3"') if '"4"' in old else old.replace('"2"', '"3"')
+    path = tmp_path / "ranks.nt"
+    path.write_text(text.replace(old, old + "\n" + other), encoding="utf-8")
+    gap = ["gap", "Senior machine learning engineer", "Lead machine learning engineer"]
+    result = runner.invoke(cli, [*gap, "--graph", str(path)])
+    assert (result.exit_code, _one_error_line(result.stderr)) == (1, f"rolegraph: error: {line}")
+
+
 # -- B.6 quoted triples (RDF-star / RDF 1.2) ------------------------------------------
 
 STAR = {
