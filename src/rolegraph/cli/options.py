@@ -155,6 +155,7 @@ def output_format(fmt: str, output: Path | None, extensions: dict[str, str]) -> 
     format than --format is refused; a name with no extension gets ``fmt``."""
     if output is None or str(output) == "-":
         return fmt
+    _check_not_an_input(output)  # the graver mistake, said first
     suffix = format_suffix(output)
     said = extensions.get(suffix)
     if said is None:
@@ -248,8 +249,7 @@ def emit(text: str | bytes, output: Path | None) -> None:
     ``.gz`` is written gzip-compressed). An output that is one of the command's inputs is
     refused: the input would be lost."""
     if output is not None and str(output) != "-":
-        ctx = click.get_current_context(silent=True)
-        check_outputs_apart({"-o": output}, ctx.meta.get(_INPUTS_KEY, []) if ctx else [])
+        _check_not_an_input(output)
         if gzipped(output):
             data = text.encode("utf-8") if isinstance(text, str) else text
             atomic_write(output, compress_for(output, data))
@@ -263,6 +263,12 @@ def emit(text: str | bytes, output: Path | None) -> None:
         # color=True: click would strip only CSI sequences, from data too; text for people
         # comes here already free of every escape sequence (util.text.printable).
         click.echo(text, nl=False, color=True)
+
+
+def _check_not_an_input(output: Path) -> None:
+    """-o FILE naming one of the command's inputs is refused: the input would be lost."""
+    ctx = click.get_current_context(silent=True)
+    check_outputs_apart({"-o": output}, ctx.meta.get(_INPUTS_KEY, []) if ctx else [])
 
 
 def note(message: str, quiet: bool = False) -> None:
