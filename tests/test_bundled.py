@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -236,3 +237,23 @@ def test_the_ladder_links_only_ranked_levels() -> None:
     assert nxt == [("Junior tester", "Senior tester")]
     prev = rows(graph, "SELECT ?x WHERE { ?x rg:previousLevel ?y }")
     assert len(prev) == 1
+
+
+def test_a_key_given_twice_in_a_role_file_is_refused(tmp_path: Path) -> None:
+    """PyYAML keeps the last of two equal keys; a bundled file names the repeated line."""
+    from rolegraph.errors import InputError
+    from rolegraph.model import paths
+    from rolegraph.sources.bundled import load_role_yaml
+
+    text = (paths.data_dir() / "roles" / "machine-learning-engineer.yaml").read_text("utf-8")
+    lines = text.splitlines()
+    at = lines.index("- name: Senior machine learning engineer")
+    lines.insert(at + 1, "  name: Another")
+    f = tmp_path / "twice.yaml"
+    f.write_text("\n".join(lines) + "\n", "utf-8")
+    with pytest.raises(InputError) as caught:
+        load_role_yaml(f)
+    assert str(caught.value) == (
+        f"twice.yaml, line {at + 2}: 'name' is given again (first at line {at + 1}) "
+        "(give each key once (see data/README.md))"
+    )

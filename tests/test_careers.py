@@ -726,6 +726,24 @@ def test_team_coverage(runner: CliRunner, tmp_path: Path, bundled: FrameworkView
             "skill, e.g. 'Systems integration: practitioner')",
         ),
         (
+            "twice.yaml",
+            "name: Al\nskills:\n  Data modelling: expert\nskills:\n  Data engineering: working\n",
+            "twice.yaml, line 4: 'skills' is given again (first at line 2) (give each key once, "
+            "with every skill under one 'skills:')",
+        ),
+        (
+            "names.yaml",
+            "name: Al\nname: Bo\nskills:\n  Data modelling: expert\n",
+            "names.yaml, line 2: 'name' is given again (first at line 1) (give each key once, "
+            "with every skill under one 'skills:')",
+        ),
+        (
+            "unread.yaml",
+            "name: Al\nteam: a\nskills:\n  Data modelling: expert\nteam: b\n",
+            "unread.yaml, line 5: 'team' is given again (first at line 2) (give each key once, "
+            "with every skill under one 'skills:')",
+        ),
+        (
             "flat.yaml",
             "name: Kim\nSystems integration: working\n",
             "flat.yaml, line 1: with a 'name:', list the skills under 'skills:' (indent one "

@@ -242,6 +242,54 @@ def test_the_stores_refusal_is_quoted_not_blamed_on_the_url(runner: CliRunner) -
             assert "is the URL" not in line
 
 
+def _store_counting(count: str) -> Callable[[Any], None]:
+    """A stub store that takes an update (204) and answers COUNT queries with ``count``."""
+
+    def answer(h: Any) -> None:
+        if h.path.startswith("/update"):
+            h.send_response(204)
+            h.send_header("Content-Length", "0")
+            h.end_headers()
+            return
+        doc = {
+            "head": {"vars": ["n"]},
+            "results": {"bindings": [{"n": {"type": "literal", "value": count, "datatype": XI}}]},
+        }
+        _replying(200, "application/sparql-results+json", json.dumps(doc).encode())(h)
+
+    return answer
+
+
+XI = "http://www.w3.org/2001/XMLSchema#integer"
+
+
+@pytest.mark.parametrize("count", ["9" * 5000, "\u00b2", "12a"])
+def test_a_count_that_is_not_a_plain_number_is_one_line(runner: CliRunner, count: str) -> None:
+    """int() of a 4,301-digit string raises ValueError, and str.isdigit() takes '²'."""
+    for base in _serve(_store_counting(count)):
+        args = ["publish", "--endpoint", base + "/update", "--protocol", "update"]
+        result = runner.invoke(cli, [*args, "--query-endpoint", base + "/query"])
+        assert result.exit_code == 2, result.output
+        assert _one_error_line(result.stderr) == (
+            f"rolegraph: error: sent the graph to {base}/update, but {base}/query did not "
+            "answer a triple count (it is not a SPARQL query endpoint); the publish is not "
+            "confirmed (give --query-endpoint URL, the store's SPARQL query URL)"
+        )
+
+
+def test_a_served_store_whose_count_is_huge_is_a_remote_error() -> None:
+    from rolegraph.errors import RemoteError
+    from rolegraph.serve.remote import RemoteBackend
+
+    for base in _serve(_store_counting("9" * 5000)):
+        backend = RemoteBackend(base + "/query")
+        with pytest.raises(RemoteError) as caught:
+            backend.stats()
+        assert caught.value.message == (
+            "the endpoint answered a count that is not a number: '" + "9" * 40 + "…'"
+        )
+
+
 def test_publish_checks_the_count_on_a_real_store(
     oxigraph_server: str, bundled_nt: Path, runner: CliRunner
 ) -> None:
@@ -365,6 +413,36 @@ def test_a_tier_rank_out_of_range_is_invalid_data(
         assert "tier <https://w3id.org/rolegraph/id/tier/expert> has rank " in line, line
         assert "out of range: a proficiency tier's rank is 1 to 4" in line, line
         assert not out.exists()
+
+
+@pytest.mark.parametrize(
+    ("old", "line"),
+    [
+        (
+            f'<https://w3id.org/rolegraph/id/tier/expert> <{RG}rank> "4"^^<{XSD}integer> .',
+            "the tier tier:expert has two ranks (3 and 4) (a tier has one rank; 'rolegraph "
+            "validate --graph GRAPH' lists every problem)",
+        ),
+        (
+            "<https://w3id.org/rolegraph/id/level/machine-learning-engineer--lead-machine-"
+            f'learning-engineer> <{RG}rank> "2"^^<{XSD}integer> .',
+            "role level 'Lead machine learning engineer' has two ranks (2 and 3) (a role level "
+            "has one rank; 'rolegraph validate --graph GRAPH' lists every problem)",
+        ),
+    ],
+)
+def test_a_rank_given_twice_is_named(
+    tmp_path: Path, bundled_nt: Path, runner: CliRunner, old: str, line: str
+) -> None:
+    """A tier ranked 4 and 3 was blamed on a requirement 'at two tiers'."""
+    text = bundled_nt.read_text(encoding="utf-8")
+    assert old in text
+    other = old.replace('"4"', '"3"') if '"4"' in old else old.replace('"2"', '"3"')
+    path = tmp_path / "ranks.nt"
+    path.write_text(text.replace(old, old + "\n" + other), encoding="utf-8")
+    gap = ["gap", "Senior machine learning engineer", "Lead machine learning engineer"]
+    result = runner.invoke(cli, [*gap, "--graph", str(path)])
+    assert (result.exit_code, _one_error_line(result.stderr)) == (1, f"rolegraph: error: {line}")
 
 
 # -- B.6 quoted triples (RDF-star / RDF 1.2) ------------------------------------------

@@ -410,6 +410,64 @@ def test_query_output_file_and_limit(runner: CliRunner, tmp_path: Path) -> None:
     assert len(json.loads(out.read_text())["results"]["bindings"]) == 2
 
 
+@pytest.mark.parametrize(
+    ("name", "fmt"),
+    [
+        ("q.csv.gz", "csv"),
+        ("q.tsv", "tsv"),
+        ("q.json.gz", "json"),
+        ("q.srx.gz", "xml"),
+        ("q.xml", "xml"),
+        ("q.md", "md"),
+    ],
+)
+def test_query_output_extension_chooses_the_format(
+    runner: CliRunner, tmp_path: Path, name: str, fmt: str
+) -> None:
+    """As export does: the extension says the format, .gz after it gzips (no time stamp)."""
+    import gzip
+
+    out = tmp_path / name
+    assert runner.invoke(cli, ["query", "top-skills", "-o", str(out)]).exit_code == 0
+    first = out.read_bytes()
+    assert runner.invoke(cli, ["query", "top-skills", "-o", str(out)]).exit_code == 0
+    assert out.read_bytes() == first
+    data = gzip.decompress(first) if name.endswith(".gz") else first
+    printed = runner.invoke(cli, ["query", "top-skills", "-f", fmt])
+    assert data == printed.stdout_bytes
+
+
+@pytest.mark.parametrize(
+    ("args", "line"),
+    [
+        (
+            ["-o", "q.nq"],
+            "cannot tell the format to write from the extension of q.nq (give --format, or "
+            "name the file with one of .csv, .json, .md, .srj, .srx, .tsv, .txt, .xml (and "
+            ".gz after it to gzip it))",
+        ),
+        (
+            ["-o", "q.xlsx"],
+            "cannot tell the format to write from the extension of q.xlsx (give --format, or "
+            "name the file with one of .csv, .json, .md, .srj, .srx, .tsv, .txt, .xml (and "
+            ".gz after it to gzip it))",
+        ),
+        (
+            ["-f", "json", "-o", "q.csv.gz"],
+            "--format json does not match the extension of q.csv.gz (which says csv) (drop "
+            "--format, or rename the output file)",
+        ),
+    ],
+)
+def test_query_output_extension_it_cannot_tell_is_refused(
+    runner: CliRunner, tmp_path: Path, args: list[str], line: str
+) -> None:
+    args = [a if not a.startswith("q.") else str(tmp_path / a) for a in args]
+    result = runner.invoke(cli, ["query", "top-skills", *args])
+    assert (result.exit_code, result.stderr) == (2, f"rolegraph: error: {line}\n")
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_bad_param_syntax(runner: CliRunner) -> None:
     result = runner.invoke(cli, ["query", "level-skills", "-p", "level"])
     assert result.exit_code == 2

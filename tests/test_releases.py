@@ -160,3 +160,30 @@ def test_releases_sort_by_number_and_names_are_checked(tmp_path: Path, runner: C
     assert clash.exit_code == 2 and "would share the graph of release '2025-10'" in clash.stderr
     bad = runner.invoke(cli, ["build", "-q", "--store", str(store), "--release", "../x"])
     assert bad.exit_code == 2 and "is not a usable release name" in bad.stderr
+
+
+def test_a_release_count_that_is_not_a_number_is_invalid_data(
+    tmp_path: Path, runner: CliRunner
+) -> None:
+    """int() of a 5,000-digit rg:triples was an internal error (ValueError)."""
+    import pyoxigraph as ox
+
+    from rolegraph.graph.store import store_path
+    from rolegraph.model.vocab import RG
+
+    store = tmp_path / "store"
+    built = runner.invoke(cli, ["build", "-q", "--store", str(store), "--release", "2024-08"])
+    assert built.exit_code == 0, built.output
+    held = ox.Store(str(store_path(store)))
+    held.update(
+        f"DELETE {{ ?g <{RG}triples> ?n }} INSERT {{ ?g <{RG}triples> {'9' * 5000} }} "
+        f"WHERE {{ ?g <{RG}triples> ?n }}"
+    )
+    del held
+    result = runner.invoke(cli, ["releases", str(store)])
+    assert (result.exit_code, result.stderr) == (
+        1,
+        "rolegraph: error: release '2024-08' gives its triple count as '"
+        + "9" * 40
+        + "…', which is not a number (rebuild the release into the store)\n",
+    )

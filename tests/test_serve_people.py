@@ -238,6 +238,16 @@ def test_bad_assessments_are_one_line_and_uploads_are_bounded(server: str) -> No
             "target: team.csv is a team file (it has a person column): choose the level to cover",
         ),
         (
+            q(**{"skill:Data engineering": "expert", "top": "9" * 5000}).encode(),
+            form,
+            "top: '99999999999999999999' is not a number from 1 to 50",
+        ),
+        (
+            q(**{"skill:Data engineering": "expert", "top": "\u00b2"}).encode(),
+            form,
+            "top: '\u00b2' is not a number from 1 to 50",
+        ),
+        (
             b"{}",
             "application/json",
             "a POST to /assess must be application/x-www-form-urlencoded or multipart/form-data, "

@@ -182,6 +182,26 @@ def tier_rank_value(term: Any, what: str) -> int:
     return rank
 
 
+def _tier_ranks(graph: RoleGraph) -> dict[str, int]:
+    """The rank of every tier a requirement names; a tier with two ranks is invalid data,
+    named (read with the requirements, it made them look needed at two tiers)."""
+    ranks: dict[str, int] = {}
+    for row in graph.query(
+        _PREFIX
+        + "SELECT DISTINCT ?t ?rank WHERE { [] rg:roleLevel [] ; rg:tier ?t . ?t rg:rank ?rank }"
+    ):
+        iri = row["t"].value
+        rank = tier_rank_value(row["rank"], f"tier <{iri}>")
+        if ranks.get(iri, rank) != rank:
+            low, high = sorted((ranks[iri], rank))
+            raise DataInvalid(
+                f"the tier {compact_iri(iri) or iri} has two ranks ({low} and {high})",
+                hint=f"a tier has one rank; {advice('validate')} lists every problem",
+            )
+        ranks[iri] = rank
+    return ranks
+
+
 def framework_view(graph: RoleGraph, *, tiers: bool = True, levels: bool = True) -> FrameworkView:
     """Read what the analyses need from ``graph``: roles, levels, skills, what each role
     uses and (``tiers``) the tier each level needs each skill at. Descriptor texts are
@@ -224,6 +244,13 @@ def framework_view(graph: RoleGraph, *, tiers: bool = True, levels: bool = True)
             if row["rank"] is not None
             else 0
         )
+        held = view.levels.get(row["l"].value)
+        if held is not None and held.rank != rank:
+            raise DataInvalid(
+                f"role level {row['label'].value!r} has two ranks "
+                f"({min(held.rank, rank)} and {max(held.rank, rank)})",
+                hint=f"a role level has one rank; {advice('validate')} lists every problem",
+            )
         view.levels[row["l"].value] = LevelInfo(
             row["l"].value,
             row["label"].value,
@@ -233,16 +260,16 @@ def framework_view(graph: RoleGraph, *, tiers: bool = True, levels: bool = True)
             # A graph written before rg:track existed: the name says it.
             row["track"].value if row["track"] is not None else level_track(row["label"].value),
         )
+    ranks = _tier_ranks(graph) if tiers else {}
     for row in graph.query(
         _PREFIX
-        + """SELECT ?l ?s ?t ?rank WHERE {
-            ?q rg:roleLevel ?l ; rg:skill ?s .
-            OPTIONAL { ?q rg:tier ?t OPTIONAL { ?t rg:rank ?rank } }
+        + """SELECT ?l ?s ?t WHERE {
+            ?q rg:roleLevel ?l ; rg:skill ?s . OPTIONAL { ?q rg:tier ?t }
         }"""
         if tiers
         else _PREFIX + "SELECT ?l ?s WHERE { ?l rg:requiresSkill ?s }"
     ):
-        found = row["rank"] if tiers else None
+        found = ranks.get(row["t"].value) if tiers and row["t"] is not None else None
         if tiers and row["t"] is not None and found is None:
             # A tier the graph does not rank is not "untiered": it is a tier we cannot place.
 
@@ -255,7 +282,7 @@ def framework_view(graph: RoleGraph, *, tiers: bool = True, levels: bool = True)
                 hint="use awareness, working, practitioner or expert; "
                 f"{advice('validate')} lists every problem",
             )
-        tier = tier_rank_value(found, f"tier <{row['t'].value}>") if found is not None else None
+        tier = found
         needs = view.requirements.setdefault(row["l"].value, {})
         if tiers and needs.get(row["s"].value, tier) != tier:
             level = view.levels.get(row["l"].value)

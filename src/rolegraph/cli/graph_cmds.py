@@ -42,7 +42,7 @@ from rolegraph.model import paths
 from rolegraph.model.formats import by_name
 from rolegraph.util.files import check_output_path, check_outputs_apart
 from rolegraph.util.render import TABLE_FORMATS, render, render_json
-from rolegraph.util.text import plural
+from rolegraph.util.text import plural, printable
 
 if TYPE_CHECKING:
     from rolegraph.graph.store import RoleGraph
@@ -273,7 +273,7 @@ def validate(graph: Path | None, graph_path: Path | None, fmt: str) -> None:
             nl=False,
         )
     else:
-        click.echo(report.to_text(), nl=False)
+        click.echo(printable(report.to_text()), nl=False)
     if not report.conforms:
         raise DataInvalid(
             f"the graph does not conform: {plural(len(report.violations), 'violation')}"

@@ -278,8 +278,12 @@ def cli() -> None:
 
 
 def one_line(text: str, limit: int = 400) -> str:
-    """Error messages are one line: newlines folded, very long parser output cut."""
-    text = " ".join(text.split())
+    """Error messages are one line: newlines folded, a terminal's escape sequences and
+    control characters removed (a store's quoted answer may hold any byte), very long
+    parser output cut."""
+    from rolegraph.util.text import printable
+
+    text = " ".join(printable(text).split())
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 

@@ -24,6 +24,7 @@ from rolegraph.model.formats import (
     gzipped,
 )
 from rolegraph.util.files import atomic_write, check_outputs_apart
+from rolegraph.util.text import printable
 
 if TYPE_CHECKING:
     from rolegraph.graph.store import RoleGraph
@@ -146,14 +147,26 @@ def rdf_output_format(fmt: str, output: Path | None) -> str:
 
 
 def output_format(fmt: str, output: Path | None, extensions: dict[str, str]) -> str:
-    """The format to write: the one --format names, else the one -o FILE's extension says.
+    """The format to write: the one --format names, else the one -o FILE's extension says
+    (``.gz`` after it gzips, as ``export`` does: ``q.csv.gz`` is a gzipped CSV).
 
-    Writing Turtle into ``graph.jsonld`` would make a file nothing can read back."""
-    if output is None:
+    Writing a table into ``q.json`` or ``q.nq`` would make a file nothing can read back:
+    an extension that is none of ``extensions`` needs --format, and one that names another
+    format than --format is refused; a name with no extension gets ``fmt``."""
+    if output is None or str(output) == "-":
         return fmt
-    said = extensions.get(output.suffix.lower())
+    _check_not_an_input(output)  # the graver mistake, said first
+    suffix = format_suffix(output)
+    said = extensions.get(suffix)
     if said is None:
-        return fmt
+        if _format_given() or not suffix:
+            return fmt
+        raise OptionError(
+            f"cannot tell the format to write from the extension of {output.name}",
+            hint="give --format, or name the file with one of "
+            + ", ".join(sorted(extensions))
+            + " (and .gz after it to gzip it)",
+        )
     if _format_given() and said != fmt:
         raise OptionError(
             f"--format {fmt} does not match the extension of {output.name} (which says {said})",
@@ -236,8 +249,7 @@ def emit(text: str | bytes, output: Path | None) -> None:
     ``.gz`` is written gzip-compressed). An output that is one of the command's inputs is
     refused: the input would be lost."""
     if output is not None and str(output) != "-":
-        ctx = click.get_current_context(silent=True)
-        check_outputs_apart({"-o": output}, ctx.meta.get(_INPUTS_KEY, []) if ctx else [])
+        _check_not_an_input(output)
         if gzipped(output):
             data = text.encode("utf-8") if isinstance(text, str) else text
             atomic_write(output, compress_for(output, data))
@@ -248,13 +260,21 @@ def emit(text: str | bytes, output: Path | None) -> None:
         sys.stdout.buffer.write(text)
         sys.stdout.flush()
     else:
-        click.echo(text, nl=False)
+        # color=True: click would strip only CSI sequences, from data too; text for people
+        # comes here already free of every escape sequence (util.text.printable).
+        click.echo(text, nl=False, color=True)
+
+
+def _check_not_an_input(output: Path) -> None:
+    """-o FILE naming one of the command's inputs is refused: the input would be lost."""
+    ctx = click.get_current_context(silent=True)
+    check_outputs_apart({"-o": output}, ctx.meta.get(_INPUTS_KEY, []) if ctx else [])
 
 
 def note(message: str, quiet: bool = False) -> None:
     """A message for the person at the terminal (stderr), unless --quiet."""
     if not quiet:
-        click.echo(message, err=True)
+        click.echo(printable(message), err=True)
 
 
 @contextlib.contextmanager

@@ -238,10 +238,12 @@ def query(
         check_query(q)
     if output is not None:
         check_output_path(output)
-    fmt = output_format(fmt, output, TABLE_EXTENSIONS)
 
     limits = Limits(timeout=timeout, memory=max_memory * MB)
     runner = _runner(graph_path, endpoint, limits, graph_iri)
+    # After the graph is opened (an input then), before the query runs: -o FILE naming
+    # the graph is refused as an input, an extension that says no results format as such.
+    fmt = output_format(fmt, output, TABLE_EXTENSIONS)
     table = run_query(q, parse_param_args(params), runner, limit=limit)
     emit(table.format(fmt, safe=not raw), output)
     if graph_iri is not None and not table.rows:

@@ -14,6 +14,7 @@ from typing import Any, Protocol
 
 from rolegraph.cli.options import emit
 from rolegraph.util.render import Cell, md_text, render, render_json
+from rolegraph.util.text import printable
 
 
 @dataclass(frozen=True)
@@ -69,10 +70,10 @@ def render_block(block: Block, fmt: str) -> str:
     """One block in format ``fmt`` (table, md or csv)."""
     md = fmt == "md"
     if isinstance(block, Heading):
-        return f"{'#' * block.level} {md_text(block.text)}" if md else block.text
+        return f"{'#' * block.level} {md_text(block.text)}" if md else printable(block.text)
     if isinstance(block, Para):
         if not md:
-            return block.text
+            return printable(block.text)
         return md_text(block.text) if block.md is None else block.md
     if isinstance(block, Grid):
         return render(block.headers, block.rows, fmt)

@@ -14,6 +14,7 @@ from rolegraph.graph.store import RoleGraph
 from rolegraph.model.formats import by_media_type
 from rolegraph.sparql.remote import RemoteRunner, check_endpoint_url
 from rolegraph.spelling import option
+from rolegraph.util.text import whole_number
 
 
 def publish(
@@ -149,13 +150,14 @@ def _count_by_query(query_url: str, graph_iri: str | None, timeout: float, url: 
             "publish can be checked",
         ) from None
     cell = table.rows[0][0] if len(table.rows) == 1 and table.variables == ["n"] else None
-    if cell is None or cell.kind != "literal" or not cell.value.isdigit():
+    count = whole_number(cell.value) if cell is not None and cell.kind == "literal" else None
+    if count is None:
         raise RemoteError(
             f"sent the graph to {url}, but {query_url} did not answer a triple count "
             "(it is not a SPARQL query endpoint); the publish is not confirmed",
             hint=f"give {option('query_endpoint')} URL, the store's SPARQL query URL",
         )
-    return int(cell.value)
+    return count
 
 
 def _count_by_get(store: Store, target: str) -> int:

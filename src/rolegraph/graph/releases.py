@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from rolegraph.errors import NotFound, OptionError, OutputError, SourceError
+from rolegraph.errors import DataInvalid, NotFound, OptionError, OutputError, SourceError
 from rolegraph.graph.export import sorted_ntriples
 from rolegraph.graph.store import (
     STORE_MARKER,
@@ -30,7 +30,7 @@ from rolegraph.graph.store import (
 )
 from rolegraph.model.vocab import BASE, DCAT, DCTERMS, RDF, RDFS, RG, XSD, slugify
 from rolegraph.spelling import advice
-from rolegraph.util.text import did_you_mean
+from rolegraph.util.text import did_you_mean, whole_number
 
 if TYPE_CHECKING:
     import pyoxigraph as ox
@@ -101,6 +101,20 @@ def list_releases(store: ox.Store) -> list[Release]:
     )
 
 
+def _triples(text: str | None, name: str) -> int:
+    """A release's ``rg:triples`` (text, from a store or an endpoint) as a count."""
+    if text is None:
+        return 0
+    n = whole_number(text)
+    if n is None:
+        shown = text[:40] + ("…" if len(text) > 40 else "")
+        raise DataInvalid(
+            f"release {name!r} gives its triple count as {shown!r}, which is not a number",
+            hint="rebuild the release into the store",
+        )
+    return n
+
+
 def releases_of(rows: Iterable[Mapping[str, str | None]]) -> list[Release]:
     """The releases the rows of :data:`RELEASES_QUERY` describe (values as text), in
     natural order of their names."""
@@ -109,9 +123,14 @@ def releases_of(rows: Iterable[Mapping[str, str | None]]) -> list[Release]:
         g, name = row["g"], row["name"]
         if g is None or name is None:
             continue
-        r = found.setdefault(
-            g, {"name": name, "n": int(row["n"] or 0), "dates": set(), "sources": set()}
-        )
+        if g not in found:
+            found[g] = {
+                "name": name,
+                "n": _triples(row["n"], name),
+                "dates": set(),
+                "sources": set(),
+            }
+        r = found[g]
         if row["issued"] is not None:
             r["issued"] = row["issued"]
         if row["modified"] is not None:

@@ -52,7 +52,7 @@ from rolegraph.serve.tools import (
     role_choices,
     wants_json,
 )
-from rolegraph.util.text import did_you_mean
+from rolegraph.util.text import did_you_mean, whole_number
 
 if TYPE_CHECKING:
     from rolegraph.analysis.careers import Gap, Match, ProfileFile
@@ -108,7 +108,7 @@ async def read_form(request: Request) -> tuple[dict[str, list[str]], tuple[str, 
             f"a POST to /assess must be {' or '.join(FORM_TYPES)}, not {ctype or 'untyped'}",
         )
     declared = request.headers.get("content-length")
-    if declared is not None and declared.strip().isdigit() and int(declared) > MAX_BODY:
+    if declared is not None and (whole_number(declared) or 0) > MAX_BODY:
         raise HttpError(HTTPStatus.REQUEST_ENTITY_TOO_LARGE, _too_large())
     chunks, size = [], 0
     async for chunk in request.stream():
@@ -232,11 +232,12 @@ def _read_fields(fields: dict[str, list[str]]) -> tuple[dict[str, str], dict[str
 def _top(text: str) -> int:
     if not text:
         return TOP
-    if not text.isdigit() or not 1 <= int(text) <= MAX_TOP:
+    top = whole_number(text)
+    if top is None or not 1 <= top <= MAX_TOP:
         raise HttpError(
             HTTPStatus.BAD_REQUEST, f"top: {text[:20]!r} is not a number from 1 to {MAX_TOP}"
         )
-    return int(text)
+    return top
 
 
 def _tiers(view: FrameworkView, tiers: dict[str, str]) -> dict[str, int]:

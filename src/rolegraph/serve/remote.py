@@ -49,6 +49,7 @@ from rolegraph.sparql.remote import MAX_ANSWER, check_endpoint_url, read_results
 from rolegraph.sparql.results import ResultTable, Term, spreadsheet_results
 from rolegraph.sparql.text import gate, has_dataset_clause, query_form
 from rolegraph.spelling import option
+from rolegraph.util.text import whole_number
 from rolegraph.version import __version__
 
 if TYPE_CHECKING:
@@ -268,7 +269,7 @@ class RemoteBackend:
         out = {}
         for key, label in STAT_NAMES.items():
             found = row.get(key)
-            out[label] = int(found.value) if found is not None else 0
+            out[label] = _number(found) if found is not None else 0
         out["triples"] = _count(self.table("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"))
         with self._lock:
             self._stats = (time.monotonic(), out)
@@ -496,14 +497,16 @@ def _term(term: Term) -> Any:
 def _count(table: ResultTable) -> int:
     """The number a ``SELECT (COUNT(*) AS ?n)`` answered."""
     cell = table.rows[0][0] if table.rows and table.rows[0] else None
-    if cell is None:
-        return 0
-    try:
-        return int(cell.value)
-    except ValueError:
-        raise RemoteError(
-            f"the endpoint answered a count that is not a number: {cell.value[:40]!r}"
-        ) from None
+    return 0 if cell is None else _number(cell)
+
+
+def _number(cell: Term) -> int:
+    """A count the endpoint answered; anything but a plain whole number is a RemoteError."""
+    found = whole_number(cell.value)
+    if found is None:
+        shown = cell.value[:40] + ("…" if len(cell.value) > 40 else "")
+        raise RemoteError(f"the endpoint answered a count that is not a number: {shown!r}")
+    return found
 
 
 def _too_big(limits: Limits, cap: int | None = None) -> QueryLimit:

@@ -52,6 +52,7 @@ from rolegraph.serve.app import App, ExplorerMaker
 from rolegraph.serve.negotiation import accepts
 from rolegraph.serve.reply import HttpError, Reply
 from rolegraph.serve.stream import StreamedAnswer
+from rolegraph.util.text import whole_number
 
 if TYPE_CHECKING:
     from starlette.types import ASGIApp, Receive, Scope, Send
@@ -158,10 +159,12 @@ async def _form(request: Request) -> dict[str, list[str]]:
     if ctype == "application/sparql-update":
         raise HttpError(HTTPStatus.FORBIDDEN, endpoint.READ_ONLY)
     declared = request.headers.get("content-length")
-    if declared is not None and (not declared.strip().isdigit() or int(declared) > MAX_BODY):
-        if not declared.strip().isdigit():
+    if declared is not None:
+        size = whole_number(declared)
+        if size is None:
             raise HttpError(HTTPStatus.BAD_REQUEST, "Content-Length must be a number of bytes")
-        raise HttpError(HTTPStatus.REQUEST_ENTITY_TOO_LARGE, "request body too large")
+        if size > MAX_BODY:
+            raise HttpError(HTTPStatus.REQUEST_ENTITY_TOO_LARGE, "request body too large")
     chunks, size = [], 0
     async for chunk in request.stream():
         size += len(chunk)

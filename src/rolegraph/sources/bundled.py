@@ -26,6 +26,7 @@ from rolegraph.model.records import (
     Source,
 )
 from rolegraph.model.vocab import OGL, TIERS, tier_name
+from rolegraph.sources.yamlkeys import unique_key_loader
 from rolegraph.util.tables import decode_utf8, read_bytes
 from rolegraph.util.text import clean_name, clean_text
 
@@ -94,7 +95,8 @@ def load_role_yaml(path: Path | str) -> Framework:
     label = p.name
     text = decode_utf8(read_bytes(p, "bundled role file"), label)
     try:
-        doc = yaml.safe_load(text)
+        loader = unique_key_loader(label, "give each key once (see data/README.md)")
+        doc = yaml.load(text, Loader=loader)  # a SafeLoader subclass
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}" if mark is not None else "somewhere"

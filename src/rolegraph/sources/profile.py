@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 from rolegraph.errors import SourceError
+from rolegraph.sources.yamlkeys import refuse_repeated_key
 from rolegraph.util.tables import check_file, decode_utf8, read_bytes, read_table
 from rolegraph.util.text import plural
 
@@ -168,6 +169,13 @@ def _yaml_skills(root: Any, label: str, name: str, sink: ProfileSink) -> tuple[s
     import yaml
 
     keys = {k.value: (k, v) for k, v in root.value if isinstance(k, yaml.ScalarNode)}
+    structured = any(
+        k.value == "name" or (k.value == "skills" and isinstance(v, yaml.MappingNode))
+        for k, v in root.value
+        if isinstance(k, yaml.ScalarNode)
+    )
+    if structured:  # otherwise the keys are skills, and the sink merges or refuses a repeat
+        refuse_repeated_key(root, label, "give each key once, with every skill under one 'skills:'")
     if "name" in keys and not isinstance(keys.get("skills", (None, None))[1], yaml.MappingNode):
         line = keys["name"][0].start_mark.line + 1
         raise SourceError(

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from rolegraph.errors import RemoteError
+from rolegraph.util.text import printable
 
 T = TypeVar("T")
 
@@ -114,7 +115,8 @@ class Answer:
         """The status and the body as one trimmed line (an HTML page's text, without its
         title and heading, which repeat the status):
         ``HTTP 400 Bad Request (Virtuoso 37000 Error ...)``."""
-        text = self.body[:8192].decode("utf-8", "replace")
+        # Quoted to a terminal: no escape sequence or control character of the body's.
+        text = printable(self.body[:8192].decode("utf-8", "replace"))
         if "html" in self.media or text.lstrip().startswith("<"):
             text = re.sub(
                 r"<(title|head|style|script|h1)\b.*?</\1\s*>", " ", text, flags=re.S | re.I

@@ -2,7 +2,8 @@
 
 CSV and TSV cells that a spreadsheet would run as a formula (leading ``=``, ``+``,
 ``-``, ``@``, tab or carriage return) are prefixed with ``'``. Every text put into
-Markdown, by any command, goes through :func:`md_text`, so it renders as itself.
+Markdown, by any command, goes through :func:`md_text`, so it renders as itself; every
+text in a table for people, through :func:`~rolegraph.util.text.printable`.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import unicodedata
 from collections.abc import Sequence
 from typing import Any
 
-from rolegraph.util.text import number
+from rolegraph.util.text import number, printable
 
 Cell = str | int | float | None
 TABLE_FORMATS = ("table", "md", "csv", "tsv", "json")
@@ -51,7 +52,7 @@ def md_text(value: str) -> str:
     (the ``:`` of ``scheme://``, the ``.`` of ``www.``, the ``@`` of an e-mail address).
     Line breaks become spaces: the result is one line.
     """
-    text = _one_line(value).strip()
+    text = printable(_one_line(value)).strip()
     text = _MD_INLINE.sub(lambda m: _MD_ENTITIES.get(m[0], "\\" + m[0]), text)
     text = _MD_AUTOLINK.sub(lambda m: "\\" + m[0], text)
     lead = _MD_LEAD.match(text)
@@ -125,7 +126,11 @@ def render(
             out.append("| " + " | ".join(_md_cell(c, grouped) for c in row) + " |")
         return "\n".join(out) + "\n"
     # Plain text table.
-    texts = [[_clip(_one_line(_text(c, grouped)), max_width) for c in row] for row in rows]
+    # A terminal's escape sequences and control characters removed before the widths.
+    texts = [
+        [_clip(printable(_one_line(_text(c, grouped))), max_width) for c in row] for row in rows
+    ]
+    headers = [printable(_one_line(h)) for h in headers]
     widths = [max([_width(h), *(_width(r[i]) for r in texts)]) for i, h in enumerate(headers)]
     numeric = [_numeric(rows, i) for i in range(len(headers))]
 
@@ -136,8 +141,8 @@ def render(
             parts.append(pad + c if numeric[i] else c + pad)
         return "  ".join(parts).rstrip()
 
-    out = [title, ""] if title else []
-    out += [line(list(headers)), line(["-" * w for w in widths])]
+    out = [printable(title), ""] if title else []
+    out += [line(headers), line(["-" * w for w in widths])]
     out += [line(r) for r in texts]
     return "\n".join(out) + "\n"
 

@@ -137,6 +137,45 @@ def near_miss(name: str, other: str) -> bool:
     return a in b or difflib.SequenceMatcher(None, a, b).ratio() >= NEAR_CUTOFF
 
 
+#: What a terminal acts on rather than shows: a CSI sequence (``ESC [`` or its one-byte
+#: form U+009B, to its final byte), an OSC, DCS, SOS, PM or APC string (``ESC ]``, ``ESC P``,
+#: ``ESC X``, ``ESC ^``, ``ESC _`` or their one-byte forms, to BEL or ST, else to the end),
+#: any other escape sequence (``ESC`` and its intermediate and final bytes), or a lone ESC.
+_TERMINAL_SEQUENCE_RE = re.compile(
+    r"(?:\x1b\[|\x9b)[0-?]*[ -/]*[@-~]?"
+    r"|(?:\x1b[\]PX^_]|[\x90\x98\x9d\x9e\x9f])[^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)?"
+    r"|\x1b[ -/]*[0-~]?"
+)
+#: Every other C0 and C1 control character but tab and newline, and DEL.
+_TERMINAL_CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def printable(text: str) -> str:
+    """``text`` without what a terminal would act on: every escape sequence (colours,
+    window titles, hyperlinks, device strings) and every C0 or C1 control character but
+    tab and newline. The one filter of text for people (tables, reports, messages, a
+    store's quoted answer); data outputs (CSV, TSV, JSON, RDF) keep the data as it is."""
+    if text.isprintable():
+        return text
+    return _TERMINAL_CONTROL_RE.sub("", _TERMINAL_SEQUENCE_RE.sub("", text))
+
+
+#: The most digits :func:`whole_number` reads: more than any count can be, and far below
+#: Python's limit on int() of text (4,300 digits), which raises ValueError.
+MAX_DIGITS = 30
+
+
+def whole_number(text: str) -> int | None:
+    """A count written by another program (a store's answer, a request header or
+    parameter): ASCII digits only, at most :data:`MAX_DIGITS` of them, surrounding blanks
+    allowed; None for anything else (``str.isdigit`` also accepts ``²`` and ``٣``, and
+    ``int()`` refuses a number of 4,301 digits)."""
+    digits = text.strip()
+    if not digits or len(digits) > MAX_DIGITS or not digits.isascii() or not digits.isdigit():
+        return None
+    return int(digits)
+
+
 def number(n: int) -> str:
     """A count as every text for people writes it: ``19,838`` (data formats, CSV and
     JSON, keep the plain integer)."""

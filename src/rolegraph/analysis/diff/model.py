@@ -12,7 +12,7 @@ from collections import Counter
 from dataclasses import asdict, dataclass
 
 from rolegraph.util.render import md_text, render
-from rolegraph.util.text import plural
+from rolegraph.util.text import plural, printable
 
 
 @dataclass(frozen=True)
@@ -106,4 +106,4 @@ class Diff:
         head += f"{self.scope_line}\n" if self.scope_line else ""
         summary = "\n".join(self.summary_lines())
         body = render(headers, rows, "table", max_width=64) if rows else ""
-        return head + (summary + "\n\n" if summary else "No changes.\n") + body
+        return printable(head + (summary + "\n\n" if summary else "No changes.\n")) + body
