@@ -35,7 +35,7 @@ from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from rolegraph.errors import NotFound, RemoteError, RolegraphError
+from rolegraph.errors import DataInvalid, NotFound, RemoteError, RolegraphError
 from rolegraph.graph.pool import QueryCancelled, QueryLimit
 from rolegraph.model.vocab import ID, ONTOLOGY_VERSION
 from rolegraph.serve import (
@@ -309,6 +309,10 @@ def _route(
             return _failure(HTTPStatus.SERVICE_UNAVAILABLE, str(exc), accept)
         except RemoteError as exc:  # the endpoint behind the app failed, not the request
             return _failure(HTTPStatus.BAD_GATEWAY, str(exc), accept)
+        except DataInvalid as exc:  # the server's data is wrong, not the request
+            return _failure(
+                HTTPStatus.INTERNAL_SERVER_ERROR, f"the graph is invalid: {exc}", accept
+            )
         except RolegraphError as exc:
             return _failure(HTTPStatus.BAD_REQUEST, str(exc), accept)
         except (ValueError, UnicodeError) as exc:
@@ -488,6 +492,14 @@ def make_app(
     (loopback names always); ``cors_origins``: the web origins that may read it from
     a browser (every one by default: the data is read-only; none: ``()``)."""
     state = App(backend, explorer)
+    try:
+        # The pages and tools read the graph as the analyses do: read it now, so a graph
+        # they cannot read (an rg:rank that is not an integer) is refused at start
+        # (DataInvalid, as `rolegraph gap` refuses it), not answered as every page's error.
+        state.view()
+    except BaseException:
+        backend.close()
+        raise
 
     @asynccontextmanager
     async def lifespan(_: Starlette) -> Any:

@@ -1,0 +1,78 @@
+"""Defects found by testing the merged ``rolegraph serve``, each pinned against a real
+server (``rolegraph serve`` on 127.0.0.1, see tests/helpers/servers.py)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from conftest import free_port
+from helpers.servers import serving
+
+RANK_LINE = (
+    "rolegraph: error: tier <https://w3id.org/rolegraph/id/tier/expert> has rank '3.5', "
+    "which is not an integer (fix the graph; 'rolegraph validate --graph GRAPH' lists "
+    "every problem)"
+)
+
+
+@pytest.fixture(scope="module")
+def graph_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The bundled graph as a Turtle file."""
+    path = tmp_path_factory.mktemp("graph") / "g.ttl"
+    subprocess.run(
+        [sys.executable, "-m", "rolegraph", "export", "-o", str(path)],
+        check=True,
+        capture_output=True,
+    )
+    return path
+
+
+@pytest.fixture(scope="module")
+def base(graph_file: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    with serving(["-g", str(graph_file)], tmp_path_factory.mktemp("serve")) as url:
+        yield url
+
+
+def bad_rank(graph_file: Path, tmp: Path) -> Path:
+    text = graph_file.read_text(encoding="utf-8")
+    assert "\trg:rank 4 ." in text
+    bad = tmp / "bad.ttl"
+    bad.write_text(text.replace("\trg:rank 4 .", "\trg:rank 3.5 ."), encoding="utf-8")
+    return bad
+
+
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_serve_refuses_a_graph_the_pages_cannot_read_at_start(
+    graph_file: Path, tmp_path: Path, workers: str
+) -> None:
+    bad = bad_rank(graph_file, tmp_path)
+    port = str(free_port())
+    done = subprocess.run(
+        [
+            sys.executable,
+            *("-m", "rolegraph", "serve", "-g", str(bad)),
+            "--port",
+            port,
+            "--workers",
+            workers,
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 1
+    assert done.stderr.strip() == RANK_LINE
+    assert "Serving" not in done.stdout + done.stderr
+
+
+def test_create_app_raises_the_same_error(graph_file: Path, tmp_path: Path) -> None:
+    from rolegraph.errors import DataInvalid
+    from rolegraph.serve import create_app
+
+    with pytest.raises(DataInvalid, match=r"has rank '3\.5', which is not an integer"):
+        create_app(bad_rank(graph_file, tmp_path))
