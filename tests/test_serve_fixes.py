@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from conftest import free_port
-from helpers.servers import serving
+from helpers.servers import get, serving
 
 RANK_LINE = (
     "rolegraph: error: tier <https://w3id.org/rolegraph/id/tier/expert> has rank '3.5', "
@@ -76,3 +76,31 @@ def test_create_app_raises_the_same_error(graph_file: Path, tmp_path: Path) -> N
 
     with pytest.raises(DataInvalid, match=r"has rank '3\.5', which is not an integer"):
         create_app(bad_rank(graph_file, tmp_path))
+
+
+def text(base: str, path: str) -> tuple[int, str]:
+    status, _, body = get(base + path, accept="text/plain")
+    return status, body.decode("utf-8")
+
+
+def test_web_errors_name_the_services_pages_not_commands(base: str) -> None:
+    assert text(base, "/explorer?role=nobody") == (
+        404,
+        "no role named 'nobody' (/queries/families lists the roles)\n",
+    )
+    assert text(base, "/queries/nothing") == (
+        404,
+        "no saved query named 'nothing' (/queries lists them)\n",
+    )
+    for path in ("/explorer?role=nobody", "/queries/nothing", "/id/role/nobody"):
+        _, page = text(base, path)
+        assert "rolegraph " not in page and "--graph" not in page, page
+
+
+def test_the_web_spelling_of_every_next_step_is_no_command() -> None:
+    from rolegraph.serve.spelling import WEB_SPELLING
+    from rolegraph.spelling import PLAIN_ADVICE
+
+    for key in PLAIN_ADVICE:
+        said = WEB_SPELLING.advice(key, "x")
+        assert "rolegraph" not in said and "--" not in said, (key, said)

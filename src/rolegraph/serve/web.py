@@ -51,7 +51,9 @@ from rolegraph.serve import (
 from rolegraph.serve.app import App, ExplorerMaker
 from rolegraph.serve.negotiation import accepts
 from rolegraph.serve.reply import HttpError, Reply
+from rolegraph.serve.spelling import WEB_SPELLING
 from rolegraph.serve.stream import StreamedAnswer
+from rolegraph.spelling import spelled_by
 
 if TYPE_CHECKING:
     from starlette.types import ASGIApp, Receive, Scope, Send
@@ -97,7 +99,8 @@ class RootPath:
     """Behind a reverse proxy that forwards a path prefix (the ASGI server's root path,
     ``scope["root_path"]``), the pages' links start with it: it is set in
     :data:`.pages.ROOT` for the whole request (the worker thread a route runs on sees
-    it too, as a copy of the request's context)."""
+    it too, as a copy of the request's context), and the text of errors is spelled for
+    the web (:mod:`.spelling`)."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -105,7 +108,8 @@ class RootPath:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         token = pages.ROOT.set(scope.get("root_path", "") if scope["type"] == "http" else "")
         try:
-            await self.app(scope, receive, send)
+            with spelled_by(WEB_SPELLING):  # next steps as this service's pages, not commands
+                await self.app(scope, receive, send)
         finally:
             pages.ROOT.reset(token)
 
