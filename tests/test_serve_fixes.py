@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import urllib.parse
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -104,3 +105,90 @@ def test_the_web_spelling_of_every_next_step_is_no_command() -> None:
     for key in PLAIN_ADVICE:
         said = WEB_SPELLING.advice(key, "x")
         assert "rolegraph" not in said and "--" not in said, (key, said)
+
+
+SPARQL_QUERY = "application/sparql-query"
+FORM = "application/x-www-form-urlencoded"
+E_ACUTE = 'ASK { FILTER ("\xe9" = "\\u00E9") }'
+
+
+def post(base: str, body: bytes, ctype: str) -> tuple[int, str]:
+    status, _, answer = get(
+        base + "/sparql",
+        accept="application/sparql-results+json, text/plain;q=0.5",
+        data=body,
+        method="POST",
+        content_type=ctype,
+    )
+    return status, answer.decode("utf-8")
+
+
+@pytest.mark.parametrize(
+    ("body", "ctype", "want"),
+    [
+        # the declared charset is honoured
+        (E_ACUTE.encode("iso-8859-1"), f"{SPARQL_QUERY}; charset=iso-8859-1", (200, "true")),
+        (E_ACUTE.encode("utf-16"), f"{SPARQL_QUERY}; charset=UTF-16", (200, "true")),
+        (E_ACUTE.encode("utf-8"), SPARQL_QUERY, (200, "true")),
+        (
+            ("query=" + E_ACUTE).encode("latin-1"),
+            f"{FORM}; charset=latin-1",
+            (200, "true"),
+        ),
+        (b"query=" + urllib.parse.quote(E_ACUTE).encode(), FORM, (200, "true")),
+        # bytes not in it: one line, never U+FFFD standing in
+        (
+            b"\xff\xfeSELECT",
+            SPARQL_QUERY,
+            (
+                400,
+                "the query is not UTF-8: byte 0xff at offset 0 (send UTF-8, or name the "
+                "body's charset in Content-Type)",
+            ),
+        ),
+        (
+            E_ACUTE.encode("iso-8859-1"),
+            SPARQL_QUERY,
+            (
+                400,
+                "the query is not UTF-8: byte 0xe9 at offset 15 (send UTF-8, or name the "
+                "body's charset in Content-Type)",
+            ),
+        ),
+        (
+            b"query=ASK%7B%7D%FF",
+            FORM,
+            (
+                400,
+                "the form is not UTF-8: byte 0xff at offset 5 (send UTF-8, or name the "
+                "body's charset in Content-Type)",
+            ),
+        ),
+        (
+            b"query=ASK{}\xff",
+            FORM,
+            (
+                400,
+                "the form is not UTF-8: byte 0xff at offset 11 (send UTF-8, or name the "
+                "body's charset in Content-Type)",
+            ),
+        ),
+        (
+            b"ASK {}",
+            f"{SPARQL_QUERY}; charset=klingon",
+            (415, "unknown charset 'klingon' in Content-Type: send the query as UTF-8"),
+        ),
+        (
+            b"ASK {}",
+            f"{SPARQL_QUERY}; charset=base64",
+            (415, "unknown charset 'base64' in Content-Type: send the query as UTF-8"),
+        ),
+    ],
+)
+def test_a_post_body_is_read_in_its_charset_or_refused(
+    base: str, body: bytes, ctype: str, want: tuple[int, str]
+) -> None:
+    status, answer = post(base, body, ctype)
+    if status == 200:
+        answer = "true" if '"boolean":true' in answer.replace(" ", "") else answer
+    assert (status, answer.strip()) == want

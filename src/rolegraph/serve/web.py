@@ -154,7 +154,9 @@ def _host_name(host: str) -> str:
 
 async def _form(request: Request) -> dict[str, list[str]]:
     """The request's parameters: its query string and, for a POST, its body (a form or
-    a SPARQL query); 413 past :data:`MAX_BODY`, 415 for another body."""
+    a SPARQL query, read in the charset its Content-Type names, else UTF-8: never with
+    U+FFFD standing in for bytes it cannot read); 413 past :data:`MAX_BODY`, 415 for
+    another body or an unknown charset."""
     params = {key: list(values) for key, values in _query_params(request.scope["query_string"])}
     if request.method != "POST":
         return params
@@ -180,13 +182,53 @@ async def _form(request: Request) -> dict[str, list[str]]:
             HTTPStatus.UNSUPPORTED_MEDIA_TYPE,
             f"a POST body must be {' or '.join(FORM_TYPES)}, not {ctype or 'untyped'}",
         )
-    text = body.decode("utf-8", "replace")
-    if ctype == "application/sparql-query":
+    what = "query" if ctype == "application/sparql-query" else "form"
+    charset = _charset(request.headers.get("content-type") or "")
+    text = _decoded(body, charset, what)
+    if what == "query":
         params.setdefault("query", []).append(text)
     else:
-        for key, values in urllib.parse.parse_qs(text, keep_blank_values=True).items():
+        try:
+            found = urllib.parse.parse_qs(
+                text, keep_blank_values=True, encoding=charset, errors="strict"
+            )
+        except UnicodeDecodeError as exc:  # a percent-escape of bytes not in the charset
+            raise HttpError(HTTPStatus.BAD_REQUEST, _not_in(what, charset, exc)) from None
+        for key, values in found.items():
             params.setdefault(key, []).extend(values)
     return params
+
+
+def _charset(content_type: str) -> str:
+    """The charset a Content-Type names (``charset=iso-8859-1``), else UTF-8."""
+    from email.message import Message
+
+    header = Message()
+    header["content-type"] = content_type
+    return header.get_content_charset() or "utf-8"
+
+
+def _decoded(body: bytes, charset: str, what: str) -> str:
+    """A POST body as text in its ``charset`` (Python's codecs): 415 for a charset no
+    codec reads, 400 for bytes that are not in it (never a U+FFFD standing in)."""
+    try:
+        return body.decode("utf-8-sig" if charset == "utf-8" else charset)
+    except LookupError:
+        raise HttpError(
+            HTTPStatus.UNSUPPORTED_MEDIA_TYPE,
+            f"unknown charset {charset!r} in Content-Type: send the {what} as UTF-8",
+        ) from None
+    except UnicodeDecodeError as exc:
+        raise HttpError(HTTPStatus.BAD_REQUEST, _not_in(what, charset, exc)) from None
+
+
+def _not_in(what: str, charset: str, exc: UnicodeDecodeError) -> str:
+    name = "UTF-8" if charset == "utf-8" else charset
+    byte = exc.object[exc.start]
+    return (
+        f"the {what} is not {name}: byte {byte:#04x} at offset {exc.start} "
+        "(send UTF-8, or name the body's charset in Content-Type)"
+    )
 
 
 def _query_params(raw: bytes) -> tuple[tuple[str, tuple[str, ...]], ...]:
