@@ -3,6 +3,7 @@ server (``rolegraph serve`` on 127.0.0.1, see tests/helpers/servers.py)."""
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 import urllib.parse
@@ -192,3 +193,62 @@ def test_a_post_body_is_read_in_its_charset_or_refused(
     if status == 200:
         answer = "true" if '"boolean":true' in answer.replace(" ", "") else answer
     assert (status, answer.strip()) == want
+
+
+def multipart(fields: dict[str, str], file: tuple[str, bytes] | None) -> tuple[bytes, str]:
+    """A multipart/form-data body (as a browser's form sends it) and its Content-Type."""
+    boundary = "rolegraph-test-boundary"
+    parts = [
+        f'--{boundary}\r\nContent-Disposition: form-data; name="{k}"\r\n\r\n{v}\r\n'.encode()
+        for k, v in fields.items()
+    ]
+    if file is not None:
+        head = (
+            f'--{boundary}\r\nContent-Disposition: form-data; name="profile"; '
+            f'filename="{file[0]}"\r\nContent-Type: application/octet-stream\r\n\r\n'
+        )
+        parts.append(head.encode() + file[1] + b"\r\n")
+    body = b"".join(parts) + f"--{boundary}--\r\n".encode()
+    return body, f"multipart/form-data; boundary={boundary}"
+
+
+SAM = b"name: Sam\nskills:\n  Data ethics and privacy: working\n"
+
+
+def heading(page: bytes) -> str:
+    found = re.search(r"<h1>(.*?)</h1>", page.decode("utf-8"))
+    assert found, page[:200]
+    return found.group(1)
+
+
+@pytest.mark.parametrize(
+    ("fields", "file", "want"),
+    [
+        ({"name": ""}, ("sam.yaml", SAM), "The levels most like Sam’s skills"),
+        (
+            {"name": "Alex <b>", "skill:Data ethics and privacy": "working"},
+            None,
+            "The levels most like Alex &lt;b&gt;’s skills",
+        ),
+        ({"skill:Data ethics and privacy": "working"}, None, "The levels most like your skills"),
+    ],
+)
+def test_the_assess_page_names_the_person(
+    base: str, fields: dict[str, str], file: tuple[str, bytes] | None, want: str
+) -> None:
+    body, ctype = multipart(fields, file)
+    status, _, page = get(base + "/assess", data=body, method="POST", content_type=ctype)
+    assert status == 200, page[:300]
+    assert heading(page) == want
+
+
+def test_assess_refuses_a_form_name_with_an_uploaded_profile(base: str) -> None:
+    body, ctype = multipart({"name": "Alex"}, ("sam.yaml", SAM))
+    status, _, answer = get(
+        base + "/assess", accept="text/plain", data=body, method="POST", content_type=ctype
+    )
+    assert (status, answer.decode()) == (
+        400,
+        "name: an uploaded profile names its person itself: leave the name empty, or pick "
+        "tiers in the form instead of uploading a file\n",
+    )

@@ -184,6 +184,12 @@ def answer(
                     HTTPStatus.BAD_REQUEST,
                     "profile: upload a file or pick tiers in the form, not both",
                 )
+            if values.get("name"):
+                raise HttpError(
+                    HTTPStatus.BAD_REQUEST,
+                    "name: an uploaded profile names its person itself: leave the name "
+                    "empty, or pick tiers in the form instead of uploading a file",
+                )
             read = read_upload(view, *upload)
             if read.team:
                 return _team(view, read, target, as_json)
@@ -196,7 +202,9 @@ def answer(
         gaps = [compare(view, held, target, source=name)] if target else []
         if as_json:
             return json_reply(person_record(name, len(held), matches, gaps))
-        page = _form_page_for(view, values, held if upload is None else {}, matches, gaps, notes)
+        page = _form_page_for(
+            view, values, held if upload is None else {}, matches, gaps, notes, name
+        )
         return Reply(HTTPStatus.OK, page, HTML)
 
     return app.analyse(work)
@@ -339,7 +347,11 @@ def _form_page_for(
     matches: list[Match],
     gaps: list[Gap],
     notes: list[str],
+    name: str = "you",
 ) -> bytes:
+    """The form, and the answer for ``name`` (as ``rolegraph assess`` names the person:
+    "you" when no name is given) when there are ``matches``."""
+    whose = "your" if name == "you" else f"{name}’s"
     ranked = [
         {
             "rank": i + 1,
@@ -355,7 +367,7 @@ def _form_page_for(
     return render(
         "assess.html",
         **_form_values(view, values, held),
-        title="Assess your skills" if not matches else "The levels most like your skills",
+        title="Assess your skills" if not matches else f"The levels most like {whose} skills",
         matches=ranked,
         gap=None
         if gap is None
