@@ -252,3 +252,19 @@ def test_assess_refuses_a_form_name_with_an_uploaded_profile(base: str) -> None:
         "name: an uploaded profile names its person itself: leave the name empty, or pick "
         "tiers in the form instead of uploading a file\n",
     )
+
+
+def test_an_assess_form_is_read_in_its_charset_or_refused(base: str) -> None:
+    name = "Zoë".encode("iso-8859-1")
+    body = b"name=" + name + b"&skill%3AData+ethics+and+privacy=working"
+    ctype = f"{FORM}; charset=iso-8859-1"
+    status, _, page = get(base + "/assess", data=body, method="POST", content_type=ctype)
+    assert (status, heading(page)) == (200, "The levels most like Zoë’s skills")
+    status, _, answer = get(
+        base + "/assess", accept="text/plain", data=body, method="POST", content_type=FORM
+    )
+    assert (status, answer.decode()) == (
+        400,
+        "the form is not UTF-8: byte 0xeb at offset 7 (send UTF-8, or name the body's "
+        "charset in Content-Type)\n",
+    )

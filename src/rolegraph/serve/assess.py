@@ -41,6 +41,7 @@ from rolegraph.analysis.careers import (
 )
 from rolegraph.errors import NotFound, RolegraphError
 from rolegraph.model.vocab import TIERS
+from rolegraph.serve.negotiation import form_fields
 from rolegraph.serve.pages import render
 from rolegraph.serve.people import link
 from rolegraph.serve.reply import HTML, HttpError, Reply
@@ -117,14 +118,9 @@ async def read_form(request: Request) -> tuple[dict[str, list[str]], tuple[str, 
             raise HttpError(HTTPStatus.REQUEST_ENTITY_TOO_LARGE, _too_large())
         chunks.append(chunk)
     body = b"".join(chunks)
-    fields: dict[str, list[str]] = {}
-    if ctype == FORM_TYPES[0]:
-        for key, values in urllib.parse.parse_qs(
-            body.decode("utf-8", "replace"), keep_blank_values=True
-        ).items():
-            fields[key] = values
-        return fields, None
-    return await _multipart(request, body, fields)
+    if ctype == FORM_TYPES[0]:  # (read in its charset, as every form body)
+        return form_fields(body, request.headers.get("content-type") or ""), None
+    return await _multipart(request, body, {})
 
 
 async def _multipart(

@@ -49,7 +49,7 @@ from rolegraph.serve import (
     tools,
 )
 from rolegraph.serve.app import App, ExplorerMaker
-from rolegraph.serve.negotiation import accepts
+from rolegraph.serve.negotiation import accepts, body_text, form_fields
 from rolegraph.serve.reply import HttpError, Reply
 from rolegraph.serve.spelling import WEB_SPELLING
 from rolegraph.serve.stream import StreamedAnswer
@@ -182,53 +182,13 @@ async def _form(request: Request) -> dict[str, list[str]]:
             HTTPStatus.UNSUPPORTED_MEDIA_TYPE,
             f"a POST body must be {' or '.join(FORM_TYPES)}, not {ctype or 'untyped'}",
         )
-    what = "query" if ctype == "application/sparql-query" else "form"
-    charset = _charset(request.headers.get("content-type") or "")
-    text = _decoded(body, charset, what)
-    if what == "query":
-        params.setdefault("query", []).append(text)
+    content_type = request.headers.get("content-type") or ""
+    if ctype == "application/sparql-query":
+        params.setdefault("query", []).append(body_text(body, content_type, "query"))
     else:
-        try:
-            found = urllib.parse.parse_qs(
-                text, keep_blank_values=True, encoding=charset, errors="strict"
-            )
-        except UnicodeDecodeError as exc:  # a percent-escape of bytes not in the charset
-            raise HttpError(HTTPStatus.BAD_REQUEST, _not_in(what, charset, exc)) from None
-        for key, values in found.items():
+        for key, values in form_fields(body, content_type).items():
             params.setdefault(key, []).extend(values)
     return params
-
-
-def _charset(content_type: str) -> str:
-    """The charset a Content-Type names (``charset=iso-8859-1``), else UTF-8."""
-    from email.message import Message
-
-    header = Message()
-    header["content-type"] = content_type
-    return header.get_content_charset() or "utf-8"
-
-
-def _decoded(body: bytes, charset: str, what: str) -> str:
-    """A POST body as text in its ``charset`` (Python's codecs): 415 for a charset no
-    codec reads, 400 for bytes that are not in it (never a U+FFFD standing in)."""
-    try:
-        return body.decode("utf-8-sig" if charset == "utf-8" else charset)
-    except LookupError:
-        raise HttpError(
-            HTTPStatus.UNSUPPORTED_MEDIA_TYPE,
-            f"unknown charset {charset!r} in Content-Type: send the {what} as UTF-8",
-        ) from None
-    except UnicodeDecodeError as exc:
-        raise HttpError(HTTPStatus.BAD_REQUEST, _not_in(what, charset, exc)) from None
-
-
-def _not_in(what: str, charset: str, exc: UnicodeDecodeError) -> str:
-    name = "UTF-8" if charset == "utf-8" else charset
-    byte = exc.object[exc.start]
-    return (
-        f"the {what} is not {name}: byte {byte:#04x} at offset {exc.start} "
-        "(send UTF-8, or name the body's charset in Content-Type)"
-    )
 
 
 def _query_params(raw: bytes) -> tuple[tuple[str, tuple[str, ...]], ...]:
