@@ -268,3 +268,50 @@ def test_an_assess_form_is_read_in_its_charset_or_refused(base: str) -> None:
         "the form is not UTF-8: byte 0xeb at offset 7 (send UTF-8, or name the body's "
         "charset in Content-Type)\n",
     )
+
+
+@pytest.mark.parametrize(
+    ("path", "line"),
+    [
+        (
+            "/explorer?view=framework",
+            "view: /explorer takes no parameter 'view' (it takes role, skill)",
+        ),
+        (
+            "/explorer?rol=x",
+            "rol: /explorer takes no parameter 'rol' (did you mean role? it takes role, skill)",
+        ),
+        ("/explorer?role=a&role=b", "role: given more than once: give it once"),
+        (
+            "/id/role/machine-learning-engineer?evil=1",
+            "evil: /id/ takes no parameter 'evil' (did you mean view? it takes view, format)",
+        ),
+        (
+            "/id/role/machine-learning-engineer?format=json&format=ttl",
+            "format: given more than once: give it once",
+        ),
+        (
+            "/id/role/machine-learning-engineer?view=page&view=page",
+            "view: given more than once: give it once",
+        ),
+        (
+            "/assess?format=json",
+            "format: GET /assess is the form; POST it (with format=json) for a JSON answer",
+        ),
+        (
+            "/assess?fromat=json",
+            "fromat: /assess takes no parameter 'fromat' (did you mean format? it takes name, "
+            "target, top, role, profile, format and skill:SKILL for each skill's tier)",
+        ),
+        ("/assess?role=a&role=b", "role: given more than once: give it once"),
+    ],
+)
+def test_every_route_applies_the_parameter_rules(base: str, path: str, line: str) -> None:
+    assert text(base, path) == (400, line + "\n")
+
+
+def test_the_parameters_routes_take_still_work(base: str) -> None:
+    assert text(base, "/id/role/machine-learning-engineer?format=ttl")[0] == 200
+    status, _, page = get(base + "/explorer?role=Machine+learning+engineer")
+    assert status == 200 and b"<html" in page[:200].lower()
+    assert text(base, "/explorer?role=")[0] == 200  # (blank: the overlap view)

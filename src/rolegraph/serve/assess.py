@@ -50,10 +50,10 @@ from rolegraph.serve.tools import (
     gap_rows,
     json_reply,
     level_choices,
+    read_params,
     role_choices,
     wants_json,
 )
-from rolegraph.util.text import did_you_mean
 
 if TYPE_CHECKING:
     from rolegraph.analysis.careers import Gap, Match, ProfileFile
@@ -66,7 +66,7 @@ MAX_BODY = MAX_UPLOAD + 64 * 1024
 #: the most form fields read (a tier per skill, and the others)
 MAX_FIELDS = 1000
 #: the form's fields besides the tiers (one ``skill:NAME`` field per skill)
-FIELDS = ("name", "target", "top", "role", "format", "profile")
+FIELDS = ("name", "target", "top", "role", "profile")
 SKILL = "skill:"
 #: best-matching levels shown: the default (as the CLI's --top) and the most
 TOP, MAX_TOP = 5, 50
@@ -209,27 +209,18 @@ def answer(
 def _read_fields(fields: dict[str, list[str]]) -> tuple[dict[str, str], dict[str, str], str]:
     """The form's values, its tiers (skill name -> tier text, blanks left out) and the
     format asked for; unknown or repeated fields are a 400 naming them."""
-    values: dict[str, str] = {}
     tiers: dict[str, str] = {}
     for key, given in fields.items():
-        if len(given) > 1:
-            raise HttpError(HTTPStatus.BAD_REQUEST, f"{key}: given more than once: give it once")
         if key.startswith(SKILL):
+            if len(given) > 1:
+                raise HttpError(
+                    HTTPStatus.BAD_REQUEST, f"{key}: given more than once: give it once"
+                )
             if given[0].strip():
                 tiers[key[len(SKILL) :]] = given[0].strip()
-        elif key in FIELDS:
-            values[key] = given[0].strip()
-        else:
-            close = did_you_mean(key, [*FIELDS, SKILL + "NAME"])
-            hint = f"did you mean {', '.join(close)}? " if close else ""
-            raise HttpError(
-                HTTPStatus.BAD_REQUEST,
-                f"{key}: /assess takes no field {key!r} ({hint}it takes {', '.join(FIELDS)} "
-                f"and {SKILL}SKILL for each skill's tier)",
-            )
-    fmt = values.pop("format", "").lower()
-    if fmt not in ("", "html", "json"):
-        raise HttpError(HTTPStatus.BAD_REQUEST, f"format: unknown format {fmt!r}: use html or json")
+    others = {k: v for k, v in fields.items() if not k.startswith(SKILL)}
+    more = f" and {SKILL}SKILL for each skill's tier"
+    values, fmt = read_params("/assess", others, FIELDS, more=more)
     return values, tiers, fmt
 
 
@@ -326,7 +317,12 @@ def _team(view: FrameworkView, read: ProfileFile, target: str | None, as_json: b
 
 
 def _form_page(app: App, query: dict[str, list[str]]) -> Reply:
-    values, _tiers_given, _fmt = _read_fields(query)
+    values, _tiers_given, fmt = _read_fields(query)
+    if fmt == "json":
+        raise HttpError(
+            HTTPStatus.BAD_REQUEST,
+            "format: GET /assess is the form; POST it (with format=json) for a JSON answer",
+        )
 
     def work(view: FrameworkView) -> bytes:
         if values.get("target"):
