@@ -82,3 +82,27 @@ def test_a_saved_query_example_runs_with_its_default_parameters(
 def test_the_level_skills_example_unbound_would_answer_otherwise(server: str) -> None:
     """(So the browser test above can fail: unbound, the text answers every level.)"""
     assert unbound_rows(server, "level-skills") > csv_rows(server, "level-skills")
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/", "/id/role/machine-learning-engineer", "/explorer", "/sparql", "/queries", "/gap"],
+)
+def test_a_page_load_asks_for_nothing_missing(page: Any, server: str, path: str) -> None:
+    """No 404 (the favicon was one on every page) and no console error, in Chromium."""
+    errors: list[str] = []
+    failed: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("response", lambda r: failed.append(f"{r.status} {r.url}") if r.status >= 400 else None)
+    page.goto(server + path)
+    page.wait_for_load_state("networkidle")
+    assert (failed, errors) == ([], [])
+
+
+def test_the_favicon_is_the_packaged_icon(server: str) -> None:
+    from importlib import resources
+
+    packaged = (resources.files("rolegraph.serve") / "static" / "favicon.ico").read_bytes()
+    status, ctype, body = get(server + "/favicon.ico")
+    assert (status, ctype, body) == (200, "image/x-icon", packaged)
+    assert packaged[:4] == b"\x00\x00\x01\x00"  # an ICO file

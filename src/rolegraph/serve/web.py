@@ -447,6 +447,7 @@ def _routes(app: App) -> list[Route]:
         *(get(path, _tool(tool), form=True) for path, tool in TOOLS.items()),
         get("/assess", assess.handler),
         get("/static/{name:path}", lambda a, r, *_: static.static(r.path_params["name"])),
+        get("/favicon.ico", lambda *_: static.static("favicon.ico")),  # (browsers ask for it)
         *(get(path, handler) for path, handler in _described_routes(described).items()),
         get("/{path:path}", _not_here),
     ]
