@@ -43,8 +43,8 @@ class App:
 
     def view(self) -> FrameworkView:
         """The graph as the career analyses read it (:func:`framework_view`), read once,
-        on first use: over a remote endpoint, from a copy of its graph taken then. Its
-        texts are read with it (about 0.1 s for the whole framework), so that it is
+        at start (:func:`.web.make_app` asks for it): over a remote endpoint, from a copy
+        of its graph taken then. Its texts are read with it (about 0.1 s for the whole framework), so that it is
         never written to again and requests read it at once, each on its own thread."""
         with self._view_lock:
             if self._view is None:
