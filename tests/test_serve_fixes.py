@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from conftest import free_port
-from helpers.servers import get, serving
+from helpers.servers import get, load_oxigraph, oxigraph, serving
 
 RANK_LINE = (
     "rolegraph: error: tier <https://w3id.org/rolegraph/id/tier/expert> has rank '3.5', "
@@ -70,6 +70,28 @@ def test_serve_refuses_a_graph_the_pages_cannot_read_at_start(
     assert done.returncode == 1
     assert done.stderr.strip() == RANK_LINE
     assert "Serving" not in done.stdout + done.stderr
+
+
+def test_serve_refuses_an_endpoint_whose_graph_the_pages_cannot_read(
+    graph_file: Path, tmp_path: Path
+) -> None:
+    load_oxigraph(tmp_path / "db", bad_rank(graph_file, tmp_path))
+    with oxigraph(tmp_path / "db") as store:
+        for workers in ("1", "2"):
+            done = subprocess.run(
+                [
+                    sys.executable,
+                    *("-m", "rolegraph", "serve", "--endpoint", store + "/query"),
+                    "--port",
+                    str(free_port()),
+                    "--workers",
+                    workers,
+                ],
+                capture_output=True,
+                text=True,
+                timeout=60,
+            )
+            assert (done.returncode, done.stderr.strip()) == (1, RANK_LINE)
 
 
 def test_create_app_raises_the_same_error(graph_file: Path, tmp_path: Path) -> None:
