@@ -326,6 +326,14 @@ def test_an_assess_form_is_read_in_its_charset_or_refused(base: str) -> None:
             "target, top, role, profile, format and skill:SKILL for each skill's tier)",
         ),
         ("/assess?role=a&role=b", "role: given more than once: give it once"),
+        ("/?evil=1", "evil: / takes no parameter 'evil' (it takes no parameters)"),
+        ("/queries?x", "x: /queries takes no parameter 'x' (it takes no parameters)"),
+        ("/favicon.ico?v=2", "v: /favicon.ico takes no parameter 'v' (it takes no parameters)"),
+        (
+            "/.well-known/void?fmt=ttl",
+            "fmt: /.well-known/void takes no parameter 'fmt' (did you mean format? it takes format)",
+        ),
+        ("/shapes?format=ttl&format=nt", "format: given more than once: give it once"),
     ],
 )
 def test_every_route_applies_the_parameter_rules(base: str, path: str, line: str) -> None:

@@ -382,8 +382,10 @@ def _described_routes(described: describe.Described) -> dict[str, Handler]:
     return {
         "/.well-known/void": rdf(describe.void),
         "/catalog": rdf(describe.catalog),
-        "/dumps/{name}": lambda a, r, *_: describe.dump(described, r.path_params["name"]),
-        f"/ontology/{ONTOLOGY_VERSION}": lambda a, r, *_: routes.ontology(r.headers.get("accept")),
+        "/dumps/{name}": _bare(lambda a, r, *_: describe.dump(described, r.path_params["name"])),
+        f"/ontology/{ONTOLOGY_VERSION}": _bare(
+            lambda a, r, *_: routes.ontology(r.headers.get("accept"))
+        ),
         "/shapes": lambda a, r, *_: dereference.shapes(r.url.query, r.headers.get("accept")),
         "/release/{name}": lambda a, r, *_: dereference.release(
             described, r.path_params["name"], r.url.query, r.headers.get("accept")
@@ -420,6 +422,18 @@ def _tool(tool: Callable[[App, dict[str, list[str]], str | None], Reply]) -> Han
     return lambda a, r, params, _: tool(a, params, r.headers.get("accept"))
 
 
+def _bare(handler: Handler) -> Handler:
+    """A route that takes no parameters: any is a 400 naming it (the tools' rules)."""
+
+    def bare(app: App, request: Request, params: dict[str, list[str]], gone: Any) -> Reply:
+        if request.url.query:
+            fields = tools.query_fields(request.url.query)
+            tools.read_params(request.url.path[:200], fields, (), formats=())
+        return handler(app, request, params, gone)
+
+    return bare
+
+
 def _ontology_file(name: str, media: str) -> Handler:
     return lambda *_: routes.file(name, media)
 
@@ -434,20 +448,20 @@ def _routes(app: App) -> list[Route]:
 
     described = describe.Described(app.backend)
     return [
-        get("/", lambda a, *_: routes.home(a)),
+        get("/", _bare(lambda a, *_: routes.home(a))),
         get("/sparql", _sparql(described), form=True),
         get("/query", _sparql(described), form=True),
         get("/update", _update),
         get("/id/{path:path}", _resource),
-        get("/queries", lambda a, *_: routes.query_list(a)),
+        get("/queries", _bare(lambda a, *_: routes.query_list(a))),
         get("/queries/{name}", _saved, form=True),
-        get("/ontology", lambda a, r, *_: routes.ontology(r.headers.get("accept"))),
-        *(get(path, _ontology_file(*spec)) for path, spec in ONTOLOGY_FILES.items()),
+        get("/ontology", _bare(lambda a, r, *_: routes.ontology(r.headers.get("accept")))),
+        *(get(path, _bare(_ontology_file(*spec))) for path, spec in ONTOLOGY_FILES.items()),
         get("/explorer", lambda a, r, *_: routes.explorer(a, r.url.query)),
         *(get(path, _tool(tool), form=True) for path, tool in TOOLS.items()),
         get("/assess", assess.handler),
-        get("/static/{name:path}", lambda a, r, *_: static.static(r.path_params["name"])),
-        get("/favicon.ico", lambda *_: static.static("favicon.ico")),  # (browsers ask for it)
+        get("/static/{name:path}", _bare(lambda a, r, *_: static.static(r.path_params["name"]))),
+        get("/favicon.ico", _bare(lambda *_: static.static("favicon.ico"))),  # (browsers ask)
         *(get(path, handler) for path, handler in _described_routes(described).items()),
         get("/{path:path}", _not_here),
     ]
