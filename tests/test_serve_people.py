@@ -220,8 +220,8 @@ def test_bad_assessments_are_one_line_and_uploads_are_bounded(server: str) -> No
         (
             q(**{"skill:Data engineering": "expert", "traget": LDS}).encode(),
             form,
-            "traget: /assess takes no field 'traget' (did you mean target, format? it takes name, target, "
-            "top, role, format, profile and skill:SKILL for each skill's tier)",
+            "traget: /assess takes no parameter 'traget' (did you mean target, format? it takes "
+            "name, target, top, role, profile, format and skill:SKILL for each skill's tier)",
         ),
         (
             *multipart({}, {"profile": ("me.pdf", b"x")}),

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from rolegraph.analysis.view import framework_view
 from rolegraph.cli.group import BUNDLED_KEY, BUNDLED_NOTICE, BUNDLED_SAID_KEY, RolegraphCommand
 from rolegraph.cli.options import (
     Seconds,
@@ -218,6 +219,7 @@ def _serve_with_workers(
     if endpoint is not None:
         backend, _ = open_endpoint(endpoint, graph_iri=graph_iri, explorer=False)
         try:
+            framework_view(backend.snapshot())  # a graph the pages cannot read: refused now
             what = f"{plural(backend.stats()['triples'], 'triple')} of {backend.describe()}"
         finally:
             backend.close()
@@ -232,6 +234,7 @@ def _serve_with_workers(
                 "or serve with one worker",
             )
         graph = load_graph(graph_path)
+        framework_view(graph)  # a graph the pages cannot read is refused here, not by each worker
         what = plural(len(graph), "triple")
         settings |= {
             "ROLEGRAPH_GRAPH": str(graph_path.resolve()) if graph_path else None,

@@ -5,13 +5,15 @@ parameters allow, and the explorer pages made so far. The routes in :mod:`.route
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING, TypeVar
 
 from rolegraph.analysis.view import framework_view
-from rolegraph.sparql.binding import allowed_values
-from rolegraph.sparql.catalogue import load_catalogue
+from rolegraph.errors import RolegraphError
+from rolegraph.sparql.binding import allowed_values, bind_params, bind_values
+from rolegraph.sparql.catalogue import load_catalogue, with_default_prefixes
 
 if TYPE_CHECKING:
     from rolegraph.analysis.view import FrameworkView
@@ -37,11 +39,12 @@ class App:
         self._lock = threading.Lock()
         self._view: FrameworkView | None = None
         self._view_lock = threading.Lock()
+        self._examples: list[dict[str, str]] | None = None
 
     def view(self) -> FrameworkView:
         """The graph as the career analyses read it (:func:`framework_view`), read once,
-        on first use: over a remote endpoint, from a copy of its graph taken then. Its
-        texts are read with it (about 0.1 s for the whole framework), so that it is
+        at start (:func:`.web.make_app` asks for it): over a remote endpoint, from a copy
+        of its graph taken then. Its texts are read with it (about 0.1 s for the whole framework), so that it is
         never written to again and requests read it at once, each on its own thread."""
         with self._view_lock:
             if self._view is None:
@@ -68,6 +71,26 @@ class App:
             with self._lock:
                 self._allowed[key] = found
         return found
+
+    def examples(self) -> list[dict[str, str]]:
+        """The saved queries as the SPARQL editor's examples (name, summary, query), each
+        query's text with its parameters' default values bound as ``/queries/NAME`` binds
+        them (a VALUES clause), so that running the example gives the saved query's answer;
+        a query with a parameter that has no default keeps it unbound, for the reader to
+        give. Made once (the data is read-only)."""
+        with self._lock:
+            if self._examples is not None:
+                return self._examples
+        made = []
+        for q in self.catalogue.values():
+            text = with_default_prefixes(q.sparql)
+            # (a parameter with no default, or a default the data lacks: left unbound)
+            with contextlib.suppress(RolegraphError):
+                text = bind_values(text, bind_params(q, {}, self.backend.runner()))
+            made.append({"name": q.name, "summary": q.summary, "query": text})
+        with self._lock:
+            self._examples = made
+        return made
 
     def explorer_page(
         self,

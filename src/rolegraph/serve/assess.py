@@ -41,6 +41,7 @@ from rolegraph.analysis.careers import (
 )
 from rolegraph.errors import NotFound, RolegraphError
 from rolegraph.model.vocab import TIERS
+from rolegraph.serve.negotiation import form_fields
 from rolegraph.serve.pages import render
 from rolegraph.serve.people import link
 from rolegraph.serve.reply import HTML, HttpError, Reply
@@ -49,10 +50,11 @@ from rolegraph.serve.tools import (
     gap_rows,
     json_reply,
     level_choices,
+    read_params,
     role_choices,
     wants_json,
 )
-from rolegraph.util.text import did_you_mean, whole_number
+from rolegraph.util.text import whole_number
 
 if TYPE_CHECKING:
     from rolegraph.analysis.careers import Gap, Match, ProfileFile
@@ -65,7 +67,7 @@ MAX_BODY = MAX_UPLOAD + 64 * 1024
 #: the most form fields read (a tier per skill, and the others)
 MAX_FIELDS = 1000
 #: the form's fields besides the tiers (one ``skill:NAME`` field per skill)
-FIELDS = ("name", "target", "top", "role", "format", "profile")
+FIELDS = ("name", "target", "top", "role", "profile")
 SKILL = "skill:"
 #: best-matching levels shown: the default (as the CLI's --top) and the most
 TOP, MAX_TOP = 5, 50
@@ -117,14 +119,9 @@ async def read_form(request: Request) -> tuple[dict[str, list[str]], tuple[str, 
             raise HttpError(HTTPStatus.REQUEST_ENTITY_TOO_LARGE, _too_large())
         chunks.append(chunk)
     body = b"".join(chunks)
-    fields: dict[str, list[str]] = {}
-    if ctype == FORM_TYPES[0]:
-        for key, values in urllib.parse.parse_qs(
-            body.decode("utf-8", "replace"), keep_blank_values=True
-        ).items():
-            fields[key] = values
-        return fields, None
-    return await _multipart(request, body, fields)
+    if ctype == FORM_TYPES[0]:  # (read in its charset, as every form body)
+        return form_fields(body, request.headers.get("content-type") or ""), None
+    return await _multipart(request, body, {})
 
 
 async def _multipart(
@@ -184,6 +181,12 @@ def answer(
                     HTTPStatus.BAD_REQUEST,
                     "profile: upload a file or pick tiers in the form, not both",
                 )
+            if values.get("name"):
+                raise HttpError(
+                    HTTPStatus.BAD_REQUEST,
+                    "name: an uploaded profile names its person itself: leave the name "
+                    "empty, or pick tiers in the form instead of uploading a file",
+                )
             read = read_upload(view, *upload)
             if read.team:
                 return _team(view, read, target, as_json)
@@ -196,7 +199,9 @@ def answer(
         gaps = [compare(view, held, target, source=name)] if target else []
         if as_json:
             return json_reply(person_record(name, len(held), matches, gaps))
-        page = _form_page_for(view, values, held if upload is None else {}, matches, gaps, notes)
+        page = _form_page_for(
+            view, values, held if upload is None else {}, matches, gaps, notes, name
+        )
         return Reply(HTTPStatus.OK, page, HTML)
 
     return app.analyse(work)
@@ -205,27 +210,18 @@ def answer(
 def _read_fields(fields: dict[str, list[str]]) -> tuple[dict[str, str], dict[str, str], str]:
     """The form's values, its tiers (skill name -> tier text, blanks left out) and the
     format asked for; unknown or repeated fields are a 400 naming them."""
-    values: dict[str, str] = {}
     tiers: dict[str, str] = {}
     for key, given in fields.items():
-        if len(given) > 1:
-            raise HttpError(HTTPStatus.BAD_REQUEST, f"{key}: given more than once: give it once")
         if key.startswith(SKILL):
+            if len(given) > 1:
+                raise HttpError(
+                    HTTPStatus.BAD_REQUEST, f"{key}: given more than once: give it once"
+                )
             if given[0].strip():
                 tiers[key[len(SKILL) :]] = given[0].strip()
-        elif key in FIELDS:
-            values[key] = given[0].strip()
-        else:
-            close = did_you_mean(key, [*FIELDS, SKILL + "NAME"])
-            hint = f"did you mean {', '.join(close)}? " if close else ""
-            raise HttpError(
-                HTTPStatus.BAD_REQUEST,
-                f"{key}: /assess takes no field {key!r} ({hint}it takes {', '.join(FIELDS)} "
-                f"and {SKILL}SKILL for each skill's tier)",
-            )
-    fmt = values.pop("format", "").lower()
-    if fmt not in ("", "html", "json"):
-        raise HttpError(HTTPStatus.BAD_REQUEST, f"format: unknown format {fmt!r}: use html or json")
+    others = {k: v for k, v in fields.items() if not k.startswith(SKILL)}
+    more = f" and {SKILL}SKILL for each skill's tier"
+    values, fmt = read_params("/assess", others, FIELDS, more=more)
     return values, tiers, fmt
 
 
@@ -323,7 +319,12 @@ def _team(view: FrameworkView, read: ProfileFile, target: str | None, as_json: b
 
 
 def _form_page(app: App, query: dict[str, list[str]]) -> Reply:
-    values, _tiers_given, _fmt = _read_fields(query)
+    values, _tiers_given, fmt = _read_fields(query)
+    if fmt == "json":
+        raise HttpError(
+            HTTPStatus.BAD_REQUEST,
+            "format: GET /assess is the form; POST it (with format=json) for a JSON answer",
+        )
 
     def work(view: FrameworkView) -> bytes:
         if values.get("target"):
@@ -340,7 +341,11 @@ def _form_page_for(
     matches: list[Match],
     gaps: list[Gap],
     notes: list[str],
+    name: str = "you",
 ) -> bytes:
+    """The form, and the answer for ``name`` (as ``rolegraph assess`` names the person:
+    "you" when no name is given) when there are ``matches``."""
+    whose = "your" if name == "you" else f"{name}’s"
     ranked = [
         {
             "rank": i + 1,
@@ -356,7 +361,7 @@ def _form_page_for(
     return render(
         "assess.html",
         **_form_values(view, values, held),
-        title="Assess your skills" if not matches else "The levels most like your skills",
+        title="Assess your skills" if not matches else f"The levels most like {whose} skills",
         matches=ranked,
         gap=None
         if gap is None

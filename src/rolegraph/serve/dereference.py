@@ -37,7 +37,8 @@ def release(described: Described, slug: str, query: str, accept: str | None) -> 
     if found is None:
         held = ", ".join(r.iri.removeprefix(RELEASE_NS) for r in releases) or "none"
         raise HttpError(HTTPStatus.NOT_FOUND, f"no release {slug!r} here (releases: {held})")
-    media = choose(query, accept, ["text/html", *(d.media_type for d in DUMPS.values())])
+    offered = ["text/html", *(d.media_type for d in DUMPS.values())]
+    media = choose(f"/release/{slug}", query, accept, offered)
     if media == "text/html":
         page = describe_pages.release_page(found, found.name == described.backend.release)
         return Reply(HTTPStatus.OK, page, HTML, headers=alternates(media))
@@ -51,7 +52,7 @@ def shapes(query: str, accept: str | None) -> Reply:
     or a page listing the shapes."""
     import pyoxigraph as ox
 
-    media = choose(query, accept, SHAPES_TYPES)
+    media = choose("/shapes", query, accept, SHAPES_TYPES)
     data = (paths.ontology_dir() / "shapes.ttl").read_bytes()
     if media == "text/turtle":
         return Reply(HTTPStatus.OK, data, "text/turtle; charset=utf-8", headers=alternates(media))

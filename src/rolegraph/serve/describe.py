@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import collections
 import threading
-import urllib.parse
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from http import HTTPStatus
@@ -53,6 +52,7 @@ from rolegraph.serve.negotiation import (
 )
 from rolegraph.serve.reply import HTML, HttpError, Reply
 from rolegraph.serve.routes import alternates
+from rolegraph.serve.tools import query_fields, read_params
 
 if TYPE_CHECKING:
     import pyoxigraph as ox
@@ -335,19 +335,14 @@ def rdf(triples: list[ox.Triple], media: str, *, links: bool = False) -> Reply:
     )
 
 
-def choose(query: str, accept: str | None, offered: list[str]) -> str:
-    """The media type asked for: ``?format=`` (html, ttl, nt, jsonld, ...), else the
-    Accept header; 400 for an unknown format, 406 when none offered is acceptable."""
-    asked = (urllib.parse.parse_qs(query).get("format") or [""])[0].lower()
+def choose(route: str, query: str, accept: str | None, offered: list[str]) -> str:
+    """The media type ``route`` is asked for: ``?format=`` (html, ttl, nt, jsonld, ...,
+    read by :func:`.tools.read_params`: no other parameter, none twice), else the Accept
+    header; 400 for an unknown format, 406 when none offered is acceptable."""
+    names = sorted(k for k, v in RESOURCE_FORMATS.items() if v in offered)
+    _, asked = read_params(route, query_fields(query), (), names)
     if asked:
-        media = RESOURCE_FORMATS.get(asked)
-        if media not in offered:
-            names = sorted(k for k, v in RESOURCE_FORMATS.items() if v in offered)
-            raise HttpError(
-                HTTPStatus.BAD_REQUEST, f"unknown format {asked!r}: use one of {', '.join(names)}"
-            )
-        assert media is not None
-        return media
+        return RESOURCE_FORMATS[asked]
     media = accepts(accept, offered)
     if media is None:
         raise HttpError(HTTPStatus.NOT_ACCEPTABLE, "this is served as " + ", ".join(offered))
@@ -504,13 +499,13 @@ def service(described: Described, endpoint: str, root: str, media: str) -> Reply
 
 
 def void(described: Described, root: str, query: str, accept: str | None) -> Reply:
-    media = choose(query, accept, DESCRIPTION_TYPES)
+    media = choose("/.well-known/void", query, accept, DESCRIPTION_TYPES)
     return rdf(void_description(described, root), media, links=True)
 
 
 def catalog(described: Described, root: str, query: str, accept: str | None) -> Reply:
     """``/catalog``: the DCAT record, or its page for a browser."""
-    media = choose(query, accept, ["text/html", *DESCRIPTION_TYPES])
+    media = choose("/catalog", query, accept, ["text/html", *DESCRIPTION_TYPES])
     if media != "text/html":
         return rdf(catalog_description(described, root), media, links=True)
     facts, counts = described.dataset(), described.counts()

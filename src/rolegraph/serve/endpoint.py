@@ -51,7 +51,7 @@ async def sparql(
     if not queries:
         asked = accepts_named(accept, ["text/html", *DESCRIPTION_TYPES])
         if command in ("GET", "HEAD") and asked == "text/html":
-            editor = await run_in_threadpool(pages.sparql_editor_page, app.catalogue)
+            editor = await run_in_threadpool(lambda: pages.sparql_editor_page(app.examples()))
             return Reply(HTTPStatus.OK, editor, HTML, assets=True)
         if command in ("GET", "HEAD") and asked is not None and service is not None:
             return await run_in_threadpool(service, asked)

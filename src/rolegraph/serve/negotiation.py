@@ -1,11 +1,15 @@
 """Content negotiation for ``rolegraph serve``: the Accept header's preferred media type,
-and the media types each kind of answer (results, graphs, resources) is served as."""
+the media types each kind of answer (results, graphs, resources) is served as, and the
+charset a request's body is read in."""
 
 from __future__ import annotations
 
 import functools
+import urllib.parse
+from http import HTTPStatus
 
 from rolegraph.model.formats import FORMATS, GRAPH_MEDIA_TYPES
+from rolegraph.serve.reply import HttpError
 
 SELECT_TYPES = {
     "application/sparql-results+json": "JSON",
@@ -88,3 +92,58 @@ def accepts_named(header: str | None, offered: list[str]) -> str | None:
     or ``text/*``): for a route that answers a client only when it asks by name."""
     named = [p for p in (header or "").split(",") if "*" not in p.split(";")[0]]
     return accepts(",".join(named), offered) if any(p.strip() for p in named) else None
+
+
+# -- request bodies ---------------------------------------------------------------------
+
+
+def body_text(body: bytes, content_type: str, what: str) -> str:
+    """A POST body (``what``: "query", "form") as text in the charset its Content-Type
+    names, else UTF-8, read by Python's codecs: 415 for a charset no codec reads, 400
+    for bytes that are not in it (never a U+FFFD standing in for them)."""
+    return _decoded(body, _charset(content_type), what)
+
+
+def form_fields(body: bytes, content_type: str) -> dict[str, list[str]]:
+    """An ``application/x-www-form-urlencoded`` body's fields, its bytes and its
+    percent-escapes read in its charset (as :func:`body_text`)."""
+    charset = _charset(content_type)
+    text = _decoded(body, charset, "form")
+    try:
+        return urllib.parse.parse_qs(
+            text, keep_blank_values=True, encoding=charset, errors="strict"
+        )
+    except UnicodeDecodeError as exc:  # a percent-escape of bytes not in the charset
+        raise HttpError(HTTPStatus.BAD_REQUEST, _not_in("form", charset, exc)) from None
+
+
+def _charset(content_type: str) -> str:
+    """The charset a Content-Type names (``charset=iso-8859-1``), else UTF-8."""
+    from email.message import Message
+
+    header = Message()
+    header["content-type"] = content_type
+    return header.get_content_charset() or "utf-8"
+
+
+def _decoded(body: bytes, charset: str, what: str) -> str:
+    """A POST body as text in its ``charset`` (Python's codecs): 415 for a charset no
+    codec reads, 400 for bytes that are not in it (never a U+FFFD standing in)."""
+    try:
+        return body.decode("utf-8-sig" if charset == "utf-8" else charset)
+    except LookupError:
+        raise HttpError(
+            HTTPStatus.UNSUPPORTED_MEDIA_TYPE,
+            f"unknown charset {charset!r} in Content-Type: send the {what} as UTF-8",
+        ) from None
+    except UnicodeDecodeError as exc:
+        raise HttpError(HTTPStatus.BAD_REQUEST, _not_in(what, charset, exc)) from None
+
+
+def _not_in(what: str, charset: str, exc: UnicodeDecodeError) -> str:
+    name = "UTF-8" if charset == "utf-8" else charset
+    byte = exc.object[exc.start]
+    return (
+        f"the {what} is not {name}: byte {byte:#04x} at offset {exc.start} "
+        "(send UTF-8, or name the body's charset in Content-Type)"
+    )

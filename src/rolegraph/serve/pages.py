@@ -30,7 +30,6 @@ from rolegraph.model.vocab import (
     sparql_prefixes,
 )
 from rolegraph.sparql.binding import to_oxigraph
-from rolegraph.sparql.catalogue import with_default_prefixes
 from rolegraph.util.text import number
 
 if TYPE_CHECKING:
@@ -346,10 +345,11 @@ def sparql_page(query: str | None = None, result: Any = None) -> bytes:
     )
 
 
-def sparql_editor_page(catalogue: dict[str, SavedQuery]) -> bytes:
+def sparql_editor_page(examples: list[dict[str, str]]) -> bytes:
     """The endpoint's page for a browser: YASGUI (served from ``/static/``) set up by
     ``static/sparql.js`` from the JSON in the editor's ``data-config`` attribute (escaped
-    as any attribute): this endpoint, the prefixes, and the saved queries as examples;
+    as any attribute): this endpoint, the prefixes, and the saved queries as examples
+    (``examples``: :meth:`.app.App.examples`);
     a plain form for a browser without scripts."""
     import json
 
@@ -361,10 +361,7 @@ def sparql_editor_page(catalogue: dict[str, SavedQuery]) -> bytes:
         "endpoint": url("/sparql"),
         "query": query,
         "prefixes": dict(PREFIXES),
-        "examples": [
-            {"name": q.name, "summary": q.summary, "query": with_default_prefixes(q.sparql)}
-            for q in catalogue.values()
-        ],
+        "examples": examples,
     }
     return render(
         "sparql_editor.html",

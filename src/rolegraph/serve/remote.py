@@ -115,6 +115,8 @@ class RemoteBackend:
         self._runner = EndpointRunner(self)
         self._lock = threading.Lock()
         self._stats: tuple[float, dict[str, int]] | None = None
+        self._snapshot: RoleGraph | None = None
+        self._snapshot_lock = threading.Lock()
 
     @property
     def modified(self) -> float:
@@ -297,11 +299,15 @@ class RemoteBackend:
             raise self._unreadable(media, exc) from None
 
     def snapshot(self) -> RoleGraph:
-        """The graph copied into this process (for the explorer, made at start)."""
+        """The graph copied into this process, once, at start (the explorer and the
+        pages' view read the same copy)."""
         import pyoxigraph as ox
 
-        triples = ox.parse(self.ntriples(), format=ox.RdfFormat.N_TRIPLES)
-        return RoleGraph.from_triples(triples, location=self.describe())
+        with self._snapshot_lock:
+            if self._snapshot is None:
+                triples = ox.parse(self.ntriples(), format=ox.RdfFormat.N_TRIPLES)
+                self._snapshot = RoleGraph.from_triples(triples, location=self.describe())
+            return self._snapshot
 
     def close(self) -> None:
         self._client.close()

@@ -6,7 +6,6 @@ raises an :class:`~.reply.HttpError`)."""
 
 from __future__ import annotations
 
-import urllib.parse
 from collections.abc import Callable
 from http import HTTPStatus
 from typing import TYPE_CHECKING
@@ -22,6 +21,7 @@ from rolegraph.serve import backend, pages, people
 from rolegraph.serve.app import App
 from rolegraph.serve.negotiation import RESOURCE_FORMATS, accepts
 from rolegraph.serve.reply import HTML, HttpError, Reply
+from rolegraph.serve.tools import query_fields, read_params
 from rolegraph.util.text import did_you_mean
 
 if TYPE_CHECKING:
@@ -75,9 +75,9 @@ def ontology(accept: str | None) -> Reply:
 
 def explorer(app: App, query: str) -> Reply:
     """/explorer: the overlap view; ?role=NAME the role's view; ?skill=NAME the skill's."""
-    fields = urllib.parse.parse_qs(query)
-    role = (fields.get("role") or [""])[-1].strip() or None
-    skill = (fields.get("skill") or [""])[-1].strip() or None
+    values, _ = read_params("/explorer", query_fields(query), ("role", "skill"), formats=())
+    role = values.get("role") or None
+    skill = values.get("skill") or None
     if role and skill:
         raise HttpError(HTTPStatus.BAD_REQUEST, "give role or skill, not both")
     view = "role" if role else "skill" if skill else "overlap"
@@ -101,7 +101,8 @@ def resource(app: App, iri: str, query: str, accept: str | None) -> Reply:
     with ``?view=triples`` the table of its statements."""
     import pyoxigraph as ox
 
-    view = _one(urllib.parse.parse_qs(query), "view", "page")
+    values, fmt = read_params("/id/", query_fields(query), ("view",), sorted(RESOURCE_FORMATS))
+    view = values.get("view") or "page"
     if view not in VIEWS:
         raise HttpError(
             HTTPStatus.BAD_REQUEST, f"view: unknown view {view!r}: use {' or '.join(VIEWS)}"
@@ -109,7 +110,7 @@ def resource(app: App, iri: str, query: str, accept: str | None) -> Reply:
     triples, incoming, linked = app.backend.about(iri)
     if not triples and not incoming:
         raise HttpError(HTTPStatus.NOT_FOUND, f"no resource <{iri}> in this graph")
-    media = _resource_media(query, accept)
+    media = _resource_media(fmt, accept)
     ordered = sorted(triples, key=lambda t: (t.predicate.value, str(t.object)))
     links = alternates(media)
     if media == "text/turtle":
@@ -129,14 +130,6 @@ def resource(app: App, iri: str, query: str, accept: str | None) -> Reply:
         app.backend, app.explorer is not None, iri, ordered, incoming, linked
     )
     return Reply(HTTPStatus.OK, page, HTML, headers=links)
-
-
-def _one(fields: dict[str, list[str]], name: str, default: str) -> str:
-    """A parameter given at most once (its default when not given)."""
-    values = fields.get(name) or [default]
-    if len(values) > 1:
-        raise HttpError(HTTPStatus.BAD_REQUEST, f"{name} given more than once: give it once")
-    return values[0].strip() or default
 
 
 #: a resource's other representations: ?format= name -> media type
@@ -162,15 +155,10 @@ def alternates(media: str) -> tuple[tuple[str, str], ...]:
     )
 
 
-def _resource_media(query: str, accept: str | None) -> str:
-    """The media type a resource is asked for: ``?format=``, else the Accept header."""
-    choice = (urllib.parse.parse_qs(query).get("format") or [""])[0]
-    media = RESOURCE_FORMATS.get(choice.lower())
-    if choice and media is None:
-        raise HttpError(
-            HTTPStatus.BAD_REQUEST,
-            f"unknown format {choice!r}: use one of {', '.join(sorted(RESOURCE_FORMATS))}",
-        )
+def _resource_media(fmt: str, accept: str | None) -> str:
+    """The media type a resource is asked for: ``?format=`` (``fmt``, checked by
+    :func:`.tools.read_params`), else the Accept header."""
+    media = RESOURCE_FORMATS.get(fmt)
     if media is None:
         media = accepts(
             accept, ["text/html", "text/turtle", "application/ld+json", "application/n-triples"]

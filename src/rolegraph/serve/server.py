@@ -289,7 +289,11 @@ def make_server(
         backend = EmbeddedBackend(graph, pool, modified=_modified(graph.location), cache=cache)
     # The address it listens on is a name it is known by (the URL it prints has it).
     own = f"[{host}]" if ":" in host else host
-    app = make_app(backend, explorer=explorer, allowed_hosts=(own, *allowed_hosts))
+    try:
+        app = make_app(backend, explorer=explorer, allowed_hosts=(own, *allowed_hosts))
+    except BaseException:  # (make_app closed the backend)
+        sock.close()
+        raise
     return Server(app, sock)
 
 

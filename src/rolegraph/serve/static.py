@@ -1,6 +1,7 @@
 """The files ``rolegraph serve`` serves as they are, under ``/static/``: the vendored
 YASGUI editor (``static/yasgui/``, its licence beside it) and the script that sets it up
-for the ``/sparql`` page. Only the files packaged in ``static/`` are served (the list is
+for the ``/sparql`` page, and the site's icon (``favicon.ico``, also at ``/favicon.ico``,
+where browsers ask for it). Only the files packaged in ``static/`` are served (the list is
 read once); nothing is fetched from anywhere else."""
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ TYPES = {
     ".js": "text/javascript; charset=utf-8",
     ".css": "text/css; charset=utf-8",
     ".txt": "text/plain; charset=utf-8",
+    ".ico": "image/x-icon",
     "": "text/plain; charset=utf-8",
 }
 #: a day: the files change only with rolegraph's version

@@ -10,6 +10,7 @@ with the names it may have meant."""
 
 from __future__ import annotations
 
+import urllib.parse
 from collections.abc import Callable, Mapping, Sequence
 from http import HTTPStatus
 from typing import TYPE_CHECKING, Any
@@ -50,26 +51,40 @@ SIMILAR_TOP = 10
 
 
 def read_params(
-    tool: str, params: Mapping[str, Sequence[str]], names: Sequence[str]
+    tool: str,
+    params: Mapping[str, Sequence[str]],
+    names: Sequence[str],
+    formats: Sequence[str] = ("html", "json"),
+    more: str = "",
 ) -> tuple[dict[str, str], str]:
-    """The tool's parameters (each at most once; unknown ones refused, with the names
-    meant), and the format asked for: "json", "html" or "" (not said)."""
-    known = (*names, "format")
+    """The parameters of ``tool`` (a route: each at most once; unknown ones refused, with
+    the names meant), and the format asked for: one of ``formats`` (lower case), or ""
+    (not said). With no ``formats`` the route takes no ``format``; ``more`` says what
+    else it takes, for the message refusing a parameter. Every route of the
+    service that takes parameters reads them here, so they follow one set of rules."""
+    known = (*names, "format") if formats else tuple(names)
     for key in params:
         if key not in known:
             close = did_you_mean(key, list(known))
             hint = f"did you mean {', '.join(close)}? " if close else ""
+            takes = f"it takes {', '.join(known)}{more}" if known else "it takes no parameters"
             raise HttpError(
                 HTTPStatus.BAD_REQUEST,
-                f"{key}: {tool} takes no parameter {key!r} ({hint}it takes {', '.join(known)})",
+                f"{key}: {tool} takes no parameter {key!r} ({hint}{takes})",
             )
         if len(params[key]) > 1:
             raise HttpError(HTTPStatus.BAD_REQUEST, f"{key}: given more than once: give it once")
     values = {k: v[-1].strip() for k, v in params.items()}
     fmt = values.pop("format", "").lower()
-    if fmt not in ("", "html", "json"):
-        raise HttpError(HTTPStatus.BAD_REQUEST, f"format: unknown format {fmt!r}: use html or json")
+    if fmt and fmt not in formats:
+        use = " or ".join(formats) if len(formats) <= 2 else "one of " + ", ".join(formats)
+        raise HttpError(HTTPStatus.BAD_REQUEST, f"format: unknown format {fmt!r}: use {use}")
     return values, fmt
+
+
+def query_fields(query: str) -> dict[str, list[str]]:
+    """A query string's parameters (blank values kept, so ``?x=`` is a parameter too)."""
+    return urllib.parse.parse_qs(query, keep_blank_values=True)
 
 
 def wants_json(fmt: str, accept: str | None) -> bool:

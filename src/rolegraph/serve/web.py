@@ -35,7 +35,7 @@ from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from rolegraph.errors import NotFound, RemoteError, RolegraphError
+from rolegraph.errors import DataInvalid, NotFound, RemoteError, RolegraphError
 from rolegraph.graph.pool import QueryCancelled, QueryLimit
 from rolegraph.model.vocab import ID, ONTOLOGY_VERSION
 from rolegraph.serve import (
@@ -49,9 +49,11 @@ from rolegraph.serve import (
     tools,
 )
 from rolegraph.serve.app import App, ExplorerMaker
-from rolegraph.serve.negotiation import accepts
+from rolegraph.serve.negotiation import accepts, body_text, form_fields
 from rolegraph.serve.reply import HttpError, Reply
+from rolegraph.serve.spelling import WEB_SPELLING
 from rolegraph.serve.stream import StreamedAnswer
+from rolegraph.spelling import spelled_by
 from rolegraph.util.text import whole_number
 
 if TYPE_CHECKING:
@@ -98,7 +100,8 @@ class RootPath:
     """Behind a reverse proxy that forwards a path prefix (the ASGI server's root path,
     ``scope["root_path"]``), the pages' links start with it: it is set in
     :data:`.pages.ROOT` for the whole request (the worker thread a route runs on sees
-    it too, as a copy of the request's context)."""
+    it too, as a copy of the request's context), and the text of errors is spelled for
+    the web (:mod:`.spelling`)."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -106,7 +109,8 @@ class RootPath:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         token = pages.ROOT.set(scope.get("root_path", "") if scope["type"] == "http" else "")
         try:
-            await self.app(scope, receive, send)
+            with spelled_by(WEB_SPELLING):  # next steps as this service's pages, not commands
+                await self.app(scope, receive, send)
         finally:
             pages.ROOT.reset(token)
 
@@ -151,7 +155,9 @@ def _host_name(host: str) -> str:
 
 async def _form(request: Request) -> dict[str, list[str]]:
     """The request's parameters: its query string and, for a POST, its body (a form or
-    a SPARQL query); 413 past :data:`MAX_BODY`, 415 for another body."""
+    a SPARQL query, read in the charset its Content-Type names, else UTF-8: never with
+    U+FFFD standing in for bytes it cannot read); 413 past :data:`MAX_BODY`, 415 for
+    another body or an unknown charset."""
     params = {key: list(values) for key, values in _query_params(request.scope["query_string"])}
     if request.method != "POST":
         return params
@@ -179,11 +185,11 @@ async def _form(request: Request) -> dict[str, list[str]]:
             HTTPStatus.UNSUPPORTED_MEDIA_TYPE,
             f"a POST body must be {' or '.join(FORM_TYPES)}, not {ctype or 'untyped'}",
         )
-    text = body.decode("utf-8", "replace")
+    content_type = request.headers.get("content-type") or ""
     if ctype == "application/sparql-query":
-        params.setdefault("query", []).append(text)
+        params.setdefault("query", []).append(body_text(body, content_type, "query"))
     else:
-        for key, values in urllib.parse.parse_qs(text, keep_blank_values=True).items():
+        for key, values in form_fields(body, content_type).items():
             params.setdefault(key, []).extend(values)
     return params
 
@@ -312,6 +318,10 @@ def _route(
             return _failure(HTTPStatus.SERVICE_UNAVAILABLE, str(exc), accept)
         except RemoteError as exc:  # the endpoint behind the app failed, not the request
             return _failure(HTTPStatus.BAD_GATEWAY, str(exc), accept)
+        except DataInvalid as exc:  # the server's data is wrong, not the request
+            return _failure(
+                HTTPStatus.INTERNAL_SERVER_ERROR, f"the graph is invalid: {exc}", accept
+            )
         except RolegraphError as exc:
             return _failure(HTTPStatus.BAD_REQUEST, str(exc), accept)
         except (ValueError, UnicodeError) as exc:
@@ -375,8 +385,10 @@ def _described_routes(described: describe.Described) -> dict[str, Handler]:
     return {
         "/.well-known/void": rdf(describe.void),
         "/catalog": rdf(describe.catalog),
-        "/dumps/{name}": lambda a, r, *_: describe.dump(described, r.path_params["name"]),
-        f"/ontology/{ONTOLOGY_VERSION}": lambda a, r, *_: routes.ontology(r.headers.get("accept")),
+        "/dumps/{name}": _bare(lambda a, r, *_: describe.dump(described, r.path_params["name"])),
+        f"/ontology/{ONTOLOGY_VERSION}": _bare(
+            lambda a, r, *_: routes.ontology(r.headers.get("accept"))
+        ),
         "/shapes": lambda a, r, *_: dereference.shapes(r.url.query, r.headers.get("accept")),
         "/release/{name}": lambda a, r, *_: dereference.release(
             described, r.path_params["name"], r.url.query, r.headers.get("accept")
@@ -413,6 +425,18 @@ def _tool(tool: Callable[[App, dict[str, list[str]], str | None], Reply]) -> Han
     return lambda a, r, params, _: tool(a, params, r.headers.get("accept"))
 
 
+def _bare(handler: Handler) -> Handler:
+    """A route that takes no parameters: any is a 400 naming it (the tools' rules)."""
+
+    def bare(app: App, request: Request, params: dict[str, list[str]], gone: Any) -> Reply:
+        if request.url.query:
+            fields = tools.query_fields(request.url.query)
+            tools.read_params(request.url.path[:200], fields, (), formats=())
+        return handler(app, request, params, gone)
+
+    return bare
+
+
 def _ontology_file(name: str, media: str) -> Handler:
     return lambda *_: routes.file(name, media)
 
@@ -427,19 +451,20 @@ def _routes(app: App) -> list[Route]:
 
     described = describe.Described(app.backend)
     return [
-        get("/", lambda a, *_: routes.home(a)),
+        get("/", _bare(lambda a, *_: routes.home(a))),
         get("/sparql", _sparql(described), form=True),
         get("/query", _sparql(described), form=True),
         get("/update", _update),
         get("/id/{path:path}", _resource),
-        get("/queries", lambda a, *_: routes.query_list(a)),
+        get("/queries", _bare(lambda a, *_: routes.query_list(a))),
         get("/queries/{name}", _saved, form=True),
-        get("/ontology", lambda a, r, *_: routes.ontology(r.headers.get("accept"))),
-        *(get(path, _ontology_file(*spec)) for path, spec in ONTOLOGY_FILES.items()),
+        get("/ontology", _bare(lambda a, r, *_: routes.ontology(r.headers.get("accept")))),
+        *(get(path, _bare(_ontology_file(*spec))) for path, spec in ONTOLOGY_FILES.items()),
         get("/explorer", lambda a, r, *_: routes.explorer(a, r.url.query)),
         *(get(path, _tool(tool), form=True) for path, tool in TOOLS.items()),
         get("/assess", assess.handler),
-        get("/static/{name:path}", lambda a, r, *_: static.static(r.path_params["name"])),
+        get("/static/{name:path}", _bare(lambda a, r, *_: static.static(r.path_params["name"]))),
+        get("/favicon.ico", _bare(lambda *_: static.static("favicon.ico"))),  # (browsers ask)
         *(get(path, handler) for path, handler in _described_routes(described).items()),
         get("/{path:path}", _not_here),
     ]
@@ -491,6 +516,14 @@ def make_app(
     (loopback names always); ``cors_origins``: the web origins that may read it from
     a browser (every one by default: the data is read-only; none: ``()``)."""
     state = App(backend, explorer)
+    try:
+        # The pages and tools read the graph as the analyses do: read it now, so a graph
+        # they cannot read (an rg:rank that is not an integer) is refused at start
+        # (DataInvalid, as `rolegraph gap` refuses it), not answered as every page's error.
+        state.view()
+    except BaseException:
+        backend.close()
+        raise
 
     @asynccontextmanager
     async def lifespan(_: Starlette) -> Any:
