@@ -65,10 +65,20 @@ def people_contexts() -> dict[str, dict[str, Any]]:
             "family": link,
             "description": TEXT,
             "official": MARK,
-            "levels": [{"n": 1, "level": link, "grades": MARK, "skills": 3}],
+            "tracks": [
+                {"name": "main", "levels": [{"n": 1, "level": link, "grades": MARK, "skills": 3}]},
+                {
+                    "name": MARK,
+                    "levels": [
+                        {"n": 1, "level": link, "beside": MARK, "grades": MARK, "skills": 3}
+                    ],
+                },
+            ],
+            "count": 2,
             "derived": True,
             "steps": [
                 {
+                    "across": True,
                     "lower": MARK,
                     "higher": link,
                     "changes": [{"change": MARK, "skill": link, "before": MARK, "after": MARK}],
@@ -88,6 +98,7 @@ def people_contexts() -> dict[str, dict[str, Any]]:
             "grades": MARK,
             "description": TEXT,
             "previous": link,
+            "beside": link,
             "next": link,
             "groups": [{"tier": MARK, "skills": [{"skill": link, "descriptor": TEXT}]}],
             "count": 1,
