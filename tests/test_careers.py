@@ -3,6 +3,7 @@ gap, ladder, similar, overlap, path, assess; library and CLI (in-process, exact 
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from pathlib import Path
 
@@ -439,6 +440,15 @@ def test_bands_and_the_move_graph() -> None:
     assert not g.has_edge("ja", "lb") and not g.has_edge("a", "sb")  # no jumps across bands
     assert g.edges["jb", "b"]["kind"] == PROMOTION and not g.has_edge("jb", "g")
     assert g.edges["sb", "so"]["cost"] == gap_steps(v.requirements["sb"], v.requirements["so"]) == 1
+
+
+def test_the_move_graph_is_made_once_per_view_until_the_view_grows() -> None:
+    v = tiny_framework()
+    g = move_graph(v)
+    assert move_graph(v) is g  # (a served /path reuses it)
+    v.levels["xb"] = dataclasses.replace(v.levels["lb"], iri="xb", label="Extra beta")
+    again = move_graph(v)
+    assert again is not g and "xb" in again and "xb" not in g
 
 
 def test_the_cheapest_path_is_not_a_direct_jump() -> None:

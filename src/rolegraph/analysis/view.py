@@ -76,6 +76,8 @@ class FrameworkView:
     graph: RoleGraph | None = field(default=None, repr=False, compare=False)
     _texts_of_level: set[str] = field(default_factory=set, repr=False, compare=False)
     _texts_of_skill: set[str] = field(default_factory=set, repr=False, compare=False)
+    #: the graph of moves between levels (careers.move_graph), with the sizes it was made at
+    _moves: tuple[tuple[int, int], Any] | None = field(default=None, repr=False, compare=False)
 
     def levels_of(self, role: str) -> list[LevelInfo]:
         """A role's levels, most junior first."""
