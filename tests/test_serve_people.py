@@ -13,24 +13,14 @@ import urllib.parse
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
-from click.testing import CliRunner
 
+from helpers import servers
+from helpers.people import DS, LDS, PROFILE, cli_json
 from helpers.servers import serving
-from rolegraph.cli import cli
 
 pytestmark = [pytest.mark.framework, pytest.mark.server]
-DS, LDS = "Data scientist", "Lead data scientist"
-#: a person's profile, as a YAML file for the CLI and as the form's tiers
-PROFILE = {
-    "Applied maths, statistics and scientific practices": "practitioner",
-    "Data engineering": "working",
-    "Data ethics and privacy": "working",
-    "Programming and build (data science)": "practitioner",
-    "Understanding product delivery": "awareness",
-}
 
 
 @pytest.fixture(scope="module")
@@ -39,19 +29,8 @@ def server(full_graph_file: Path, tmp_path_factory: pytest.TempPathFactory) -> I
         yield base
 
 
-def cli_json(graph: Path, *args: str) -> Any:
-    result = CliRunner().invoke(cli, [*args, "--graph", str(graph), "--format", "json"])
-    assert result.exit_code == 0, result.output
-    return json.loads(result.stdout)
-
-
 def get(url: str, accept: str = "application/json") -> tuple[int, str, bytes]:
-    req = urllib.request.Request(url, headers={"Accept": accept})
-    try:
-        with urllib.request.urlopen(req, timeout=30) as r:
-            return r.status, r.headers.get("Content-Type", ""), r.read()
-    except urllib.error.HTTPError as exc:
-        return exc.code, exc.headers.get("Content-Type", ""), exc.read()
+    return servers.get(url, accept)
 
 
 def post(url: str, body: bytes, ctype: str, accept: str = "application/json") -> tuple[int, bytes]:

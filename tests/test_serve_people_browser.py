@@ -7,7 +7,6 @@ page type."""
 from __future__ import annotations
 
 import csv
-import json
 import re
 import urllib.parse
 from collections.abc import Callable, Iterator
@@ -15,15 +14,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from click.testing import CliRunner
 
 from conftest import IN_CI, ROOT
+from helpers.people import DS, LDS, PROFILE, cli_json
 from helpers.servers import serving
-from rolegraph.cli import cli
 
 pytestmark = [pytest.mark.browser, pytest.mark.framework, pytest.mark.server]
 AXE = ROOT / "tests" / "js" / "node_modules" / "axe-core" / "axe.min.js"
-DS, LDS = "Data scientist", "Lead data scientist"
 LADDER = [
     "Trainee data scientist",
     "Associate data scientist",
@@ -32,13 +29,6 @@ LADDER = [
     "Principal data scientist",
     "Head of data science",
 ]
-PROFILE = {
-    "Applied maths, statistics and scientific practices": "practitioner",
-    "Data engineering": "working",
-    "Data ethics and privacy": "working",
-    "Programming and build (data science)": "practitioner",
-    "Understanding product delivery": "awareness",
-}
 
 
 @pytest.fixture(scope="module")
@@ -55,12 +45,6 @@ def page(browser: Any) -> Iterator[Any]:
         yield context.new_page()
     finally:
         context.close()
-
-
-def cli_json(graph: Path, *args: str) -> Any:
-    result = CliRunner().invoke(cli, [*args, "--graph", str(graph), "--format", "json"])
-    assert result.exit_code == 0, result.output
-    return json.loads(result.stdout)
 
 
 def cells(page: Any, rows: str) -> list[list[str]]:
