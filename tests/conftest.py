@@ -85,6 +85,29 @@ def full_graph_file(
     return path
 
 
+#: the explorer's four views of the whole framework, as the browser tests open them
+EXPLORER_VIEWS: dict[str, dict[str, str]] = {
+    "framework": {},
+    "overlap": {},
+    "role": {"role": "Data scientist"},
+    "skill": {"skill": "Data science innovation"},
+}
+
+
+@pytest.fixture(scope="session")
+def explorer_pages(
+    full_build: tuple[object, object, object], tmp_path_factory: pytest.TempPathFactory
+) -> dict[str, Path]:
+    """The four views of the whole framework, written once for every browser test."""
+    from rolegraph.explorer.page import build_explorer, write_html
+
+    folder = tmp_path_factory.mktemp("explorer")
+    return {
+        view: write_html(build_explorer(full_build[2], view, **kw), folder / f"{view}.html")  # type: ignore[arg-type]
+        for view, kw in EXPLORER_VIEWS.items()
+    }
+
+
 @pytest.fixture
 def runner() -> CliRunner:
     return CliRunner()

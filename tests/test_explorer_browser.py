@@ -16,6 +16,7 @@ from typing import Any
 
 import pytest
 
+from conftest import EXPLORER_VIEWS
 from helpers.axerun import serious_violations
 from helpers.servers import serving
 from helpers.vizfacts import Facts, from_csv
@@ -28,12 +29,7 @@ ROLE = "Data scientist"
 OTHER = "Machine learning engineer"
 LEVEL = "Lead data scientist"
 SKILL = "Data science innovation"
-VIEWS: dict[str, dict[str, Any]] = {
-    "framework": {},
-    "overlap": {},
-    "role": {"role": ROLE},
-    "skill": {"skill": SKILL},
-}
+VIEWS = EXPLORER_VIEWS
 Opener = Callable[..., Any]
 
 
@@ -62,12 +58,9 @@ def facts(role_csv: Path, skill_csv: Path) -> Facts:
 
 
 @pytest.fixture(scope="module")
-def pages(full_build: Any, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    folder = tmp_path_factory.mktemp("explore")
-    return {
-        view: write_html(build_explorer(full_build[2], view, **kw), folder / f"{view}.html")
-        for view, kw in VIEWS.items()
-    }
+def pages(explorer_pages: dict[str, Path]) -> dict[str, Path]:
+    """The four views of the whole framework (conftest: written once per session)."""
+    return explorer_pages
 
 
 @pytest.fixture

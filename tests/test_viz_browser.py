@@ -19,6 +19,7 @@ from typing import Any
 
 import pytest
 
+from conftest import EXPLORER_VIEWS
 from helpers.vizfacts import EVIL_FAMILY, EVIL_ROLE, EVIL_SKILL, Facts, evil_framework, from_csv
 from rolegraph.explorer.page import build_explorer, write_html
 from rolegraph.graph.build import build_graph
@@ -27,12 +28,7 @@ pytestmark = pytest.mark.browser
 
 ROLE = "Data scientist"
 SKILL = "Data science innovation"
-VIEWS: dict[str, dict[str, Any]] = {
-    "framework": {},
-    "overlap": {},
-    "role": {"role": ROLE},
-    "skill": {"skill": SKILL},
-}
+VIEWS = EXPLORER_VIEWS
 
 
 @dataclass
@@ -102,13 +98,9 @@ def facts(role_csv: Path, skill_csv: Path) -> Facts:
 
 
 @pytest.fixture(scope="module")
-def pages(full_build: Any, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    """The four views of the whole framework, written once."""
-    folder = tmp_path_factory.mktemp("explorer")
-    out = {}
-    for view, kw in VIEWS.items():
-        out[view] = write_html(build_explorer(full_build[2], view, **kw), folder / f"{view}.html")
-    return out
+def pages(explorer_pages: dict[str, Path]) -> dict[str, Path]:
+    """The four views of the whole framework (conftest: written once per session)."""
+    return explorer_pages
 
 
 def expected_counts(view: str, facts: Facts) -> tuple[int, int]:
